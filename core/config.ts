@@ -1,0 +1,199 @@
+/**
+ * Settings, resolved once per session: flag > environment > config files > defaults.
+ * The user file is the Python synadm's `~/.config/synadm.yaml`, read and written with the same keys;
+ * project config (`.synadmrc*`, `synadm.config.*`, `package.json#synadm`) comes through cosmiconfig.
+ */
+import { chmod, mkdir, readFile, writeFile, rename } from 'node:fs/promises'
+import { homedir } from 'node:os'
+import { dirname, isAbsolute, join, resolve } from 'node:path'
+import yaml from 'js-yaml'
+import { SynadmError } from './errors.js'
+
+export interface Settings {
+  user: string
+  token: string
+  base_url: string
+  admin_path: string
+  matrix_path: string
+  timeout: number
+  format: string
+  ssl_verify: boolean
+  homeserver: string
+  server_discovery: string
+  /** plugins to load: a package name or path, optionally with options */
+  plugins: PluginEntry[]
+}
+
+export type PluginEntry = string | [string, unknown]
+
+/** Where each setting came from, for `synadm config --show` and for tests. */
+export type Source = 'default' | 'file' | 'project' | 'env' | 'flag'
+
+export interface ResolvedSettings {
+  settings: Settings
+  sources: Record<keyof Settings, Source>
+  /** the user config file (read, and written by `synadm config`) */
+  file: string
+  /** plugins are resolved relative to the file that lists them */
+  pluginBases: Map<PluginEntry, string>
+  projectFile?: string
+  warnings: string[]
+}
+
+export const KEYS = ['user', 'token', 'base_url', 'admin_path', 'matrix_path', 'timeout', 'format', 'ssl_verify', 'homeserver', 'server_discovery'] as const
+export type Key = (typeof KEYS)[number]
+
+export const DEFAULTS: Settings = {
+  user: '',
+  token: '',
+  base_url: 'http://localhost:8008',
+  admin_path: '/_synapse/admin',
+  matrix_path: '/_matrix',
+  timeout: 30,
+  format: 'yaml',
+  ssl_verify: true,
+  homeserver: 'auto-retrieval',
+  server_discovery: 'well-known',
+  plugins: [],
+}
+
+/** Settings without which no request can be made. */
+export const REQUIRED: Key[] = ['user', 'token', 'base_url']
+
+export const expandHome = (path: string) => (path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path)
+
+export function defaultConfigFile(env: NodeJS.ProcessEnv = process.env): string {
+  return expandHome(env.SYNADM_CONFIG ?? '~/.config/synadm.yaml')
+}
+
+export async function readYamlFile(path: string): Promise<Record<string, unknown> | undefined> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw new SynadmError('config', `cannot read ${path}: ${(error as Error).message}`)
+  }
+  try {
+    const data = yaml.load(text)
+    if (data === null || data === undefined) return {}
+    if (typeof data !== 'object' || Array.isArray(data)) throw new Error('not a mapping of keys to values')
+    return data as Record<string, unknown>
+  } catch (error) {
+    throw new SynadmError('config', `${path} is not valid configuration: ${(error as Error).message.split('\n')[0]}`)
+  }
+}
+
+function coerce(key: Key, value: unknown, origin: string): unknown {
+  if (key === 'timeout') {
+    const n = Number(value)
+    if (!Number.isFinite(n) || n <= 0) throw new SynadmError('config', `${origin}: timeout must be a positive number of seconds, not '${value}'`)
+    return n
+  }
+  if (key === 'ssl_verify') {
+    if (typeof value === 'boolean') return value
+    if (/^(true|yes|1|on)$/i.test(String(value))) return true
+    if (/^(false|no|0|off)$/i.test(String(value))) return false
+    throw new SynadmError('config', `${origin}: ssl_verify must be true or false, not '${value}'`)
+  }
+  return value === null || value === undefined ? '' : String(value)
+}
+
+async function searchProjectConfig(cwd: string) {
+  // Loaded only here, so a command that needs no config pays nothing for it.
+  const { cosmiconfig } = await import('cosmiconfig')
+  const explorer = cosmiconfig('synadm', {
+    searchStrategy: 'project',
+    searchPlaces: ['package.json', '.synadmrc', '.synadmrc.json', '.synadmrc.yaml', '.synadmrc.yml', '.synadmrc.js', '.synadmrc.mjs', '.synadmrc.cjs', 'synadm.config.js', 'synadm.config.mjs', 'synadm.config.cjs'],
+  })
+  try {
+    return await explorer.search(cwd)
+  } catch (error) {
+    throw new SynadmError('config', `project configuration: ${(error as Error).message.split('\n')[0]}`)
+  }
+}
+
+export interface LoadOptions {
+  configFile?: string
+  format?: string
+  env?: NodeJS.ProcessEnv
+  cwd?: string
+  /** skip the project search (tests, or `-c` pointing elsewhere explicitly) */
+  project?: boolean
+}
+
+export async function loadSettings(options: LoadOptions = {}): Promise<ResolvedSettings> {
+  const env = options.env ?? process.env
+  const file = resolve(expandHome(options.configFile ?? defaultConfigFile(env)))
+  const settings: Settings = { ...DEFAULTS, plugins: [] }
+  const sources = Object.fromEntries(Object.keys(DEFAULTS).map((k) => [k, 'default'])) as Record<keyof Settings, Source>
+  const pluginBases = new Map<PluginEntry, string>()
+  const warnings: string[] = []
+
+  const apply = (data: Record<string, unknown>, source: Source, origin: string) => {
+    for (const key of KEYS) {
+      if (data[key] === undefined) continue
+      ;(settings as unknown as Record<string, unknown>)[key] = coerce(key, data[key], origin)
+      sources[key] = source
+    }
+    if (data.plugins !== undefined) {
+      if (!Array.isArray(data.plugins)) throw new SynadmError('config', `${origin}: plugins must be a list`)
+      for (const entry of data.plugins as PluginEntry[]) {
+        settings.plugins.push(entry)
+        pluginBases.set(entry, dirname(origin))
+      }
+      sources.plugins = source
+    }
+  }
+
+  const userData = await readYamlFile(file)
+  if (userData) apply(userData, 'file', file)
+
+  let projectFile: string | undefined
+  if (options.project ?? true) {
+    const found = await searchProjectConfig(options.cwd ?? process.cwd())
+    if (found && !found.isEmpty && found.filepath !== file) {
+      projectFile = found.filepath
+      if (found.config && typeof found.config === 'object') {
+        if ('token' in found.config) warnings.push(`${projectFile} holds a token: keep tokens in ${file} (mode 0600), not in project files`)
+        apply(found.config as Record<string, unknown>, 'project', projectFile)
+      }
+    }
+  }
+
+  for (const key of KEYS) {
+    const value = env[`SYNADM_${key.toUpperCase()}`]
+    if (value !== undefined && value !== '') {
+      ;(settings as unknown as Record<string, unknown>)[key] = coerce(key, value, `SYNADM_${key.toUpperCase()}`)
+      sources[key] = 'env'
+    }
+  }
+  if (options.format) {
+    settings.format = options.format
+    sources.format = 'flag'
+  }
+  settings.base_url = settings.base_url.replace(/\/+$/, '')
+  return { settings, sources, file, pluginBases, projectFile, warnings }
+}
+
+/** Throws a config error naming what is missing, or returns quietly. */
+export function assertComplete(resolved: ResolvedSettings): void {
+  const missing = REQUIRED.filter((key) => !resolved.settings[key])
+  if (missing.length === 0) return
+  throw new SynadmError('config', `synadm is not configured: ${missing.join(', ')} missing (config file ${resolved.file})`, {
+    hint: "run 'synadm config' to set it up, or set SYNADM_" + missing[0].toUpperCase(),
+  })
+}
+
+/** Writes the Python-compatible file: YAML with sorted keys, mode 0600 from the first byte. */
+export async function saveUserConfig(file: string, values: Partial<Record<Key, unknown>>): Promise<void> {
+  const existing = (await readYamlFile(file)) ?? {}
+  const merged: Record<string, unknown> = { ...existing }
+  for (const [key, value] of Object.entries(values)) if (value !== undefined) merged[key] = value
+  const target = isAbsolute(file) ? file : resolve(file)
+  await mkdir(dirname(target), { recursive: true })
+  const temp = `${target}.${process.pid}.tmp`
+  await writeFile(temp, yaml.dump(merged, { sortKeys: true }), { mode: 0o600 })
+  await chmod(temp, 0o600)
+  await rename(temp, target)
+}

@@ -1,0 +1,134 @@
+/** What a command's action receives: its input, the services, and the core behaviours it may call. */
+import type { ResolvedSettings, Settings } from './config.js'
+import { SynadmError } from './errors.js'
+import type { Globals } from './globals.js'
+import type { HttpClient } from './http.js'
+import { waitForJob, type WaitOptions } from './jobs.js'
+import type { Logger } from './log.js'
+import { format, type Format } from './output.js'
+import { items, pages, type Page } from './paginate.js'
+import { Prompts } from './prompts.js'
+import type { ApiServices } from './registry.js'
+import type { Session } from './session.js'
+import type { PagedSpec, CommandSpec } from './spec.js'
+import type { Values } from './parse.js'
+
+export interface RunContext {
+  /** core internals (registry, caches); core's own commands use it, plugins should not need it */
+  session: Session
+  command: CommandSpec
+  /** positional arguments by name */
+  args: Values
+  /** options by camelCase long name, defaults applied */
+  options: Values
+  /** options the user typed (no defaults): send only these where Synapse patches */
+  given: Set<string>
+  globals: Globals
+  /** lines piped in from a previous command in the REPL */
+  stdin?: string[]
+  signal: AbortSignal
+  log: Logger
+  prompts: Prompts
+  format: Format
+  /** a person can answer prompts (terminal, not --batch) */
+  interactive: boolean
+  /** settings of the session (config file, env, flags) */
+  settings(): Promise<Settings>
+  resolvedSettings(): Promise<ResolvedSettings>
+  /** Admin API client, base `{base_url}/{admin_path}` */
+  admin(): Promise<HttpClient>
+  /** client API client, base `{base_url}/{matrix_path}` */
+  matrix(): Promise<HttpClient>
+  /** another plugin's API */
+  use<T>(namespace: string): Promise<T>
+  /** the local server name (homeserver setting, else whoami), cached per session */
+  serverName(): Promise<string>
+  /** synadm's [mxid] rule: `alice` → `@alice:server`; a full ID as is; anything else a usage error */
+  userId(value: string): Promise<string>
+  /**
+   * Asks before a destructive step (unless --batch), showing `preview` first. Refuses without a terminal.
+   * Destructive commands cannot send a write before this returned.
+   */
+  confirm(question: string, preview?: unknown): Promise<void>
+  /** print a document now (for commands that show several), in the chosen format */
+  emit(data: unknown): Promise<void>
+  /** a line for the person, on stderr (not data) */
+  note(message: string): void
+  /** every page of a paged endpoint */
+  pages(fetchPage: (token: unknown) => Promise<Page>, spec: PagedSpec): AsyncGenerator<Page>
+  items<T = unknown>(fetchPage: (token: unknown) => Promise<Page>, spec: PagedSpec): AsyncGenerator<T>
+  /** poll a job until done (used with --wait) */
+  wait<T>(o: Omit<WaitOptions<T>, 'signal' | 'progress' | 'interactive'>): Promise<T>
+}
+
+const FULL_MXID = /^@[-./=+\w]+:[-[\].:\w]+$/
+const LOCALPART = /^@?[-./=+\w]+:?$/
+
+export interface Invocation {
+  command: CommandSpec
+  args: Values
+  options: Values
+  given: Set<string>
+  globals: Globals
+  stdin?: string[]
+}
+
+export function createRunContext(session: Session, inv: Invocation, signal: AbortSignal, outputFormat: Format): RunContext {
+  const { io } = session
+  let confirmed = !inv.command.destructive
+  const beforeWrite = (method: string, path: string) => {
+    if (!confirmed) throw new Error(`bug: destructive command '${inv.command.path}' sent ${method} ${path} before confirming`)
+  }
+  const bound = async () => {
+    const { admin, matrix } = await session.http()
+    return { admin: admin.bind({ signal, beforeWrite }), matrix: matrix.bind({ signal, beforeWrite }) }
+  }
+  const interactive = io.interactive && !inv.globals.batch
+  const prompts = new Prompts({ input: io.stdin, output: io.stderr }, signal)
+
+  const ctx: RunContext = {
+    session,
+    command: inv.command,
+    args: inv.args,
+    options: inv.options,
+    given: inv.given,
+    globals: inv.globals,
+    stdin: inv.stdin,
+    signal,
+    log: session.log,
+    prompts,
+    format: outputFormat,
+    interactive,
+    settings: async () => (await session.settings()).settings,
+    resolvedSettings: () => session.settings(),
+    admin: async () => (await bound()).admin,
+    matrix: async () => (await bound()).matrix,
+    use: async <T>(namespace: string) => {
+      const services: ApiServices = { ...(await bound()), serverName: () => session.serverName() }
+      return session.api<T>(namespace, services)
+    },
+    serverName: () => session.serverName(),
+    async userId(value) {
+      if (FULL_MXID.test(value)) return value
+      if (LOCALPART.test(value)) return `@${value.replace(/^@|:$/g, '')}:${await session.serverName()}`
+      throw new SynadmError('usage', `'${value}' is not a user ID (@localpart:server) or a localpart`)
+    },
+    async confirm(question, preview) {
+      if (inv.globals.batch) return void (confirmed = true)
+      if (!io.interactive) {
+        throw new SynadmError('usage', `refusing to go on without confirmation: ${question}`, { hint: 'no terminal to ask at; add --batch to confirm in advance' })
+      }
+      if (preview !== undefined) io.stderr.write(await format(ctx.format === 'human' ? 'human' : 'yaml', preview))
+      if (!(await prompts.confirm(question))) throw new SynadmError('aborted', 'aborted: nothing was changed')
+      confirmed = true
+    },
+    async emit(data) {
+      io.stdout.write(await format(ctx.format, data))
+    },
+    note: (message) => void io.stderr.write(message + '\n'),
+    pages: (fetchPage, spec) => pages(fetchPage, spec),
+    items: (fetchPage, spec) => items(fetchPage, spec),
+    wait: (o) => waitForJob({ ...o, signal, progress: io.stderr, interactive: io.interactive }),
+  }
+  return ctx
+}

@@ -1,0 +1,144 @@
+/**
+ * One path for every command, whatever the front end: words → globals → match → parse → config →
+ * action → formatter. Errors become one line on stderr and an exit code; nothing here exits the process.
+ */
+import { createRunContext, type Invocation } from './context.js'
+import { describeError, EXIT, SynadmError, toSynadmError, usageError } from './errors.js'
+import { parseGlobals } from './globals.js'
+import { commandHelp, groupHelp, rootHelp, usageLine } from './help.js'
+import { format, itemStream, resolveFormat } from './output.js'
+import { pages } from './paginate.js'
+import { parseCommandWords } from './parse.js'
+import type { Session } from './session.js'
+import { VERSION } from './version.js'
+
+export interface ExecuteOptions {
+  signal?: AbortSignal
+  /** lines piped in from a previous command (REPL pipes) */
+  stdin?: string[]
+  /** the REPL forbids what only makes sense at process start (-c) */
+  inShell?: boolean
+}
+
+export type Planned =
+  | { kind: 'help'; text: string; toStderr: boolean; exitCode: number }
+  | { kind: 'version' }
+  | { kind: 'run'; invocation: Invocation }
+
+/** Everything up to, and not including, running: shared by the executor, completion and tests. */
+export function plan(session: Session, words: string[], options: ExecuteOptions = {}): Planned {
+  const { globals, rest } = parseGlobals(words)
+  if (options.inShell && globals.configFile) throw usageError('-c/--config-file is chosen when the shell starts, not per line')
+  if (globals.version) return { kind: 'version' }
+  const match = session.registry.match(rest)
+  if (!match.command) {
+    const asked = globals.help || match.rest.includes('-h') || match.rest.includes('--help')
+    const unknown = match.rest.find((w) => !w.startsWith('-'))
+    if (unknown) {
+      const level = match.group ?? ''
+      const near = session.registry.children(level).filter((c) => c.word.startsWith(unknown.slice(0, 2))).map((c) => c.word)
+      throw usageError(`No such command '${[level, unknown].filter(Boolean).join(' ')}'.`, near.length ? `did you mean ${near.map((n) => [level, n].filter(Boolean).join(' ')).join(', ')}?` : `see 'synadm ${level ? level + ' ' : ''}--help'`)
+    }
+    const text = match.group ? groupHelp(session.registry, match.group) : rootHelp(session.registry, VERSION)
+    // synadm prints a group's help on stderr with exit 2 when no subcommand was given.
+    return { kind: 'help', text, toStderr: !asked, exitCode: asked ? EXIT.ok : EXIT.usage }
+  }
+  const spec = match.command.spec
+  if (globals.help) return { kind: 'help', text: commandHelp(spec), toStderr: false, exitCode: EXIT.ok }
+  let parsed
+  try {
+    parsed = parseCommandWords(spec, match.rest)
+  } catch (error) {
+    if (SynadmError.is(error) && error.kind === 'usage' && !error.hint) {
+      throw usageError(error.message, `${usageLine(spec).replace('Usage: ', '')} — see 'synadm ${spec.path} -h'`)
+    }
+    throw error
+  }
+  if (parsed.options.help) return { kind: 'help', text: commandHelp(spec), toStderr: false, exitCode: EXIT.ok }
+  return { kind: 'run', invocation: { command: spec, ...parsed, globals, stdin: options.stdin } }
+}
+
+export async function execute(session: Session, words: string[], options: ExecuteOptions = {}): Promise<number> {
+  const { io } = session
+  const baseLevel = session.logLevel
+  let verbose = 0
+  try {
+    const planned = plan(session, words, options)
+    if (planned.kind === 'version') {
+      io.stdout.write(`synadm, version ${VERSION}\n`)
+      return EXIT.ok
+    }
+    if (planned.kind === 'help') {
+      ;(planned.toStderr ? io.stderr : io.stdout).write(planned.text)
+      return planned.exitCode
+    }
+    const { invocation } = planned
+    verbose = invocation.globals.verbose
+    session.logLevel = baseLevel + verbose
+    await runWithConfigRecovery(session, invocation, options.signal ?? new AbortController().signal)
+    return EXIT.ok
+  } catch (error) {
+    return report(session, error, baseLevel + verbose)
+  } finally {
+    session.logLevel = baseLevel
+  }
+}
+
+/** A missing config in a terminal offers the configurator, then carries on with the command. */
+async function runWithConfigRecovery(session: Session, invocation: Invocation, signal: AbortSignal) {
+  try {
+    await run(session, invocation, signal)
+  } catch (error) {
+    const configurator = session.registry.find('config')
+    if (!SynadmError.is(error) || error.kind !== 'config' || !/not configured/.test(error.message)) throw error
+    if (!configurator || !session.io.interactive || invocation.globals.batch || invocation.command === configurator.spec) throw error
+    session.io.stderr.write(`${error.message}\nStarting the configurator…\n`)
+    await run(session, { command: configurator.spec, args: {}, options: {}, given: new Set(), globals: invocation.globals }, signal)
+    session.reset()
+    await run(session, invocation, signal)
+  }
+}
+
+async function run(session: Session, invocation: Invocation, signal: AbortSignal) {
+  const { command, globals } = invocation
+  const { io } = session
+  const settingsFormat = command.offline ? 'yaml' : (await session.settings()).settings.format
+  const fmt = resolveFormat(globals.output ?? settingsFormat)
+  const ctx = createRunContext(session, invocation, signal, fmt)
+  const action = await command.load()
+  const write = (text: string) => void io.stdout.write(text)
+
+  if (command.paged && invocation.options.all) {
+    const spec = command.paged
+    const fromKey = spec.from ?? 'from'
+    const stream = itemStream(fmt, write)
+    const fetchPage = async (token: unknown) => {
+      const options = token === undefined ? ctx.options : { ...ctx.options, [fromKey]: token }
+      return (await action({ ...ctx, options })) as Record<string, unknown>
+    }
+    for await (const page of pages(fetchPage, spec)) await stream.page((page[spec.items] as unknown[]) ?? [])
+    stream.end()
+    return
+  }
+  let result
+  try {
+    result = await action(ctx)
+  } catch (error) {
+    // A failed job still shows its final status, then the error decides the exit code.
+    const reply = (error as { reply?: unknown })?.reply
+    if (reply !== undefined) write(await format(fmt, reply))
+    throw error
+  }
+  if (result !== undefined) write(await format(fmt, result))
+}
+
+function report(session: Session, thrown: unknown, level: number): number {
+  const error = toSynadmError(thrown)
+  const { io } = session
+  io.stderr.write(describeError(error) + '\n')
+  if (level >= 2) {
+    const stack = (error.cause instanceof Error ? error.cause.stack : undefined) ?? error.stack
+    if (stack) io.stderr.write(stack + '\n')
+  }
+  return error.exitCode
+}

@@ -1,0 +1,71 @@
+/**
+ * Global options, as in Python synadm: they stand before the command words (`synadm -o json user list`).
+ * cac parses them; a fresh instance per parse, because a reused cac instance keeps the last match.
+ */
+import { cac } from 'cac'
+import { usageError } from './errors.js'
+import type { OptionSpec } from './spec.js'
+
+export interface Globals {
+  verbose: number
+  batch: boolean
+  output?: string
+  configFile?: string
+  help: boolean
+  version: boolean
+}
+
+export const GLOBAL_OPTIONS: OptionSpec[] = [
+  { flags: '-v, --verbose', type: 'count', description: 'log requests (-v), bodies (-vv), stack traces (-vv)' },
+  {
+    flags: '--batch, --no-confirm, --yes, --non-interactive, --scripting',
+    description: 'no interactive prompts; confirmations are taken as yes',
+  },
+  { flags: '-o, --output <format>', description: 'output format: yaml json minified human pprint jsonl csv (or y j m h p)' },
+  { flags: '-c, --config-file <path>', description: 'configuration file (default ~/.config/synadm.yaml)' },
+  { flags: '--version', description: 'show the version and exit' },
+  { flags: '-h, --help', description: 'show this message and exit' },
+]
+
+const VALUE_SWITCHES = new Set(['-o', '--output', '-c', '--config-file'])
+const KNOWN = new Set(['v', 'verbose', 'batch', 'confirm', 'yes', 'nonInteractive', 'scripting', 'o', 'output', 'c', 'configFile', 'version', 'h', 'help', '--'])
+
+/** Splits leading global options off the words; the rest starts with the command path. */
+export function parseGlobals(words: string[]): { globals: Globals; rest: string[] } {
+  let i = 0
+  while (i < words.length && words[i].startsWith('-') && words[i] !== '--') {
+    i += VALUE_SWITCHES.has(words[i]) ? 2 : 1
+  }
+  const cli = cac('synadm')
+  cli.option('-v, --verbose', '')
+  cli.option('--batch', '')
+  cli.option('--no-confirm', '')
+  cli.option('--yes', '')
+  cli.option('--non-interactive', '')
+  cli.option('--scripting', '')
+  cli.option('-o, --output <format>', '')
+  cli.option('-c, --config-file <path>', '')
+  cli.option('--version', '')
+  cli.option('-h, --help', '')
+  const { options } = cli.parse(['node', 'synadm', ...words.slice(0, i)], { run: false })
+  for (const key of Object.keys(options)) {
+    if (!KNOWN.has(key)) throw usageError(`No such option: ${key.length === 1 ? '-' : '--'}${key}`)
+  }
+  const count = (v: unknown) => (Array.isArray(v) ? v.length : v ? 1 : 0)
+  const value = (v: unknown, name: string) => {
+    if (v === undefined) return undefined
+    if (typeof v !== 'string' || v === '') throw usageError(`Option '${name}' requires an argument.`)
+    return v
+  }
+  return {
+    globals: {
+      verbose: count(options.verbose),
+      batch: Boolean(options.batch || options.confirm === false || options.yes || options.nonInteractive || options.scripting),
+      output: value(options.output, '--output'),
+      configFile: value(options.configFile, '--config-file'),
+      help: Boolean(options.help),
+      version: Boolean(options.version),
+    },
+    rest: words.slice(i),
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * The HTTP client every plugin uses: one for the Admin API, one for the client API. Non-2xx replies and
+ * network faults become SynadmErrors; 429s are waited out within a budget; -v/-vv log with secrets redacted.
+ */
+import type { AxiosInstance, AxiosResponse } from 'axios'
+import { SynadmError, type ErrorKind } from './errors.js'
+import { redact, type Logger } from './log.js'
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
+
+export interface RequestOptions {
+  query?: Record<string, unknown>
+  body?: unknown
+  signal?: AbortSignal
+  /** another access token for this one request (matrix raw -t, matrix login) */
+  token?: string | null
+}
+
+export interface ClientOptions {
+  baseURL: string
+  token: string
+  timeoutMs: number
+  verifyTls: boolean
+  log: Logger
+  /** budget for waiting out 429s, per request */
+  rateLimit?: { maxRetries: number; maxWaitMs: number }
+}
+
+/** Percent-encodes every interpolated value: path`v2/users/${id}` → v2/users/%40a%3Ab */
+export function path(strings: TemplateStringsArray, ...values: (string | number)[]): string {
+  return strings.reduce((out, s, i) => out + s + (i < values.length ? encodeURIComponent(String(values[i])).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase()) : ''), '')
+}
+
+/** Query strings the way Synapse expects: lists as repeated keys, booleans as true/false, unset values dropped. */
+export function queryString(query: Record<string, unknown> = {}): string {
+  const params = new URLSearchParams()
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null) continue
+    for (const item of Array.isArray(value) ? value : [value]) params.append(key, String(item))
+  }
+  const text = params.toString()
+  return text ? `?${text}` : ''
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(new SynadmError('cancelled', 'cancelled'))
+    const timer = setTimeout(resolve, ms)
+    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(new SynadmError('cancelled', 'cancelled'))), { once: true })
+  })
+
+const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|SSL|EPROTO/
+
+/** Per-invocation defaults: the command's abort signal, and the check that destructive commands confirmed. */
+export interface BoundDefaults {
+  signal?: AbortSignal
+  beforeWrite?: (method: Method, path: string) => void
+}
+
+export class HttpClient {
+  /** shared by bound copies, so they use one keep-alive connection pool */
+  private readonly shared: { axios?: Promise<AxiosInstance> } = {}
+  private defaults: BoundDefaults = {}
+
+  constructor(readonly options: ClientOptions) {}
+
+  /** A view of this client that applies the defaults to every request. */
+  bind(defaults: BoundDefaults): HttpClient {
+    const bound = Object.create(this) as HttpClient
+    bound.defaults = defaults
+    return bound
+  }
+
+  get<T = any>(p: string, o?: RequestOptions) { return this.request<T>('GET', p, o) }
+  post<T = any>(p: string, body?: unknown, o?: RequestOptions) { return this.request<T>('POST', p, { ...o, body }) }
+  put<T = any>(p: string, body?: unknown, o?: RequestOptions) { return this.request<T>('PUT', p, { ...o, body }) }
+  delete<T = any>(p: string, body?: unknown, o?: RequestOptions) { return this.request<T>('DELETE', p, { ...o, body }) }
+
+  url(p: string, query?: Record<string, unknown>): string {
+    return `${this.options.baseURL}/${p.replace(/^\/+/, '')}${queryString(query)}`
+  }
+
+  private instance(): Promise<AxiosInstance> {
+    // axios is imported on the first request, so commands that make none never load it.
+    this.shared.axios ??= Promise.all([import('axios'), import('node:http'), import('node:https')]).then(([{ default: axios }, http, https]) =>
+      axios.create({
+        timeout: this.options.timeoutMs,
+        maxRedirects: 0,
+        validateStatus: () => true,
+        httpAgent: new http.Agent({ keepAlive: true }),
+        httpsAgent: new https.Agent({ keepAlive: true, rejectUnauthorized: this.options.verifyTls }),
+        headers: { Accept: 'application/json', 'User-Agent': 'synadm-ts' },
+        transitional: { silentJSONParsing: true, forcedJSONParsing: true, clarifyTimeoutError: true },
+      }),
+    )
+    return this.shared.axios
+  }
+
+  async request<T = any>(method: Method, p: string, o: RequestOptions = {}): Promise<T> {
+    const url = this.url(p, o.query)
+    const { log } = this.options
+    o = { ...o, signal: o.signal ?? this.defaults.signal }
+    if (method !== 'GET') this.defaults.beforeWrite?.(method, p)
+    const budget = this.options.rateLimit ?? { maxRetries: 5, maxWaitMs: 60_000 }
+    let waited = 0
+    for (let attempt = 0; ; attempt++) {
+      log.info(`${method} ${url}`)
+      if (o.body !== undefined) log.debug(`request body: ${JSON.stringify(redact(o.body))}`)
+      const response = await this.send(method, url, o)
+      log.debug(`response ${response.status}: ${truncate(JSON.stringify(redact(response.data)))}`)
+      if (response.status === 429) {
+        const waitMs = retryAfter(response)
+        if (attempt < budget.maxRetries && waited + waitMs <= budget.maxWaitMs) {
+          log.info(`rate limited by the server; retrying in ${waitMs} ms`)
+          waited += waitMs
+          await sleep(waitMs, o.signal)
+          continue
+        }
+      }
+      if (response.status >= 200 && response.status < 300) {
+        if (typeof response.data === 'string' && response.data !== '') {
+          throw new SynadmError('api', `${method} ${url} answered ${response.status} with a body that is not JSON`)
+        }
+        return (response.data === '' || response.data === undefined ? {} : response.data) as T
+      }
+      throw httpError(method, url, response)
+    }
+  }
+
+  private async send(method: Method, url: string, o: RequestOptions): Promise<AxiosResponse> {
+    const axios = await this.instance()
+    const token = o.token === undefined ? this.options.token : o.token
+    try {
+      return await axios.request({
+        method,
+        url,
+        data: o.body,
+        signal: o.signal,
+        headers: token ? { Authorization: `Bearer ${token}` } : {},
+      })
+    } catch (error) {
+      throw networkError(error, url, this.options.timeoutMs)
+    }
+  }
+}
+
+function retryAfter(response: AxiosResponse): number {
+  const fromBody = Number((response.data as { retry_after_ms?: unknown })?.retry_after_ms)
+  if (Number.isFinite(fromBody) && fromBody >= 0) return fromBody
+  const fromHeader = Number(response.headers?.['retry-after'])
+  return Number.isFinite(fromHeader) ? fromHeader * 1000 : 1000
+}
+
+const truncate = (text = '', max = 2000) => (text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text)
+
+function httpError(method: string, url: string, response: AxiosResponse): SynadmError {
+  const data = (response.data && typeof response.data === 'object' ? response.data : {}) as { errcode?: string; error?: string }
+  const status = response.status
+  const kind: ErrorKind = status === 401 || status === 403 ? 'auth' : status === 404 ? 'notFound' : status === 429 ? 'rateLimited' : 'api'
+  const what = [data.errcode, data.error].filter(Boolean).join(': ') || response.statusText || 'error'
+  const hint =
+    status === 401
+      ? 'the access token was refused: get a new one (synadm matrix login) and store it with synadm config'
+      : status === 403 && /admin/i.test(data.error ?? '')
+        ? 'the configured user is not a server admin'
+        : status === 404 && data.errcode === 'M_UNRECOGNIZED'
+          ? 'this Synapse does not know the endpoint: it may be too old, or the feature disabled'
+          : undefined
+  return new SynadmError(kind, `${status} ${what} (${method} ${new URL(url).pathname})`, {
+    status,
+    errcode: data.errcode,
+    serverMessage: data.error,
+    hint,
+  })
+}
+
+function networkError(error: unknown, url: string, timeoutMs: number): SynadmError {
+  const e = error as { code?: string; message?: string; name?: string }
+  const origin = new URL(url).origin
+  if (e.code === 'ERR_CANCELED' || e.name === 'CanceledError') return new SynadmError('cancelled', 'cancelled')
+  if (e.code === 'ECONNREFUSED') return new SynadmError('network', `cannot connect to ${origin}: connection refused`, { hint: 'is Synapse running, and is base_url right?', cause: error })
+  if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') return new SynadmError('network', `cannot resolve the host of ${origin}`, { hint: 'check base_url', cause: error })
+  if (e.code === 'ETIMEDOUT' || e.code === 'ECONNABORTED') return new SynadmError('network', `no answer from ${origin} within ${timeoutMs / 1000} s`, { hint: 'raise timeout in the config if the server is slow', cause: error })
+  if (e.code && TLS_CODES.test(e.code)) return new SynadmError('network', `TLS with ${origin} failed: ${e.message}`, { hint: 'ssl_verify: false accepts self-signed certificates (only on trusted networks)', cause: error })
+  if (e.code === 'ECONNRESET' || e.code === 'EPIPE') return new SynadmError('network', `connection to ${origin} was reset`, { cause: error })
+  return new SynadmError('network', `request to ${origin} failed: ${e.message ?? String(error)}`, { cause: error })
+}

@@ -1,0 +1,60 @@
+/**
+ * The process entry: loads plugins, then runs one command, or the synadm> shell when there is none
+ * (or for `synadm shell`). Returns the exit code; the bin shim exits with it.
+ */
+import { loadSettings } from './config.js'
+import { describeError, toSynadmError } from './errors.js'
+import { execute } from './executor.js'
+import { parseGlobals } from './globals.js'
+import { loadBuiltins, loadConfigured } from './loader.js'
+import type { SynadmPlugin } from './plugin.js'
+import { Registry } from './registry.js'
+import { processIO, Session, type IO } from './session.js'
+
+export async function createSession(builtins: SynadmPlugin[], io: IO, configFile?: string): Promise<Session> {
+  const registry = new Registry()
+  const session = new Session(registry, io, { configFile })
+  session.plugins = await loadBuiltins(registry, builtins)
+  // Configured plugins are listed in the settings; a broken config is reported when a command needs it.
+  const resolved = await session.settings().catch(() => undefined)
+  if (resolved?.settings.plugins.length) {
+    session.plugins.push(...(await loadConfigured(registry, resolved.settings.plugins, (e) => resolved.pluginBases.get(e) ?? io.cwd)))
+  }
+  for (const warning of resolved?.warnings ?? []) io.stderr.write(`synadm: warning: ${warning}\n`)
+  for (const failed of session.plugins.filter((p) => p.error)) {
+    io.stderr.write(`synadm: warning: plugin ${failed.name} (${failed.source}) not loaded: ${failed.error}\n`)
+  }
+  return session
+}
+
+export async function main(argv: string[], builtins: SynadmPlugin[], io: IO = processIO()): Promise<number> {
+  let configFile: string | undefined
+  let rest: string[]
+  let wantsHelpOrVersion = false
+  try {
+    const parsed = parseGlobals(argv)
+    configFile = parsed.globals.configFile
+    rest = parsed.rest
+    wantsHelpOrVersion = parsed.globals.help || parsed.globals.version
+  } catch (error) {
+    io.stderr.write(describeError(toSynadmError(error)) + '\n')
+    return toSynadmError(error).exitCode
+  }
+  const session = await createSession(builtins, io, configFile)
+  if (rest.length === 0 && !wantsHelpOrVersion && io.interactive) {
+    return execute(session, [...argv, 'shell'])
+  }
+  const controller = new AbortController()
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130)
+    controller.abort()
+  }
+  process.on('SIGINT', onSigint)
+  try {
+    return await execute(session, argv, { signal: controller.signal })
+  } finally {
+    process.off('SIGINT', onSigint)
+  }
+}
+
+export { loadSettings }

@@ -1,0 +1,86 @@
+/** Reads the click-style flag strings of OptionSpecs into a form the parser and help can use. */
+import type { ArgSpec, CommandSpec, OptionSpec, OptionType } from './spec.js'
+
+export interface OptionDef {
+  /** camelCase of the first long name: `--user-id` → `userId`, `--no-color` alone → `color` */
+  key: string
+  /** switches that set the option (or give its value) */
+  on: string[]
+  /** switches of the off side of an on/off pair (`-G, --no-guests`) */
+  off: string[]
+  /** placeholders of the value(s): `<n>` → ['n']; `<medium> <address>` → two values */
+  values: string[]
+  /** `[value]`: the value may be left out (vorpal style); the option is then `true` */
+  optionalValue: boolean
+  type: OptionType
+  spec: OptionSpec
+}
+
+const camel = (name: string) => name.replace(/^-+/, '').replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase())
+
+export function defineOption(spec: OptionSpec): OptionDef {
+  const [onPart, offPart = ''] = spec.flags.split(' / ')
+  const on: string[] = []
+  const values: string[] = []
+  let optionalValue = false
+  for (const word of onPart.split(/[\s,]+/).filter(Boolean)) {
+    if (word.startsWith('<')) values.push(word.slice(1, -1))
+    else if (word.startsWith('[')) {
+      values.push(word.slice(1, -1))
+      optionalValue = true
+    } else on.push(word)
+  }
+  const off = offPart.split(/[\s,]+/).filter(Boolean)
+  let long = on.find((n) => n.startsWith('--')) ?? on[0]
+  // A lone `--no-x` (vorpal style) is the off switch of x.
+  if (on.length === 1 && long.startsWith('--no-') && values.length === 0) {
+    off.push(...on.splice(0))
+    long = '--' + long.slice(5)
+  }
+  const type: OptionType = spec.type ?? (values.length > 0 ? 'string' : 'bool')
+  return { key: camel(long), on, off, values, optionalValue, type, spec }
+}
+
+const ARG_RE = /(<[^>]+>|\[[^\]]+\])/g
+
+/** `<user_id> [alias] [words...]` → ArgSpecs */
+export function parseArgSyntax(syntax: string): ArgSpec[] {
+  return (syntax.match(ARG_RE) ?? []).map((token) => {
+    const inner = token.slice(1, -1).trim()
+    const variadic = inner.endsWith('...') || inner.startsWith('...')
+    return { name: inner.replace(/\.\.\./g, ''), required: token.startsWith('<'), variadic }
+  })
+}
+
+export interface CommandShape {
+  args: ArgSpec[]
+  options: OptionDef[]
+}
+
+const shapes = new WeakMap<CommandSpec, CommandShape>()
+
+/** Options a core behaviour adds to every command that declares it. */
+export const ALL_OPTION: OptionSpec = { flags: '--all', description: 'follow next_token and print every page' }
+export const WAIT_OPTION: OptionSpec = { flags: '--wait', description: 'wait until the server job has finished' }
+export const HELP_OPTION: OptionSpec = { flags: '-h, --help', description: 'show this message' }
+
+export function commandShape(spec: CommandSpec): CommandShape {
+  let shape = shapes.get(spec)
+  if (!shape) {
+    const args = typeof spec.args === 'string' ? parseArgSyntax(spec.args) : [...(spec.args ?? [])]
+    for (const arg of args) Object.assign(arg, spec.argInfo?.[arg.name])
+    const options = [...(spec.options ?? [])]
+    if (spec.paged) options.push(ALL_OPTION)
+    if (spec.job) options.push(WAIT_OPTION)
+    options.push(HELP_OPTION)
+    shape = { args, options: options.map(defineOption) }
+    shapes.set(spec, shape)
+  }
+  return shape
+}
+
+export function optionLabel(def: OptionDef): string {
+  return [def.on.join(', '), ...def.values.map((v) => (def.optionalValue ? `[${v}]` : `<${v}>`))].filter(Boolean).join(' ')
+}
+
+export const displayName = (def: OptionDef) => def.on.concat(def.off).filter((n) => n.startsWith('--')).join(' / ') || def.on[0]

@@ -1,0 +1,199 @@
+/**
+ * One grammar for both front ends: the one-shot CLI hands over argv, the REPL hands over the words of a line.
+ * The grammar is click's (what Python synadm users type), so `synadm user list -l 10` and the same line at
+ * the `synadm>` prompt produce the same Invocation.
+ */
+import { usageError } from './errors.js'
+import { commandShape, displayName, type OptionDef } from './options.js'
+import type { CommandSpec } from './spec.js'
+
+export type Values = Record<string, unknown>
+
+/** Splits a line into pipe segments of words: shell-like quotes and backslash escapes, `|` outside quotes. */
+export function scanLine(line: string): { segments: string[][]; endsInSpace: boolean } {
+  const segments: string[][] = [[]]
+  let word: string | null = null
+  let quote: '"' | "'" | null = null
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]
+    if (quote) {
+      if (ch === quote) quote = null
+      else if (ch === '\\' && quote === '"' && i + 1 < line.length) word += line[++i]
+      else word += ch
+    } else if (ch === '"' || ch === "'") {
+      quote = ch
+      word ??= ''
+    } else if (ch === '\\' && i + 1 < line.length) {
+      word = (word ?? '') + line[++i]
+    } else if (/\s/.test(ch)) {
+      if (word !== null) segments[segments.length - 1].push(word)
+      word = null
+    } else if (ch === '|') {
+      if (word !== null) segments[segments.length - 1].push(word)
+      word = null
+      segments.push([])
+    } else word = (word ?? '') + ch
+  }
+  if (word !== null) segments[segments.length - 1].push(word)
+  return { segments, endsInSpace: word === null && !quote && /\s$/.test(line) }
+}
+
+export const tokenize = (line: string) => scanLine(line).segments[0]
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}):(\d{2}))?$/
+
+/** synadm's DATETIME: `%Y-%m-%d`, `%Y-%m-%dT%H:%M:%S` or `%Y-%m-%d %H:%M:%S`, local time, as epoch ms. */
+export function parseDateTime(text: string): number | undefined {
+  const m = DATE_RE.exec(text)
+  if (!m) return undefined
+  const [y, mo, d, h = '0', mi = '0', s = '0'] = m.slice(1)
+  const date = new Date(+y, +mo - 1, +d, +h, +mi, +s)
+  return Number.isNaN(date.getTime()) ? undefined : date.getTime()
+}
+
+function convert(def: OptionDef, name: string, raw: string): unknown {
+  const bad = (why: string) => usageError(`Invalid value for '${name}': '${raw}' ${why}.`)
+  switch (def.type) {
+    case 'int':
+      if (!/^-?\d+$/.test(raw)) throw bad('is not a valid integer')
+      return Number(raw)
+    case 'datetime': {
+      const ms = parseDateTime(raw)
+      if (ms === undefined) throw bad("does not match the formats '%Y-%m-%d', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d %H:%M:%S'")
+      return ms
+    }
+    default:
+      if (def.spec.choices && !def.spec.choices.includes(raw)) {
+        throw bad(`is not one of ${def.spec.choices.map((c) => `'${c}'`).join(', ')}`)
+      }
+      return raw
+  }
+}
+
+export interface ParsedCommand {
+  args: Values
+  options: Values
+  /** options the user actually typed (defaults excluded), for "only send what was given" */
+  given: Set<string>
+}
+
+/** Parses the words after a command's path. Throws usage errors with click's wording. */
+export function parseCommandWords(spec: CommandSpec, words: string[]): ParsedCommand {
+  const { args: argSpecs, options: defs } = commandShape(spec)
+  const bySwitch = new Map<string, { def: OptionDef; on: boolean }>()
+  for (const def of defs) {
+    for (const s of def.on) bySwitch.set(s, { def, on: true })
+    for (const s of def.off) bySwitch.set(s, { def, on: false })
+  }
+  const options: Values = {}
+  const given = new Set<string>()
+  const positionals: string[] = []
+
+  const set = (def: OptionDef, value: unknown) => {
+    given.add(def.key)
+    if (def.type === 'count') options[def.key] = ((options[def.key] as number) ?? 0) + 1
+    else if (def.spec.repeatable) ((options[def.key] as unknown[]) ??= []).push(value)
+    else options[def.key] = value
+  }
+
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]
+    if (word === '--') {
+      positionals.push(...words.slice(i + 1))
+      break
+    }
+    if (!word.startsWith('-') || word === '-' || /^-\d/.test(word)) {
+      positionals.push(word)
+      continue
+    }
+    let name = word
+    let inline: string | undefined
+    const eq = word.indexOf('=')
+    if (word.startsWith('--') && eq > 0) {
+      name = word.slice(0, eq)
+      inline = word.slice(eq + 1)
+    } else if (!word.startsWith('--') && word.length > 2 && !bySwitch.has(word)) {
+      // -l10 (value glued on) or -vv (a cluster of flags)
+      const head = bySwitch.get(word.slice(0, 2))
+      if (head && head.def.values.length === 1) {
+        name = word.slice(0, 2)
+        inline = word.slice(2)
+      } else if ([...word.slice(1)].every((c) => bySwitch.get('-' + c)?.def.values.length === 0)) {
+        for (const c of word.slice(1)) {
+          const hit = bySwitch.get('-' + c)!
+          set(hit.def, hit.on)
+        }
+        continue
+      }
+    }
+    const hit = bySwitch.get(name)
+    if (!hit) throw usageError(`No such option: ${name}`)
+    const { def, on } = hit
+    if (!on || def.values.length === 0) {
+      if (inline !== undefined) throw usageError(`Option '${name}' does not take a value.`)
+      set(def, def.type === 'count' ? 1 : on)
+      continue
+    }
+    const raw: string[] = []
+    if (inline !== undefined) raw.push(inline)
+    while (raw.length < def.values.length) {
+      const next = words[i + 1]
+      if (next === undefined || (def.optionalValue && next.startsWith('-'))) break
+      raw.push(next)
+      i++
+    }
+    if (raw.length === 0 && def.optionalValue) {
+      set(def, true)
+      continue
+    }
+    if (raw.length < def.values.length) {
+      throw usageError(
+        def.values.length > 1 ? `Option '${name}' requires ${def.values.length} arguments.` : `Option '${name}' requires an argument.`,
+      )
+    }
+    const values = raw.map((r) => convert(def, name, r))
+    set(def, values.length === 1 ? values[0] : values)
+  }
+
+  const args: Values = {}
+  let p = 0
+  for (const arg of argSpecs) {
+    if (arg.variadic) {
+      args[arg.name] = positionals.slice(p)
+      if (arg.required && positionals.length <= p) throw usageError(`Missing argument '${arg.name.toUpperCase()}'.`)
+      p = positionals.length
+    } else if (p < positionals.length) args[arg.name] = positionals[p++]
+    else if (arg.required) throw usageError(`Missing argument '${arg.name.toUpperCase()}'.`)
+  }
+  if (p < positionals.length) {
+    throw usageError(`Got unexpected extra argument${positionals.length - p > 1 ? 's' : ''} (${positionals.slice(p).join(' ')})`)
+  }
+
+  for (const def of defs) {
+    if (options[def.key] === undefined && def.spec.default !== undefined) options[def.key] = def.spec.default
+  }
+  if (!options.help) checkGroups(spec, defs, given)
+  return { args, options, given }
+}
+
+function checkGroups(spec: CommandSpec, defs: OptionDef[], given: Set<string>) {
+  for (const group of spec.groups ?? []) {
+    const used = group.options.filter((k) => given.has(k))
+    const title = group.title ? `'${group.title}' ` : ''
+    const list = () =>
+      group.options
+        .map((k) => defs.find((d) => d.key === k))
+        .filter((d): d is OptionDef => d !== undefined)
+        .map((d) => `  ${displayName(d)}`)
+        .join('\n')
+    if (group.kind !== 'any' && used.length > 1) {
+      throw usageError(`Mutually exclusive options from ${title}option group cannot be used at the same time:\n${list()}`)
+    }
+    if (group.kind === 'one' && used.length === 0) {
+      throw usageError(`Missing one of the required mutually exclusive options from ${title}option group:\n${list()}`)
+    }
+    if (group.kind === 'any' && used.length === 0) {
+      throw usageError(`At least one of the following options from ${title}option group is required:\n${list()}`)
+    }
+  }
+}

@@ -1,0 +1,100 @@
+/** Every command, group, API and completion source that plugins declare, and the one matcher both front ends use. */
+import type { CommandSpec } from './spec.js'
+
+export interface RegisteredCommand {
+  spec: CommandSpec
+  words: string[]
+  plugin: string
+}
+
+/** A plugin's API, built on first use from the session's HTTP clients. */
+export type ApiFactory = (services: ApiServices) => unknown
+export interface ApiServices {
+  admin: import('./http.js').HttpClient
+  matrix: import('./http.js').HttpClient
+  serverName(): Promise<string>
+}
+
+/** Live values for completion (user IDs, room IDs …): fetched in the background, cached, never awaited per key. */
+export type CompletionFetcher = (api: <T>(ns: string) => Promise<T>) => Promise<string[]>
+
+export class Registry {
+  private readonly byPath = new Map<string, RegisteredCommand>()
+  readonly groups = new Map<string, { description: string; plugin: string }>()
+  readonly apis = new Map<string, { load: () => Promise<ApiFactory>; plugin: string }>()
+  readonly completionSources = new Map<string, { fetch: () => Promise<CompletionFetcher>; plugin: string }>()
+
+  addCommand(spec: CommandSpec, plugin: string): void {
+    const words = spec.path.trim().split(/\s+/)
+    const key = words.join(' ')
+    const existing = this.byPath.get(key)
+    if (existing) throw new Error(`command '${key}' is already provided by plugin '${existing.plugin}'`)
+    for (let n = 1; n < words.length; n++) {
+      const prefix = words.slice(0, n).join(' ')
+      if (this.byPath.has(prefix)) throw new Error(`'${prefix}' is a command, it cannot also be a group`)
+      if (!this.groups.has(prefix)) this.groups.set(prefix, { description: '', plugin })
+    }
+    this.byPath.set(key, { spec, words, plugin })
+    for (const alias of spec.aliases ?? []) {
+      const aliasKey = alias.trim().split(/\s+/).join(' ')
+      if (this.byPath.has(aliasKey)) throw new Error(`alias '${aliasKey}' is already taken`)
+      this.byPath.set(aliasKey, { spec, words: aliasKey.split(' '), plugin })
+    }
+  }
+
+  addGroup(path: string, description: string, plugin: string): void {
+    const existing = this.groups.get(path)
+    if (existing?.description && existing.plugin !== plugin) {
+      throw new Error(`group '${path}' is already described by plugin '${existing.plugin}'`)
+    }
+    this.groups.set(path, { description, plugin })
+  }
+
+  removePlugin(plugin: string): void {
+    for (const [key, c] of this.byPath) if (c.plugin === plugin) this.byPath.delete(key)
+    for (const [key, g] of this.groups) if (g.plugin === plugin) this.groups.delete(key)
+    for (const [key, a] of this.apis) if (a.plugin === plugin) this.apis.delete(key)
+    for (const [key, s] of this.completionSources) if (s.plugin === plugin) this.completionSources.delete(key)
+  }
+
+  find(path: string): RegisteredCommand | undefined {
+    return this.byPath.get(path.trim().split(/\s+/).join(' '))
+  }
+
+  /** Primary registrations (no aliases), in declaration order. */
+  commands(): RegisteredCommand[] {
+    return [...this.byPath.entries()].filter(([key, c]) => key === c.words.join(' ') && c.spec.path.trim().split(/\s+/).join(' ') === key).map(([, c]) => c)
+  }
+
+  /** Longest command path that prefixes the words; else the longest group prefix. */
+  match(words: string[]): { command?: RegisteredCommand; group?: string; rest: string[] } {
+    for (let n = Math.min(words.length, 6); n > 0; n--) {
+      const key = words.slice(0, n).join(' ')
+      const command = this.byPath.get(key)
+      if (command) return { command, rest: words.slice(n) }
+    }
+    for (let n = Math.min(words.length, 6); n > 0; n--) {
+      const key = words.slice(0, n).join(' ')
+      if (this.groups.has(key)) return { group: key, rest: words.slice(n) }
+    }
+    return { rest: words }
+  }
+
+  /** The next words after a group prefix ('' = top level), with a description each. */
+  children(prefix: string): { word: string; description: string; isGroup: boolean; hidden: boolean }[] {
+    const depth = prefix ? prefix.split(' ').length : 0
+    const seen = new Map<string, { word: string; description: string; isGroup: boolean; hidden: boolean }>()
+    const under = (key: string) => (prefix ? key.startsWith(prefix + ' ') : true)
+    for (const [key, g] of this.groups) {
+      const words = key.split(' ')
+      if (words.length === depth + 1 && under(key)) seen.set(words[depth], { word: words[depth], description: g.description, isGroup: true, hidden: false })
+    }
+    for (const [key, c] of this.byPath) {
+      const words = key.split(' ')
+      if (words.length === depth + 1 && under(key) && !seen.has(words[depth])) {
+        seen.set(words[depth], { word: words[depth], description: c.spec.description, isGroup: false, hidden: Boolean(c.spec.hidden) })
+      }
+    }
+    return [...seen.values()].sort((a, b) => a.word.localeCompare(b.word))
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * What lives as long as the process (one-shot) or the REPL: settings, HTTP clients, caches.
+ * Everything is created on first use, so `--help` or completion never reads config or loads axios.
+ */
+import type { Readable, Writable } from 'node:stream'
+import { assertComplete, loadSettings, type ResolvedSettings } from './config.js'
+import { SynadmError } from './errors.js'
+import { HttpClient } from './http.js'
+import { createLogger, type Logger } from './log.js'
+import type { ApiFactory, ApiServices, Registry } from './registry.js'
+import type { PluginStatus } from './loader.js'
+
+export interface IO {
+  stdin: Readable
+  stdout: Writable
+  stderr: Writable
+  env: NodeJS.ProcessEnv
+  cwd: string
+  /** a person at a terminal can answer prompts */
+  interactive: boolean
+}
+
+export function processIO(): IO {
+  return {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+  }
+}
+
+export class Session {
+  private resolved?: Promise<ResolvedSettings>
+  private clients?: { admin: HttpClient; matrix: HttpClient }
+  private serverNameCache?: Promise<string>
+  private readonly apiFactories = new Map<string, Promise<ApiFactory>>()
+  logLevel = 0
+  /** what loaded and what failed, for `synadm plugins` */
+  plugins: PluginStatus[] = []
+
+  constructor(
+    readonly registry: Registry,
+    readonly io: IO,
+    readonly defaults: { configFile?: string } = {},
+  ) {}
+
+  get log(): Logger {
+    return createLogger(this.logLevel, (line) => this.io.stderr.write(line))
+  }
+
+  /** Settings for this session; `configFile` of the first call wins (REPL lines share one config). */
+  settings(configFile = this.defaults.configFile): Promise<ResolvedSettings> {
+    this.resolved ??= loadSettings({ configFile, env: this.io.env, cwd: this.io.cwd }).catch((error) => {
+      this.resolved = undefined
+      throw error
+    })
+    return this.resolved
+  }
+
+  /** Forget settings and clients (after `synadm config` wrote a new file). */
+  reset(): void {
+    this.resolved = undefined
+    this.clients = undefined
+    this.serverNameCache = undefined
+    this.apiFactories.clear()
+  }
+
+  async http(): Promise<{ admin: HttpClient; matrix: HttpClient }> {
+    if (this.clients) return this.clients
+    const resolved = await this.settings()
+    assertComplete(resolved)
+    const s = resolved.settings
+    const base = (p: string) => `${s.base_url}/${p.replace(/^\/+|\/+$/g, '')}`
+    const common = { token: s.token, timeoutMs: s.timeout * 1000, verifyTls: s.ssl_verify, log: this.log }
+    this.clients = {
+      admin: new HttpClient({ ...common, baseURL: base(s.admin_path) }),
+      matrix: new HttpClient({ ...common, baseURL: base(s.matrix_path) }),
+    }
+    return this.clients
+  }
+
+  /**
+   * The local server name: the `homeserver` setting, else the domain of the admin's own user ID from
+   * whoami — never federation discovery, which fails behind many proxies. Cached for the session.
+   */
+  serverName(): Promise<string> {
+    this.serverNameCache ??= (async () => {
+      const { settings } = await this.settings()
+      if (settings.homeserver && settings.homeserver !== 'auto-retrieval') return settings.homeserver
+      const { matrix } = await this.http()
+      const { user_id: userId } = await matrix.get<{ user_id: string }>('client/v3/account/whoami')
+      return userId.slice(userId.indexOf(':') + 1)
+    })().catch((error) => {
+      this.serverNameCache = undefined
+      throw error
+    })
+    return this.serverNameCache
+  }
+
+  /** Another plugin's API over the given (per-invocation) services; the module loads once. */
+  async api<T>(namespace: string, services: ApiServices): Promise<T> {
+    let factory = this.apiFactories.get(namespace)
+    if (!factory) {
+      const entry = this.registry.apis.get(namespace)
+      if (!entry) throw new SynadmError('failure', `no plugin provides the '${namespace}' API`)
+      factory = entry.load()
+      this.apiFactories.set(namespace, factory)
+      factory.catch(() => this.apiFactories.delete(namespace))
+    }
+    return (await factory)(services) as T
+  }
+}

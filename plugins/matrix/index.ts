@@ -1,0 +1,8 @@
+/** The matrix plugin (declarations only; implementations load lazily). */
+import { definePlugin, PLUGIN_API_VERSION } from '../../core/index.js'
+
+export default definePlugin({
+  name: 'matrix',
+  apiVersion: PLUGIN_API_VERSION,
+  setup() {},
+})

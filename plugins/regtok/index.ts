@@ -1,0 +1,8 @@
+/** The regtok plugin (declarations only; implementations load lazily). */
+import { definePlugin, PLUGIN_API_VERSION } from '../../core/index.js'
+
+export default definePlugin({
+  name: 'regtok',
+  apiVersion: PLUGIN_API_VERSION,
+  setup() {},
+})

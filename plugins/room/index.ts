@@ -1,0 +1,8 @@
+/** The room plugin (declarations only; implementations load lazily). */
+import { definePlugin, PLUGIN_API_VERSION } from '../../core/index.js'
+
+export default definePlugin({
+  name: 'room',
+  apiVersion: PLUGIN_API_VERSION,
+  setup() {},
+})

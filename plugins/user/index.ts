@@ -1,0 +1,8 @@
+/** The user plugin (declarations only; implementations load lazily). */
+import { definePlugin, PLUGIN_API_VERSION } from '../../core/index.js'
+
+export default definePlugin({
+  name: 'user',
+  apiVersion: PLUGIN_API_VERSION,
+  setup() {},
+})

@@ -101,7 +101,9 @@ function coerce(key: Key, value: unknown, origin: string): unknown {
 
 async function searchProjectConfig(cwd: string) {
   // Loaded only here, so a command that needs no config pays nothing for it.
-  const { cosmiconfig } = await import('cosmiconfig')
+  const mod = await import('cosmiconfig')
+  // CommonJS package: named export under plain node, `default` once bundled.
+  const cosmiconfig = mod.cosmiconfig ?? (mod as unknown as { default: typeof mod }).default.cosmiconfig
   const explorer = cosmiconfig('synadm', {
     searchStrategy: 'project',
     searchPlaces: ['package.json', '.synadmrc', '.synadmrc.json', '.synadmrc.yaml', '.synadmrc.yml', '.synadmrc.js', '.synadmrc.mjs', '.synadmrc.cjs', 'synadm.config.js', 'synadm.config.mjs', 'synadm.config.cjs'],

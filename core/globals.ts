@@ -54,6 +54,8 @@ export function parseGlobals(words: string[]): { globals: Globals; rest: string[
   const count = (v: unknown) => (Array.isArray(v) ? v.length : v ? 1 : 0)
   const value = (v: unknown, name: string) => {
     if (v === undefined) return undefined
+    if (Array.isArray(v)) v = v[v.length - 1] // the last of repeated values wins
+    if (typeof v === 'number') v = String(v)
     if (typeof v !== 'string' || v === '') throw usageError(`Option '${name}' requires an argument.`)
     return v
   }

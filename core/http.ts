@@ -85,6 +85,7 @@ export class HttpClient {
     this.shared.axios ??= Promise.all([import('axios'), import('node:http'), import('node:https')]).then(([{ default: axios }, http, https]) =>
       axios.create({
         timeout: this.options.timeoutMs,
+        adapter: 'http',
         maxRedirects: 0,
         validateStatus: () => true,
         httpAgent: new http.Agent({ keepAlive: true }),

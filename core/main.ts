@@ -2,10 +2,10 @@
  * The process entry: loads plugins, then runs one command, or the synadm> shell when there is none
  * (or for `synadm shell`). Returns the exit code; the bin shim exits with it.
  */
-import { loadSettings } from './config.js'
 import { describeError, toSynadmError } from './errors.js'
 import { execute } from './executor.js'
 import { parseGlobals } from './globals.js'
+import { corePlugin } from './commands/index.js'
 import { loadBuiltins, loadConfigured } from './loader.js'
 import type { SynadmPlugin } from './plugin.js'
 import { Registry } from './registry.js'
@@ -14,7 +14,7 @@ import { processIO, Session, type IO } from './session.js'
 export async function createSession(builtins: SynadmPlugin[], io: IO, configFile?: string): Promise<Session> {
   const registry = new Registry()
   const session = new Session(registry, io, { configFile })
-  session.plugins = await loadBuiltins(registry, builtins)
+  session.plugins = await loadBuiltins(registry, [corePlugin, ...builtins])
   // Configured plugins are listed in the settings; a broken config is reported when a command needs it.
   const resolved = await session.settings().catch(() => undefined)
   if (resolved?.settings.plugins.length) {
@@ -56,5 +56,3 @@ export async function main(argv: string[], builtins: SynadmPlugin[], io: IO = pr
     process.off('SIGINT', onSigint)
   }
 }
-
-export { loadSettings }

@@ -56,7 +56,9 @@ function cell(v: unknown): string {
 /** tabulate's "simple" look: header, dashed rule, two spaces between columns. */
 async function table(rows: string[][], header: boolean): Promise<string> {
   if (rows.length === 0) return ''
-  const { table: render } = await import('table')
+  const mod = await import('table')
+  // CommonJS package: named export under plain node, `default` once bundled.
+  const render = mod.table ?? (mod as unknown as { default: typeof mod }).default.table
   return render(rows, {
     border: { topBody: '', topJoin: '', topLeft: '', topRight: '', bottomBody: '', bottomJoin: '', bottomLeft: '', bottomRight: '', bodyLeft: '', bodyRight: '', bodyJoin: '  ', joinBody: '-', joinLeft: '', joinRight: '', joinJoin: '  ', headerJoin: '' },
     drawHorizontalLine: (i) => header && i === 1,

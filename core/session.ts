@@ -42,7 +42,7 @@ export class Session {
 
   constructor(
     readonly registry: Registry,
-    readonly io: IO,
+    public io: IO,
     readonly defaults: { configFile?: string } = {},
   ) {}
 
@@ -57,6 +57,18 @@ export class Session {
       throw error
     })
     return this.resolved
+  }
+
+  /** Runs fn with stdout redirected (a pipe between shell commands). */
+  async withStdout<T>(stdout: Writable | undefined, fn: () => Promise<T>): Promise<T> {
+    if (!stdout) return fn()
+    const original = this.io
+    this.io = { ...original, stdout }
+    try {
+      return await fn()
+    } finally {
+      this.io = original
+    }
   }
 
   /** Forget settings and clients (after `synadm config` wrote a new file). */

@@ -2,13 +2,16 @@
  * Runs synadm in-process with captured streams, for unit tests of core and plugins (HTTP mocked with nock).
  * Settings come from the environment, so no config file is needed.
  */
-import { PassThrough, Writable } from 'node:stream'
+import { PassThrough } from 'node:stream'
+import { Capture } from './capture.js'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execute } from './executor.js'
 import { createSession } from './main.js'
 import type { SynadmPlugin } from './plugin.js'
 import type { IO, Session } from './session.js'
+
+export { Capture }
 
 export const TEST_BASE_URL = 'http://synapse.test'
 export const TEST_ENV = {
@@ -20,13 +23,6 @@ export const TEST_ENV = {
   SYNADM_FORMAT: 'json',
 }
 
-export class Capture extends Writable {
-  text = ''
-  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: () => void) {
-    this.text += chunk.toString()
-    done()
-  }
-}
 
 export interface TestIO extends IO {
   stdout: Capture

@@ -1,0 +1,69 @@
+import type { RunContext } from '../context.js'
+import { assertComplete, KEYS, saveUserConfig, type Key } from '../config.js'
+import { SynadmError } from '../errors.js'
+import { readInput } from '../input.js'
+import { Shell } from '../shell.js'
+
+export async function shell(ctx: RunContext) {
+  const { session, globals } = ctx
+  const inherited = [...(globals.output ? ['-o', globals.output] : []), ...(globals.batch ? ['--batch'] : []), ...Array(globals.verbose).fill('-v')]
+  const repl = new Shell(session, { globals: inherited })
+  if (session.io.interactive) await repl.runInteractive()
+  else await repl.runStream()
+}
+
+const OPTION_KEYS: Record<string, Key> = {
+  user: 'user',
+  token: 'token',
+  baseUrl: 'base_url',
+  adminPath: 'admin_path',
+  matrixPath: 'matrix_path',
+  timeout: 'timeout',
+  output: 'format',
+  serverDiscovery: 'server_discovery',
+  homeserver: 'homeserver',
+  sslVerify: 'ssl_verify',
+}
+
+export async function config(ctx: RunContext) {
+  const resolved = await ctx.resolvedSettings()
+  if (ctx.options.show) {
+    const { settings, sources } = resolved
+    return Object.fromEntries(KEYS.map((k) => [k, { value: k === 'token' && settings.token ? 'REDACTED' : settings[k], source: sources[k] }]))
+  }
+  const values: Partial<Record<Key, unknown>> = {}
+  for (const [option, key] of Object.entries(OPTION_KEYS)) if (ctx.given.has(option)) values[key] = ctx.options[option]
+  if (ctx.options.tokenFile) values.token = (await readInput(String(ctx.options.tokenFile), ctx.session.io.stdin)).trim()
+
+  if (ctx.interactive) {
+    const current = { ...resolved.settings, ...values } as Record<Key, unknown>
+    const ask = (message: string, key: Key) => ctx.prompts.text(message, { initial: String(current[key] ?? '') })
+    ctx.note('Running configurator…')
+    values.user = await ask('Synapse admin user name', 'user')
+    const token = await ctx.prompts.password(`Synapse admin user token [${current.token ? 'REDACTED' : 'NOT SET'}] (Enter keeps it)`, { allowEmpty: Boolean(current.token) })
+    if (token) values.token = token
+    values.base_url = await ask('Synapse base URL', 'base_url')
+    values.admin_path = await ask('Synapse Admin API path', 'admin_path')
+    values.matrix_path = await ask('Matrix API path', 'matrix_path')
+    values.format = await ctx.prompts.select('Default output format', ['yaml', 'json', 'minified', 'human', 'pprint'].map((value) => ({ value })), String(current.format) as never)
+    const timeout = Number(await ask('Default http timeout (seconds)', 'timeout'))
+    if (!Number.isFinite(timeout) || timeout <= 0) throw new SynadmError('usage', 'the timeout must be a positive number of seconds')
+    values.timeout = timeout
+    values.homeserver = await ask('Homeserver name ("auto-retrieval" or the domain part of your user ID)', 'homeserver')
+    values.ssl_verify = await ctx.prompts.confirm('Verify TLS certificates?', current.ssl_verify !== false)
+  } else if (Object.keys(values).length === 0) {
+    throw new SynadmError('usage', 'nothing to change: give options such as -u, --token-file, -b', { hint: 'or run synadm config in a terminal to be asked' })
+  }
+  await saveUserConfig(resolved.file, values)
+  ctx.session.reset()
+  ctx.note(`Saved to ${resolved.file} (readable by you only).`)
+  try {
+    assertComplete(await ctx.resolvedSettings())
+  } catch (error) {
+    ctx.note(`Still incomplete: ${(error as Error).message}`)
+  }
+}
+
+export function plugins(ctx: RunContext) {
+  return ctx.session.plugins.map((p) => ({ name: p.name, source: p.source, version: p.version ?? null, status: p.error ? `failed: ${p.error}` : 'loaded' }))
+}

@@ -29,12 +29,20 @@ export async function waitForJob<T>(o: WaitOptions<T>): Promise<T> {
   const failed = o.failed ?? ['failed']
   const started = Date.now()
   let last = ''
+  const stopped = () => {
+    if (o.interactive) o.progress.write('\n')
+    return new SynadmError('cancelled', `stopped waiting for ${o.what}; the server goes on with it`, { hint: `check on it with: ${o.checkLater}` })
+  }
   for (let interval = o.intervalMs ?? 500; ; interval = Math.min(interval * 1.5, 5000)) {
-    if (o.signal?.aborted) {
-      if (o.interactive) o.progress.write('\n')
-      throw new SynadmError('cancelled', `stopped waiting for ${o.what}; the server goes on with it`, { hint: `check on it with: ${o.checkLater}` })
+    if (o.signal?.aborted) throw stopped()
+    let reply: T
+    try {
+      reply = await o.poll()
+    } catch (error) {
+      // Ctrl-C during a status request stops the waiting, not the job.
+      if (o.signal?.aborted) throw stopped()
+      throw error
     }
-    const reply = await o.poll()
     const status = o.status(reply) ?? 'unknown'
     const elapsed = ((Date.now() - started) / 1000).toFixed(0)
     if (o.interactive) o.progress.write(`\r${o.what}: ${status} (${elapsed} s)\x1b[K`)

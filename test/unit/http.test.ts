@@ -1,0 +1,66 @@
+import nock from 'nock'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { HttpClient, path, queryString } from '../../core/http.js'
+import { createLogger } from '../../core/log.js'
+
+const BASE = 'http://hs.test'
+function client(level = 0, rateLimit?: { maxRetries: number; maxWaitMs: number }) {
+  const lines: string[] = []
+  const http = new HttpClient({ baseURL: `${BASE}/_synapse/admin`, token: 'sekrit', timeoutMs: 200, verifyTls: true, log: createLogger(level, (l) => lines.push(l)), rateLimit })
+  return { http, lines }
+}
+
+beforeAll(() => nock.disableNetConnect())
+afterEach(() => nock.cleanAll())
+
+describe('HttpClient', () => {
+  it('encodes path values and query lists the way Synapse reads them', () => {
+    expect(path`v2/users/${'@a:b.c'}/x/${'!r/m'}`).toBe('v2/users/%40a%3Ab.c/x/%21r%2Fm')
+    expect(queryString({ a: [1, 2], b: true, c: undefined, d: null, e: '' })).toBe('?a=1&a=2&b=true&e=')
+  })
+
+  it('waits out 429 with retry_after_ms, then succeeds', async () => {
+    nock(BASE).get('/_synapse/admin/v1/x').reply(429, { errcode: 'M_LIMIT_EXCEEDED', retry_after_ms: 30 })
+    nock(BASE).get('/_synapse/admin/v1/x').reply(429, {}, { 'Retry-After': '0' })
+    nock(BASE).get('/_synapse/admin/v1/x').reply(200, { ok: 1 })
+    const { http, lines } = client(1)
+    const started = Date.now()
+    expect(await http.get('v1/x')).toEqual({ ok: 1 })
+    expect(Date.now() - started).toBeGreaterThanOrEqual(25)
+    expect(lines.filter((l) => l.includes('rate limited'))).toHaveLength(2)
+  })
+
+  it('gives up on 429 beyond its budget with a rate-limit error', async () => {
+    nock(BASE).get('/_synapse/admin/v1/x').times(3).reply(429, { errcode: 'M_LIMIT_EXCEEDED', error: 'Too Many Requests', retry_after_ms: 5 })
+    await expect(client(0, { maxRetries: 2, maxWaitMs: 1000 }).http.get('v1/x')).rejects.toMatchObject({ kind: 'rateLimited', status: 429, errcode: 'M_LIMIT_EXCEEDED' })
+  })
+
+  it('turns a timeout into a network error', async () => {
+    nock(BASE).get('/_synapse/admin/v1/slow').delay(1000).reply(200, {})
+    await expect(client().http.get('v1/slow')).rejects.toMatchObject({ kind: 'network', message: expect.stringContaining('no answer from http://hs.test within 0.2 s') })
+  })
+
+  it('rejects a 2xx body that is not JSON', async () => {
+    nock(BASE).get('/_synapse/admin/v1/html').reply(200, '<html>proxy login</html>', { 'Content-Type': 'text/html' })
+    await expect(client().http.get('v1/html')).rejects.toMatchObject({ kind: 'api', message: expect.stringContaining('not JSON') })
+  })
+
+  it('logs requests at -v and redacted bodies at -vv; never the token', async () => {
+    nock(BASE).post('/_synapse/admin/v1/reset_password/u', { new_password: 'hunter2', logout_devices: true }).reply(200, { access_token: 'tok' })
+    const { http, lines } = client(2)
+    await http.post('v1/reset_password/u', { new_password: 'hunter2', logout_devices: true })
+    const log = lines.join('')
+    expect(log).toContain('INFO  POST http://hs.test/_synapse/admin/v1/reset_password/u')
+    expect(log).toContain('"new_password":"REDACTED"')
+    expect(log).toContain('"access_token":"REDACTED"')
+    expect(log).not.toMatch(/hunter2|sekrit|"tok"/)
+  })
+
+  it('cancels with the signal', async () => {
+    nock(BASE).get('/_synapse/admin/v1/slow').delay(150).reply(200, {})
+    const controller = new AbortController()
+    const pending = client().http.get('v1/slow', { signal: controller.signal })
+    controller.abort()
+    await expect(pending).rejects.toMatchObject({ kind: 'cancelled' })
+  })
+})

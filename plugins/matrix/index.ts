@@ -1,8 +1,31 @@
-/** The matrix plugin (declarations only; implementations load lazily). */
-import { definePlugin, PLUGIN_API_VERSION } from '../../core/index.js'
+/** The matrix plugin: Client-Server API calls as a user (declarations only). `matrix raw` lives in the raw plugin. */
+import { definePlugin, lazy, PLUGIN_API_VERSION } from '../../core/index.js'
+
+const commands = lazy(() => import('./commands.js'))
 
 export default definePlugin({
   name: 'matrix',
   apiVersion: PLUGIN_API_VERSION,
-  setup() {},
+  setup(ctx) {
+    ctx.provide('matrix', () => import('./api.js').then((m) => m.createMatrixApi))
+    ctx.group('matrix', 'Execute Matrix (Client-Server) API calls')
+    ctx.command({
+      path: 'matrix login',
+      description: 'Log in with a password and receive an access token and a new device',
+      help:
+        "The device shows up in the user's device list as 'synadm matrix login command'. The password is asked for " +
+        'in a hidden prompt, or read from --password-file (`-` = stdin).',
+      args: '<user_id>',
+      argInfo: { user_id: { description: 'localpart or full Matrix ID (@user:server)', complete: 'user_id' } },
+      options: [
+        { flags: '--password-file <file>', type: 'file', description: 'read the password from this file; - reads it from stdin' },
+        {
+          flags: '-p, --password <password>',
+          description: 'the password (kept for compatibility: other users can see command lines; prefer the prompt or --password-file)',
+        },
+      ],
+      groups: [{ kind: 'exclusive', options: ['passwordFile', 'password'], title: 'Password' }],
+      load: commands('login'),
+    })
+  },
 })

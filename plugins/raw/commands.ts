@@ -1,0 +1,37 @@
+import { readInput, usageError, type HttpClient, type Method, type RunContext } from '../../core/index.js'
+
+/** The JSON body of -d/--data or -f/--data-file (`-` = stdin); GET requests have none. */
+async function body(ctx: RunContext, method: Method): Promise<unknown> {
+  const { data, dataFile } = ctx.options as { data: string; dataFile?: string }
+  if (method === 'GET') {
+    if (ctx.given.has('data') || dataFile !== undefined) throw usageError('GET requests carry no body', 'choose another method with -m post|put|delete')
+    return undefined
+  }
+  const [text, source] = dataFile === undefined ? [data, '-d/--data'] : [await readInput(dataFile, ctx.session.io.stdin), dataFile === '-' ? 'stdin' : dataFile]
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    throw usageError(`the body from ${source} is not JSON: ${(error as Error).message}`)
+  }
+}
+
+/** ENDPOINT is appended to the API's base URL exactly as typed (the user handles URL encoding). */
+async function send(ctx: RunContext, client: HttpClient, token?: string) {
+  const method = (ctx.options.method as string).toUpperCase() as Method
+  return client.request(method, ctx.args.endpoint as string, { body: await body(ctx, method), token })
+}
+
+export async function adminRaw(ctx: RunContext) {
+  return send(ctx, await ctx.admin())
+}
+
+/** Token precedence as in synadm: --prompt, then --token, then $MTOKEN, then the configured admin token. */
+export async function matrixRaw(ctx: RunContext) {
+  const { prompt, token } = ctx.options as { prompt?: boolean; token?: string }
+  let userToken = token ?? (ctx.session.io.env.MTOKEN || undefined)
+  if (prompt) {
+    if (!ctx.interactive) throw usageError('--prompt needs a terminal (and no --batch)', 'set $MTOKEN instead, e.g. with `read -s MTOKEN; export MTOKEN`')
+    userToken = await ctx.prompts.password('Matrix token')
+  }
+  return send(ctx, await ctx.matrix(), userToken)
+}

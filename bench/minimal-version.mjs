@@ -1,0 +1,9 @@
+// Baseline: the least a Node.js program does to print the server version (one request with node:http).
+import http from 'node:http'
+
+const url = new URL('/_synapse/admin/v1/server_version', process.env.SYNAPSE_URL)
+http.get(url, { headers: { Authorization: `Bearer ${process.env.SYNAPSE_ADMIN_TOKEN}` } }, (res) => {
+  let body = ''
+  res.on('data', (chunk) => (body += chunk))
+  res.on('end', () => console.log(JSON.stringify(JSON.parse(body), null, 4)))
+})

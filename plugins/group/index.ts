@@ -1,8 +1,21 @@
-/** The group plugin (declarations only; implementations load lazily). */
-import { definePlugin, PLUGIN_API_VERSION } from '../../core/index.js'
+/** Legacy groups (communities), which Synapse dropped in 1.61 (declarations only). */
+import { definePlugin, lazy, PLUGIN_API_VERSION } from '../../core/index.js'
+
+const commands = lazy(() => import('./commands.js'))
 
 export default definePlugin({
   name: 'group',
   apiVersion: PLUGIN_API_VERSION,
-  setup() {},
+  setup(ctx) {
+    ctx.provide('group', () => import('./api.js').then((m) => m.createGroupApi))
+    ctx.group('group', 'Manage groups (communities); Synapse 1.61 and later have none')
+    ctx.command({
+      path: 'group delete',
+      description: 'Delete a local group (community), on Synapse before 1.61',
+      args: '<group_id>',
+      argInfo: { group_id: { description: 'group ID (+name:server)' } },
+      destructive: true,
+      load: commands('deleteGroup'),
+    })
+  },
 })

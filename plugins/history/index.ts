@@ -1,8 +1,40 @@
-/** The history plugin (declarations only; implementations load lazily). */
-import { definePlugin, PLUGIN_API_VERSION } from '../../core/index.js'
+/** History purging: remove a room's old events, keep its state (declarations only). */
+import { definePlugin, lazy, PLUGIN_API_VERSION } from '../../core/index.js'
+
+const commands = lazy(() => import('./commands.js'))
 
 export default definePlugin({
   name: 'history',
   apiVersion: PLUGIN_API_VERSION,
-  setup() {},
+  setup(ctx) {
+    ctx.provide('history', () => import('./api.js').then((m) => m.createHistoryApi))
+    ctx.group('history', 'Purge historic events from the Synapse database')
+    ctx.command({
+      path: 'history purge',
+      description: "Purge a room's events before an event or a point in time",
+      help:
+        'Room state (joins, names, topics…) is always kept, and so is the latest event. Events sent by local users leave the ' +
+        'timeline but stay in the database unless --delete-local. Media is not deleted, and the database only shrinks after a VACUUM. The purge runs in the ' +
+        'background: follow it with history purge-status, or add --wait.',
+      args: '<room_id>',
+      argInfo: { room_id: { description: 'room ID (!id:server) or alias (#alias:server)', complete: 'room_id' } },
+      options: [
+        { flags: '-i, --before-event-id <event_id>', description: "purge everything before this event ($…; quote it in shells)" },
+        { flags: '-d, --before-days <days>', type: 'int', description: 'purge everything older than this many days' },
+        { flags: '--before <datetime>', type: 'datetime', description: "purge everything before this local time, e.g. '2021-01-01' or '2021-01-01 12:00:00'" },
+        { flags: '--before-ts <ms>', type: 'int', description: 'purge everything before this unix timestamp in ms' },
+        { flags: '--delete-local', description: 'also delete events sent by local users (by default they are kept, as they may be the only copy)' },
+      ],
+      groups: [{ kind: 'one', options: ['beforeEventId', 'beforeDays', 'before', 'beforeTs'], title: 'Purge before' }],
+      destructive: true,
+      job: { checkLater: 'synadm history purge-status {id}' },
+      load: commands('purge'),
+    })
+    ctx.command({
+      path: 'history purge-status',
+      description: 'Show the status of a history purge (active, complete or failed)',
+      args: '<purge_id>',
+      load: commands('purgeStatus'),
+    })
+  },
 })

@@ -1,0 +1,75 @@
+import { localDateTime, SynadmError, usageError, type RunContext } from '../../core/index.js'
+import type { RoomApi } from '../room/api.js'
+import type { HistoryApi, PurgeHistoryBody, PurgeStatus } from './api.js'
+
+/** `now` minus whole days on the local calendar (same wall-clock time), as synadm computes --before-days. */
+function daysAgo(days: number): number {
+  const date = new Date()
+  date.setDate(date.getDate() - days)
+  return date.getTime()
+}
+
+/** The cut-off the options give, as the request body wants it. */
+function cutOff(options: RunContext['options']): PurgeHistoryBody {
+  if (options.beforeEventId !== undefined) return { purge_up_to_event_id: String(options.beforeEventId) }
+  if (options.beforeDays !== undefined) {
+    const days = Number(options.beforeDays)
+    if (days < 0) throw usageError(`--before-days must not be negative, not ${days}`)
+    return { purge_up_to_ts: daysAgo(days) }
+  }
+  // --before arrives as epoch ms; --before-ts 0 is a real cut-off (the epoch), not "unset".
+  const ts = Number(options.before ?? options.beforeTs)
+  if (ts < 0) throw usageError(`--before-ts must not be negative, not ${ts}`)
+  return { purge_up_to_ts: ts }
+}
+
+export async function purge(ctx: RunContext) {
+  const rooms = await ctx.use<RoomApi>('room')
+  const history = await ctx.use<HistoryApi>('history')
+  const body = cutOff(ctx.options)
+  if (ctx.options.deleteLocal) body.delete_local_events = true
+  const roomId = await rooms.resolveRoom(String(ctx.args.room_id), ctx.note)
+
+  const room = await rooms.details(roomId)
+  let purgeUpTo: Record<string, unknown>
+  if ('purge_up_to_event_id' in body) {
+    const { event } = await rooms.fetchEvent(body.purge_up_to_event_id)
+    if (event.room_id !== roomId) throw usageError(`event ${body.purge_up_to_event_id} is in room ${event.room_id}, not in ${roomId}`)
+    purgeUpTo = { event_id: body.purge_up_to_event_id, sent: localDateTime(event.origin_server_ts), sender: event.sender }
+  } else {
+    purgeUpTo = { time: localDateTime(body.purge_up_to_ts), timestamp: body.purge_up_to_ts }
+  }
+  await ctx.confirm('Are you sure you want to purge room history?', {
+    room: { room_id: roomId, name: room.name ?? null, canonical_alias: room.canonical_alias ?? null, joined_members: room.joined_members },
+    purge_events_before: purgeUpTo,
+    events_of_local_users: body.delete_local_events ? 'deleted' : 'kept in the database, though no longer in the timeline',
+    always_kept: 'room state (joins, names, topics…) and the latest event',
+  })
+
+  const reply = await history.purge(roomId, body)
+  const checkLater = ctx.command.job!.checkLater.replace('{id}', reply.purge_id)
+  if (!ctx.options.wait) {
+    ctx.note(`Purge started; check on it with: ${checkLater}`)
+    return reply
+  }
+  try {
+    const final = await ctx.wait<PurgeStatus>({
+      what: `history purge of ${roomId}`,
+      poll: () => history.status(reply.purge_id),
+      status: (status) => status.status,
+      checkLater,
+      done: ['complete'],
+      failed: ['failed'],
+    })
+    return { ...reply, ...final }
+  } catch (error) {
+    // The final status alone would not say which purge failed.
+    const failedReply = (error as { reply?: PurgeStatus }).reply
+    if (SynadmError.is(error) && failedReply) Object.assign(error, { reply: { ...reply, ...failedReply } })
+    throw error
+  }
+}
+
+export async function purgeStatus(ctx: RunContext) {
+  return (await ctx.use<HistoryApi>('history')).status(String(ctx.args.purge_id))
+}

@@ -67,7 +67,7 @@ describe.skipIf(!inject('synapse').available || !hasTmux)('the synadm> shell in 
     expect(options).toMatch(/--all/)
     tmux('send-keys', '-t', 'main', 'C-u', `user details @nobody:${synapse().serverName}`, 'Enter')
     await until('main', /^synadm: .*(does not exist|M_NOT_FOUND)/m)
-    tmux('send-keys', '-t', 'main', '-l', '-o minified version')
+    tmux('send-keys', '-t', 'main', '-l', '--', '-o minified version')
     tmux('send-keys', '-t', 'main', 'Enter')
     await until('main', /\{"server_version":"\d/)
     tmux('send-keys', '-t', 'main', 'exit', 'Enter')

@@ -2,6 +2,14 @@
 import { main } from './core/main.js'
 import { builtins } from './plugins/builtins.js'
 
+// A reader that stops early (`synadm user list | head`) is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0)
+    throw error
+  })
+}
+
 const code = await main(process.argv.slice(2), builtins)
 // Flush stdout before exiting: a pipe reader must get everything.
 process.stdout.write('', () => process.exit(code))

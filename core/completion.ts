@@ -31,10 +31,11 @@ function switchesOf(defs: OptionDef[]): Candidate[] {
   return defs.filter((d) => !d.spec.hidden).flatMap((d) => [...d.on, ...d.off].filter((s) => s.startsWith('--')).map((value) => ({ value, description: d.spec.description })))
 }
 
-function valuesFor(source: { choices?: readonly string[]; complete?: string }, live: LiveValues): Candidate[] {
+function valuesFor(source: { choices?: readonly string[]; complete?: string }, word: string, registry: Registry, live: LiveValues): Candidate[] {
   if (source.choices) return source.choices.map((value) => ({ value }))
-  if (source.complete) return live(source.complete).map((value) => ({ value }))
-  return []
+  if (!source.complete) return []
+  const local = registry.wordCompleters.get(source.complete)
+  return (local ? local.complete(word) : live(source.complete)).map((value) => ({ value }))
 }
 
 /** Candidates for the last word of `line` (the text before the cursor). */
@@ -79,12 +80,12 @@ export function complete(registry: Registry, line: string, live: LiveValues = ()
   }
   if (valuesLeft > 0) {
     pendingValue = [...used].pop()
-    return filter(pendingValue ? valuesFor({ choices: pendingValue.spec.choices, complete: pendingValue.spec.complete }, live) : [])
+    return filter(pendingValue ? valuesFor({ choices: pendingValue.spec.choices, complete: pendingValue.spec.complete }, word, registry, live) : [])
   }
   if (word.startsWith('-')) return filter(switchesOf(options.filter((d) => d.spec.repeatable || !used.has(d))))
   const arg = args[Math.min(positionals, args.length - 1)]
   if (!arg || (positionals >= args.length && !arg.variadic)) return { word, candidates: [] }
-  return filter(valuesFor(arg, live))
+  return filter(valuesFor(arg, word, registry, live))
 }
 
 /** Live values cached on disk, shared by the REPL (which refreshes them) and shell completion (which only reads). */

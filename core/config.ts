@@ -3,6 +3,7 @@
  * The user file is the Python synadm's `~/.config/synadm.yaml`, read and written with the same keys;
  * project config (`.synadmrc*`, `synadm.config.*`, `package.json#synadm`) comes through cosmiconfig.
  */
+import { readdirSync, readFileSync } from 'node:fs'
 import { chmod, mkdir, readFile, writeFile, rename } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
@@ -99,14 +100,41 @@ function coerce(key: Key, value: unknown, origin: string): unknown {
   return value === null || value === undefined ? '' : String(value)
 }
 
+const PROJECT_FILES = ['.synadmrc', '.synadmrc.json', '.synadmrc.yaml', '.synadmrc.yml', '.synadmrc.js', '.synadmrc.mjs', '.synadmrc.cjs', 'synadm.config.js', 'synadm.config.mjs', 'synadm.config.cjs']
+
+/**
+ * Whether cosmiconfig's project search could find anything: walks up from cwd to the nearest package.json,
+ * as that search does. Most runs have no project config, and this spares them loading cosmiconfig.
+ */
+function mayHaveProjectConfig(cwd: string): boolean {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    let names: string[]
+    try {
+      names = readdirSync(dir)
+    } catch {
+      names = []
+    }
+    if (names.some((n) => PROJECT_FILES.includes(n))) return true
+    if (names.includes('package.json')) {
+      try {
+        return 'synadm' in JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
+      } catch {
+        return true // let cosmiconfig report the broken file
+      }
+    }
+    if (dirname(dir) === dir) return false
+  }
+}
+
 async function searchProjectConfig(cwd: string) {
+  if (!mayHaveProjectConfig(cwd)) return null
   // Loaded only here, so a command that needs no config pays nothing for it.
   const mod = await import('cosmiconfig')
   // CommonJS package: named export under plain node, `default` once bundled.
   const cosmiconfig = mod.cosmiconfig ?? (mod as unknown as { default: typeof mod }).default.cosmiconfig
   const explorer = cosmiconfig('synadm', {
     searchStrategy: 'project',
-    searchPlaces: ['package.json', '.synadmrc', '.synadmrc.json', '.synadmrc.yaml', '.synadmrc.yml', '.synadmrc.js', '.synadmrc.mjs', '.synadmrc.cjs', 'synadm.config.js', 'synadm.config.mjs', 'synadm.config.cjs'],
+    searchPlaces: ['package.json', ...PROJECT_FILES],
   })
   try {
     return await explorer.search(cwd)
@@ -133,6 +161,9 @@ export async function loadSettings(options: LoadOptions = {}): Promise<ResolvedS
   const warnings: string[] = []
 
   const apply = (data: Record<string, unknown>, source: Source, origin: string) => {
+    if (data.protocol !== undefined && data.protocol !== 'http') {
+      throw new SynadmError('config', `${origin}: protocol '${data.protocol}' is not supported; use protocol: http with an http(s) base_url`)
+    }
     for (const key of KEYS) {
       if (data[key] === undefined) continue
       ;(settings as unknown as Record<string, unknown>)[key] = coerce(key, data[key], origin)

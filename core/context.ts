@@ -24,7 +24,10 @@ export interface RunContext {
   /** options the user typed (no defaults): send only these where Synapse patches */
   given: Set<string>
   globals: Globals
-  /** lines piped in from a previous command in the REPL */
+  /**
+   * what the previous command of a shell pipe printed: one entry per line (one per `this.log` call when it was a
+   * vorpal extension's command)
+   */
   stdin?: string[]
   signal: AbortSignal
   log: Logger

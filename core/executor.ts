@@ -102,7 +102,9 @@ async function runWithConfigRecovery(session: Session, invocation: Invocation, s
 async function run(session: Session, invocation: Invocation, signal: AbortSignal) {
   const { command, globals } = invocation
   const { io } = session
-  const settingsFormat = command.offline ? 'yaml' : (await session.settings()).settings.format
+  // Offline commands run without a usable config, but follow its format when there is one.
+  const settings = command.offline ? await session.settings().catch(() => undefined) : await session.settings()
+  const settingsFormat = settings?.settings.format ?? 'yaml'
   const fmt = resolveFormat(globals.output ?? settingsFormat)
   const ctx = createRunContext(session, invocation, signal, fmt)
   const action = await command.load()

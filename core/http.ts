@@ -82,14 +82,16 @@ export class HttpClient {
 
   private instance(): Promise<AxiosInstance> {
     // axios is imported on the first request, so commands that make none never load it.
-    this.shared.axios ??= Promise.all([import('axios'), import('node:http'), import('node:https')]).then(([{ default: axios }, http, https]) =>
+    // https (and TLS) load only for an https base URL.
+    const secure = this.options.baseURL.startsWith('https:')
+    this.shared.axios ??= Promise.all([import('axios'), import('node:http'), secure ? import('node:https') : undefined]).then(([{ default: axios }, http, https]) =>
       axios.create({
         timeout: this.options.timeoutMs,
         adapter: 'http',
         maxRedirects: 0,
         validateStatus: () => true,
         httpAgent: new http.Agent({ keepAlive: true }),
-        httpsAgent: new https.Agent({ keepAlive: true, rejectUnauthorized: this.options.verifyTls }),
+        httpsAgent: https && new https.Agent({ keepAlive: true, rejectUnauthorized: this.options.verifyTls }),
         headers: { Accept: 'application/json', 'User-Agent': 'synadm-ts' },
         transitional: { silentJSONParsing: true, forcedJSONParsing: true, clarifyTimeoutError: true },
       }),

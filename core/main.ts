@@ -10,6 +10,9 @@ import { loadBuiltins, loadConfigured } from './loader.js'
 import type { SynadmPlugin } from './plugin.js'
 import { Registry } from './registry.js'
 import { processIO, Session, type IO } from './session.js'
+import { Capture } from './capture.js'
+// Registers the adapter that turns vorpal extensions into plugins; the facade itself loads only for one.
+import './vorpal/index.js'
 
 export async function createSession(builtins: SynadmPlugin[], io: IO, configFile?: string): Promise<Session> {
   const registry = new Registry()
@@ -40,7 +43,9 @@ export async function main(argv: string[], builtins: SynadmPlugin[], io: IO = pr
     io.stderr.write(describeError(toSynadmError(error)) + '\n')
     return toSynadmError(error).exitCode
   }
-  const session = await createSession(builtins, io, configFile)
+  // Shell completion asks on every Tab: no warning may land in the middle of the user's line.
+  const completing = rest[0] === 'completion-server'
+  const session = await createSession(builtins, completing ? { ...io, stderr: new Capture() } : io, configFile)
   if (rest.length === 0 && !wantsHelpOrVersion && io.interactive) {
     return execute(session, [...argv, 'shell'])
   }
@@ -50,9 +55,13 @@ export async function main(argv: string[], builtins: SynadmPlugin[], io: IO = pr
     controller.abort()
   }
   process.on('SIGINT', onSigint)
+  let code: number
   try {
-    return await execute(session, argv, { signal: controller.signal })
+    code = await execute(session, argv, { signal: controller.signal })
   } finally {
     process.off('SIGINT', onSigint)
   }
+  // A mode entered from the command line (a vorpal extension's `repl`) goes on in the shell.
+  if (code === 0 && session.mode) return execute(session, [...argv.slice(0, argv.length - rest.length), 'shell'])
+  return code
 }

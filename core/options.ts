@@ -72,8 +72,12 @@ export function commandShape(spec: CommandSpec): CommandShape {
     const options = [...(spec.options ?? [])]
     if (spec.paged) options.push(ALL_OPTION)
     if (spec.job) options.push(WAIT_OPTION)
-    options.push(HELP_OPTION)
-    shape = { args, options: options.map(defineOption) }
+    const defs = options.map(defineOption)
+    // -h/--help are help's unless the command uses them (vorpal-grep's `-h, --no-filename`).
+    const taken = new Set(defs.flatMap((d) => [...d.on, ...d.off]))
+    const helpSwitches = ['-h', '--help'].filter((s) => !taken.has(s))
+    if (helpSwitches.length) defs.push(defineOption({ ...HELP_OPTION, flags: helpSwitches.join(', ') }))
+    shape = { args, options: defs }
     shapes.set(spec, shape)
   }
   return shape

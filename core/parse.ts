@@ -127,6 +127,12 @@ export function parseCommandWords(spec: CommandSpec, words: string[]): ParsedCom
       }
     }
     const hit = bySwitch.get(name)
+    if (!hit && spec.allowUnknownOptions) {
+      const key = name.replace(/^-+/, '')
+      options[key] = inline ?? true
+      given.add(key)
+      continue
+    }
     if (!hit) throw usageError(`No such option: ${name}`)
     const { def, on } = hit
     if (!on || def.values.length === 0) {
@@ -155,6 +161,8 @@ export function parseCommandWords(spec: CommandSpec, words: string[]): ParsedCom
     set(def, values.length === 1 ? values[0] : values)
   }
 
+  // --help is eager, as in click: missing or extra arguments do not matter then
+  if (options.help) return { args: {}, options, given }
   const args: Values = {}
   let p = 0
   for (const arg of argSpecs) {
@@ -172,7 +180,7 @@ export function parseCommandWords(spec: CommandSpec, words: string[]): ParsedCom
   for (const def of defs) {
     if (options[def.key] === undefined && def.spec.default !== undefined) options[def.key] = def.spec.default
   }
-  if (!options.help) checkGroups(spec, defs, given)
+  checkGroups(spec, defs, given)
   return { args, options, given }
 }
 

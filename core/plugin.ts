@@ -1,5 +1,5 @@
 /** The plugin contract: built-in domains and third-party packages declare themselves the same way. */
-import type { ApiFactory, CompletionFetcher, Registry } from './registry.js'
+import type { ApiFactory, CompletionFetcher, Registry, WordCompleter } from './registry.js'
 import type { CommandSpec } from './spec.js'
 
 /** Bumped on breaking changes of PluginContext, CommandSpec or RunContext. */
@@ -23,6 +23,8 @@ export interface PluginContext {
   provide(namespace: string, load: () => Promise<ApiFactory>): void
   /** a named source of live completion values (`user_id`, `room_id` …) */
   completionSource(name: string, load: () => Promise<CompletionFetcher>): void
+  /** a named completion computed from the typed word on the spot (file paths …), for `complete:` like a source */
+  wordCompleter(name: string, complete: WordCompleter): void
 }
 
 export const definePlugin = (plugin: SynadmPlugin): SynadmPlugin => plugin
@@ -43,8 +45,12 @@ export async function installPlugin(registry: Registry, plugin: SynadmPlugin, op
       registry.apis.set(namespace, { load, plugin: name })
     },
     completionSource: (source, load) => {
-      if (registry.completionSources.has(source)) throw new Error(`completion source '${source}' is already provided`)
+      if (registry.completionSources.has(source) || registry.wordCompleters.has(source)) throw new Error(`completion source '${source}' is already provided`)
       registry.completionSources.set(source, { fetch: load, plugin: name })
+    },
+    wordCompleter: (source, complete) => {
+      if (registry.completionSources.has(source) || registry.wordCompleters.has(source)) throw new Error(`completion source '${source}' is already provided`)
+      registry.wordCompleters.set(source, { complete, plugin: name })
     },
   }
   try {

@@ -49,6 +49,11 @@ export class Prompts {
     }
   }
 
+  async multiselect<V extends string>(message: string, choices: { value: V; label?: string; hint?: string }[], initial?: V[]): Promise<V[]> {
+    const { multiselect, isCancel } = await clack()
+    return answer(await multiselect({ ...this.common, message, options: choices as never, initialValues: initial, required: false }), isCancel) as V[]
+  }
+
   async select<V extends string>(message: string, choices: { value: V; label?: string; hint?: string }[], initial?: V): Promise<V> {
     const { select, isCancel } = await clack()
     return answer(await select({ ...this.common, message, options: choices as never, initialValue: initial }), isCancel) as V

@@ -18,11 +18,15 @@ export interface ApiServices {
 /** Live values for completion (user IDs, room IDs …): fetched in the background, cached, never awaited per key. */
 export type CompletionFetcher = (api: <T>(ns: string) => Promise<T>) => Promise<string[]>
 
+/** Values computed from the word being typed and local state (file paths): asked on every Tab, so fast and synchronous. */
+export type WordCompleter = (word: string) => string[]
+
 export class Registry {
   private readonly byPath = new Map<string, RegisteredCommand>()
   readonly groups = new Map<string, { description: string; plugin: string }>()
   readonly apis = new Map<string, { load: () => Promise<ApiFactory>; plugin: string }>()
   readonly completionSources = new Map<string, { fetch: () => Promise<CompletionFetcher>; plugin: string }>()
+  readonly wordCompleters = new Map<string, { complete: WordCompleter; plugin: string }>()
 
   addCommand(spec: CommandSpec, plugin: string): void {
     const words = spec.path.trim().split(/\s+/)
@@ -55,6 +59,7 @@ export class Registry {
     for (const [key, g] of this.groups) if (g.plugin === plugin) this.groups.delete(key)
     for (const [key, a] of this.apis) if (a.plugin === plugin) this.apis.delete(key)
     for (const [key, s] of this.completionSources) if (s.plugin === plugin) this.completionSources.delete(key)
+    for (const [key, w] of this.wordCompleters) if (w.plugin === plugin) this.wordCompleters.delete(key)
   }
 
   find(path: string): RegisteredCommand | undefined {

@@ -20,6 +20,16 @@ export interface IO {
   interactive: boolean
 }
 
+/** What takes over the shell's lines until the user types `exit`: a vorpal extension's mode, such as `repl`. */
+export interface ShellMode {
+  /** shown in the prompt: `synadm repl: ` */
+  delimiter: string
+  /** handles one line as typed (no pipes, no command lookup); returns an exit code and never throws */
+  run(line: string, signal?: AbortSignal): Promise<number>
+  /** the user typed `exit` */
+  exit(): Promise<void>
+}
+
 export function processIO(): IO {
   return {
     stdin: process.stdin,
@@ -39,6 +49,8 @@ export class Session {
   logLevel = 0
   /** what loaded and what failed, for `synadm plugins` */
   plugins: PluginStatus[] = []
+  /** set while a mode has the shell's lines */
+  mode?: ShellMode
 
   constructor(
     readonly registry: Registry,

@@ -13,7 +13,7 @@ import { SynadmError } from './errors.js'
 import { execute } from './executor.js'
 import { commandHelp, rootHelp, groupHelp } from './help.js'
 import { scanLine } from './parse.js'
-import type { Session } from './session.js'
+import type { Session, ShellMode } from './session.js'
 import { VERSION } from './version.js'
 
 export const PROMPT = 'synadm> '
@@ -43,6 +43,7 @@ export class Shell {
 
   /** Runs one line (maybe a pipe of commands); returns its exit code. Never throws. */
   async runLine(line: string, signal?: AbortSignal): Promise<number> {
+    if (this.session.mode) return this.runInMode(this.session.mode, line, signal)
     const trimmed = line.trim()
     if (!trimmed || trimmed.startsWith('#')) return 0
     const { segments } = scanLine(trimmed)
@@ -58,10 +59,30 @@ export class Shell {
       const capture = last ? undefined : new Capture()
       code = await this.session.withStdout(capture, () => execute(this.session, [...this.options.globals, ...words], { signal, stdin, inShell: true }))
       if (code !== 0) break
-      stdin = capture?.text.split('\n').filter((l) => l !== '')
+      stdin = capture?.records
     }
     if (code !== 0) this.failures++
     return code
+  }
+
+  /** In a mode, a line goes to the mode as typed, until `exit`. */
+  private async runInMode(mode: ShellMode, line: string, signal?: AbortSignal): Promise<number> {
+    if (!line.trim()) return 0
+    if (line.trim() === 'exit') {
+      this.session.mode = undefined
+      await mode.exit()
+      return 0
+    }
+    this.commands++
+    const code = await mode.run(line, signal)
+    if (code !== 0) this.failures++
+    return code
+  }
+
+  /** synadm's prompt, or the mode's while one is on */
+  prompt(): string {
+    const mode = this.session.mode
+    return mode ? `synadm ${mode.delimiter.trim()} ` : PROMPT
   }
 
   private fail(message: string): number {
@@ -90,7 +111,8 @@ export class Shell {
       return this.cache.values(source)
     })
     const values = candidates.map((c) => c.value)
-    return [values.length === 1 ? [values[0] + ' '] : values, word]
+    // A unique match is finished with a space, unless it is a directory to go on in.
+    return [values.length === 1 && !values[0].endsWith('/') ? [values[0] + ' '] : values, word]
   }
 
   /** Fetches a completion source in the background; failures are silent (completion is best effort). */
@@ -136,7 +158,7 @@ export class Shell {
           input: io.stdin,
           output: io.stdout,
           terminal: true,
-          prompt: PROMPT,
+          prompt: this.prompt(),
           history,
           historySize: HISTORY_SIZE,
           removeHistoryDuplicates: true,
@@ -157,7 +179,7 @@ export class Shell {
         rl.prompt()
       }
       const onLine = async (line: string) => {
-        if (['exit', 'quit'].includes(line.trim())) return rl.close()
+        if (!this.session.mode && ['exit', 'quit'].includes(line.trim())) return rl.close()
         // Prompts inside a command need stdin to themselves: close the line editor, reopen it afterwards.
         history = [...(rl as unknown as { history: string[] }).history]
         handingOver = true

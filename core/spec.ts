@@ -79,6 +79,8 @@ export interface CommandSpec {
   offline?: boolean
   hidden?: boolean
   aliases?: string[]
+  /** unknown switches are kept in ctx.options under their name as typed (`--x-y=v` → `x-y`) instead of a usage error */
+  allowUnknownOptions?: boolean
   load: ActionLoader
 }
 

@@ -1,8 +1,11 @@
-/** Core's own commands: the shell, configuration, and the plugin list. They know no domain. */
+/** Core's own commands: the shell, configuration, the plugin list and shell completion. They know no domain. */
 import { definePlugin, PLUGIN_API_VERSION } from '../plugin.js'
 import { lazy } from '../spec.js'
 
 const commands = lazy(() => import('./actions.js'))
+const completion = lazy(() => import('./completion.js'))
+/** shells that @pnpm/tabtab writes scripts for */
+export const SHELLS = ['bash', 'zsh', 'fish', 'pwsh'] as const
 const FORMATS = ['yaml', 'json', 'minified', 'human', 'pprint'] as const
 
 export const corePlugin = definePlugin({
@@ -37,5 +40,27 @@ export const corePlugin = definePlugin({
       load: commands('config'),
     })
     ctx.command({ path: 'plugins', description: 'List loaded plugins, where they come from, and any that failed', offline: true, load: commands('plugins') })
+
+    ctx.group('completion', 'Shell completion (Tab) for synadm in bash, zsh, fish and PowerShell')
+    for (const shell of SHELLS) {
+      ctx.command({ path: `completion ${shell}`, description: `Print the ${shell} completion script (to source it, or to save it where ${shell} looks)`, offline: true, load: completion('script') })
+    }
+    const shellOption = { flags: '-s, --shell <shell>', choices: SHELLS, description: 'the shell (default: your login shell, from $SHELL)' }
+    ctx.command({
+      path: 'completion install',
+      description: 'Install completion for your shell: a script under ~/.config/tabtab, sourced from the shell startup file',
+      offline: true,
+      options: [shellOption],
+      load: completion('install'),
+    })
+    ctx.command({ path: 'completion uninstall', description: 'Remove what completion install added', offline: true, options: [shellOption], load: completion('uninstall') })
+    ctx.command({
+      path: 'completion-server',
+      description: 'Answer a completion request of the shell scripts (COMP_LINE, COMP_POINT, SHELL)',
+      args: '[words...]',
+      hidden: true,
+      offline: true,
+      load: completion('server'),
+    })
   },
 })

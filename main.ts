@@ -10,6 +10,7 @@ for (const stream of [process.stdout, process.stderr]) {
   })
 }
 
-const code = await main(process.argv.slice(2), builtins)
-// Flush stdout before exiting: a pipe reader must get everything.
-process.stdout.write('', () => process.exit(code))
+void main(process.argv.slice(2), builtins).then((code) => {
+  // Flush stdout before exiting: a pipe reader must get everything.
+  process.stdout.write('', () => process.exit(code))
+})

@@ -1,7 +1,9 @@
-// Bundles the CLI with esbuild: one entry module plus lazily loaded chunks (each plugin's commands,
-// axios, prompts, tables), so a command loads only what it uses. Also emits the public API for plugins.
+// Bundles the CLI with esbuild: one entry module holding core and every plugin's declarations, plus lazily
+// loaded chunks (each plugin's commands, axios, prompts, tables), so a command loads only what it uses.
+// The public API for third-party plugins (dist/index.js and its types) is built separately, so that it does
+// not split the CLI's start-up path into more chunks.
 import { build } from 'esbuild'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 
 // axios's fetch adapter and its FormData probe touch Node's lazy fetch globals when loaded, which makes Node
@@ -24,22 +26,54 @@ const leaveOutAxiosFetchAdapter = {
   },
 }
 
+// axios imports http2, crypto, https and an HTTPS proxy agent at load time; a plain-HTTP JSON request uses
+// none of them. Inside axios they are replaced by stand-ins that load the real module on first use (~40 ms).
+// (zlib stays: axios reads its constants at load time.)
+const LAZY_IN_AXIOS = ['http2', 'crypto', 'https', 'https-proxy-agent']
+const loadOnFirstUse = {
+  name: 'load-on-first-use',
+  setup(build) {
+    const filter = new RegExp(`^(node:)?(${LAZY_IN_AXIOS.join('|')})$`)
+    build.onResolve({ filter }, (args) =>
+      args.importer.includes('/node_modules/axios/lib/') ? { path: args.path.replace(/^node:/, ''), namespace: 'load-on-first-use' } : undefined,
+    )
+    build.onLoad({ filter: /.*/, namespace: 'load-on-first-use' }, ({ path }) => ({
+      resolveDir: root,
+      loader: 'js',
+      contents:
+        path === 'https-proxy-agent'
+          ? `export default function HttpsProxyAgent(options) { return new (require('https-proxy-agent'))(options) }`
+          : `let real; const load = () => (real ??= require('node:${path}'));
+             export default new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => key in load() });`,
+    }))
+  },
+}
+
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
 const root = new URL('..', import.meta.url).pathname
 
-await build({
+const common = {
   absWorkingDir: root,
-  entryPoints: { synadm: 'main.ts', index: 'core/index.ts' },
-  outdir: 'dist',
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
   minify: process.env.SYNADM_NO_MINIFY !== '1',
   sourcemap: 'linked',
-  chunkNames: 'chunks/[name]-[hash]',
   define: { __SYNADM_VERSION__: JSON.stringify(version) },
+  // cosmiconfig only needs TypeScript for .ts configs, which we do not search for.
+  external: ['typescript'],
+  banner: { js: "import { createRequire as __synadmRequire } from 'node:module'; const require = __synadmRequire(import.meta.url);" },
+  logLevel: 'warning',
+}
+
+const cli = await build({
+  ...common,
+  metafile: true,
+  entryPoints: { synadm: 'main.ts' },
+  outdir: 'dist',
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   // axios's multipart support and redirect follower are never used: requests are JSON, redirects off.
   // Bundle axios from its ES sources so its unused parts can be left out below.
   alias: {
@@ -47,9 +81,15 @@ await build({
     'form-data': './scripts/stubs/form-data.mjs',
     'follow-redirects': './scripts/stubs/follow-redirects.mjs',
   },
-  plugins: [leaveOutAxiosFetchAdapter],
-  // cosmiconfig only needs TypeScript for .ts configs, which we do not search for.
-  external: ['typescript'],
-  banner: { js: "import { createRequire as __synadmRequire } from 'node:module'; const require = __synadmRequire(import.meta.url);" },
-  logLevel: 'warning',
+  plugins: [leaveOutAxiosFetchAdapter, loadOnFirstUse],
 })
+
+await build({ ...common, entryPoints: { index: 'core/index.ts' }, outdir: 'dist', packages: 'external' })
+
+// Chunk names carry content hashes: remove those of earlier builds (not the whole folder, which a running
+// test may be using).
+const current = new Set(Object.keys(cli.metafile.outputs).map((file) => file.replace(/^dist\//, '')))
+for (const file of readdirSync(new URL('../dist/chunks', import.meta.url))) {
+  const name = `chunks/${file}`
+  if (!current.has(name) && !current.has(name.replace(/\.map$/, ''))) rmSync(new URL(`../dist/${name}`, import.meta.url))
+}

@@ -3,6 +3,7 @@
 // The public API for third-party plugins (dist/index.js and its types) is built separately, so that it does
 // not split the CLI's start-up path into more chunks.
 import { build } from 'esbuild'
+import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync, rmSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 
@@ -85,6 +86,8 @@ const cli = await build({
 })
 
 await build({ ...common, entryPoints: { index: 'core/index.ts' }, outdir: 'dist', packages: 'external' })
+// Types of the public API (dist/types/core/index.d.ts), for plugins written in TypeScript.
+execFileSync(process.execPath, [new URL('../node_modules/typescript/bin/tsc', import.meta.url).pathname, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' })
 
 // Chunk names carry content hashes: remove those of earlier builds (not the whole folder, which a running
 // test may be using).

@@ -30,7 +30,7 @@ export async function startBackgroundJob(ctx: RunContext) {
   if (o.oldKey !== undefined) job.old_key = o.oldKey
   if (beforeTs !== undefined) job.before_ts = beforeTs
   const reply = await (await server(ctx)).startBackgroundJob(job)
-  ctx.note(`Started. Follow it with: synadm background-updates status`)
+  ctx.note(`Queued ${jobName}; follow it with: synadm background-updates status`)
   return reply
 }
 

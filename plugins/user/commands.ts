@@ -1,0 +1,661 @@
+/** The user commands: each returns the server's reply (or the data it was asked for); people's messages go to stderr. */
+import { localDateTime, readInput, SynadmError, usageError, withDateTimes, type RunContext } from '../../core/index.js'
+import type { Device, ExternalId, MediaQuery, ThreePid, UserApi, UserDetails, UserListItem, UserListQuery } from './api.js'
+
+const api = (ctx: RunContext) => ctx.use<UserApi>('user')
+const DAY_MS = 86_400_000
+
+/** A line for people reading human output; scripts asking for json/yaml get data only. */
+function tell(ctx: RunContext, message: string) {
+  if (ctx.format === 'human' || ctx.interactive) ctx.note(message)
+}
+
+/**
+ * The account behind an argument, fetched before anything is changed: a mistyped or unknown ID stops here
+ * with a not-found error (exit 7) instead of failing halfway, or silently reading empty data.
+ */
+async function existingUser(ctx: RunContext, value: unknown): Promise<{ userId: string; details: UserDetails; users: UserApi }> {
+  const userId = await ctx.userId(String(value))
+  const users = await api(ctx)
+  try {
+    return { userId, details: await users.details(userId), users }
+  } catch (error) {
+    if (SynadmError.is(error) && error.kind === 'notFound') {
+      throw new SynadmError('notFound', `user ${userId} does not exist on this server`, { status: 404, errcode: error.errcode, hint: "check the spelling; 'synadm user search NAME' finds accounts" })
+    }
+    throw error
+  }
+}
+
+/** What a confirmation shows about an account: flat, so it reads well as a table and as YAML. */
+function accountSummary(d: UserDetails): Record<string, unknown> {
+  const summary: Record<string, unknown> = {
+    user_id: d.name,
+    displayname: d.displayname,
+    admin: d.admin,
+    deactivated: d.deactivated,
+    erased: d.erased,
+    locked: d.locked,
+    suspended: d.suspended,
+    shadow_banned: d.shadow_banned,
+    last_seen: typeof d.last_seen_ts === 'number' ? localDateTime(d.last_seen_ts) : null,
+    '3pids': pidList(d.threepids ?? []),
+  }
+  return Object.fromEntries(Object.entries(summary).filter(([, v]) => v !== undefined))
+}
+
+const samePid = (a: { medium: string; address: string }, b: { medium: string; address: string }) => a.medium === b.medium && a.address === b.address
+const pidText = (t: { medium: string; address: string }) => `${t.medium} ${t.address}`
+const pidList = (list: { medium: string; address: string }[]) => list.map(pidText).join(', ') || '(none)'
+
+/** A file's content without the one line break editors add at the end. */
+const withoutFinalNewline = (text: string) => text.replace(/\r?\n$/, '')
+
+/**
+ * A secret from (in this order) the value typed on the command line, a file (`-` = stdin), an environment
+ * variable, or a hidden prompt. `ask`: the user asked for the prompt (`-p`), so a terminal beats the variable.
+ */
+async function readSecret(ctx: RunContext, o: { typed?: unknown; file?: unknown; envVar: string; what: string; fileOption: string; ask?: boolean; repeat?: boolean }): Promise<string> {
+  if (typeof o.typed === 'string') return o.typed
+  if (typeof o.file === 'string') {
+    const text = withoutFinalNewline(await readInput(o.file, ctx.session.io.stdin))
+    if (!text) throw usageError(`${o.file === '-' ? 'stdin' : o.file} holds no ${o.what}`)
+    return text
+  }
+  const fromEnv = ctx.session.io.env[o.envVar]
+  if (fromEnv && !(o.ask && ctx.interactive)) return fromEnv
+  if (ctx.interactive) return ctx.prompts.password(o.what[0].toUpperCase() + o.what.slice(1), { repeat: o.repeat })
+  throw usageError(`no ${o.what} given`, `use ${o.fileOption} FILE (- for stdin) or set ${o.envVar}; without --batch, a terminal prompts for it`)
+}
+
+const readNewPassword = (ctx: RunContext, typed: unknown, file: unknown, ask = false) =>
+  readSecret(ctx, { typed, file, ask, envVar: 'SYNADM_PASSWORD', what: 'password', fileOption: '--password-file', repeat: true })
+
+/** `--expire-days N` / `--expire DATE` / `--expire-ts MS` style options → epoch ms (0 is a time, not "unset"). */
+function pointInTime(ctx: RunContext, keys: { days?: string; daysAgo?: string; date: string; ts: string }): number | undefined {
+  const o = ctx.options
+  if (keys.days && ctx.given.has(keys.days)) return Date.now() + (o[keys.days] as number) * DAY_MS
+  if (keys.daysAgo && ctx.given.has(keys.daysAgo)) return Date.now() - (o[keys.daysAgo] as number) * DAY_MS
+  if (ctx.given.has(keys.date)) return o[keys.date] as number
+  if (ctx.given.has(keys.ts)) return o[keys.ts] as number
+  return undefined
+}
+
+// --- list and search -------------------------------------------------------------------------------------------
+
+/** `-i` filters by a substring of the ID: a localpart or full ID is expanded as synadm does, anything else sent as typed. */
+async function userIdFilter(ctx: RunContext): Promise<string | undefined> {
+  const value = ctx.options.userId
+  if (typeof value !== 'string') return undefined
+  try {
+    return await ctx.userId(value)
+  } catch {
+    return value
+  }
+}
+
+async function listQuery(ctx: RunContext, deactivated: boolean | undefined): Promise<UserListQuery> {
+  const o = ctx.options
+  return {
+    from: o.from as number,
+    limit: o.limit as number,
+    guests: o.guests as boolean | undefined,
+    deactivated,
+    admins: o.admins as boolean | undefined,
+    name: o.name as string | undefined,
+    user_id: await userIdFilter(ctx),
+    order_by: o.sortBy as string | undefined,
+    dir: o.reverse ? 'b' : undefined,
+    not_user_type: o.excludeUserType as string[] | undefined,
+    // synadm always sends locked (false unless -L), so the same filter applies as there.
+    locked: Boolean(o.locked),
+  }
+}
+
+function nextPageHint(ctx: RunContext, next: unknown, what: string) {
+  if (next !== undefined && next !== null && !ctx.options.all) tell(ctx, `There are more ${what} than shown: use '--from ${next}' for the next page, or --all for every page.`)
+}
+
+export async function list(ctx: RunContext) {
+  const page = await (await api(ctx)).list(await listQuery(ctx, ctx.options.deactivated ? true : undefined))
+  nextPageHint(ctx, page.next_token, 'users')
+  return page
+}
+
+export async function listV3(ctx: RunContext) {
+  const page = await (await api(ctx)).listV3(await listQuery(ctx, ctx.options.deactivated as boolean | undefined))
+  nextPageHint(ctx, page.next_token, 'users')
+  return page
+}
+
+/** Python's str.capitalize: first character upper case, the rest lower case. */
+const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1).toLowerCase()
+
+export async function search(ctx: RunContext) {
+  const users = await api(ctx)
+  const term = String(ctx.args.search_term)
+  const query = (name: string): UserListQuery => ({ from: ctx.options.from as number, limit: ctx.options.limit as number, guests: true, deactivated: true, name, locked: false })
+  // Two searches and two documents, as in synadm (whose search predates Synapse matching names case-insensitively).
+  ctx.note(`User search results for '${term.toLowerCase()}':`)
+  await ctx.emit(await users.list(query(term.toLowerCase())))
+  ctx.note(`User search results for '${capitalize(term)}':`)
+  return users.list(query(capitalize(term)))
+}
+
+// --- one account -----------------------------------------------------------------------------------------------
+
+export async function details(ctx: RunContext) {
+  return (await existingUser(ctx, ctx.args.user_id)).details
+}
+
+export async function whois(ctx: RunContext) {
+  const { userId, users } = await existingUser(ctx, ctx.args.user_id)
+  return users.whois(userId)
+}
+
+export async function membership(ctx: RunContext) {
+  const { userId, users } = await existingUser(ctx, ctx.args.user_id)
+  const rooms = await users.joinedRooms(userId)
+  if (ctx.options.aliases) {
+    // One request per room, one after the other: a user in thousands of rooms should not flood the server.
+    for (const [i, roomId] of rooms.joined_rooms.entries()) {
+      const { aliases } = await users.roomAliases(roomId)
+      if (aliases.length) rooms.joined_rooms[i] = aliases.join(' ')
+    }
+  }
+  tell(ctx, `User is member of ${rooms.total} rooms.`)
+  return rooms
+}
+
+export async function joinedRooms(ctx: RunContext) {
+  const { userId, users } = await existingUser(ctx, ctx.args.user_id)
+  return users.joinedRooms(userId)
+}
+
+export async function memberships(ctx: RunContext) {
+  const { userId, users } = await existingUser(ctx, ctx.args.user_id)
+  return users.memberships(userId)
+}
+
+export async function accountData(ctx: RunContext) {
+  const users = await api(ctx)
+  return users.accountData(await ctx.userId(String(ctx.args.user_id)))
+}
+
+export async function pushers(ctx: RunContext) {
+  const users = await api(ctx)
+  return users.pushers(await ctx.userId(String(ctx.args.user_id)))
+}
+
+function mediaQuery(ctx: RunContext): MediaQuery {
+  const o = ctx.options
+  return { from: o.from as number, limit: o.limit as number, order_by: o.sort as string | undefined, dir: o.reverse ? 'b' : undefined }
+}
+
+export async function media(ctx: RunContext) {
+  const users = await api(ctx)
+  const page = await users.media(await ctx.userId(String(ctx.args.user_id)), mediaQuery(ctx))
+  nextPageHint(ctx, page.next_token, `media (${page.total} in all)`)
+  return ctx.options.datetime ? withDateTimes(page, ['created_ts', 'last_access_ts']) : page
+}
+
+export async function deleteMedia(ctx: RunContext) {
+  const { userId, users } = await existingUser(ctx, ctx.args.user_id)
+  const query = mediaQuery(ctx)
+  const page = await users.media(userId, query)
+  if (page.media.length === 0) {
+    tell(ctx, `${userId} has no media in this range; nothing deleted.`)
+    return { deleted_media: [], total: 0 }
+  }
+  const bytes = page.media.reduce((sum, m) => sum + (m.media_length ?? 0), 0)
+  await ctx.confirm(`Delete these ${page.media.length} of ${page.total} media files of ${userId}? This cannot be undone.`, {
+    user_id: userId,
+    media_files: page.media.length,
+    bytes,
+    media: page.media.map((m) => ({ media_id: m.media_id, upload_name: m.upload_name, media_type: m.media_type, media_length: m.media_length, created: localDateTime(m.created_ts) })),
+  })
+  return users.deleteMedia(userId, query)
+}
+
+export async function login(ctx: RunContext) {
+  const { userId, users } = await existingUser(ctx, ctx.args.user_id)
+  const validUntil = ctx.options.expireNever ? undefined : pointInTime(ctx, { days: 'expireDays', date: 'expire', ts: 'expireTs' }) ?? Date.now() + DAY_MS
+  if (ctx.interactive) {
+    ctx.note('You are fetching an access token of a user, which lets you act on their behalf in every Matrix request. Respect their privacy and know what you are doing.')
+  }
+  return users.login(userId, validUntil)
+}
+
+// --- changing accounts -----------------------------------------------------------------------------------------
+
+const pairs = (value: unknown) => ((value as [string, string][] | undefined) ?? []).map(([medium, address]) => ({ medium, address }))
+
+/**
+ * The 3PID list after --threepid / --clear-threepids / --add-threepid / --remove-threepid, starting from the current
+ * one. Synapse replaces the whole list on every change, so this is what lets an admin add or remove one address.
+ */
+function targetThreePids(ctx: RunContext, userId: string, current: ThreePid[]) {
+  const o = ctx.options
+  const replacement = pairs(o.threepid)
+  // synadm's way of clearing: --threepid '' ''
+  const clearedTheOldWay = replacement.length === 1 && replacement[0].medium === '' && replacement[0].address === ''
+  let list = o.clearThreepids || clearedTheOldWay ? [] : ctx.given.has('threepid') ? replacement : current.map(({ medium, address }) => ({ medium, address }))
+  for (const pid of pairs(o.removeThreepid)) {
+    if (!list.some((t) => samePid(t, pid))) {
+      throw new SynadmError('notFound', `${userId} has no 3PID '${pidText(pid)}'`, { hint: list.length ? `its 3PIDs: ${list.map(pidText).join(', ')}` : 'it has no 3PIDs' })
+    }
+    list = list.filter((t) => !samePid(t, pid))
+  }
+  for (const pid of pairs(o.addThreepid)) {
+    if (list.some((t) => samePid(t, pid))) ctx.note(`${pidText(pid)} is already a 3PID of ${userId}`)
+    else list.push(pid)
+  }
+  for (const { medium } of list) {
+    if (medium !== 'email' && medium !== 'msisdn') ctx.note(`warning: '${medium}' is probably not a supported medium; the Matrix spec knows email and msisdn`)
+  }
+  return {
+    list,
+    added: list.filter((t) => !current.some((c) => samePid(c, t))).map(pidText),
+    removed: current.filter((c) => !list.some((t) => samePid(c, t))).map(pidText),
+  }
+}
+
+/** An account field as one line of the confirmation. */
+function fieldText(key: string, value: unknown): string {
+  if (key === 'external_ids') return (value as ExternalId[] | undefined ?? []).map((e) => `${e.auth_provider} ${e.external_id}`).join(', ') || '(none)'
+  return value === null || value === undefined ? '(none)' : String(value)
+}
+
+const THREEPID_OPTIONS = ['threepid', 'clearThreepids', 'addThreepid', 'removeThreepid']
+
+export async function modify(ctx: RunContext) {
+  const o = ctx.options
+  const settingPassword = o.passwordPrompt || ctx.given.has('password') || ctx.given.has('passwordFile')
+  if (o.deactivate && settingPassword) throw usageError('Deactivating a user and setting a password does not make sense.')
+  const userId = await ctx.userId(String(ctx.args.user_id))
+  const users = await api(ctx)
+  let current: UserDetails | undefined
+  try {
+    current = await users.details(userId)
+  } catch (error) {
+    if (!SynadmError.is(error) || error.kind !== 'notFound') throw error
+  }
+  const body: Record<string, unknown> = {}
+  if (ctx.given.has('displayName')) body.displayname = o.displayName
+  if (ctx.given.has('avatarUrl')) body.avatar_url = o.avatarUrl
+  if (o.admin !== undefined) body.admin = o.admin
+  if (o.lock !== undefined) body.locked = o.lock
+  if (o.activate) body.deactivated = false
+  if (o.deactivate) body.deactivated = true
+  if (ctx.given.has('userType')) body.user_type = o.userType === 'regular' ? null : o.userType
+  if (ctx.given.has('externalId') || o.clearExternalIds) {
+    const given = (o.externalId as [string, string][] | undefined) ?? []
+    body.external_ids = o.clearExternalIds ? [] : given.map(([provider, id]): ExternalId => ({ auth_provider: provider, external_id: id }))
+  }
+  // The confirmation shows each change as "before → after" (just the value for a new account).
+  const preview: Record<string, unknown> = { user_id: userId, account: current ? 'exists' : 'does not exist: it will be created' }
+  for (const [key, value] of Object.entries(body)) {
+    preview[key] = current ? `${fieldText(key, current[key])} → ${fieldText(key, value)}` : fieldText(key, value)
+  }
+  if (THREEPID_OPTIONS.some((k) => ctx.given.has(k))) {
+    const threepids = targetThreePids(ctx, userId, current?.threepids ?? [])
+    body.threepids = threepids.list
+    preview['3pids'] = current ? `${pidList(current.threepids ?? [])} → ${pidList(threepids.list)}` : pidList(threepids.list)
+    if (current) Object.assign(preview, { '3pids added': threepids.added.join(', ') || '(none)', '3pids removed': threepids.removed.join(', ') || '(none)' })
+  }
+  if (o.logout === false) body.logout_devices = preview.logout_devices = false
+  if (settingPassword) preview.password = '(new password, not shown)'
+
+  // The password is asked for before the confirmation, so a declined prompt changes nothing either way.
+  if (settingPassword) body.password = await readNewPassword(ctx, o.password, o.passwordFile, Boolean(o.passwordPrompt))
+  await ctx.confirm(current ? `Modify ${userId}?` : `Create ${userId}?`, preview)
+  const reply = await users.createOrModify(userId, body)
+  tell(ctx, current ? `${userId} modified.` : `${userId} created.`)
+  return reply
+}
+
+export async function password(ctx: RunContext) {
+  const { userId, users } = await existingUser(ctx, ctx.args.user_id)
+  const newPassword = await readNewPassword(ctx, ctx.options.password, ctx.options.passwordFile)
+  const reply = await users.resetPassword(userId, newPassword, ctx.options.noLogout ? false : undefined)
+  tell(ctx, `Password of ${userId} reset${ctx.options.noLogout ? '' : '; its devices are logged out'}.`)
+  return reply
+}
+
+export async function deactivate(ctx: RunContext) {
+  const { userId, details, users } = await existingUser(ctx, ctx.args.user_id)
+  const erase = Boolean(ctx.options.gdprErase)
+  if (details.deactivated && !erase) tell(ctx, `${userId} is already deactivated.`)
+  const { joined_rooms: rooms } = await users.joinedRooms(userId)
+  await ctx.confirm(erase ? `Deactivate and GDPR-erase ${userId}? This cannot be undone.` : `Deactivate ${userId}?`, {
+    ...accountSummary(details),
+    joined_rooms: rooms.join(', ') || '(none)',
+    effect: [
+      `leaves ${rooms.length} room(s)`,
+      'access tokens and password removed',
+      '3PIDs removed (no password reset by e-mail)',
+      ...(erase ? ['messages hidden from users who join rooms later (GDPR erasure)'] : []),
+    ].join('; '),
+  })
+  const reply = await users.deactivate(userId, erase)
+  tell(ctx, `${userId} ${erase ? 'deactivated and GDPR-erased' : 'deactivated'} (identity server unbind: ${reply.id_server_unbind_result}).`)
+  return reply
+}
+
+/** The ID synadm acts as, so a bulk deactivation never locks synadm itself out halfway. */
+async function ownUserId(ctx: RunContext): Promise<string | undefined> {
+  try {
+    return await ctx.userId((await ctx.settings()).user)
+  } catch {
+    return undefined
+  }
+}
+
+export async function deactivateRegex(ctx: RunContext) {
+  const o = ctx.options
+  let pattern: RegExp
+  try {
+    // Python's re.match: the match starts at the first character of the full user ID.
+    pattern = new RegExp(`^(?:${String(ctx.args.regex)})`)
+  } catch (error) {
+    throw usageError(`invalid regular expression: ${(error as Error).message}`)
+  }
+  const users = await api(ctx)
+  const own = await ownUserId(ctx)
+  const matches: string[] = []
+  const fetchPage = (token: unknown) => users.list({ from: (token as string | undefined) ?? 0, limit: o.batchSize as number, guests: true, locked: false })
+  for await (const user of ctx.items<UserListItem>(fetchPage, { items: 'users', next: 'next_token' })) {
+    if (!pattern.test(user.name)) continue
+    if (user.name === own) ctx.note(`skipping ${own}: it is the account synadm acts as`)
+    else matches.push(user.name)
+  }
+  const erase = Boolean(o.gdprErase)
+  if (o.dryRun || matches.length === 0) {
+    ctx.note(matches.length ? `Would ${erase ? 'deactivate and GDPR-erase' : 'deactivate'} ${matches.length} account(s).` : 'No active account matches.')
+    return matches
+  }
+  await ctx.confirm(`${erase ? 'Deactivate and GDPR-erase' : 'Deactivate'} these ${matches.length} accounts?`, { accounts: matches })
+  const results: Record<string, unknown>[] = []
+  let failed = 0
+  // One after another: parallel deactivations make Synapse re-join users to rooms (synapse#16290).
+  for (const userId of matches) {
+    try {
+      results.push({ user_id: userId, ...(await users.deactivate(userId, erase)) })
+    } catch (error) {
+      if (SynadmError.is(error) && (error.kind === 'cancelled' || error.kind === 'network' || error.kind === 'auth')) throw error
+      failed++
+      results.push({ user_id: userId, error: (error as Error).message })
+    }
+  }
+  if (failed) throw Object.assign(new SynadmError('partial', `${failed} of ${matches.length} deactivations failed`), { reply: results })
+  return results
+}
+
+export async function shadowBan(ctx: RunContext) {
+  const { userId, users } = await existingUser(ctx, ctx.args.user_id)
+  const unban = Boolean(ctx.options.unban)
+  const reply = await (unban ? users.removeShadowBan(userId) : users.shadowBan(userId))
+  tell(ctx, `${unban ? 'Lifted the shadow-ban of' : 'Shadow-banned'} ${userId}.`)
+  return reply
+}
+
+export async function suspend(ctx: RunContext) {
+  const { userId, details, users } = await existingUser(ctx, ctx.args.user_id)
+  const unsuspend = Boolean(ctx.options.unsuspend)
+  await ctx.confirm(`${unsuspend ? 'Lift the suspension of' : 'Suspend'} ${userId}?`, accountSummary(details))
+  return users.setSuspended(userId, !unsuspend)
+}
+
+/**
+ * synadm's choice of devices to prune: oldest first (never seen = oldest), only those not seen for min_days
+ * (0 = any age), never leaving fewer than min_surviving; with device_id just that one device.
+ */
+export function pruneCandidates(devices: Device[], o: { minDays: number; minSurviving: number; deviceId?: string }, now = Date.now()): Device[] {
+  const total = devices.length
+  if (total <= o.minSurviving) return []
+  const chosen: Device[] = []
+  const threshold = now - o.minDays * DAY_MS
+  for (const device of [...devices].sort((a, b) => (a.last_seen_ts ?? 0) - (b.last_seen_ts ?? 0))) {
+    if (total - chosen.length <= o.minSurviving) break
+    if (o.deviceId !== undefined) {
+      if (device.device_id === o.deviceId) {
+        chosen.push(device)
+        break
+      }
+      continue
+    }
+    if (o.minDays && device.last_seen_ts && device.last_seen_ts > threshold) continue
+    chosen.push(device)
+  }
+  return chosen
+}
+
+export async function pruneDevices(ctx: RunContext) {
+  const o = ctx.options
+  const { userId, users } = await existingUser(ctx, ctx.args.user_id)
+  const { devices } = await users.devices(userId)
+  const candidates = pruneCandidates(devices, { minDays: o.minDays as number, minSurviving: o.minSurviving as number, deviceId: o.deviceId as string | undefined })
+  const shown = o.datetime ? withDateTimes(candidates, ['last_seen_ts']) : candidates
+  if (candidates.length === 0) {
+    tell(ctx, `${userId} has no devices to delete.`)
+    return shown
+  }
+  tell(ctx, `${userId} has ${candidates.length} device(s) marked for deletion and ${devices.length - candidates.length} to keep.`)
+  if (o.listOnly) return shown
+  const reply = await users.deleteDevices(userId, candidates.map((d) => d.device_id))
+  if (reply && Object.keys(reply).length) throw Object.assign(new SynadmError('api', `deleting devices of ${userId} answered ${JSON.stringify(reply)}`), { reply: shown })
+  tell(ctx, `Deleted devices of ${userId}: ${candidates.map((d) => d.device_id).join(', ')}.`)
+  return shown
+}
+
+export async function redact(ctx: RunContext) {
+  const o = ctx.options
+  const userId = await ctx.userId(String(ctx.args.user_id))
+  const users = await api(ctx)
+  if (ctx.given.has('limit') && (o.limit as number) < 1) throw usageError('--limit must be 1 or more (Synapse rejects other values)')
+  // Remote senders' events can be redacted too; only a local account can be checked for existence first.
+  if (userId.endsWith(`:${await ctx.serverName()}`)) await existingUser(ctx, userId)
+  const after = pointInTime(ctx, { date: 'after', ts: 'afterTs' })
+  const before = pointInTime(ctx, { date: 'before', ts: 'beforeTs' })
+  const body = {
+    rooms: (o.room as string[] | undefined) ?? [],
+    ...(o.reason !== undefined ? { reason: o.reason as string } : {}),
+    ...(ctx.given.has('limit') ? { limit: o.limit as number } : {}),
+    ...(o.useAdmin ? { use_admin: true } : {}),
+    ...(after !== undefined ? { after_ts: after } : {}),
+    ...(before !== undefined ? { before_ts: before } : {}),
+  }
+  const { redact_id: redactId } = await users.redact(userId, body)
+  const checkLater = `synadm user redact-status ${redactId}`
+  if (!o.wait) {
+    tell(ctx, `Redaction started; check on it with: ${checkLater}`)
+    return { redact_id: redactId }
+  }
+  try {
+    const final = await ctx.wait({
+      what: `redaction ${redactId}`,
+      poll: () => users.redactStatus(redactId),
+      status: (reply) => reply.status,
+      checkLater,
+      done: ['complete'],
+      failed: ['failed'],
+    })
+    return { redact_id: redactId, ...final }
+  } catch (error) {
+    // A failed job's final status is printed from error.reply; it should name the job too.
+    const failed = error as { reply?: object }
+    if (failed.reply) failed.reply = { redact_id: redactId, ...failed.reply }
+    throw error
+  }
+}
+
+export async function redactStatus(ctx: RunContext) {
+  return (await api(ctx)).redactStatus(String(ctx.args.redact_id))
+}
+
+export async function threePid(ctx: RunContext) {
+  return (await api(ctx)).byThreePid(String(ctx.options.medium), String(ctx.args.address))
+}
+
+export async function authProvider(ctx: RunContext) {
+  return (await api(ctx)).byAuthProvider(String(ctx.options.provider), String(ctx.args.external_user_id))
+}
+
+// --- endpoints synadm lacks ------------------------------------------------------------------------------------
+
+export async function admin(ctx: RunContext) {
+  const { userId, users } = await existingUser(ctx, ctx.args.user_id)
+  const set = ctx.options.set as boolean | undefined
+  if (set === undefined) return users.isAdmin(userId)
+  const reply = await users.setAdmin(userId, set)
+  tell(ctx, `${userId} is ${set ? 'now' : 'no longer'} a server admin.`)
+  return reply
+}
+
+export async function sentInviteCount(ctx: RunContext) {
+  const { userId, users } = await existingUser(ctx, ctx.args.user_id)
+  return users.sentInviteCount(userId, pointInTime(ctx, { daysAgo: 'sinceDays', date: 'since', ts: 'sinceTs' })!)
+}
+
+export async function joinedRoomCount(ctx: RunContext) {
+  const { userId, users } = await existingUser(ctx, ctx.args.user_id)
+  return users.cumulativeJoinedRoomCount(userId, pointInTime(ctx, { daysAgo: 'sinceDays', date: 'since', ts: 'sinceTs' })!)
+}
+
+export async function allowCrossSigningReplacement(ctx: RunContext) {
+  const { userId, users } = await existingUser(ctx, ctx.args.user_id)
+  const reply = await users.allowCrossSigningReplacement(userId)
+  tell(ctx, `${userId} may replace their master cross-signing key without authenticating until ${localDateTime(reply.updatable_without_uia_before_ms)}.`)
+  return reply
+}
+
+export async function experimentalFeaturesGet(ctx: RunContext) {
+  const { userId, users } = await existingUser(ctx, ctx.args.user_id)
+  return users.experimentalFeatures(userId)
+}
+
+export async function experimentalFeaturesSet(ctx: RunContext) {
+  const { userId, users } = await existingUser(ctx, ctx.args.user_id)
+  const enable = (ctx.options.enable as string[] | undefined) ?? []
+  const disable = (ctx.options.disable as string[] | undefined) ?? []
+  const both = enable.filter((f) => disable.includes(f))
+  if (both.length) throw usageError(`cannot both enable and disable ${both.join(', ')}`)
+  const features = Object.fromEntries([...enable.map((f) => [f, true]), ...disable.map((f) => [f, false])])
+  return users.setExperimentalFeatures(userId, features)
+}
+
+export async function validity(ctx: RunContext) {
+  const { userId, users } = await existingUser(ctx, ctx.args.user_id)
+  const expiration = pointInTime(ctx, { days: 'expireDays', date: 'expire', ts: 'expirationTs' })
+  return users.renewAccountValidity({
+    user_id: userId,
+    ...(expiration !== undefined ? { expiration_ts: expiration } : {}),
+    ...(ctx.options.renewalEmails === false ? { enable_renewal_emails: false } : {}),
+  })
+}
+
+export async function usernameAvailable(ctx: RunContext) {
+  const users = await api(ctx)
+  try {
+    return await users.usernameAvailable(String(ctx.args.username))
+  } catch (error) {
+    // Synapse answers "taken" and "not allowed" with HTTP 400; for this question they are answers, not failures.
+    if (SynadmError.is(error) && error.status === 400 && ['M_USER_IN_USE', 'M_INVALID_USERNAME', 'M_EXCLUSIVE'].includes(error.errcode ?? '')) {
+      return { available: false, errcode: error.errcode, error: error.serverMessage }
+    }
+    throw error
+  }
+}
+
+export async function register(ctx: RunContext) {
+  const o = ctx.options
+  if (o.passwordFile === '-' && o.sharedSecretFile === '-') throw usageError('only one of --password-file and --shared-secret-file can read stdin')
+  const typed = String(ctx.args.username)
+  // The API takes a localpart; a full ID of this server is accepted too.
+  let username = typed
+  if (typed.startsWith('@')) {
+    const suffix = `:${await ctx.serverName()}`
+    if (!typed.endsWith(suffix)) throw usageError(`'${typed}' is not a user ID of this server (${suffix.slice(1)})`)
+    username = typed.slice(1, -suffix.length)
+  }
+  const sharedSecret = await readSecret(ctx, { file: o.sharedSecretFile, envVar: 'SYNADM_SHARED_SECRET', what: 'registration shared secret', fileOption: '--shared-secret-file' })
+  const newPassword = await readNewPassword(ctx, undefined, o.passwordFile)
+  return (await api(ctx)).register({
+    username,
+    password: newPassword,
+    sharedSecret,
+    admin: Boolean(o.admin),
+    displayname: o.displayName as string | undefined,
+    userType: o.userType as string | undefined,
+  })
+}
+
+// --- devices ---------------------------------------------------------------------------------------------------
+
+const deviceTimes = <T>(ctx: RunContext, data: T) => (ctx.options.datetime ? withDateTimes(data, ['last_seen_ts']) : data)
+
+export async function devicesList(ctx: RunContext) {
+  const users = await api(ctx)
+  return deviceTimes(ctx, await users.devices(await ctx.userId(String(ctx.args.user_id))))
+}
+
+export async function devicesShow(ctx: RunContext) {
+  const users = await api(ctx)
+  return deviceTimes(ctx, await users.device(await ctx.userId(String(ctx.args.user_id)), String(ctx.args.device_id)))
+}
+
+export async function devicesCreate(ctx: RunContext) {
+  const { userId, users } = await existingUser(ctx, ctx.args.user_id)
+  const reply = await users.createDevice(userId, String(ctx.args.device_id))
+  tell(ctx, `Device ${ctx.args.device_id} of ${userId} created.`)
+  return reply
+}
+
+export async function devicesRename(ctx: RunContext) {
+  const { userId, users } = await existingUser(ctx, ctx.args.user_id)
+  const deviceId = String(ctx.args.device_id)
+  await users.device(userId, deviceId)
+  const reply = await users.renameDevice(userId, deviceId, String(ctx.args.display_name))
+  tell(ctx, `Device ${deviceId} of ${userId} renamed.`)
+  return reply
+}
+
+export async function devicesDelete(ctx: RunContext) {
+  const { userId, users } = await existingUser(ctx, ctx.args.user_id)
+  const device = await users.device(userId, String(ctx.args.device_id))
+  await ctx.confirm(`Delete device ${device.device_id} of ${userId}? Its session ends and its encryption keys are lost.`, withDateTimes(device, ['last_seen_ts']))
+  return users.deleteDevice(userId, device.device_id)
+}
+
+export async function devicesDeleteMany(ctx: RunContext) {
+  const { userId, users } = await existingUser(ctx, ctx.args.user_id)
+  const wanted = [...new Set(ctx.args.device_ids as string[])]
+  const { devices } = await users.devices(userId)
+  const missing = wanted.filter((id) => !devices.some((d) => d.device_id === id))
+  // Synapse ignores unknown device IDs; a typo should not pass silently.
+  if (missing.length) throw new SynadmError('notFound', `${userId} has no device ${missing.join(', ')}`, { hint: `its devices: ${devices.map((d) => d.device_id).join(', ') || 'none'}` })
+  const chosen = devices.filter((d) => wanted.includes(d.device_id))
+  await ctx.confirm(`Delete these ${chosen.length} devices of ${userId}? Their sessions end and their encryption keys are lost.`, withDateTimes(chosen, ['last_seen_ts']))
+  return users.deleteDevices(userId, wanted)
+}
+
+// --- rate limit override ---------------------------------------------------------------------------------------
+
+export async function ratelimitGet(ctx: RunContext) {
+  const users = await api(ctx)
+  const reply = await users.ratelimit(await ctx.userId(String(ctx.args.user_id)))
+  if (Object.keys(reply).length === 0) tell(ctx, 'No override: the server-wide rate limits apply.')
+  return reply
+}
+
+export async function ratelimitSet(ctx: RunContext) {
+  const { userId, users } = await existingUser(ctx, ctx.args.user_id)
+  return users.setRatelimit(userId, { messages_per_second: ctx.options.messagesPerSecond as number, burst_count: ctx.options.burstCount as number })
+}
+
+export async function ratelimitDelete(ctx: RunContext) {
+  const { userId, users } = await existingUser(ctx, ctx.args.user_id)
+  const reply = await users.deleteRatelimit(userId)
+  tell(ctx, `Rate limit override of ${userId} removed.`)
+  return reply
+}

@@ -54,7 +54,9 @@ export default definePlugin({
     ctx.command({
       path: 'media quarantine',
       description: 'Quarantine one media item, all media in a room, or all media a user uploaded',
-      help: 'Quarantined media can no longer be downloaded from this server. Undo single items with `media unquarantine`.',
+      help:
+        'Quarantined media can no longer be downloaded from this server. Synapse also quarantines (and unquarantines) ' +
+        'the local files with the same content hash. Undo single items with `media unquarantine`.',
       options: [
         mediaId('quarantine'),
         { flags: '-r, --room-id <room_id>', description: 'quarantine all media in this room (!abcdefg)', complete: 'room_id' },

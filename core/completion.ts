@@ -88,12 +88,14 @@ export function complete(registry: Registry, line: string, live: LiveValues = ()
   return filter(valuesFor(arg, word, registry, live))
 }
 
+export const completionCacheFile = (env: NodeJS.ProcessEnv = process.env) => join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'synadm', 'completion.json')
+
 /** Live values cached on disk, shared by the REPL (which refreshes them) and shell completion (which only reads). */
 export class CompletionCache {
   private data: Record<string, { values: string[]; updated: number }> = {}
   private loaded?: Promise<void>
 
-  constructor(readonly file = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'synadm', 'completion.json')) {}
+  constructor(readonly file = completionCacheFile()) {}
 
   load(): Promise<void> {
     this.loaded ??= readFile(this.file, 'utf8')

@@ -4,7 +4,7 @@
  * options, choices and cached live values, never the network, never a command implementation.
  */
 import { basename } from 'node:path'
-import { complete, CompletionCache } from '../completion.js'
+import { complete, CompletionCache, completionCacheFile } from '../completion.js'
 import type { RunContext } from '../context.js'
 import { SynadmError } from '../errors.js'
 import { SHELLS } from './index.js'
@@ -58,7 +58,7 @@ export async function server(ctx: RunContext) {
   const shell = isShellSupported(basename(io.env.SHELL ?? '')) ? (basename(io.env.SHELL!) as Shell) : 'bash'
   // The text before the cursor, without the program's own name.
   const line = env.partial.replace(/^\s*\S+\s*/, '')
-  const cache = new CompletionCache()
+  const cache = new CompletionCache(completionCacheFile(io.env))
   await cache.load()
   const { candidates } = complete(ctx.session.registry, line, (source) => cache.values(source))
   // Objects, so that a value with a colon (@alice:example.org) is not taken for "name:description".

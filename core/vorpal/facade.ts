@@ -135,7 +135,7 @@ export class Vorpal {
     }
     this.localStorage = Object.assign(
       (id: string) => {
-        host.storage = openStorage(id)
+        host.storage = openStorage(id, host.session?.io.env)
         return this
       },
       {

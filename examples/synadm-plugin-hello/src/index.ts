@@ -1,0 +1,35 @@
+/**
+ * synadm-plugin-hello: an example plugin. This file only declares (it is loaded at every start of synadm);
+ * the commands and the API load when first used.
+ */
+import type { SynadmPlugin } from 'synadm'
+
+const commands = () => import('./commands.js')
+
+export default {
+  name: 'synadm-plugin-hello',
+  version: '1.0.0',
+  // The plugin API version this plugin was written against: synadm refuses to load it under another one.
+  apiVersion: 1,
+  setup(ctx) {
+    ctx.group('hello', 'Example plugin: greetings from your homeserver')
+    // Other plugins (and this one's commands) get it with ctx.use('hello').
+    ctx.provide('hello', () => import('./api.js').then((m) => m.createHelloApi))
+    ctx.command({
+      path: 'hello whoami',
+      description: 'Show whom the configured access token belongs to',
+      load: () => commands().then((m) => m.whoami),
+    })
+    ctx.command({
+      path: 'hello greet',
+      description: 'Greet someone (you, by default), with the Synapse version',
+      args: '[name]',
+      argInfo: { name: { description: 'whom to greet (default: the admin user of the token)' } },
+      options: [
+        { flags: '-g, --greeting <word>', description: 'how to greet', choices: ['hello', 'hi', 'welcome'], default: 'hello' },
+        { flags: '--shout / --no-shout', description: 'in capitals' },
+      ],
+      load: () => commands().then((m) => m.greet),
+    })
+  },
+} satisfies SynadmPlugin

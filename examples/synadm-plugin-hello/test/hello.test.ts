@@ -1,0 +1,60 @@
+// The plugin's own tests: synadm runs in-process with the plugin (and the built-in server plugin, whose API it
+// uses), HTTP is mocked with nock. Inside the synadm repository the helpers come from its source tree.
+import nock from 'nock'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { json, runSynadm, TEST_BASE_URL } from '../../../core/testing.js'
+import server from '../../../plugins/server/index.js'
+import hello from '../src/index.js'
+
+const whoamiPath = '/_matrix/client/v3/account/whoami'
+const versionPath = '/_synapse/admin/v1/server_version'
+const api = () => nock(TEST_BASE_URL).matchHeader('authorization', 'Bearer test-token')
+const run = (argv: string[], options?: Parameters<typeof runSynadm>[2]) => runSynadm([server, hello], ['-o', 'json', ...argv], options)
+
+beforeAll(() => nock.disableNetConnect())
+afterEach(() => nock.cleanAll())
+
+describe('synadm-plugin-hello', () => {
+  it('hello whoami returns the client API reply unchanged', async () => {
+    const reply = { user_id: '@admin:synapse.test', device_id: 'ABC', is_guest: false }
+    const scope = api().get(whoamiPath).reply(200, reply)
+    const result = await run(['hello', 'whoami'])
+    expect(json(result)).toEqual(reply)
+    expect(scope.isDone()).toBe(true)
+  })
+
+  it('hello greet greets the token owner with the server version', async () => {
+    const scope = api().get(whoamiPath).reply(200, { user_id: '@admin:synapse.test' }).get(versionPath).reply(200, { server_version: '1.160.0' })
+    expect(json(await run(['hello', 'greet']))).toEqual({ greeting: 'Hello, @admin:synapse.test!', server_version: '1.160.0' })
+    expect(scope.isDone()).toBe(true)
+  })
+
+  it('hello greet NAME -g welcome --shout asks no whoami', async () => {
+    const scope = api().get(versionPath).reply(200, { server_version: '1.160.0' })
+    expect(json(await run(['hello', 'greet', 'bob', '-g', 'welcome', '--shout']))).toEqual({ greeting: 'WELCOME, BOB!', server_version: '1.160.0' })
+    expect(scope.isDone()).toBe(true)
+  })
+
+  it('refuses a greeting that is not a choice, before any request', async () => {
+    const result = await run(['hello', 'greet', '-g', 'howdy'])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain("'howdy' is not one of 'hello', 'hi', 'welcome'")
+  })
+
+  it('exits 6 on a refused token and 4 when the server cannot be reached', async () => {
+    api().get(whoamiPath).reply(401, { errcode: 'M_UNKNOWN_TOKEN', error: 'Invalid access token' })
+    const refused = await run(['hello', 'whoami'])
+    expect(refused.code).toBe(6)
+    expect(refused.stderr).toMatch(/^synadm: /)
+    nock.enableNetConnect('127.0.0.1')
+    expect((await run(['hello', 'whoami'], { env: { SYNADM_BASE_URL: 'http://127.0.0.1:9' } })).code).toBe(4)
+    nock.disableNetConnect()
+  })
+
+  it('shows its commands in help without loading them', async () => {
+    const result = await run(['hello', '--help'])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/^ {2}greet +Greet someone/m)
+    expect(result.stdout).toMatch(/^ {2}whoami +Show whom/m)
+  })
+})

@@ -1,0 +1,142 @@
+// Shell completion in-process: the scripts, and the completion server answering from the one completion engine
+// (declarations and cached values only: no request, no command implementation loaded).
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import nock from 'nock'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { complete } from '../../core/completion.js'
+import { definePlugin, PLUGIN_API_VERSION } from '../../core/plugin.js'
+import { Registry } from '../../core/registry.js'
+import { runSynadm } from '../../core/testing.js'
+import { wordCompleter } from '../../core/vorpal/autocomplete.js'
+import { builtins } from '../../plugins/builtins.js'
+
+let implementationsLoaded = 0
+// A plugin whose implementations must never load during completion, with a live source whose fetcher must never run.
+const palette = definePlugin({
+  name: 'palette',
+  apiVersion: PLUGIN_API_VERSION,
+  setup(ctx) {
+    ctx.group('paint', 'Paint things')
+    ctx.completionSource('color', async () => {
+      throw new Error('completion must not fetch')
+    })
+    const load = async () => {
+      implementationsLoaded++
+      return () => 'painted'
+    }
+    ctx.command({
+      path: 'paint wall',
+      description: 'Paint a wall',
+      args: '<color>',
+      argInfo: { color: { complete: 'color' } },
+      options: [
+        { flags: '-f, --finish <finish>', choices: ['matt', 'gloss'], description: 'the finish' },
+        { flags: '--dry-run', description: 'only say what would be painted' },
+      ],
+      load,
+    })
+  },
+})
+
+function cacheDir(values: Record<string, string[]>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'synadm-completion-'))
+  mkdirSync(join(dir, 'synadm'))
+  const data = Object.fromEntries(Object.entries(values).map(([source, list]) => [source, { values: list, updated: Date.now() }]))
+  writeFileSync(join(dir, 'synadm', 'completion.json'), JSON.stringify(data))
+  return dir
+}
+
+/** What the shell scripts do on Tab: the line before the cursor in COMP_LINE/COMP_POINT, the shell in SHELL. */
+async function tab(line: string, shell = 'bash', cache = cacheDir({})) {
+  const env = { COMP_LINE: line, COMP_POINT: String(line.length), COMP_CWORD: String(line.split(' ').length - 1), SHELL: shell, XDG_CACHE_HOME: cache }
+  const result = await runSynadm([...builtins, palette], ['completion-server', '--', ...line.split(' ')], { env })
+  return { ...result, lines: result.stdout.split('\n').filter(Boolean) }
+}
+
+beforeAll(() => nock.disableNetConnect())
+
+describe('completion-server', () => {
+  it('completes command words and groups', async () => {
+    expect((await tab('synadm ver')).lines).toEqual(['version'])
+    expect((await tab('synadm us')).lines).toEqual(['user'])
+    expect((await tab('synadm pa')).lines).toEqual(['paint'])
+    expect((await tab('synadm paint ')).lines).toEqual(['wall'])
+    expect((await tab('synadm -o json pai')).lines).toEqual(['paint'])
+    expect((await tab('synadm -o j')).lines).toEqual(['json', 'jsonl'])
+  })
+
+  it('lists options, option values and cached live values, and never runs a command or a fetch', async () => {
+    const options = (await tab('synadm user list --')).lines
+    expect(options).toEqual(expect.arrayContaining(['--from', '--limit', '--guests', '--no-guests', '--deactivated', '--all', '--help']))
+    expect((await tab('synadm paint wall --')).lines).toEqual(['--finish', '--dry-run', '--help'])
+    expect((await tab('synadm paint wall --finish ')).lines).toEqual(['matt', 'gloss'])
+    const cache = cacheDir({ color: ['red', 'green', 'grey'] })
+    expect((await tab('synadm paint wall g', 'bash', cache)).lines).toEqual(['green', 'grey'])
+    expect(implementationsLoaded).toBe(0)
+  })
+
+  it('answers each shell in its format', async () => {
+    expect((await tab('synadm paint ', 'zsh')).lines).toEqual(['wall:Paint a wall'])
+    expect((await tab('synadm paint ', 'fish')).lines).toEqual(['wall\tPaint a wall'])
+    const cache = cacheDir({ color: ['@alice:example.org'] })
+    // zsh separates value and description with ':' — a value's own colons are escaped
+    expect((await tab('synadm paint wall @', 'zsh', cache)).lines).toEqual(['@alice\\:example.org'])
+    expect((await tab('synadm paint wall @', 'bash', cache)).lines).toEqual(['@alice:example.org'])
+  })
+
+  it('prints nothing outside a completion request, and is not listed in help', async () => {
+    const result = await runSynadm(builtins, ['completion-server'])
+    expect(result).toMatchObject({ code: 0, stdout: '', stderr: '' })
+    const help = await runSynadm(builtins, ['--help'])
+    expect(help.stdout).toMatch(/^ {2}completion +Shell completion/m)
+    expect(help.stdout).not.toContain('completion-server')
+  })
+})
+
+describe('completion scripts', () => {
+  it('prints the script of each shell, calling synadm completion-server', async () => {
+    const bash = await runSynadm(builtins, ['completion', 'bash'])
+    expect(bash.stdout).toContain('complete -o default -F _synadm_completion synadm')
+    expect(bash.stdout).toContain('synadm completion-server -- "${words[@]}"')
+    expect((await runSynadm(builtins, ['completion', 'zsh'])).stdout).toContain('compdef _synadm_completion synadm')
+    expect((await runSynadm(builtins, ['completion', 'fish'])).stdout).toContain("complete -f -d 'synadm' -c synadm")
+    expect((await runSynadm(builtins, ['completion', 'pwsh'])).stdout).toContain('Register-ArgumentCompleter')
+    const bare = await runSynadm(builtins, ['completion'])
+    expect(bare.code).toBe(2)
+    expect(bare.stderr).toMatch(/^ {2}install +Install completion/m)
+  })
+
+  it('install needs a shell it can tell', async () => {
+    const result = await runSynadm(builtins, ['completion', 'install'], { env: { SHELL: '/bin/tcsh' } })
+    expect(result.code).toBe(2)
+    expect(result.stderr).toBe("synadm: cannot tell your shell from SHELL='/bin/tcsh'\nhint: give --shell bash|zsh|fish|pwsh\n")
+    expect((await runSynadm(builtins, ['completion', 'install', '--shell', 'tcsh'])).code).toBe(2)
+  })
+})
+
+describe('word completers (vorpal sources) in the engine', () => {
+  const registryWith = (source: Parameters<typeof wordCompleter>[0]) => {
+    const registry = new Registry()
+    registry.addCommand({ path: 'open', description: '', args: '[file]', argInfo: { file: { complete: 'files' } }, load: async () => () => undefined }, 'test')
+    registry.wordCompleters.set('files', { complete: wordCompleter(source), plugin: 'test' })
+    return registry
+  }
+
+  it('uses arrays and sync functions now, coloured values stripped, values after the last slash', () => {
+    expect(complete(registryWith(['alpha', '\u001b[36mbeta\u001b[39m']), 'open b').candidates).toEqual([{ value: 'beta' }])
+    expect(complete(registryWith((input) => [`${input.length}x`, 'other']), 'open docs/').candidates.map((c) => c.value)).toEqual(['docs/5x', 'docs/other'])
+  })
+
+  it('never waits: an answer that comes later is there from the next Tab', async () => {
+    const registry = registryWith((input: string, callback?: (values: string[]) => void) => void setTimeout(() => callback!([`${input}one`, `${input}two`]), 5))
+    expect(complete(registry, 'open x').candidates).toEqual([])
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(complete(registry, 'open x').candidates.map((c) => c.value)).toEqual(['xone', 'xtwo'])
+    const promised = registryWith(async (input: string) => [`${input}!`])
+    expect(complete(promised, 'open y').candidates).toEqual([])
+    await Promise.resolve()
+    expect(complete(promised, 'open y').candidates.map((c) => c.value)).toEqual(['y!'])
+  })
+})

@@ -1,0 +1,82 @@
+// Plugins listed in the config: the example TypeScript package and vorpal extension load and run one-shot and in
+// the shell; a plugin that fails to load is one stderr line and nothing else.
+import { join } from 'node:path'
+import nock from 'nock'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { execute } from '../../core/executor.js'
+import { TEST_BASE_URL } from '../../core/testing.js'
+import server from '../../plugins/server/index.js'
+import { configured, examples } from './configured.js'
+
+const whoamiPath = '/_matrix/client/v3/account/whoami'
+const versionPath = '/_synapse/admin/v1/server_version'
+const api = () => nock(TEST_BASE_URL).matchHeader('authorization', 'Bearer test-token')
+const vorpalHello = join(examples, 'vorpal-hello', 'index.js')
+
+beforeAll(() => nock.disableNetConnect())
+afterEach(() => nock.cleanAll())
+
+describe('plugins from the config', () => {
+  it('loads the example package by its short name and the vorpal example with options', async () => {
+    const s = await configured(['hello', [vorpalHello, { greeting: 'Hi' }]], { builtins: [server] })
+    expect(s.io.stderr.text).toBe('')
+    const listed = JSON.parse((await s.run(['plugins'])).stdout)
+    expect(listed).toEqual(
+      expect.arrayContaining([
+        { name: 'synadm-plugin-hello', source: 'hello', version: '1.0.0', status: 'loaded' },
+        { name: 'vorpal-hello', source: vorpalHello, version: null, status: 'loaded' },
+      ]),
+    )
+    api().get(whoamiPath).reply(200, { user_id: '@admin:synapse.test' }).get(versionPath).reply(200, { server_version: '1.160.0' })
+    expect(JSON.parse((await s.run(['hello', 'greet', '-g', 'hi'])).stdout)).toEqual({ greeting: 'Hi, @admin:synapse.test!', server_version: '1.160.0' })
+    expect(await s.run(['say', 'hello', 'there', '-u'])).toEqual({ code: 0, stdout: 'HELLO THERE\n', stderr: '' })
+  })
+
+  it('runs both in the shell fed with lines, as `synadm shell` from a pipe', async () => {
+    const s = await configured(['hello', [vorpalHello, { greeting: 'Hi' }]], { builtins: [server] })
+    api().get(versionPath).reply(200, { server_version: '1.160.0' })
+    s.io.stdin.end('-o minified hello greet ada\nsay -r 2 abc | reverse\necho\nsay is raw here\nexit\nsay back\n')
+    const code = await execute(s.session, ['shell'])
+    expect({ code, stderr: s.io.stderr.text }).toEqual({ code: 0, stderr: '' })
+    expect(s.io.stdout.text).toBe(
+      ['{"greeting":"Hello, ada!","server_version":"1.160.0"}', 'cba', 'cba', 'Hi! Lines are echoed; exit leaves.', 'echo: say is raw here', 'back', ''].join('\n'),
+    )
+  })
+})
+
+const THROWS = `export default { name: 'throws-on-load', apiVersion: 1, setup() { throw new Error('cannot reach the licence server') } }\n`
+const FUTURE = `export default { name: 'from-the-future', apiVersion: 2, setup(ctx) { ctx.command({ path: 'future', description: '', load: async () => () => 1 }) } }\n`
+const TAKES_VERSION = `export default { name: 'takes-version', apiVersion: 1, setup(ctx) {
+  ctx.command({ path: 'mine', description: 'would work alone', load: async () => () => 'mine' })
+  ctx.command({ path: 'version', description: 'a better version', load: async () => () => 'hijacked' })
+} }\n`
+const VORPAL_TAKES_VERSION = `module.exports = (vorpal) => { vorpal.command('version', 'mine').action((args, cb) => cb()) }\n`
+const NEITHER = `export const name = 'not a plugin'\n`
+
+describe('plugins that fail to load', () => {
+  it('each give one warning line; the rest of synadm works and exits 0', async () => {
+    const s = await configured(['./throws.mjs', './future.mjs', './takes-version.mjs', './vorpal-version.cjs', './neither.mjs', 'nonexistent', 'hello'], {
+      builtins: [server],
+      files: { 'throws.mjs': THROWS, 'future.mjs': FUTURE, 'takes-version.mjs': TAKES_VERSION, 'vorpal-version.cjs': VORPAL_TAKES_VERSION, 'neither.mjs': NEITHER },
+    })
+    const warnings = s.io.stderr.text.split('\n').filter(Boolean)
+    expect(warnings).toEqual([
+      'synadm: warning: plugin throws-on-load (./throws.mjs) not loaded: cannot reach the licence server',
+      'synadm: warning: plugin from-the-future (./future.mjs) not loaded: targets plugin API version 2, this synadm has version 1',
+      "synadm: warning: plugin takes-version (./takes-version.mjs) not loaded: command 'version' is already provided by plugin 'server'",
+      "synadm: warning: plugin vorpal-version (./vorpal-version.cjs) not loaded: command 'version' is already provided by plugin 'server'",
+      'synadm: warning: plugin ./neither.mjs (./neither.mjs) not loaded: exports neither a synadm plugin (definePlugin) nor a vorpal extension function',
+      expect.stringMatching(/^synadm: warning: plugin nonexistent \(nonexistent\) not loaded: cannot find package synadm-plugin-nonexistent or nonexistent from /),
+    ])
+    // What a failed plugin had registered is taken back; the built-in command is untouched.
+    expect((await s.run(['mine'])).code).toBe(2)
+    expect((await s.run(['future'])).code).toBe(2)
+    api().get(versionPath).reply(200, { server_version: '1.160.0' })
+    expect(await s.run(['version'])).toEqual({ code: 0, stdout: '{\n    "server_version": "1.160.0"\n}\n', stderr: '' })
+    s.io.stdin.end('hello --help\nplugins\n')
+    expect(await execute(s.session, ['-o', 'jsonl', 'shell'])).toBe(0)
+    const statuses = s.io.stdout.text.split('\n').filter((l) => l.startsWith('{"name"')).map((l) => JSON.parse(l))
+    expect(statuses.filter((p) => p.status !== 'loaded').map((p) => p.name)).toEqual(['throws-on-load', 'from-the-future', 'takes-version', 'vorpal-version', './neither.mjs', 'nonexistent'])
+    expect(s.io.stdout.text).toMatch(/^ {2}greet +Greet someone/m)
+  })
+})

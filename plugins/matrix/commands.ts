@@ -1,5 +1,5 @@
 import { readInput, usageError, type RunContext } from '../../core/index.js'
-import type { MatrixApi } from './api.js'
+import type { AdminClientConfig, MatrixApi } from './api.js'
 
 /** The password from --password-file (`-` = stdin), -p, or a hidden prompt; never required on argv. */
 async function password(ctx: RunContext): Promise<string> {
@@ -19,4 +19,19 @@ export async function login(ctx: RunContext) {
   const userId = await ctx.userId(ctx.args.user_id as string)
   const secret = await password(ctx)
   return (await ctx.use<MatrixApi>('matrix')).login(userId, secret)
+}
+
+export async function adminClientConfig(ctx: RunContext) {
+  const api = await ctx.use<MatrixApi>('matrix')
+  const { user_id: adminId } = await api.whoami()
+  const current = await api.adminClientConfig(adminId)
+  const { softFailed, spammy } = ctx.options as { softFailed?: boolean; spammy?: boolean }
+  if (softFailed === undefined && spammy === undefined) return current
+  const next: AdminClientConfig = {
+    ...current,
+    ...(softFailed === undefined ? {} : { return_soft_failed_events: softFailed }),
+    ...(spammy === undefined ? {} : { return_policy_server_spammy_events: spammy }),
+  }
+  await api.setAdminClientConfig(adminId, next)
+  return api.adminClientConfig(adminId)
 }

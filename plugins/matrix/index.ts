@@ -27,5 +27,17 @@ export default definePlugin({
       groups: [{ kind: 'exclusive', options: ['passwordFile', 'password'], title: 'Password' }],
       load: commands('login'),
     })
+    ctx.command({
+      path: 'matrix admin-client-config',
+      description: "Show or change what your own Matrix clients receive as an admin (soft-failed and policy-server-flagged events)",
+      help:
+        'Synapse keeps these settings in the admin\'s account data (io.element.synapse.admin_client_config). Without ' +
+        'options the current settings are shown; options change only what they name.',
+      options: [
+        { flags: '--soft-failed / --no-soft-failed', description: 'let your clients receive events that failed authorization softly' },
+        { flags: '--spammy / --no-spammy', description: "let your clients receive events the room's policy server flagged as spam" },
+      ],
+      load: commands('adminClientConfig'),
+    })
   },
 })

@@ -76,3 +76,32 @@ describe('matrix login', () => {
     nock.disableNetConnect()
   })
 })
+
+describe('matrix admin-client-config', () => {
+  const CONFIG = '/_matrix/client/v3/user/%40admin%3Asynapse.test/account_data/io.element.synapse.admin_client_config'
+  const admin = () => nock(TEST_BASE_URL).matchHeader('authorization', 'Bearer test-token')
+  const whoami = () => admin().get('/_matrix/client/v3/account/whoami').reply(200, { user_id: '@admin:synapse.test' })
+
+  it('shows {} when the admin never set it', async () => {
+    whoami()
+    admin().get(CONFIG).reply(404, { errcode: 'M_NOT_FOUND', error: 'Account data not found' })
+    expect(json(await run(['matrix', 'admin-client-config']))).toEqual({})
+  })
+
+  it('changes only the named settings and shows the result', async () => {
+    whoami()
+    admin().get(CONFIG).reply(200, { return_soft_failed_events: true })
+    const put = admin().put(CONFIG, { return_soft_failed_events: true, return_policy_server_spammy_events: false }).reply(200, {})
+    admin().get(CONFIG).reply(200, { return_soft_failed_events: true, return_policy_server_spammy_events: false })
+    const result = await run(['matrix', 'admin-client-config', '--no-spammy'])
+    expect(result.code).toBe(0)
+    expect(put.isDone()).toBe(true)
+    expect(json(result)).toEqual({ return_soft_failed_events: true, return_policy_server_spammy_events: false })
+  })
+
+  it('fails with the server error for other errors', async () => {
+    whoami()
+    admin().get(CONFIG).reply(403, { errcode: 'M_FORBIDDEN', error: 'Cannot get account data for other users.' })
+    expect((await run(['matrix', 'admin-client-config'])).code).toBe(EXIT.auth)
+  })
+})

@@ -55,4 +55,15 @@ describe.skipIf(!inject('synapse').available)('matrix commands', () => {
     expect(await expectSameAsPython('matrix raw', ['matrix', 'raw', 'client/versions'])).toHaveProperty('versions')
     await expectSameAsPython('matrix raw', ['matrix', 'raw', `client/v3/profile/${encodeURIComponent(user.userId)}`])
   })
+
+  it('matrix admin-client-config sets the admin\'s account data and reads it back', async () => {
+    ok(await synadm(['matrix', 'admin-client-config', '--soft-failed', '--no-spammy']))
+    const stored = await adminRequest(
+      'GET',
+      `/_matrix/client/v3/user/${encodeURIComponent(synapse().adminUserId)}/account_data/io.element.synapse.admin_client_config`,
+    )
+    expect(stored).toEqual({ return_soft_failed_events: true, return_policy_server_spammy_events: false })
+    ok(await synadm(['matrix', 'admin-client-config', '--no-soft-failed']))
+    expect(ok(await synadm(['matrix', 'admin-client-config']))).toEqual({ return_soft_failed_events: false, return_policy_server_spammy_events: false })
+  })
 })

@@ -1,10 +1,10 @@
 /**
- * Shell completion through @pnpm/tabtab: the scripts, their installation, and the completion server the scripts
- * call on every Tab. The server answers from the same engine as the shell's Tab (core/completion.ts): commands,
- * options, choices and cached live values, never the network, never a command implementation.
+ * Shell completion: @pnpm/tabtab's scripts and their installation, and the completion server the scripts call
+ * on every Tab. The server answers from the same engine as the synadm> shell's Tab (core/completion.ts):
+ * commands, options, choices and cached live values, never the network, never a command implementation.
  */
 import { basename } from 'node:path'
-import { complete, CompletionCache, completionCacheFile } from '../completion.js'
+import { complete, CompletionCache, completionCacheFile, type Candidate } from '../completion.js'
 import type { RunContext } from '../context.js'
 import { SynadmError } from '../errors.js'
 import { SHELLS } from './index.js'
@@ -49,18 +49,41 @@ export async function uninstall(ctx: RunContext) {
   ctx.note(`Completion for ${shell} removed.`)
 }
 
-/** Called by the scripts with COMP_LINE, COMP_POINT and SHELL set; prints one candidate per line. */
+/**
+ * The request as tabtab's scripts send it: COMP_LINE, COMP_POINT, COMP_CWORD and SHELL; the text before the
+ * cursor (@pnpm/tabtab's parseEnv `partial`), or nothing outside a completion request.
+ */
+export function completionRequest(env: NodeJS.ProcessEnv): { beforeCursor: string; shell: Shell } | undefined {
+  if (!env.COMP_CWORD || !env.COMP_POINT || !env.COMP_LINE) return undefined
+  const point = Number(env.COMP_POINT)
+  const shell = basename(env.SHELL ?? '')
+  return {
+    beforeCursor: env.COMP_LINE.slice(0, Number.isNaN(point) ? 0 : point),
+    shell: (SHELLS as readonly string[]).includes(shell) ? (shell as Shell) : 'bash',
+  }
+}
+
+/** One line per candidate, as tabtab's `log` writes them: zsh `value:description` (colons escaped), fish and pwsh tab-separated. */
+export function answerLines(candidates: Candidate[], shell: Shell): string[] {
+  return candidates.map(({ value, description }) => {
+    if (shell === 'zsh') return [value, description].filter(Boolean).map((part) => part!.replaceAll(':', '\\:')).join(':')
+    if ((shell === 'fish' || shell === 'pwsh') && description) return `${value}\t${description}`
+    return value
+  })
+}
+
+/**
+ * Called by the scripts on every Tab; prints one candidate per line. tabtab's side of the protocol is done here
+ * (a test holds it equal to tabtab's parseEnv and log): loading @pnpm/tabtab would cost ~40 ms a Tab.
+ */
 export async function server(ctx: RunContext) {
-  const { parseEnv, log, isShellSupported } = await tabtab()
   const { io } = ctx.session
-  const env = parseEnv(io.env)
-  if (!env.complete) return
-  const shell = isShellSupported(basename(io.env.SHELL ?? '')) ? (basename(io.env.SHELL!) as Shell) : 'bash'
+  const request = completionRequest(io.env)
+  if (!request) return
   // The text before the cursor, without the program's own name.
-  const line = env.partial.replace(/^\s*\S+\s*/, '')
+  const line = request.beforeCursor.replace(/^\s*\S+\s*/, '')
   const cache = new CompletionCache(completionCacheFile(io.env))
   await cache.load()
   const { candidates } = complete(ctx.session.registry, line, (source) => cache.values(source))
-  // Objects, so that a value with a colon (@alice:example.org) is not taken for "name:description".
-  log(candidates.map((c) => ({ name: c.value, description: c.description ?? '' })), shell, (text) => void io.stdout.write(text + '\n'))
+  for (const text of answerLines(candidates, request.shell)) io.stdout.write(text + '\n')
 }

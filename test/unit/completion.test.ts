@@ -4,7 +4,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import nock from 'nock'
+import tabtab from '@pnpm/tabtab'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { answerLines, completionRequest } from '../../core/commands/completion.js'
 import { complete } from '../../core/completion.js'
 import { definePlugin, PLUGIN_API_VERSION } from '../../core/plugin.js'
 import { Registry } from '../../core/registry.js'
@@ -92,6 +94,34 @@ describe('completion-server', () => {
     const help = await runSynadm(builtins, ['--help'])
     expect(help.stdout).toMatch(/^ {2}completion +Shell completion/m)
     expect(help.stdout).not.toContain('completion-server')
+  })
+})
+
+describe("the completion server's side of tabtab's protocol", () => {
+  it('reads the request as tabtab.parseEnv does', () => {
+    const envs = [
+      { COMP_LINE: 'synadm us', COMP_POINT: '9', COMP_CWORD: '1' },
+      { COMP_LINE: 'synadm user list --li', COMP_POINT: '12', COMP_CWORD: '2' },
+      { COMP_LINE: 'synadm us ', COMP_POINT: '9', COMP_CWORD: '2' },
+      { COMP_LINE: 'synadm ', COMP_POINT: 'x', COMP_CWORD: '1' },
+      { COMP_LINE: 'synadm us', COMP_POINT: '', COMP_CWORD: '1' },
+      { COMP_LINE: '', COMP_POINT: '0', COMP_CWORD: '0' },
+    ]
+    for (const env of envs) {
+      const theirs = tabtab.parseEnv(env)
+      expect(completionRequest(env)?.beforeCursor).toBe(theirs.complete ? theirs.partial : undefined)
+    }
+    expect(completionRequest({ COMP_LINE: 'a', COMP_POINT: '1', COMP_CWORD: '0', SHELL: '/usr/bin/fish' })?.shell).toBe('fish')
+    expect(completionRequest({ COMP_LINE: 'a', COMP_POINT: '1', COMP_CWORD: '0', SHELL: 'tcsh' })?.shell).toBe('bash')
+  })
+
+  it('writes the answer as tabtab.log does, in every shell', () => {
+    const candidates = [{ value: 'user', description: 'Users: list, add' }, { value: '@alice:example.org' }, { value: '--limit', description: '' }]
+    for (const shell of ['bash', 'zsh', 'fish', 'pwsh'] as const) {
+      const theirs: string[] = []
+      tabtab.log(candidates.map((c) => ({ name: c.value, description: c.description ?? '' })), shell, (line) => void theirs.push(line))
+      expect({ shell, lines: answerLines(candidates, shell) }).toEqual({ shell, lines: theirs })
+    }
   })
 })
 

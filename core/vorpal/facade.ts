@@ -274,7 +274,7 @@ export class Vorpal {
     host.session = ctx.session
     const runtime: Runtime = { session: ctx.session, signal: ctx.signal, prompts: ctx.prompts, interactive: ctx.interactive }
     const args = vorpalArgs(command, ctx)
-    const typed = [command._name, ...command._args.flatMap((a) => (args[a.name] === undefined ? [] : [args[a.name]]).flat())].join(' ')
+    const typed = [command._name, ...command._args.flatMap((a) => args[a.name] ?? [])].join(' ')
     const instance = this.instance(command, typed, args, runtime)
     const previous = host.active
     host.active = instance
@@ -311,6 +311,7 @@ export class Vorpal {
           interactive: session.io.interactive,
         }
         const lineInstance = this.instance(command, line, line, runtime)
+        const previous = host.active
         host.active = lineInstance
         try {
           host.lastResult = await lineInstance.call(command._fn ?? nothing, line)
@@ -322,7 +323,7 @@ export class Vorpal {
           session.io.stderr.write(describeError(error) + '\n')
           return error.exitCode
         } finally {
-          host.active = undefined
+          host.active = previous
         }
       },
       exit: async () => void host.emit('mode_exit', 'exit'),

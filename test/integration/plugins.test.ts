@@ -32,17 +32,19 @@ describe.skipIf(!inject('synapse').available)('plugins', () => {
     expect(await runSynadm(['say', '-r', '2', 'hi'], { configFile })).toEqual({ code: 0, stdout: 'hi\nhi\n', stderr: '' })
   })
 
-  it('pipes synadm output into vorpal-grep and the example in the shell, and runs vorpal-repl', async () => {
+  it('runs the examples in the shell, pipes synadm output into vorpal-grep, and runs vorpal-repl', async () => {
     const { adminUserId, version } = synapse()
     const localpart = adminUserId.slice(1, adminUserId.indexOf(':'))
-    const configFile = await configWith(['vorpal-grep', 'vorpal-repl', vorpalHello])
-    const lines = ['version | grep 1.', `-o jsonl user list | grep ${localpart}`, '-o json version | grep -v server_version | reverse', 'repl', '6*7', 'exit', 'say done']
+    const configFile = await configWith(['hello', 'vorpal-grep', 'vorpal-repl', vorpalHello])
+    const lines = ['version | grep 1.', `-o jsonl user list | grep ${localpart}`, '-o json version | grep -v server_version | reverse', 'repl', '6*7', 'exit', 'say done', '-o minified hello whoami']
     const result = await runSynadm(['shell'], { configFile, input: lines.join('\n') + '\n' })
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' })
     const out = result.stdout.split('\n')
     expect(out[0]).toBe(`    "server_version": "${version}"`)
     expect(JSON.parse(out[1])).toMatchObject({ name: adminUserId, admin: true })
-    expect(out.slice(2)).toEqual(['{', '}', "Entering REPL Mode. To exit, type 'exit'", '42', 'done', ''])
+    expect(out.slice(2, 7)).toEqual(['{', '}', "Entering REPL Mode. To exit, type 'exit'", '42', 'done'])
+    expect(JSON.parse(out[7])).toMatchObject({ user_id: adminUserId })
+    expect(out.slice(8)).toEqual([''])
   })
 
   it('goes on in the shell after entering a mode from the command line', async () => {

@@ -8,6 +8,7 @@ import type { Logger } from './log.js'
 import { format, type Format } from './output.js'
 import { items, pages, type Page } from './paginate.js'
 import { Prompts } from './prompts.js'
+import { readInput } from './input.js'
 import type { ApiServices } from './registry.js'
 import type { Session } from './session.js'
 import type { PagedSpec, CommandSpec } from './spec.js'
@@ -55,6 +56,15 @@ export interface RunContext {
   confirm(question: string, preview?: unknown): Promise<void>
   /** print a document now (for commands that show several), in the chosen format */
   emit(data: unknown): Promise<void>
+  /** the environment (tests inject their own) */
+  env: NodeJS.ProcessEnv
+  /** a whole file; `-` reads stdin */
+  readFile(file: string): Promise<string>
+  /**
+   * A secret, never required on argv: the value typed on the command line (kept for compatibility), a file
+   * (`-` = stdin; one final line break dropped), an environment variable, or a hidden prompt in a terminal.
+   */
+  secret(source: SecretSource): Promise<string>
   /** a line for the person, on stderr (not data) */
   note(message: string): void
   /** every page of a paged endpoint */
@@ -62,6 +72,20 @@ export interface RunContext {
   items<T = unknown>(fetchPage: (token: unknown) => Promise<Page>, spec: PagedSpec): AsyncGenerator<T>
   /** poll a job until done (used with --wait) */
   wait<T>(o: Omit<WaitOptions<T>, 'signal' | 'progress' | 'interactive'>): Promise<T>
+}
+
+export interface SecretSource {
+  /** what the secret is, for prompts and messages: 'password' */
+  what: string
+  /** the option that names a file, for the hint: '--password-file' */
+  fileOption: string
+  typed?: unknown
+  file?: unknown
+  envVar?: string
+  /** the user asked for the prompt (`-p`): a terminal beats the environment variable */
+  ask?: boolean
+  /** ask twice (new passwords) */
+  repeat?: boolean
 }
 
 const FULL_MXID = /^@[-./=+\w]+:[-[\].:\w]+$/
@@ -127,6 +151,21 @@ export function createRunContext(session: Session, inv: Invocation, signal: Abor
     },
     async emit(data) {
       io.stdout.write(await format(ctx.format, data))
+    },
+    env: io.env,
+    readFile: (file) => readInput(file, io.stdin),
+    async secret(o) {
+      if (typeof o.typed === 'string') return o.typed
+      if (typeof o.file === 'string') {
+        const text = (await readInput(o.file, io.stdin)).replace(/\r?\n$/, '')
+        if (!text) throw new SynadmError('usage', `${o.file === '-' ? 'stdin' : o.file} holds no ${o.what}`)
+        return text
+      }
+      const fromEnv = o.envVar ? io.env[o.envVar] : undefined
+      if (fromEnv && !(o.ask && interactive)) return fromEnv
+      if (interactive) return prompts.password(o.what[0].toUpperCase() + o.what.slice(1), { repeat: o.repeat })
+      const sources = [`${o.fileOption} FILE (- for stdin)`, o.envVar ? `set ${o.envVar}` : ''].filter(Boolean).join(' or ')
+      throw new SynadmError('usage', `no ${o.what} given`, { hint: `use ${sources}; without --batch, a terminal prompts for it` })
     },
     note: (message) => void io.stderr.write(message + '\n'),
     pages: (fetchPage, spec) => pages(fetchPage, spec),

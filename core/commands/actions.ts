@@ -1,7 +1,6 @@
 import type { RunContext } from '../context.js'
 import { assertComplete, KEYS, saveUserConfig, type Key } from '../config.js'
 import { SynadmError } from '../errors.js'
-import { readInput } from '../input.js'
 import { Shell } from '../shell.js'
 
 export async function shell(ctx: RunContext) {
@@ -33,7 +32,7 @@ export async function config(ctx: RunContext) {
   }
   const values: Partial<Record<Key, unknown>> = {}
   for (const [option, key] of Object.entries(OPTION_KEYS)) if (ctx.given.has(option)) values[key] = ctx.options[option]
-  if (ctx.options.tokenFile) values.token = (await readInput(String(ctx.options.tokenFile), ctx.session.io.stdin)).trim()
+  if (ctx.options.tokenFile) values.token = await ctx.secret({ file: ctx.options.tokenFile, what: 'access token', fileOption: '--token-file' })
 
   if (ctx.interactive) {
     const current = { ...resolved.settings, ...values } as Record<Key, unknown>

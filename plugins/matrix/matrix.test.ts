@@ -57,7 +57,7 @@ describe('matrix login', () => {
   it('without a terminal and without a password it says how to give one', async () => {
     const result = await run(['matrix', 'login', 'alice'])
     expect(result.code).toBe(EXIT.usage)
-    expect(result.stderr).toContain('--password-file -')
+    expect(result.stderr).toContain('--password-file FILE (- for stdin)')
   })
 
   it('an empty password file, -p with --password-file, a bad user ID are usage errors', async () => {

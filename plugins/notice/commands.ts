@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { readInput, SynadmError, usageError, type RunContext } from '../../core/index.js'
+import { SynadmError, usageError, type RunContext } from '../../core/index.js'
 import type { NoticeApi, NoticeBody } from './api.js'
 
 interface SendOptions {
@@ -16,7 +16,7 @@ interface SendOptions {
 async function messages(ctx: RunContext): Promise<{ plain: string; formatted: string }> {
   const { plain, formatted } = ctx.args as { plain: string; formatted?: string }
   if (!ctx.options.fromFile) return { plain, formatted: formatted ?? plain }
-  const read = (file: string) => readInput(file, ctx.session.io.stdin)
+  const read = (file: string) => ctx.readFile(file)
   const plainText = await read(plain)
   return { plain: plainText, formatted: formatted === undefined ? plainText : await read(formatted) }
 }

@@ -1,4 +1,4 @@
-import { readInput, usageError, type HttpClient, type Method, type RunContext } from '../../core/index.js'
+import { usageError, type HttpClient, type Method, type RunContext } from '../../core/index.js'
 
 /** The JSON body of -d/--data or -f/--data-file (`-` = stdin); GET requests have none. */
 async function body(ctx: RunContext, method: Method): Promise<unknown> {
@@ -7,7 +7,7 @@ async function body(ctx: RunContext, method: Method): Promise<unknown> {
     if (ctx.given.has('data') || dataFile !== undefined) throw usageError('GET requests carry no body', 'choose another method with -m post|put|delete')
     return undefined
   }
-  const [text, source] = dataFile === undefined ? [data, '-d/--data'] : [await readInput(dataFile, ctx.session.io.stdin), dataFile === '-' ? 'stdin' : dataFile]
+  const [text, source] = dataFile === undefined ? [data, '-d/--data'] : [await ctx.readFile(dataFile), dataFile === '-' ? 'stdin' : dataFile]
   try {
     return JSON.parse(text)
   } catch (error) {
@@ -28,7 +28,7 @@ export async function adminRaw(ctx: RunContext) {
 /** Token precedence as in synadm: --prompt, then --token, then $MTOKEN, then the configured admin token. */
 export async function matrixRaw(ctx: RunContext) {
   const { prompt, token } = ctx.options as { prompt?: boolean; token?: string }
-  let userToken = token ?? (ctx.session.io.env.MTOKEN || undefined)
+  let userToken = token ?? (ctx.env.MTOKEN || undefined)
   if (prompt) {
     if (!ctx.interactive) throw usageError('--prompt needs a terminal (and no --batch)', 'set $MTOKEN instead, e.g. with `read -s MTOKEN; export MTOKEN`')
     userToken = await ctx.prompts.password('Matrix token')

@@ -1,5 +1,5 @@
 /** The user commands: each returns the server's reply (or the data it was asked for); people's messages go to stderr. */
-import { localDateTime, readInput, SynadmError, usageError, withDateTimes, type RunContext } from '../../core/index.js'
+import { localDateTime, SynadmError, usageError, withDateTimes, type RunContext } from '../../core/index.js'
 import type { Device, ExternalId, MediaQuery, ThreePid, UserApi, UserDetails, UserListItem, UserListQuery } from './api.js'
 
 const api = (ctx: RunContext) => ctx.use<UserApi>('user')
@@ -48,28 +48,8 @@ const samePid = (a: { medium: string; address: string }, b: { medium: string; ad
 const pidText = (t: { medium: string; address: string }) => `${t.medium} ${t.address}`
 const pidList = (list: { medium: string; address: string }[]) => list.map(pidText).join(', ') || '(none)'
 
-/** A file's content without the one line break editors add at the end. */
-const withoutFinalNewline = (text: string) => text.replace(/\r?\n$/, '')
-
-/**
- * A secret from (in this order) the value typed on the command line, a file (`-` = stdin), an environment
- * variable, or a hidden prompt. `ask`: the user asked for the prompt (`-p`), so a terminal beats the variable.
- */
-async function readSecret(ctx: RunContext, o: { typed?: unknown; file?: unknown; envVar: string; what: string; fileOption: string; ask?: boolean; repeat?: boolean }): Promise<string> {
-  if (typeof o.typed === 'string') return o.typed
-  if (typeof o.file === 'string') {
-    const text = withoutFinalNewline(await readInput(o.file, ctx.session.io.stdin))
-    if (!text) throw usageError(`${o.file === '-' ? 'stdin' : o.file} holds no ${o.what}`)
-    return text
-  }
-  const fromEnv = ctx.session.io.env[o.envVar]
-  if (fromEnv && !(o.ask && ctx.interactive)) return fromEnv
-  if (ctx.interactive) return ctx.prompts.password(o.what[0].toUpperCase() + o.what.slice(1), { repeat: o.repeat })
-  throw usageError(`no ${o.what} given`, `use ${o.fileOption} FILE (- for stdin) or set ${o.envVar}; without --batch, a terminal prompts for it`)
-}
-
 const readNewPassword = (ctx: RunContext, typed: unknown, file: unknown, ask = false) =>
-  readSecret(ctx, { typed, file, ask, envVar: 'SYNADM_PASSWORD', what: 'password', fileOption: '--password-file', repeat: true })
+  ctx.secret({ typed, file, ask, envVar: 'SYNADM_PASSWORD', what: 'password', fileOption: '--password-file', repeat: true })
 
 /** `--expire-days N` / `--expire DATE` / `--expire-ts MS` style options → epoch ms (0 is a time, not "unset"). */
 function pointInTime(ctx: RunContext, keys: { days?: string; daysAgo?: string; date: string; ts: string }): number | undefined {
@@ -578,7 +558,7 @@ export async function register(ctx: RunContext) {
     if (!typed.endsWith(suffix)) throw usageError(`'${typed}' is not a user ID of this server (${suffix.slice(1)})`)
     username = typed.slice(1, -suffix.length)
   }
-  const sharedSecret = await readSecret(ctx, { file: o.sharedSecretFile, envVar: 'SYNADM_SHARED_SECRET', what: 'registration shared secret', fileOption: '--shared-secret-file' })
+  const sharedSecret = await ctx.secret({ file: o.sharedSecretFile, envVar: 'SYNADM_SHARED_SECRET', what: 'registration shared secret', fileOption: '--shared-secret-file' })
   const newPassword = await readNewPassword(ctx, undefined, o.passwordFile)
   return (await api(ctx)).register({
     username,

@@ -1,0 +1,119 @@
+import nock from 'nock'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { complete } from '../../core/completion.js'
+import { createRunContext } from '../../core/context.js'
+import { plan } from '../../core/executor.js'
+import { createSession } from '../../core/main.js'
+import { scanLine } from '../../core/parse.js'
+import { Shell } from '../../core/shell.js'
+import { testIO, TEST_BASE_URL } from '../../core/testing.js'
+import { demoPlugin } from './fixtures/demo-plugin.js'
+
+beforeAll(() => nock.disableNetConnect())
+afterEach(() => nock.cleanAll())
+
+const session = (options?: Parameters<typeof testIO>[0]) => createSession([demoPlugin], testIO(options))
+
+describe('both front ends make the same invocation', () => {
+  it.each([
+    ['-o json demo list -l 10 --from=20', ['-o', 'json', 'demo', 'list', '-l', '10', '--from=20']],
+    [`--batch demo remove '@a b:c'`, ['--batch', 'demo', 'remove', '@a b:c']],
+    ['demo show "@x:y"', ['demo', 'show', '@x:y']],
+  ])('%s', async (line, argv) => {
+    const s = await session()
+    const fromShell = plan(s, scanLine(line).segments[0], { inShell: true })
+    const fromArgv = plan(s, argv)
+    expect(fromShell).toEqual(fromArgv)
+    expect(fromShell.kind).toBe('run')
+  })
+})
+
+describe('completion engine', () => {
+  it('completes command paths, options and choices', async () => {
+    const { registry } = await session()
+    const values = (line: string, live?: (s: string) => string[]) => complete(registry, line, live).candidates.map((c) => c.value)
+    expect(values('de')).toEqual(['demo'])
+    expect(values('demo l')).toEqual(['list'])
+    expect(values('demo list --')).toEqual(['--from', '--limit', '--order', '--all', '--help'])
+    expect(values('demo list --limit 5 --')).toEqual(['--from', '--order', '--all', '--help'])
+    expect(values('demo list --order ')).toEqual(['name', 'admin'])
+    expect(values('-o j')).toEqual(['json', 'jsonl'])
+    expect(values('-o json de')).toEqual(['demo'])
+    expect(values('demo show @a', (source) => (source === 'user_id' ? ['@alice:x', '@bob:x', '@anna:x'] : []))).toEqual(['@alice:x', '@anna:x'])
+    expect(values('demo show @alice:x ')).toEqual([])
+    expect(values('nope ')).toEqual([])
+  })
+})
+
+describe('the shell', () => {
+  it('runs lines from a stream in one process and exits non-zero when any failed', async () => {
+    nock(TEST_BASE_URL).get('/_synapse/admin/v2/users/%40a%3Asynapse.test').reply(200, { name: '@a:synapse.test' })
+    nock(TEST_BASE_URL).get('/_synapse/admin/v2/users/%40b%3Asynapse.test').reply(404, { errcode: 'M_NOT_FOUND', error: 'User not found' })
+    const s = await session({ input: '# a comment\ndemo show a\n\ndemo show b\nhelp demo list\n' })
+    const shell = new Shell(s, { globals: ['-o', 'minified'] })
+    await expect(shell.runStream()).rejects.toMatchObject({ kind: 'partial', message: '1 of 2 commands failed' })
+    const io = s.io as ReturnType<typeof testIO>
+    expect(io.stdout.text).toContain('{"name":"@a:synapse.test"}\n')
+    expect(io.stdout.text).toContain('Usage: synadm demo list [OPTIONS]')
+    expect(io.stderr.text).toContain('synadm: 404 M_NOT_FOUND: User not found')
+  })
+
+  it('pipes the output lines of one command into the next', async () => {
+    nock(TEST_BASE_URL).get('/_synapse/admin/v2/users').query(true).reply(200, { users: [{ name: 'a' }, { name: 'b' }] })
+    const s = await session()
+    let seen: string[] | undefined
+    s.registry.addCommand({ path: 'count', description: 'count piped lines', offline: true, load: async () => (ctx) => ((seen = ctx.stdin), { lines: ctx.stdin?.length }) }, 'test')
+    const shell = new Shell(s, { globals: [] })
+    expect(await shell.runLine('-o jsonl demo list | -o json count')).toBe(0)
+    expect(seen).toEqual(['{"name":"a"}', '{"name":"b"}'])
+    expect((s.io as ReturnType<typeof testIO>).stdout.text).toBe('{\n    "lines": 2\n}\n')
+  })
+
+  it('refuses -c per line', async () => {
+    const s = await session()
+    expect(await new Shell(s, { globals: [] }).runLine('-c other.yaml demo list')).toBe(2)
+    expect((s.io as ReturnType<typeof testIO>).stderr.text).toContain('chosen when the shell starts')
+  })
+
+  it('at a terminal: prompt, Tab completion, errors keep the session, Ctrl-C cancels a slow request', async () => {
+    nock(TEST_BASE_URL).get('/_synapse/admin/v2/users/%40x%3Asynapse.test').reply(404, { errcode: 'M_NOT_FOUND', error: 'User not found' })
+    nock(TEST_BASE_URL).get('/_synapse/admin/v2/users').query(true).delay(5000).reply(200, { users: [] })
+    const io = testIO({ interactive: true, env: { XDG_DATA_HOME: `/tmp/synadm-shell-test-${process.pid}` } })
+    const s = await createSession([demoPlugin], io)
+    const shell = new Shell(s, { globals: [] })
+    const done = shell.runInteractive()
+    // readline redraws the line with cursor codes; what a person sees is the text without them
+    const screen = () => io.stdout.text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '')
+    const type = async (text: string, wait = 60) => {
+      io.stdin.write(text)
+      await new Promise((r) => setTimeout(r, wait))
+    }
+    await type('')
+    expect(screen()).toContain('synadm> ')
+    await type('de\t')
+    expect(screen()).toContain('synadm> demo ')
+    await type('sh\t')
+    expect(screen()).toContain('synadm> demo show ')
+    await type('x\r', 150)
+    expect(io.stderr.text).toContain('synadm: 404 M_NOT_FOUND: User not found')
+    await type('demo list\r', 100)
+    process.emit('SIGINT')
+    await type('', 150)
+    expect(io.stderr.text).toContain('synadm: cancelled')
+    expect(screen().split('synadm> ').length).toBeGreaterThanOrEqual(4)
+    await type('exit\r')
+    expect(await done).toBe(0)
+  })
+})
+
+describe('run context', () => {
+  it('expands localparts and rejects what is not a user ID before any request', async () => {
+    const s = await session()
+    const planned = plan(s, ['demo', 'show', 'x'])
+    if (planned.kind !== 'run') throw new Error('expected a run')
+    const ctx = createRunContext(s, planned.invocation, new AbortController().signal, 'json')
+    expect(await ctx.userId('alice')).toBe('@alice:synapse.test')
+    expect(await ctx.userId('@bob:other.org')).toBe('@bob:other.org')
+    await expect(ctx.userId('not a user')).rejects.toMatchObject({ kind: 'usage' })
+  })
+})

@@ -104,8 +104,15 @@ describe.skipIf(!inject('synapse').available)('shell completion', () => {
   })
 
   it('answers completion-server requests from the environment the scripts set', async () => {
-    const result = await runSynadm(['completion-server', '--', 'synadm', 'ver'], { env: { COMP_LINE: 'synadm ver', COMP_POINT: '10', COMP_CWORD: '1', SHELL: 'bash' } })
+    const request = { COMP_LINE: 'synadm ver', COMP_POINT: '10', COMP_CWORD: '1', SHELL: 'bash' }
+    const result = await runSynadm(['completion-server', '--', 'synadm', 'ver'], { env: request })
     expect(result).toEqual({ code: 0, stdout: 'version\n', stderr: '' })
+    // Warnings would land in the middle of the line being typed: the completion server keeps quiet.
+    const { dir } = await completionEnv()
+    const broken = join(dir, 'broken.yaml')
+    writeFileSync(broken, `${readFileSync(synapse().configFile, 'utf8')}plugins: [./missing.mjs]\n`)
+    expect((await runSynadm(['version'], { configFile: broken })).stderr).toContain('plugin ./missing.mjs (./missing.mjs) not loaded')
+    expect(await runSynadm(['completion-server', '--', 'synadm', 'ver'], { configFile: broken, env: request })).toEqual({ code: 0, stdout: 'version\n', stderr: '' })
   })
 
   it('bash: commands, groups, options, and files through vorpal-autocomplete-fs', async () => {

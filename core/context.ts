@@ -70,8 +70,10 @@ export interface RunContext {
   /** every page of a paged endpoint */
   pages(fetchPage: (token: unknown) => Promise<Page>, spec: PagedSpec): AsyncGenerator<Page>
   items<T = unknown>(fetchPage: (token: unknown) => Promise<Page>, spec: PagedSpec): AsyncGenerator<T>
-  /** poll a job until done (used with --wait) */
-  wait<T>(o: Omit<WaitOptions<T>, 'signal' | 'progress' | 'interactive'>): Promise<T>
+  /** the command that checks on job `id` later: the spec's job.checkLater with the ID filled in */
+  checkLater(id: string): string
+  /** poll job `id` until it completes or fails (used with --wait); Ctrl-C prints checkLater(id) */
+  wait<T>(o: Omit<WaitOptions<T>, 'signal' | 'progress' | 'interactive' | 'checkLater'> & { id: string }): Promise<T>
 }
 
 export interface SecretSource {
@@ -170,7 +172,8 @@ export function createRunContext(session: Session, inv: Invocation, signal: Abor
     note: (message) => void io.stderr.write(message + '\n'),
     pages: (fetchPage, spec) => pages(fetchPage, spec),
     items: (fetchPage, spec) => items(fetchPage, spec),
-    wait: (o) => waitForJob({ ...o, signal, progress: io.stderr, interactive: io.interactive }),
+    checkLater: (id) => (inv.command.job?.checkLater ?? '').replace('{id}', id),
+    wait: (o) => waitForJob({ ...o, checkLater: ctx.checkLater(o.id), signal, progress: io.stderr, interactive: io.interactive }),
   }
   return ctx
 }

@@ -47,9 +47,8 @@ export async function purge(ctx: RunContext) {
   })
 
   const reply = await history.purge(roomId, body)
-  const checkLater = ctx.command.job!.checkLater.replace('{id}', reply.purge_id)
   if (!ctx.options.wait) {
-    ctx.note(`Purge started; check on it with: ${checkLater}`)
+    ctx.note(`Purge started; check on it with: ${ctx.checkLater(reply.purge_id)}`)
     return reply
   }
   try {
@@ -57,7 +56,7 @@ export async function purge(ctx: RunContext) {
       what: `history purge of ${roomId}`,
       poll: () => history.status(reply.purge_id),
       status: (status) => status.status,
-      checkLater,
+      id: reply.purge_id,
       done: ['complete'],
       failed: ['failed'],
     })

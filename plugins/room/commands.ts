@@ -138,8 +138,6 @@ export async function blockStatus(ctx: RunContext) {
   return (await roomApi(ctx)).blockStatus(await roomArg(ctx, ctx.args.room_id))
 }
 
-const checkLater = (ctx: RunContext, deleteId: string) => ctx.command.job!.checkLater.replace('{id}', deleteId)
-
 /** Polls a v2 deletion until it ends; throws jobFailed (with the final status) when it failed or was cancelled. */
 async function waitForDeletion(ctx: RunContext, api: RoomApi, roomId: string, deleteId: string) {
   try {
@@ -147,7 +145,7 @@ async function waitForDeletion(ctx: RunContext, api: RoomApi, roomId: string, de
       what: `deletion of ${roomId}`,
       poll: () => api.deleteStatus(deleteId),
       status: (reply) => reply.status,
-      checkLater: checkLater(ctx, deleteId),
+      id: deleteId,
       done: ['complete'],
       failed: ['failed', 'cancelled'],
     })
@@ -206,7 +204,7 @@ export async function deleteRoom(ctx: RunContext) {
   if (o.v1) return api.deleteRoomNow(roomId, body)
   const reply = await api.deleteRoom(roomId, body)
   if (!o.wait) {
-    ctx.note(`Deletion started; check on it with: ${checkLater(ctx, reply.delete_id)}`)
+    ctx.note(`Deletion started; check on it with: ${ctx.checkLater(reply.delete_id)}`)
     return reply
   }
   return waitForDeletion(ctx, api, roomId, reply.delete_id)
@@ -275,7 +273,7 @@ export async function purgeEmpty(ctx: RunContext) {
       }
     }
   } else if (!o.v1) {
-    ctx.note(`Deletions started; check on each with: ${checkLater(ctx, '<delete_id>')}`)
+    ctx.note(`Deletions started; check on each with: ${ctx.checkLater('<delete_id>')}`)
   }
   if (failures.length > 0) {
     // Only failed jobs (the requests all went through) count as a failed job; anything else is a partial failure.

@@ -446,9 +446,8 @@ export async function redact(ctx: RunContext) {
     ...(before !== undefined ? { before_ts: before } : {}),
   }
   const { redact_id: redactId } = await users.redact(userId, body)
-  const checkLater = `synadm user redact-status ${redactId}`
   if (!o.wait) {
-    tell(ctx, `Redaction started; check on it with: ${checkLater}`)
+    tell(ctx, `Redaction started; check on it with: ${ctx.checkLater(redactId)}`)
     return { redact_id: redactId }
   }
   try {
@@ -456,7 +455,7 @@ export async function redact(ctx: RunContext) {
       what: `redaction ${redactId}`,
       poll: () => users.redactStatus(redactId),
       status: (reply) => reply.status,
-      checkLater,
+      id: redactId,
       done: ['complete'],
       failed: ['failed'],
     })

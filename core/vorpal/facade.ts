@@ -15,12 +15,12 @@ import { describeError, SynadmError, toSynadmError, usageError } from '../errors
 import type { PluginContext } from '../plugin.js'
 import { Prompts } from '../prompts.js'
 import type { Session } from '../session.js'
-import { PROMPT, Shell } from '../shell.js'
+import { Shell } from '../shell.js'
 import { wordCompleter } from './autocomplete.js'
 import { createChalk, type Chalk } from './chalk.js'
 import { completionSourceNames, toCommandSpec, vorpalArgs, VorpalCommand, type ActionFn, type Callback, type VorpalArgs } from './command.js'
 import type { VorpalExtension } from './index.js'
-import { CommandInstance, type Question, type Runtime } from './instance.js'
+import { CommandInstance, delimiter, type Question, type Runtime } from './instance.js'
 import { openStorage, type Storage } from './storage.js'
 
 /** What all extensions of the process share. */
@@ -34,6 +34,7 @@ class VorpalHost extends EventEmitter {
   /** what the latest vorpal action called back with (vorpal.exec resolves with it) */
   lastResult?: unknown
   storage?: Storage
+  readonly ui: Ui = createUi(this)
   private keys = false
 
   constructor() {
@@ -49,10 +50,6 @@ class VorpalHost extends EventEmitter {
 
   output(): NodeJS.WritableStream {
     return this.session?.io.stdout ?? process.stdout
-  }
-
-  prompt(): string {
-    return this.session?.mode?.delimiter ?? PROMPT.trim()
   }
 
   async exec(line: string): Promise<unknown> {
@@ -103,9 +100,8 @@ function createUi(host: VorpalHost): Ui {
   const ui: Ui = {
     log: (...args) => writeRecord(host.output(), format(...args)),
     delimiter: (text) => {
-      if (text === undefined) return host.prompt()
-      if (host.session?.mode) host.session.mode.delimiter = text
-      return ui
+      const current = delimiter(host.session, text)
+      return text === undefined ? current : ui
     },
     // No line is being typed while a command runs.
     input: () => '',
@@ -119,7 +115,6 @@ function createUi(host: VorpalHost): Ui {
 type LocalStorage = ((id: string) => Vorpal) & Storage
 
 export class Vorpal {
-  readonly ui: Ui
   readonly localStorage: LocalStorage
   /** commands declared while the extension's function runs; registered when it returns */
   private pending: VorpalCommand[] | undefined = []
@@ -128,7 +123,6 @@ export class Vorpal {
     private readonly host: VorpalHost,
     private readonly ctx: PluginContext,
   ) {
-    this.ui = createUi(host)
     const store = () => {
       if (!host.storage) throw new Error('call vorpal.localStorage(id) first')
       return host.storage
@@ -157,6 +151,9 @@ export class Vorpal {
   }
   get chalk() {
     return this.host.chalk
+  }
+  get ui() {
+    return this.host.ui
   }
   get commands() {
     return [...this.host.commands.values()]
@@ -189,11 +186,9 @@ export class Vorpal {
     return this.host.commands.get(name)
   }
 
-  /** The prompt text; setting it changes the prompt of the mode the shell is in (synadm keeps its own otherwise). */
   delimiter(text?: string): string | this {
-    if (text === undefined) return this.host.prompt()
-    if (this.host.session?.mode) this.host.session.mode.delimiter = text
-    return this
+    const current = delimiter(this.host.session, text)
+    return text === undefined ? current : this
   }
 
   /** synadm keeps its own history (~/.local/share/synadm/history) */
@@ -253,7 +248,7 @@ export class Vorpal {
     try {
       this.register(command)
     } catch (error) {
-      process.stderr.write(`synadm: warning: vorpal command '${command._name}' not added: ${(error as Error).message}\n`)
+      ;(this.host.session?.io.stderr ?? process.stderr).write(`synadm: warning: vorpal command '${command._name}' not added: ${(error as Error).message}\n`)
     }
   }
 

@@ -35,6 +35,16 @@ type Choice = string | { name?: string; value?: unknown; checked?: boolean; type
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> => typeof (value as PromiseLike<unknown>)?.then === 'function'
 
+/**
+ * vorpal's delimiter: the prompt text. Setting it changes the prompt of the mode the shell is in; outside a mode
+ * synadm keeps its own.
+ */
+export function delimiter(session: Session | undefined, text?: string): string {
+  const mode = session?.mode
+  if (mode && text !== undefined) mode.delimiter = text
+  return mode ? mode.delimiter : PROMPT.trim()
+}
+
 function abortError(): Error {
   const error = new Error('cancelled')
   error.name = 'AbortError'
@@ -110,10 +120,8 @@ export class CommandInstance {
   }
 
   delimiter = (text?: string): string | this => {
-    const mode = this.runtime.session.mode
-    if (text === undefined) return mode ? mode.delimiter : PROMPT.trim()
-    if (mode) mode.delimiter = text
-    return this
+    const current = delimiter(this.runtime.session, text)
+    return text === undefined ? current : this
   }
 
   help = (name?: string): void => {

@@ -223,6 +223,31 @@ describe('the vorpal contract', () => {
   })
 })
 
+const QUESTIONS = `module.exports = function (vorpal) {
+  vorpal.command('pick', 'every kind of question').action(function (args, cb) {
+    this.prompt([
+      { type: 'list', name: 'size', message: 'Size?', choices: ['small', { name: 'Large', value: 'L' }, { type: 'separator' }], default: 'small' },
+      { type: 'checkbox', name: 'toppings', message: 'Toppings?', choices: [{ name: 'cheese', checked: true }, 'olives', 'basil'] },
+      { type: 'password', name: 'secret', message: 'Secret?' },
+      { type: 'input', name: 'note', message: 'Note?', when: (answers) => answers.size === 'small', filter: (v) => v.toUpperCase() },
+    ], (answers) => { this.log(JSON.stringify(answers)); cb() })
+  })
+}
+`
+
+describe('this.prompt question types', () => {
+  it('maps list, checkbox, password, when and filter onto synadm prompts', async () => {
+    const s = await configured(['./questions.cjs'], { interactive: true, files: { 'questions.cjs': QUESTIONS } })
+    const answered = s.run(['pick'])
+    const down = '\u001b[B'
+    for (const keys of [down + '\r', down + ' ' + down + ' \r', 's3cret\r']) await new Promise((resolve) => setTimeout(() => resolve(s.io.stdin.write(keys)), 60))
+    const result = await answered
+    expect(result.code).toBe(0)
+    // Large was picked, so `when` skipped the note
+    expect(JSON.parse(result.stdout)).toEqual({ size: 'L', toppings: ['cheese', 'olives', 'basil'], secret: 's3cret' })
+  })
+})
+
 describe('vorpal.chalk', () => {
   it('colours like chalk 1, nested and chained, or not at all when disabled', () => {
     const chalk = createChalk(true)

@@ -1,14 +1,9 @@
 // matrix login and matrix raw against a real Synapse: the token login returns works, and raw client calls act as
 // whoever's token they carry.
 import { beforeAll, describe, expect, inject, it } from 'vitest'
-import { runPythonSynadm, runSynadm } from './cli.js'
 import { adminRequest, registerUser, uniqueName } from './fixtures.js'
-import { EXIT, expectSameData, fails, ok, skipWithoutPython, synadm } from './run-helpers.js'
+import { EXIT, expectSameAsPython, fails, ok, skipWithoutPython, synadm } from './run-helpers.js'
 import { synapse } from './synapse-info.js'
-
-/** Same argv through both tools with -o json. */
-const expectSameAsPython = async (command: string, args: string[]) =>
-  expectSameData(command, ...(await Promise.all([runSynadm(['-o', 'json', ...args]), runPythonSynadm(['-o', 'json', ...args])])))
 
 const whoami = (token: string) => adminRequest('GET', '/_matrix/client/v3/account/whoami', { token })
 

@@ -2,14 +2,10 @@
 // read commands synadm has give the same -o json data as the Python synadm 0.49.2.
 import { randomBytes } from 'node:crypto'
 import { beforeAll, describe, expect, inject, it } from 'vitest'
-import { runPythonSynadm, runSynadm } from './cli.js'
+import { runSynadm } from './cli.js'
 import { adminRequest, createRoom, registerUser, uniqueName, uploadMedia, waitFor } from './fixtures.js'
-import { EXIT, expectSameData, fails, ok, skipWithoutPython, synadm } from './run-helpers.js'
+import { EXIT, expectSameAsPython, fails, ok, skipWithoutPython, synadm } from './run-helpers.js'
 import { synapse } from './synapse-info.js'
-
-/** Same argv through both tools with -o json. */
-const expectSameAsPython = async (command: string, args: string[]) =>
-  expectSameData(command, ...(await Promise.all([runSynadm(['-o', 'json', ...args]), runPythonSynadm(['-o', 'json', ...args])])))
 
 const encode = encodeURIComponent
 const idOf = (mxc: string) => mxc.split('/').pop()!

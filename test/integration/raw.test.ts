@@ -1,13 +1,8 @@
 // raw against a real Synapse: any Admin API call, with the body from -d, a file or stdin; errors exit non-zero.
 import { describe, expect, inject, it } from 'vitest'
-import { runPythonSynadm, runSynadm } from './cli.js'
 import { adminRequest, uniqueName } from './fixtures.js'
-import { EXIT, expectSameData, fails, ok, skipWithoutPython, synadm } from './run-helpers.js'
+import { EXIT, expectSameAsPython, fails, ok, skipWithoutPython, synadm } from './run-helpers.js'
 import { synapse } from './synapse-info.js'
-
-/** Same argv through both tools with -o json. */
-const expectSameAsPython = async (command: string, args: string[]) =>
-  expectSameData(command, ...(await Promise.all([runSynadm(['-o', 'json', ...args]), runPythonSynadm(['-o', 'json', ...args])])))
 
 const tokenPath = (token: string) => `v1/registration_tokens/${encodeURIComponent(token)}`
 

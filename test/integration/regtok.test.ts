@@ -1,13 +1,9 @@
 // The regtok commands against a real Synapse: every command runs, each write is checked through the API, and the
 // read commands give the same -o json data as the Python synadm 0.49.2.
 import { beforeAll, describe, expect, inject, it } from 'vitest'
-import { runPythonSynadm, runSynadm } from './cli.js'
+import { runSynadm } from './cli.js'
 import { adminRequest, createRegistrationToken, uniqueName } from './fixtures.js'
-import { EXIT, expectSameData, fails, ok, skipWithoutPython, synadm } from './run-helpers.js'
-
-/** Same argv through both tools with -o json. */
-const expectSameAsPython = async (command: string, args: string[]) =>
-  expectSameData(command, ...(await Promise.all([runSynadm(['-o', 'json', ...args]), runPythonSynadm(['-o', 'json', ...args])])))
+import { EXIT, expectSameAsPython, fails, ok, skipWithoutPython, synadm } from './run-helpers.js'
 
 /** A token as Synapse reports it (admin API, not our CLI). */
 const tokenState = (token: string) => adminRequest('GET', `/_synapse/admin/v1/registration_tokens/${encodeURIComponent(token)}`)

@@ -1,9 +1,9 @@
 // The room commands against a real Synapse: every command runs, each write is checked through a read, and the
 // read commands synadm has give the same -o json data as the Python synadm 0.49.2.
 import { beforeAll, describe, expect, inject, it } from 'vitest'
-import { parseJson, runPythonSynadm, runSynadm, type RunResult } from './cli.js'
+import { parseJson, runSynadm, type RunResult } from './cli.js'
+import { expectSameAsPython } from './run-helpers.js'
 import { adminRequest, createRoom, registerUser, sendMessage, uniqueName } from './fixtures.js'
-import { differencesFor } from './known-differences.js'
 import { synapse } from './synapse-info.js'
 
 const EXIT_NOT_FOUND = 7
@@ -17,19 +17,6 @@ function ok(result: RunResult): any {
   return parseJson(result.stdout)
 }
 
-/** Same argv through both tools; the data must be equal after the known differences are applied. */
-async function expectSameAsPython(command: string, args: string[]) {
-  const [ours, python] = await Promise.all([runSynadm(['-o', 'json', ...args]), runPythonSynadm(['-o', 'json', ...args])])
-  let oursData = ok(ours)
-  expect(python.code, python.stderr).toBe(0)
-  let pythonData = parseJson(python.stdout)
-  for (const difference of differencesFor(command)) {
-    pythonData = difference.normalizePython?.(pythonData) ?? pythonData
-    oursData = difference.normalizeOurs?.(oursData) ?? oursData
-  }
-  expect(oursData).toEqual(pythonData)
-  return oursData
-}
 
 const encode = encodeURIComponent
 const roomInList = async (roomId: string) => {

@@ -1,7 +1,7 @@
 // Shared by the integration tests of the media, matrix, regtok, notice, raw, server, reports and federation
 // commands: run our CLI, demand success, compare with the Python synadm.
 import { expect } from 'vitest'
-import { parseJson, runSynadm, type RunOptions, type RunResult } from './cli.js'
+import { parseJson, runPythonSynadm, runSynadm, type RunOptions, type RunResult } from './cli.js'
 import { differencesFor } from './known-differences.js'
 import { synapse } from './synapse-info.js'
 
@@ -30,14 +30,23 @@ export function skipWithoutPython({ skip }: { skip: (note?: string) => never }) 
  * The -o json data of our CLI and of the Python synadm for the same argv must be equal after the known
  * differences are applied; returns ours.
  */
-export function expectSameData(command: string, ours: RunResult, python: RunResult) {
+export function expectSameData(command: string, ours: RunResult, python: RunResult, pythonText: (stdout: string) => string = (s) => s) {
   let oursData = ok(ours)
   expect(python.code, python.stderr).toBe(0)
-  let pythonData = parseJson(python.stdout)
+  let pythonData = parseJson(pythonText(python.stdout))
   for (const difference of differencesFor(command)) {
     pythonData = difference.normalizePython?.(pythonData) ?? pythonData
     oursData = difference.normalizeOurs?.(oursData) ?? oursData
   }
   expect(oursData).toEqual(pythonData)
   return oursData
+}
+
+/**
+ * Runs the same read through our CLI and the Python synadm (`-o json`) and expects equal data; returns ours.
+ * `pythonText` may clean the Python's stdout first (it prints headings among the JSON for some commands).
+ */
+export async function expectSameAsPython(command: string, args: string[], pythonText?: (stdout: string) => string) {
+  const [ours, python] = await Promise.all([runSynadm(['-o', 'json', ...args]), runPythonSynadm(['-o', 'json', ...args])])
+  return expectSameData(command, ours, python, pythonText)
 }

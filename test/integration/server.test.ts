@@ -1,13 +1,8 @@
 // The server-wide commands against a real Synapse: version, background updates, scheduled tasks, statistics.
 import { describe, expect, inject, it } from 'vitest'
-import { runPythonSynadm, runSynadm } from './cli.js'
 import { adminRequest, createRoom, registerUser, uniqueName, uploadMedia, waitFor } from './fixtures.js'
-import { EXIT, expectSameData, fails, ok, skipWithoutPython, synadm } from './run-helpers.js'
+import { EXIT, expectSameAsPython, fails, ok, skipWithoutPython, synadm } from './run-helpers.js'
 import { synapse } from './synapse-info.js'
-
-/** Same argv through both tools with -o json. */
-const expectSameAsPython = async (command: string, args: string[]) =>
-  expectSameData(command, ...(await Promise.all([runSynadm(['-o', 'json', ...args]), runPythonSynadm(['-o', 'json', ...args])])))
 
 describe.skipIf(!inject('synapse').available)('server commands', () => {
   it('version gives the same data as the Python synadm', async (context) => {

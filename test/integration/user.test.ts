@@ -3,8 +3,9 @@
 import { randomBytes } from 'node:crypto'
 import { beforeAll, describe, expect, inject, it } from 'vitest'
 import { parseJson, parseJsonDocuments, runPythonSynadm, runSynadm, type RunResult } from './cli.js'
-import { adminRequest, createRoom, joinRoom, registerUser, sendMessage, uniqueName, uploadMedia, waitFor } from './fixtures.js'
 import { differencesFor } from './known-differences.js'
+import { expectSameAsPython } from './run-helpers.js'
+import { adminRequest, createRoom, joinRoom, registerUser, sendMessage, uniqueName, uploadMedia, waitFor } from './fixtures.js'
 import { synapse } from './synapse-info.js'
 
 const enc = encodeURIComponent
@@ -27,21 +28,6 @@ const asUser = (token: string, method: string, path: string, body?: unknown) => 
 const passwordLogin = (userId: string, password: string) =>
   adminRequest('POST', '/_matrix/client/v3/login', { token: undefined, body: { type: 'm.login.password', identifier: { type: 'm.id.user', user: userId }, password } })
 
-/** Runs the same read through the Python synadm and ours; the parsed JSON must match after known differences. */
-async function compare(command: string, args: string[], pythonText: (stdout: string) => string = (s) => s) {
-  const python = await runPythonSynadm(['-o', 'json', ...args])
-  const mine = await runSynadm(['-o', 'json', ...args])
-  expect(python.code, python.stderr).toBe(0)
-  expect(mine.code, mine.stderr).toBe(0)
-  let theirs = parseJson(pythonText(python.stdout))
-  let ourData = parseJson(mine.stdout)
-  for (const difference of differencesFor(command)) {
-    if (difference.normalizePython) theirs = difference.normalizePython(theirs)
-    if (difference.normalizeOurs) ourData = difference.normalizeOurs(ourData)
-  }
-  expect(ourData).toEqual(theirs)
-  return ourData
-}
 
 describe.skipIf(!inject('synapse').available)('user plugin against a real Synapse', () => {
   const prefix = uniqueName('u')
@@ -68,7 +54,7 @@ describe.skipIf(!inject('synapse').available)('user plugin against a real Synaps
     it('details', async ({ skip }) => {
       expect((await ours(['user', 'details', alice.userId])).displayname).toBe('Alice')
       if (!python()) skip('the Python synadm chroot is not built')
-      await compare('user details', ['user', 'details', alice.userId])
+      await expectSameAsPython('user details', ['user', 'details', alice.userId])
     })
 
     it('list with filters, and its next_token page', async ({ skip }) => {
@@ -76,21 +62,21 @@ describe.skipIf(!inject('synapse').available)('user plugin against a real Synaps
       expect(page.users).toHaveLength(1)
       expect(page.next_token).toBe('1')
       if (!python()) skip('the Python synadm chroot is not built')
-      await compare('user list', ['user', 'list', '-n', prefix])
-      await compare('user list', ['user', 'list', '-n', prefix, '-l', '1', '-f', '1', '--sort-by', 'displayname', '--reverse', '-G', '-A'])
-      await compare('user list', ['user', 'list', '-i', alice.userId, '-d', '-L'])
+      await expectSameAsPython('user list', ['user', 'list', '-n', prefix])
+      await expectSameAsPython('user list', ['user', 'list', '-n', prefix, '-l', '1', '-f', '1', '--sort-by', 'displayname', '--reverse', '-G', '-A'])
+      await expectSameAsPython('user list', ['user', 'list', '-i', alice.userId, '-d', '-L'])
     })
 
     it('search', async ({ skip }) => {
       if (!python()) skip('the Python synadm chroot is not built')
-      const [lower] = await compare('user search', ['user', 'search', `${prefix}-ALICE`], (stdout) => stdout.replace(/^User search results for '.*':$/gm, ''))
+      const [lower] = await expectSameAsPython('user search', ['user', 'search', `${prefix}-ALICE`], (stdout) => stdout.replace(/^User search results for '.*':$/gm, ''))
       expect(lower.users.map((u: { name: string }) => u.name)).toEqual([alice.userId])
     })
 
     it('whois', async ({ skip }) => {
       expect((await ours(['user', 'whois', alice.userId])).user_id).toBe(alice.userId)
       if (!python()) skip('the Python synadm chroot is not built')
-      await compare('user whois', ['user', 'whois', alice.userId])
+      await expectSameAsPython('user whois', ['user', 'whois', alice.userId])
     })
 
     it('media, as date/time and as timestamps', async ({ skip }) => {
@@ -100,16 +86,16 @@ describe.skipIf(!inject('synapse').available)('user plugin against a real Synaps
       })
       expect(page.media[0]).toMatchObject({ media_type: 'text/plain', media_length: 10 })
       if (!python()) skip('the Python synadm chroot is not built')
-      await compare('user media', ['user', 'media', alice.userId])
-      await compare('user media', ['user', 'media', alice.userId, '--ts', '-s', 'media_length', '-r', '-l', '5'])
+      await expectSameAsPython('user media', ['user', 'media', alice.userId])
+      await expectSameAsPython('user media', ['user', 'media', alice.userId, '--ts', '-s', 'media_length', '-r', '-l', '5'])
     })
 
     it('membership, with aliases and with room IDs', async ({ skip }) => {
       const withAliases = await ours(['user', 'membership', bob.userId])
       expect(withAliases).toEqual({ joined_rooms: [`#${alias}:${synapse().serverName}`], total: 1 })
       if (!python()) skip('the Python synadm chroot is not built')
-      await compare('user membership', ['user', 'membership', bob.userId])
-      await compare('user membership', ['user', 'membership', bob.userId, '--ids'])
+      await expectSameAsPython('user membership', ['user', 'membership', bob.userId])
+      await expectSameAsPython('user membership', ['user', 'membership', bob.userId, '--ids'])
     })
 
     it('3pid, after --add-threepid gave Alice an address', async ({ skip }) => {
@@ -117,7 +103,7 @@ describe.skipIf(!inject('synapse').available)('user plugin against a real Synaps
       await batch(['user', 'modify', alice.userId, '--add-threepid', 'email', address])
       expect(await ours(['user', '3pid', address])).toEqual({ user_id: alice.userId })
       if (!python()) skip('the Python synadm chroot is not built')
-      await compare('user 3pid', ['user', '3pid', address, '-m', 'email'])
+      await expectSameAsPython('user 3pid', ['user', '3pid', address, '-m', 'email'])
     })
 
     it('auth-provider, after --external-id linked Bob to an SSO ID', async ({ skip }) => {
@@ -125,7 +111,7 @@ describe.skipIf(!inject('synapse').available)('user plugin against a real Synaps
       expect((await details(bob.userId)).external_ids).toEqual([{ auth_provider: 'oidc', external_id: `ext-${prefix}` }])
       expect(await ours(['user', 'auth-provider', `ext-${prefix}`, '-p', 'oidc'])).toEqual({ user_id: bob.userId })
       if (!python()) skip('the Python synadm chroot is not built')
-      await compare('user auth-provider', ['user', 'auth-provider', `ext-${prefix}`, '-p', 'oidc'])
+      await expectSameAsPython('user auth-provider', ['user', 'auth-provider', `ext-${prefix}`, '-p', 'oidc'])
     })
 
     it('an unknown user: one-line error and exit 7 here, error JSON and exit 0 in the Python synadm', async ({ skip }) => {
@@ -400,7 +386,7 @@ describe.skipIf(!inject('synapse').available)('user plugin against a real Synaps
       const { event } = await adminRequest('GET', `${A}/v1/rooms/${enc(roomId)}/context/${enc(late)}`)
       expect(event.content).toEqual({})
       if (!python()) skip('the Python synadm chroot is not built')
-      await compare('user redact-status', ['user', 'redact-status', started.redact_id])
+      await expectSameAsPython('user redact-status', ['user', 'redact-status', started.redact_id])
     })
   })
 

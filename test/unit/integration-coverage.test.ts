@@ -43,7 +43,7 @@ describe('integration coverage', async () => {
 
   it.each(PYTHON_READ_COMMANDS)('%s is compared with the Python synadm', (path) => {
     const pattern = argvPattern(path)
-    const compared = files.filter((f) => f.text.includes('runPythonSynadm') && pattern.test(f.text))
+    const compared = files.filter((f) => /\b(runPythonSynadm|expectSameAsPython)\(/.test(f.text) && pattern.test(f.text))
     expect(compared.map((f) => f.name), `no compatibility test for '${path}'`).not.toEqual([])
   })
 })

@@ -62,8 +62,9 @@ const common = {
   minify: process.env.SYNADM_NO_MINIFY !== '1',
   sourcemap: 'linked',
   define: { __SYNADM_VERSION__: JSON.stringify(version) },
-  // cosmiconfig only needs TypeScript for .ts configs, which we do not search for.
-  external: ['typescript'],
+  // cosmiconfig only needs TypeScript for .ts configs, which we do not search for; tabtab reads its script
+  // templates from its own folder, so it loads from node_modules.
+  external: ['typescript', '@pnpm/tabtab'],
   banner: { js: "import { createRequire as __synadmRequire } from 'node:module'; const require = __synadmRequire(import.meta.url);" },
   logLevel: 'warning',
 }

@@ -13,12 +13,9 @@ type Shell = (typeof SHELLS)[number]
 
 const PROGRAM = { name: 'synadm', completer: 'synadm' }
 
-// tabtab reads its script templates from its own folder: it is loaded from node_modules, never bundled
-// (a specifier that is not a literal stays out of the bundle).
-const TABTAB = '@pnpm/tabtab'
-
-async function tabtab(): Promise<typeof import('@pnpm/tabtab')> {
-  const mod = await import(TABTAB)
+// tabtab reads its script templates from its own folder, so the build keeps it external (scripts/build.mjs).
+async function tabtab() {
+  const mod = await import('@pnpm/tabtab')
   return mod.default ?? mod
 }
 

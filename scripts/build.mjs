@@ -86,14 +86,26 @@ const cli = await build({
   plugins: [leaveOutAxiosFetchAdapter, loadOnFirstUse],
 })
 
-await build({ ...common, entryPoints: { index: 'core/index.ts' }, outdir: 'dist', packages: 'external' })
-// Types of the public API (dist/types/core/index.d.ts), for plugins written in TypeScript.
+// The package's API for plugins: `synadm` (definePlugin, types, errors) and `synadm/testing` (runs synadm
+// in-process with captured streams, for a plugin's own tests).
+const api = await build({
+  ...common,
+  metafile: true,
+  entryPoints: { index: 'core/index.ts', testing: 'core/testing.ts' },
+  outdir: 'dist',
+  packages: 'external',
+  splitting: true,
+  chunkNames: 'api/[name]-[hash]',
+})
+// Their types (dist/types/core/*.d.ts), for plugins written in TypeScript.
 execFileSync(process.execPath, [new URL('../node_modules/typescript/bin/tsc', import.meta.url).pathname, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' })
 
 // Chunk names carry content hashes: remove those of earlier builds (not the whole folder, which a running
 // test may be using).
-const current = new Set(Object.keys(cli.metafile.outputs).map((file) => file.replace(/^dist\//, '')))
-for (const file of readdirSync(new URL('../dist/chunks', import.meta.url))) {
-  const name = `chunks/${file}`
-  if (!current.has(name) && !current.has(name.replace(/\.map$/, ''))) rmSync(new URL(`../dist/${name}`, import.meta.url))
+const current = new Set([cli, api].flatMap((result) => Object.keys(result.metafile.outputs)).map((file) => file.replace(/^dist\//, '')))
+for (const folder of ['chunks', 'api']) {
+  for (const file of readdirSync(new URL(`../dist/${folder}`, import.meta.url))) {
+    const name = `${folder}/${file}`
+    if (!current.has(name.replace(/\.map$/, ''))) rmSync(new URL(`../dist/${name}`, import.meta.url))
+  }
 }

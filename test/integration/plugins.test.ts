@@ -34,9 +34,8 @@ describe.skipIf(!inject('synapse').available)('plugins', () => {
 
   it('runs the examples in the shell, pipes synadm output into vorpal-grep, and runs vorpal-repl', async () => {
     const { adminUserId, version } = synapse()
-    const localpart = adminUserId.slice(1, adminUserId.indexOf(':'))
     const configFile = await configWith(['hello', 'vorpal-grep', 'vorpal-repl', vorpalHello])
-    const lines = ['version | grep 1.', `-o jsonl user list | grep ${localpart}`, '-o json version | grep -v server_version | reverse', 'repl', '6*7', 'exit', 'say done', '-o minified hello whoami']
+    const lines = ['version | grep 1.', `-o jsonl user list | grep ${adminUserId}`, '-o json version | grep -v server_version | reverse', 'repl', '6*7', 'exit', 'say done', '-o minified hello whoami']
     const result = await runSynadm(['shell'], { configFile, input: lines.join('\n') + '\n' })
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' })
     const out = result.stdout.split('\n')

@@ -19,9 +19,9 @@ const dir = mkdtempSync(join(tmpdir(), 'synadm-bench-'))
 const config = join(dir, 'synadm.yaml')
 writeSynadmConfig(config, { url: server.url, adminUserId: server.adminUserId, adminToken: server.adminToken, serverName: server.serverName })
 
-function time(command, args, input) {
+function time(command, args, input, extraEnv = {}) {
   const started = process.hrtime.bigint()
-  const result = spawnSync(command, args, { env, input, encoding: 'utf8', maxBuffer: 1 << 28 })
+  const result = spawnSync(command, args, { env: { ...env, ...extraEnv }, input, encoding: 'utf8', maxBuffer: 1 << 28 })
   const ms = Number(process.hrtime.bigint() - started) / 1e6
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status}): ${result.stderr}`)
   return { ms, stdout: result.stdout }
@@ -35,7 +35,6 @@ const median = (values) => {
 /** Runs the contenders interleaved, so machine noise hits all of them alike. */
 function compare(contenders) {
   const samples = Object.fromEntries(Object.keys(contenders).map((name) => [name, []]))
-  for (const run of contenders.__warmup ?? []) run()
   for (let i = 0; i < RUNS; i++) for (const [name, run] of Object.entries(contenders)) samples[name].push(run().ms)
   return Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, { median: median(values), min: Math.min(...values), max: Math.max(...values) }]))
 }
@@ -44,7 +43,11 @@ const root = readyRoot()
 const pythonConfig = root ? join(root, 'root', '.config', 'synadm-bench.yaml') : undefined
 if (pythonConfig) writeSynadmConfig(pythonConfig, { url: server.url, adminUserId: server.adminUserId, adminToken: server.adminToken, serverName: server.serverName })
 
-const ours = () => time('node', [join(repo, 'bin/synadm.js'), '-c', config, '-o', 'json', 'version'])
+// synadm keeps V8's compiled code in a cache (bin/code-cache.cjs): runs after the first use it; an empty cache
+// folder per run shows a first start.
+const codeCache = join(dir, 'cache')
+const ours = () => time('node', [join(repo, 'bin/synadm.js'), '-c', config, '-o', 'json', 'version'], undefined, { XDG_CACHE_HOME: codeCache })
+const oursFirstStart = () => time('node', [join(repo, 'bin/synadm.js'), '-c', config, '-o', 'json', 'version'], undefined, { XDG_CACHE_HOME: mkdtempSync(join(dir, 'nocache-')) })
 const minimal = () => time('node', [join(repo, 'bench/minimal-version.mjs')])
 const python = () => time('chroot', [root, 'synadm', '-c', '/root/.config/synadm-bench.yaml', '--batch', '-o', 'json', 'version'])
 const bare = () => time('node', ['-e', '0'])
@@ -52,10 +55,16 @@ const bare = () => time('node', ['-e', '0'])
 // Same answer from all three before timing anything.
 const expected = JSON.parse(minimal().stdout)
 if (JSON.stringify(JSON.parse(ours().stdout)) !== JSON.stringify(expected)) throw new Error('synadm printed something else than the server version')
-const startup = compare({ 'node -e 0': bare, 'minimal node:http script': minimal, 'synadm (this project)': ours, ...(root ? { 'Python synadm 0.49.2': python } : {}) })
+const startup = compare({
+  'node -e 0': bare,
+  'minimal node:http script': minimal,
+  'synadm (this project)': ours,
+  'synadm, first start (no code cache yet)': oursFirstStart,
+  ...(root ? { 'Python synadm 0.49.2': python } : {}),
+})
 
 const shellInput = 'version\n'.repeat(SHELL_COMMANDS)
-const shellRun = time('node', [join(repo, 'bin/synadm.js'), '-c', config, '-o', 'json', 'shell'], shellInput)
+const shellRun = time('node', [join(repo, 'bin/synadm.js'), '-c', config, '-o', 'json', 'shell'], shellInput, { XDG_CACHE_HOME: codeCache })
 const keepAliveRun = time('node', [join(repo, 'bench/keepalive-version.mjs'), String(SHELL_COMMANDS)])
 const shellLines = shellRun.stdout.split('\n').filter((l) => l.includes('server_version')).length
 if (shellLines !== SHELL_COMMANDS) throw new Error(`the shell answered ${shellLines} of ${SHELL_COMMANDS} commands`)
@@ -80,6 +89,7 @@ against Synapse ${server.version} on loopback. All figures come from the same ru
 ${Object.entries(startup).map(([name, s]) => `| ${name} | ${f(s.median)} | ${f(s.min)} | ${f(s.max)} |`).join('\n')}
 
 - Over the minimal Node.js script: **${f(oursMs - minimalMs)}** (goal ≤ 50 ms: ${verdict(oursMs - minimalMs <= 50)}).
+- The very first start, before V8's code cache exists: ${f(startup['synadm, first start (no code cache yet)'].median - minimalMs)} over the minimal script.
 ${pythonMs ? `- Against the Python synadm: **${((oursMs / pythonMs) * 100).toFixed(0)} %** of its wall time (goal ≤ 50 %: ${verdict(oursMs <= pythonMs / 2)}).` : '- The Python synadm was not available in this run.'}
 
 ## Many commands in one shell

@@ -7,8 +7,9 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { chmod, mkdir, readFile, writeFile, rename } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
-import yaml from 'js-yaml'
+import { pathToFileURL } from 'node:url'
 import { SynadmError } from './errors.js'
+import { importModule } from './modules.js'
 
 export interface Settings {
   user: string
@@ -67,6 +68,45 @@ export function defaultConfigFile(env: NodeJS.ProcessEnv = process.env): string 
   return expandHome(env.SYNADM_CONFIG ?? '~/.config/synadm.yaml')
 }
 
+const FLAT_LINE = /^([A-Za-z_][\w-]*):(?: +(?:'((?:[^']|'')*)'|"((?:[^"\\]|\\.)*)"|([^\s'"#&*!|>%@`[\]{},-][^#]*?|-?\d[^#]*?)))? *$/
+
+function plainScalar(text: string): unknown {
+  if (text === '' || text === '~' || /^null$/i.test(text)) return null
+  if (/^(true|false)$/i.test(text)) return text.toLowerCase() === 'true'
+  if (/^[-+]?\d+$/.test(text)) return Number(text)
+  if (/^[-+]?(\d+\.\d*|\.\d+)(e[-+]?\d+)?$/i.test(text)) return Number(text)
+  return text
+}
+
+/**
+ * The Python synadm writes flat `key: value` YAML. Such a file is read here directly; anything else (lists,
+ * nesting, anchors, odd scalars) goes to js-yaml, which then loads — this spares most runs ~10 ms of start-up.
+ * A unit test holds the two readers equal.
+ */
+export function readFlatYaml(text: string): Record<string, unknown> | undefined {
+  const data: Record<string, unknown> = {}
+  for (const line of text.split(/\r?\n/)) {
+    if (line.trim() === '' || /^\s*#/.test(line) || line === '---') continue
+    const m = FLAT_LINE.exec(line)
+    if (!m) return undefined
+    const [, key, single, double, plain] = m
+    if (single !== undefined) data[key] = single.replace(/''/g, "'")
+    else if (double !== undefined) {
+      if (/\\[^"\\/bfnrtu]/.test(double)) return undefined // YAML escapes JSON lacks
+      data[key] = JSON.parse(`"${double}"`)
+    } else if (plain !== undefined && /: |:$| #/.test(plain)) return undefined
+    else data[key] = plainScalar(plain ?? '')
+  }
+  return data
+}
+
+export async function parseYaml(text: string): Promise<unknown> {
+  const flat = readFlatYaml(text)
+  if (flat) return flat
+  const { default: yaml } = await import('js-yaml')
+  return yaml.load(text)
+}
+
 export async function readYamlFile(path: string): Promise<Record<string, unknown> | undefined> {
   let text: string
   try {
@@ -76,7 +116,7 @@ export async function readYamlFile(path: string): Promise<Record<string, unknown
     throw new SynadmError('config', `cannot read ${path}: ${(error as Error).message}`)
   }
   try {
-    const data = yaml.load(text)
+    const data = await parseYaml(text)
     if (data === null || data === undefined) return {}
     if (typeof data !== 'object' || Array.isArray(data)) throw new Error('not a mapping of keys to values')
     return data as Record<string, unknown>
@@ -132,9 +172,15 @@ async function searchProjectConfig(cwd: string) {
   const mod = await import('cosmiconfig')
   // CommonJS package: named export under plain node, `default` once bundled.
   const cosmiconfig = mod.cosmiconfig ?? (mod as unknown as { default: typeof mod }).default.cosmiconfig
+  // JavaScript configs load through importModule: cosmiconfig's own import() has no loader inside the bundle.
+  const loadJs = async (filepath: string) => {
+    const mod = await importModule(pathToFileURL(filepath).href)
+    return mod.default ?? mod
+  }
   const explorer = cosmiconfig('synadm', {
     searchStrategy: 'project',
     searchPlaces: ['package.json', ...PROJECT_FILES],
+    loaders: { '.js': loadJs, '.mjs': loadJs, '.cjs': loadJs },
   })
   try {
     return await explorer.search(cwd)
@@ -226,6 +272,7 @@ export async function saveUserConfig(file: string, values: Partial<Record<Key, u
   const target = isAbsolute(file) ? file : resolve(file)
   await mkdir(dirname(target), { recursive: true })
   const temp = `${target}.${process.pid}.tmp`
+  const { default: yaml } = await import('js-yaml')
   await writeFile(temp, yaml.dump(merged, { sortKeys: true }), { mode: 0o600 })
   await chmod(temp, 0o600)
   await rename(temp, target)

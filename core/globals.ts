@@ -36,6 +36,7 @@ export function parseGlobals(words: string[]): { globals: Globals; rest: string[
   while (i < words.length && words[i].startsWith('-') && words[i] !== '--') {
     i += VALUE_SWITCHES.has(words[i]) ? 2 : 1
   }
+  if (i === 0) return { globals: { verbose: 0, batch: false, help: false, version: false }, rest: words }
   const cli = cac('synadm')
   cli.option('-v, --verbose', '')
   cli.option('--batch', '')

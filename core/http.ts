@@ -5,6 +5,7 @@
 import type { AxiosInstance, AxiosResponse } from 'axios'
 import { SynadmError, type ErrorKind } from './errors.js'
 import { redact, type Logger } from './log.js'
+import { requireModule } from './modules.js'
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
 
@@ -84,8 +85,10 @@ export class HttpClient {
     // axios is imported on the first request, so commands that make none never load it.
     // https (and TLS) load only for an https base URL.
     const secure = this.options.baseURL.startsWith('https:')
-    this.shared.axios ??= Promise.all([import('axios'), import('node:http'), secure ? import('node:https') : undefined]).then(([{ default: axios }, http, https]) =>
-      axios.create({
+    this.shared.axios ??= import('axios').then(({ default: axios }) => {
+      const http: typeof import('node:http') = requireModule('node:http')
+      const https: typeof import('node:https') | undefined = secure ? requireModule('node:https') : undefined
+      return axios.create({
         timeout: this.options.timeoutMs,
         adapter: 'http',
         maxRedirects: 0,
@@ -94,8 +97,8 @@ export class HttpClient {
         httpsAgent: https && new https.Agent({ keepAlive: true, rejectUnauthorized: this.options.verifyTls }),
         headers: { Accept: 'application/json', 'User-Agent': 'synadm-ts' },
         transitional: { silentJSONParsing: true, forcedJSONParsing: true, clarifyTimeoutError: true },
-      }),
-    )
+      })
+    })
     return this.shared.axios
   }
 

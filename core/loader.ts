@@ -8,6 +8,7 @@ import { isAbsolute, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { PluginEntry } from './config.js'
 import { installPlugin, isSynadmPlugin, PLUGIN_API_VERSION, type SynadmPlugin } from './plugin.js'
+import { importModule } from './modules.js'
 import type { Registry } from './registry.js'
 
 export interface PluginStatus {
@@ -33,12 +34,12 @@ export function packageCandidates(name: string): string[] {
 }
 
 async function importEntry(name: string, base: string): Promise<unknown> {
-  if (name.startsWith('.') || isAbsolute(name)) return import(pathToFileURL(resolve(base, name)).href)
+  if (name.startsWith('.') || isAbsolute(name)) return importModule(pathToFileURL(resolve(base, name)).href)
   const require = createRequire(resolve(base, 'noop.js'))
   let lastError: unknown
   for (const candidate of packageCandidates(name)) {
     try {
-      return await import(pathToFileURL(require.resolve(candidate)).href)
+      return await importModule(pathToFileURL(require.resolve(candidate)).href)
     } catch (error) {
       lastError = error
     }

@@ -1,5 +1,4 @@
 /** Output formats: synadm's yaml, json, minified, human and pprint, plus jsonl and csv for lists. */
-import yaml from 'js-yaml'
 import { usageError } from './errors.js'
 
 export const FORMATS = ['yaml', 'json', 'minified', 'human', 'pprint', 'jsonl', 'csv'] as const
@@ -20,8 +19,10 @@ export function asciiJson(data: unknown, indent?: number): string {
   return (JSON.stringify(data, null, indent) ?? 'null').replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'))
 }
 
-export function toYaml(data: unknown): string {
-  return yaml.dump(data, { sortKeys: true, lineWidth: -1, noRefs: true }) + '\n'
+/** YAML as PyYAML dumps it (sorted keys); js-yaml loads only when YAML is printed. */
+async function yamlDump(data: unknown): Promise<string> {
+  const { default: yaml } = await import('js-yaml')
+  return yaml.dump(data, { sortKeys: true, lineWidth: -1, noRefs: true })
 }
 
 /** Python's repr of JSON data, as pprint shows it (sorted keys, wrapped at 80 columns). */
@@ -109,7 +110,7 @@ const itemsOf = (data: unknown): unknown[] => (Array.isArray(data) ? data : list
 /** One whole document in the given format. */
 export async function format(fmt: Format, data: unknown): Promise<string> {
   switch (fmt) {
-    case 'yaml': return toYaml(data)
+    case 'yaml': return (await yamlDump(data)) + '\n'
     case 'json': return asciiJson(data, 4) + '\n'
     case 'minified': return asciiJson(data) + '\n'
     case 'pprint': return pythonRepr(data) + '\n'
@@ -136,7 +137,7 @@ export function itemStream(fmt: Format, write: (text: string) => void) {
         switch (fmt) {
           case 'json': write((count ? ',\n' : '[\n') + asciiJson(item, 4).replace(/^/gm, '    ')); break
           case 'minified': write((count ? ',' : '[') + asciiJson(item)); break
-          case 'yaml': write(yaml.dump([item], { sortKeys: true, lineWidth: -1, noRefs: true })); break
+          case 'yaml': write(await yamlDump([item])); break
           case 'pprint': write(pythonRepr(item) + '\n'); break
           case 'jsonl': write(asciiJson(item) + '\n'); break
           case 'csv': {

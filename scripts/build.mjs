@@ -1,7 +1,7 @@
-// Bundles the CLI with esbuild: one entry module holding core and every plugin's declarations, plus lazily
-// loaded chunks (each plugin's commands, axios, prompts, tables), so a command loads only what it uses.
-// The public API for third-party plugins (dist/index.js and its types) is built separately, so that it does
-// not split the CLI's start-up path into more chunks.
+// Bundles the CLI with esbuild into one CommonJS file, dist/synadm.cjs, which bin/synadm.js runs through V8's code
+// cache (Node 20 caches compiled code only for scripts, not ES modules, and compiling is most of a cold start).
+// Inside it each plugin's commands, axios, prompts and tables are initialised only when first used.
+// The package's API for third-party plugins (dist/index.js, dist/testing.js and their types) is built apart.
 import { build } from 'esbuild'
 import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync, rmSync } from 'node:fs'
@@ -63,19 +63,21 @@ const common = {
   sourcemap: 'linked',
   define: { __SYNADM_VERSION__: JSON.stringify(version) },
   // cosmiconfig only needs TypeScript for .ts configs, which we do not search for; tabtab reads its script
-  // templates from its own folder, so it loads from node_modules.
-  external: ['typescript', '@pnpm/tabtab'],
+  // templates from its own folder; axios's proxy agent (and its debug logger) is only needed behind a proxy.
+  // These load from node_modules when used.
+  external: ['typescript', '@pnpm/tabtab', 'https-proxy-agent'],
   banner: { js: "import { createRequire as __synadmRequire } from 'node:module'; const require = __synadmRequire(import.meta.url);" },
   logLevel: 'warning',
 }
 
-const cli = await build({
+await build({
   ...common,
-  metafile: true,
-  entryPoints: { synadm: 'main.ts' },
-  outdir: 'dist',
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
+  format: 'cjs',
+  entryPoints: ['main.ts'],
+  outfile: 'dist/synadm.cjs',
+  // import.meta.url of the sources is the bundle's own URL
+  define: { ...common.define, 'import.meta.url': '__synadmModuleUrl' },
+  banner: { js: "const __synadmModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   // axios's multipart support and redirect follower are never used: requests are JSON, redirects off.
   // Bundle axios from its ES sources so its unused parts can be left out below.
   alias: {
@@ -102,10 +104,8 @@ execFileSync(process.execPath, [new URL('../node_modules/typescript/bin/tsc', im
 
 // Chunk names carry content hashes: remove those of earlier builds (not the whole folder, which a running
 // test may be using).
-const current = new Set([cli, api].flatMap((result) => Object.keys(result.metafile.outputs)).map((file) => file.replace(/^dist\//, '')))
-for (const folder of ['chunks', 'api']) {
-  for (const file of readdirSync(new URL(`../dist/${folder}`, import.meta.url))) {
-    const name = `${folder}/${file}`
-    if (!current.has(name.replace(/\.map$/, ''))) rmSync(new URL(`../dist/${name}`, import.meta.url))
-  }
+const current = new Set(Object.keys(api.metafile.outputs).map((file) => file.replace(/^dist\//, '')))
+for (const file of readdirSync(new URL('../dist/api', import.meta.url))) {
+  if (!current.has(`api/${file}`.replace(/\.map$/, ''))) rmSync(new URL(`../dist/api/${file}`, import.meta.url))
 }
+rmSync(new URL('../dist/chunks', import.meta.url), { recursive: true, force: true }) // from the ES module build of earlier versions

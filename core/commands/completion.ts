@@ -5,6 +5,7 @@
  */
 import { basename } from 'node:path'
 import { complete, CompletionCache, completionCacheFile, type Candidate } from '../completion.js'
+import { importModule } from '../modules.js'
 import type { RunContext } from '../context.js'
 import { SynadmError } from '../errors.js'
 import { SHELLS } from './index.js'
@@ -14,8 +15,8 @@ type Shell = (typeof SHELLS)[number]
 const PROGRAM = { name: 'synadm', completer: 'synadm' }
 
 // tabtab reads its script templates from its own folder, so the build keeps it external (scripts/build.mjs).
-async function tabtab() {
-  const mod = await import('@pnpm/tabtab')
+async function tabtab(): Promise<typeof import('@pnpm/tabtab')> {
+  const mod = await importModule('@pnpm/tabtab')
   return mod.default ?? mod
 }
 

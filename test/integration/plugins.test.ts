@@ -71,19 +71,4 @@ describe.skipIf(!inject('synapse').available)('plugins', () => {
     expect(shell.code).toBe(0)
     expect(shell.stdout).toBe(`    "server_version": "${synapse().version}"\n`)
   })
-
-  it('loads the vorpal facade only when a vorpal extension is configured', async () => {
-    // A loader hook that names every chunk of the bundle as it loads.
-    const dir = await pluginFolder()
-    const hook = join(dir, 'hook.mjs')
-    const hooks = `export async function load(url, context, next) { if (url.includes('/chunks/')) process.stderr.write('chunk ' + url.split('/chunks/')[1] + '\\n'); return next(url, context) }`
-    writeFileSync(hook, `import { register } from 'node:module'\nregister('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hooks)}))\n`)
-    const env = { NODE_OPTIONS: `--import ${hook}` }
-    const plain = await runSynadm(['version'], { configFile: await configWith(['hello']), env })
-    expect(plain.code).toBe(0)
-    expect(plain.stderr).toContain('chunk ')
-    expect(plain.stderr).not.toContain('chunk facade-')
-    const withVorpal = await runSynadm(['version'], { configFile: await configWith([vorpalHello]), env })
-    expect(withVorpal.stderr).toContain('chunk facade-')
-  })
 })

@@ -7,16 +7,21 @@ import { repoRoot } from '../synapse/server.mjs'
 import { synapse } from './synapse-info.js'
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0
-const SOCKET = `synadm-test-${process.pid}`
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' })
-const screen = (session: string) => tmux('capture-pane', '-p', '-t', session)
+// One tmux server per session: a server whose last session ended exits, and a new session on its socket could
+// race that exit.
+const socket = (session: string) => `synadm-test-${process.pid}-${session}`
+const tmuxOn = (session: string, ...args: string[]) => execFileSync('tmux', ['-L', socket(session), ...args], { encoding: 'utf8' })
+const sessions = ['main', 'slow']
+const screen = (session: string) => tmuxOn(session, 'capture-pane', '-p', '-t', session)
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 /** Two Tabs with a pause between, as a person presses them (readline lists the choices on the second). */
 async function doubleTab(session: string) {
-  tmux('send-keys', '-t', session, 'Tab')
+  keys(session, 'Tab')
   await sleep(200)
-  tmux('send-keys', '-t', session, 'Tab')
+  keys(session, 'Tab')
 }
+
+const keys = (session: string, ...args: string[]) => tmuxOn(session, 'send-keys', '-t', session, ...args)
 
 async function until(session: string, expected: RegExp, timeoutMs = 8000): Promise<string> {
   const started = Date.now()
@@ -31,7 +36,7 @@ async function until(session: string, expected: RegExp, timeoutMs = 8000): Promi
 function openShell(session: string, env: Record<string, string> = {}) {
   const info = synapse()
   const vars = Object.entries({ HOME: info.cliHome, XDG_DATA_HOME: join(info.cliHome, 'data'), ...env }).map(([k, v]) => `${k}=${v}`)
-  tmux('new-session', '-d', '-s', session, '-x', '160', '-y', '40', 'env', ...vars, process.execPath, join(repoRoot, 'bin/synadm.js'), '-c', info.configFile)
+  tmuxOn(session, 'new-session', '-d', '-s', session, '-x', '160', '-y', '40', 'env', ...vars, process.execPath, join(repoRoot, 'bin/synadm.js'), '-c', info.configFile)
 }
 
 describe.skipIf(!inject('synapse').available || !hasTmux)('the synadm> shell in a terminal', () => {
@@ -43,7 +48,7 @@ describe.skipIf(!inject('synapse').available || !hasTmux)('the synadm> shell in 
     await new Promise<void>((r) => blackHole.listen(0, '127.0.0.1', r))
   })
   afterAll(() => {
-    spawnSync('tmux', ['-L', SOCKET, 'kill-server'])
+    for (const session of sessions) spawnSync('tmux', ['-L', socket(session), 'kill-server'])
     for (const s of sockets) s.destroy()
     blackHole?.close()
   })
@@ -51,37 +56,37 @@ describe.skipIf(!inject('synapse').available || !hasTmux)('the synadm> shell in 
   it('completes commands and options, survives a failing command', async () => {
     openShell('main')
     await until('main', /synadm>\s*$/m)
-    tmux('send-keys', '-t', 'main', 'us', 'Tab')
+    keys('main', 'us', 'Tab')
     await until('main', /synadm> user\s*$/m)
     // `user l` is ambiguous in synadm itself (list, login): a second Tab shows the choices
-    tmux('send-keys', '-t', 'main', 'l')
+    keys('main', 'l')
     await doubleTab('main')
     const choices = await until('main', /login/)
     expect(choices).toMatch(/\blist\b/)
-    tmux('send-keys', '-t', 'main', 'i', 'Tab')
+    keys('main', 'i', 'Tab')
     await until('main', /synadm> user list\s*$/m)
-    tmux('send-keys', '-t', 'main', ' --')
+    keys('main', ' --')
     await doubleTab('main')
     const options = await until('main', /--limit/)
     expect(options).toMatch(/--deactivated/)
     expect(options).toMatch(/--all/)
-    tmux('send-keys', '-t', 'main', 'C-u', `user details @nobody:${synapse().serverName}`, 'Enter')
+    keys('main', 'C-u', `user details @nobody:${synapse().serverName}`, 'Enter')
     await until('main', /^synadm: .*(does not exist|M_NOT_FOUND)/m)
-    tmux('send-keys', '-t', 'main', '-l', '--', '-o minified version')
-    tmux('send-keys', '-t', 'main', 'Enter')
+    keys('main', '-l', '--', '-o minified version')
+    keys('main', 'Enter')
     await until('main', /\{"server_version":"\d/)
-    tmux('send-keys', '-t', 'main', 'exit', 'Enter')
+    keys('main', 'exit', 'Enter')
   })
 
   it('Ctrl-C during a slow request returns to the prompt', async () => {
     const port = (blackHole.address() as { port: number }).port
     openShell('slow', { SYNADM_BASE_URL: `http://127.0.0.1:${port}` })
     await until('slow', /synadm>\s*$/m)
-    tmux('send-keys', '-t', 'slow', 'version', 'Enter')
+    keys('slow', 'version', 'Enter')
     await sleep(400)
-    tmux('send-keys', '-t', 'slow', 'C-c')
+    keys('slow', 'C-c')
     const text = await until('slow', /synadm: cancelled\nsynadm>\s*$/m)
     expect(text).not.toMatch(/^\s+at /m)
-    tmux('send-keys', '-t', 'slow', 'exit', 'Enter')
+    keys('slow', 'exit', 'Enter')
   })
 })

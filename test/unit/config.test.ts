@@ -2,7 +2,7 @@ import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { loadSettings, saveUserConfig } from '../../core/config.js'
+import { loadSettings, readFlatYaml, saveUserConfig } from '../../core/config.js'
 
 const temp = () => mkdtemp(join(tmpdir(), 'synadm-config-'))
 
@@ -52,4 +52,21 @@ describe('settings', () => {
     expect((await stat(file)).mode & 0o777).toBe(0o600)
     expect(await readFile(file, 'utf8')).toBe("base_url: http://x\ntoken: secret\nuser: '@a:b'\n")
   })
+})
+
+describe('the flat YAML reader', () => {
+  const samples = [
+    "admin_path: /_synapse/admin\nbase_url: http://127.0.0.1:8008\nformat: json\nhomeserver: synadm.test\nmatrix_path: /_matrix\nprotocol: http\nserver_discovery: well-known\nssl_verify: true\ntimeout: 30\ntoken: syt_YWRtaW4_abc\nuser: '@admin:synadm.test'\n",
+    "user: \"@a:b\"\ntoken: 'it''s'\ntimeout: 7.5\nssl_verify: False\nhomeserver:\nformat: ~\n# a comment\n\nbase_url: https://x.org/path?q=1\n",
+    'timeout: -3\nname: "tab\\there \\u00e4"\nempty: ""\nnull_word: Null\n',
+  ]
+  it.each(samples)('reads what js-yaml reads: %j', async (text) => {
+    const { default: yaml } = await import('js-yaml')
+    expect(readFlatYaml(text)).toEqual(yaml.load(text))
+  })
+
+  it.each(['plugins:\n  - a\n  - b\n', 'a: [1, 2]\n', 'a: {b: 1}\n', 'a: &x 1\n', 'a: b: c\n', 'a: b # note\n', 'a: |\n  text\n', 'a: "\\x41"\n'])(
+    'leaves other YAML to js-yaml: %j',
+    (text) => expect(readFlatYaml(text)).toBeUndefined(),
+  )
 })

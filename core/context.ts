@@ -14,9 +14,8 @@ import type { Session } from './session.js'
 import type { PagedSpec, CommandSpec } from './spec.js'
 import type { Values } from './parse.js'
 
-export interface RunContext {
-  /** core internals (registry, caches); core's own commands use it, plugins should not need it */
-  session: Session
+/** A parsed command line: what both front ends produce, and what the executor runs. */
+export interface Invocation {
   command: CommandSpec
   /** positional arguments by name */
   args: Values
@@ -30,6 +29,11 @@ export interface RunContext {
    * vorpal extension's command)
    */
   stdin?: string[]
+}
+
+export interface RunContext extends Invocation {
+  /** core internals (registry, caches); core's own commands use it, plugins should not need it */
+  session: Session
   signal: AbortSignal
   log: Logger
   prompts: Prompts
@@ -92,15 +96,6 @@ export interface SecretSource {
 
 const FULL_MXID = /^@[-./=+\w]+:[-[\].:\w]+$/
 const LOCALPART = /^@?[-./=+\w]+:?$/
-
-export interface Invocation {
-  command: CommandSpec
-  args: Values
-  options: Values
-  given: Set<string>
-  globals: Globals
-  stdin?: string[]
-}
 
 export function createRunContext(session: Session, inv: Invocation, signal: AbortSignal, outputFormat: Format): RunContext {
   const { io } = session

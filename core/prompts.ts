@@ -31,9 +31,14 @@ export class Prompts {
     return answer(await confirm({ ...this.common, message, initialValue }), isCancel)
   }
 
-  async text(message: string, options: { initial?: string; placeholder?: string; validate?: (v: string) => string | undefined } = {}): Promise<string> {
+  /** `initial` is typed in already; `defaultValue` is what Enter on an empty line gives. */
+  async text(
+    message: string,
+    options: { initial?: string; placeholder?: string; defaultValue?: string; validate?: (v: string) => string | undefined } = {},
+  ): Promise<string> {
     const { text, isCancel } = await clack()
-    const value = await text({ ...this.common, message, initialValue: options.initial, placeholder: options.placeholder, validate: options.validate ? (v) => options.validate!(v ?? '') : undefined })
+    const validate = options.validate && ((v: string | undefined) => options.validate!(v || options.defaultValue || ''))
+    const value = await text({ ...this.common, message, initialValue: options.initial, placeholder: options.placeholder, defaultValue: options.defaultValue, validate })
     return answer(value, isCancel) ?? ''
   }
 

@@ -36,12 +36,16 @@ export async function config(ctx: RunContext) {
 
   if (ctx.interactive) {
     const current = { ...resolved.settings, ...values } as Record<Key, unknown>
-    const ask = (message: string, key: Key) => ctx.prompts.text(message, { initial: String(current[key] ?? '') })
+    // Enter keeps the current value (shown as the placeholder); typing replaces it.
+    const ask = (message: string, key: Key, required = false) => {
+      const now = String(current[key] ?? '')
+      return ctx.prompts.text(message, { placeholder: now, defaultValue: now, validate: required ? (v) => (v ? undefined : 'a value is required') : undefined })
+    }
     ctx.note('Running configurator…')
-    values.user = await ask('Synapse admin user name', 'user')
-    const token = await ctx.prompts.password(`Synapse admin user token [${current.token ? 'REDACTED' : 'NOT SET'}] (Enter keeps it)`, { allowEmpty: Boolean(current.token) })
+    values.user = await ask('Synapse admin user name', 'user', true)
+    const token = await ctx.prompts.password(`Synapse admin user token ${current.token ? '[REDACTED] (Enter keeps it)' : '[NOT SET]'}`, { allowEmpty: Boolean(current.token) })
     if (token) values.token = token
-    values.base_url = await ask('Synapse base URL', 'base_url')
+    values.base_url = await ask('Synapse base URL', 'base_url', true)
     values.admin_path = await ask('Synapse Admin API path', 'admin_path')
     values.matrix_path = await ask('Matrix API path', 'matrix_path')
     values.format = await ctx.prompts.select('Default output format', ['yaml', 'json', 'minified', 'human', 'pprint'].map((value) => ({ value })), String(current.format) as never)

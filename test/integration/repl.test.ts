@@ -1,6 +1,8 @@
 // The synadm> shell in a real terminal (tmux): prompt, Tab completion, errors and Ctrl-C keep the session.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { createServer, type Server, type Socket } from 'node:net'
+import { mkdtempSync, readFileSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { repoRoot } from '../synapse/server.mjs'
@@ -11,7 +13,7 @@ const hasTmux = spawnSync('tmux', ['-V']).status === 0
 // race that exit.
 const socket = (session: string) => `synadm-test-${process.pid}-${session}`
 const tmuxOn = (session: string, ...args: string[]) => execFileSync('tmux', ['-L', socket(session), ...args], { encoding: 'utf8' })
-const sessions = ['main', 'slow']
+const sessions = ['main', 'slow', 'setup']
 const screen = (session: string) => tmuxOn(session, 'capture-pane', '-p', '-t', session)
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 /** Two Tabs with a pause between, as a person presses them (readline lists the choices on the second). */
@@ -33,10 +35,13 @@ async function until(session: string, expected: RegExp, timeoutMs = 8000): Promi
   }
 }
 
-function openShell(session: string, env: Record<string, string> = {}) {
+/** synadm in a terminal: the shell, or the given command (its exit code then stays on screen). */
+function openShell(session: string, env: Record<string, string> = {}, configFile = synapse().configFile, command: string[] = []) {
   const info = synapse()
   const vars = Object.entries({ HOME: info.cliHome, XDG_DATA_HOME: join(info.cliHome, 'data'), ...env }).map(([k, v]) => `${k}=${v}`)
-  tmuxOn(session, 'new-session', '-d', '-s', session, '-x', '160', '-y', '40', 'env', ...vars, process.execPath, join(repoRoot, 'bin/synadm.js'), '-c', info.configFile)
+  const synadm = ['env', ...vars, process.execPath, join(repoRoot, 'bin/synadm.js'), '-c', configFile, ...command]
+  const line = command.length ? ['sh', '-c', `"$@"; echo "exit=$?"; sleep 60`, 'sh', ...synadm] : synadm
+  tmuxOn(session, 'new-session', '-d', '-s', session, '-x', '160', '-y', '40', ...line)
 }
 
 describe.skipIf(!inject('synapse').available || !hasTmux)('the synadm> shell in a terminal', () => {
@@ -88,5 +93,32 @@ describe.skipIf(!inject('synapse').available || !hasTmux)('the synadm> shell in 
     const text = await until('slow', /synadm: cancelled\nsynadm>\s*$/m)
     expect(text).not.toMatch(/^\s+at /m)
     keys('slow', 'exit', 'Enter')
+  })
+
+  it('a missing config starts the configurator (token masked), then the command runs', async () => {
+    const info = synapse()
+    const configFile = join(mkdtempSync(join(tmpdir(), 'synadm-setup-')), 'synadm.yaml')
+    openShell('setup', {}, configFile, ['-o', 'minified', 'version'])
+    const answer = async (prompt: RegExp, ...typed: string[]) => {
+      await until('setup', prompt)
+      if (typed.length) keys('setup', '-l', '--', ...typed)
+      keys('setup', 'Enter')
+    }
+    await until('setup', /synadm is not configured: user, token missing/)
+    await answer(/Synapse admin user name/, info.adminUserId)
+    await answer(/admin user token \[NOT SET\]/, info.adminToken)
+    await answer(/Synapse base URL/, info.url)
+    await answer(/Admin API path/)
+    await answer(/Matrix API path/)
+    await answer(/Default output format/)
+    await answer(/http timeout/)
+    await answer(/Homeserver name/, info.serverName)
+    await answer(/Verify TLS certificates/)
+    const text = await until('setup', /exit=\d+/)
+    expect(text).toContain(`{"server_version":"${info.version}"}`)
+    expect(text).toContain('exit=0')
+    expect(text).not.toContain(info.adminToken)
+    expect(statSync(configFile).mode & 0o777).toBe(0o600)
+    expect(readFileSync(configFile, 'utf8')).toContain(`token: ${info.adminToken}`)
   })
 })

@@ -84,6 +84,8 @@ await build({
     axios: './node_modules/axios/lib/axios.js',
     'form-data': './scripts/stubs/form-data.mjs',
     'follow-redirects': './scripts/stubs/follow-redirects.mjs',
+    // one copy of js-yaml: cosmiconfig requires its CommonJS build, so ours uses that too
+    'js-yaml': './node_modules/js-yaml/index.js',
   },
   plugins: [leaveOutAxiosFetchAdapter, loadOnFirstUse],
 })

@@ -1,13 +1,6 @@
 /** Media Admin API requests, available to other plugins as `ctx.use('media')`. */
 import { path, type ApiServices } from '../../core/index.js'
 
-export interface UserMediaQuery {
-  from?: unknown
-  limit?: number
-  order_by?: string
-  dir?: 'f' | 'b'
-}
-
 export interface DeleteOldMediaQuery {
   before_ts: number
   size_gt?: number
@@ -28,19 +21,11 @@ export interface MediaInfo {
   [key: string]: unknown
 }
 
-export interface UserMediaPage {
-  media: MediaInfo[]
-  total: number
-  next_token?: number
-}
 
 export function createMediaApi({ admin }: ApiServices) {
   return {
     /** mxc URIs of the media referenced in an unencrypted room: `{ local: [], remote: [] }` */
     roomMedia: (roomId: string) => admin.get<{ local: string[]; remote: string[] }>(path`v1/room/${roomId}/media`),
-    /** one page of the local media a user uploaded */
-    userMedia: (userId: string, query: UserMediaQuery = {}) =>
-      admin.get<UserMediaPage>(path`v1/users/${userId}/media`, { query: { ...query } }),
     /** one local or cached remote media item: `{ media_info: {...} }` */
     details: (serverName: string, mediaId: string) =>
       admin.get<{ media_info: MediaInfo }>(path`v1/media/${serverName}/${mediaId}`),

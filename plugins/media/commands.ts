@@ -1,4 +1,5 @@
 import { localDateTime, usageError, withDateTimes, type RunContext } from '../../core/index.js'
+import type { UserApi } from '../user/api.js'
 import type { MediaApi } from './api.js'
 
 interface MediaOptions {
@@ -37,14 +38,15 @@ function cutOff(options: { beforeDays?: number; before?: number; beforeTs?: numb
 const media = (ctx: RunContext) => ctx.use<MediaApi>('media')
 
 export async function list(ctx: RunContext) {
-  const o = ctx.options as unknown as MediaOptions & { from?: unknown; limit: number; sort?: string; reverse?: boolean; datetime: boolean; all?: boolean }
+  const o = ctx.options as unknown as MediaOptions & { from?: number | string; limit: number; sort?: string; reverse?: boolean; datetime: boolean; all?: boolean }
   const api = await media(ctx)
   // As in synadm, -r wins when both are given.
   if (o.roomId !== undefined) {
     if (o.all) throw usageError('--all pages through the media of a user (-u); the media of a room come in one reply')
     return api.roomMedia(o.roomId)
   }
-  const page = await api.userMedia(await ctx.userId(o.userId!), {
+  const users = await ctx.use<UserApi>('user')
+  const page = await users.media(await ctx.userId(o.userId!), {
     from: o.from,
     limit: o.limit,
     order_by: o.sort,

@@ -1,7 +1,7 @@
 import type { CompletionFetcher } from '../../core/index.js'
 import type { MatrixApi } from '../matrix/api.js'
 import type { ServerApi } from '../server/api.js'
-import type { MediaApi } from './api.js'
+import type { UserApi } from '../user/api.js'
 
 const MAX_VALUES = 1000
 const TOP_UPLOADERS = 10
@@ -11,7 +11,7 @@ const TOP_UPLOADERS = 10
  * (from the media statistics), newest first. A part that fails is left out.
  */
 export const mediaIds: CompletionFetcher = async (api) => {
-  const media = await api<MediaApi>('media')
+  const accounts = await api<UserApi>('user')
   const users: string[] = []
   const own = await api<MatrixApi>('matrix').then((m) => m.whoami()).catch(() => undefined)
   if (own) users.push(own.user_id)
@@ -23,7 +23,7 @@ export const mediaIds: CompletionFetcher = async (api) => {
   const ids = new Set<string>()
   for (const userId of users) {
     if (ids.size >= MAX_VALUES) break
-    const page = await media.userMedia(userId, { limit: MAX_VALUES - ids.size, order_by: 'created_ts', dir: 'b' }).catch(() => undefined)
+    const page = await accounts.media(userId, { limit: MAX_VALUES - ids.size, order_by: 'created_ts', dir: 'b' }).catch(() => undefined)
     for (const item of page?.media ?? []) ids.add(item.media_id)
   }
   return [...ids]

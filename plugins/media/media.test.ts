@@ -4,10 +4,11 @@ import { EXIT, localDateTime } from '../../core/index.js'
 import { json, runSynadm, TEST_BASE_URL } from '../../core/testing.js'
 import { mediaIds } from './completion.js'
 import media from './index.js'
+import user from '../user/index.js'
 
 const A = '/_synapse/admin'
 const api = () => nock(TEST_BASE_URL).matchHeader('authorization', 'Bearer test-token')
-const run = (argv: string[], options?: Parameters<typeof runSynadm>[2]) => runSynadm([media], ['-o', 'json', ...argv], options)
+const run = (argv: string[], options?: Parameters<typeof runSynadm>[2]) => runSynadm([media, user], ['-o', 'json', ...argv], options)
 
 beforeAll(() => nock.disableNetConnect())
 afterEach(() => nock.cleanAll())
@@ -275,7 +276,7 @@ describe('media_id completion', () => {
       fakeApis({
         matrix: { whoami: async () => ({ user_id: '@admin:s' }) },
         server: { userMediaStatistics: async () => ({ users: [{ user_id: '@admin:s' }, { user_id: '@big:s' }] }) },
-        media: { userMedia: async (userId: string) => (asked.push(userId), { media: [{ media_id: `${userId}-1` }] }) },
+        user: { media: async (userId: string) => (asked.push(userId), { media: [{ media_id: `${userId}-1` }] }) },
       }),
     )
     expect(asked).toEqual(['@admin:s', '@big:s'])
@@ -286,7 +287,7 @@ describe('media_id completion', () => {
     const values = await mediaIds(
       fakeApis({
         server: { userMediaStatistics: async () => ({ users: [{ user_id: '@big:s' }] }) },
-        media: { userMedia: async () => ({ media: [{ media_id: 'x' }] }) },
+        user: { media: async () => ({ media: [{ media_id: 'x' }] }) },
       }),
     )
     expect(values).toEqual(['x'])

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { SynadmError, usageError, type RunContext } from '../../core/index.js'
+import type { UserApi } from '../user/api.js'
 import type { NoticeApi, NoticeBody } from './api.js'
 
 interface SendOptions {
@@ -32,7 +33,9 @@ async function recipients(ctx: RunContext, api: NoticeApi, o: SendOptions): Prom
     throw usageError(`TO is not a valid regular expression: ${(error as Error).message}`)
   }
   const matched: string[] = []
-  const users = ctx.items<{ name: string }>((from) => api.users(from ?? 0, o.batchSize), { items: 'users', next: 'next_token' })
+  const accounts = await ctx.use<UserApi>('user')
+  // guests included, deactivated accounts left out
+  const users = ctx.items<{ name: string }>((from) => accounts.list({ from: (from as string | undefined) ?? 0, limit: o.batchSize, guests: true }), { items: 'users', next: 'next_token' })
   for await (const user of users) if (pattern.test(user.name)) matched.push(user.name)
   return matched
 }

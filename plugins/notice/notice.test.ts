@@ -7,10 +7,11 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { EXIT } from '../../core/index.js'
 import { json, runSynadm, TEST_BASE_URL } from '../../core/testing.js'
 import notice from './index.js'
+import user from '../user/index.js'
 
 const A = '/_synapse/admin'
 const api = () => nock(TEST_BASE_URL).matchHeader('authorization', 'Bearer test-token')
-const run = (argv: string[], options?: Parameters<typeof runSynadm>[2]) => runSynadm([notice], ['-o', 'json', ...argv], options)
+const run = (argv: string[], options?: Parameters<typeof runSynadm>[2]) => runSynadm([notice, user], ['-o', 'json', ...argv], options)
 
 beforeAll(() => nock.disableNetConnect())
 afterEach(() => nock.cleanAll())

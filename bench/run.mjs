@@ -80,7 +80,9 @@ const verdict = (ok) => (ok ? 'met' : '**not met**')
 const report = `# Benchmarks
 
 Measured by \`npm run bench\` (bench/run.mjs) on ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version},
-against Synapse ${server.version} on loopback. All figures come from the same run; contenders are interleaved, ${RUNS} runs each.
+against Synapse ${server.version} on loopback. All figures come from the same run; contenders are interleaved, ${RUNS} runs each,
+because this kind of machine (a shared VM) varies by a third between runs: compare medians within one run only.
+How start-up is kept short: README, section Architecture.
 
 ## Cold start: \`synadm -o json version\`
 

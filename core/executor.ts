@@ -4,10 +4,11 @@
  */
 import { createRunContext, type Invocation } from './context.js'
 import { describeError, EXIT, SynadmError, toSynadmError, usageError } from './errors.js'
-import { parseGlobals } from './globals.js'
+import { liftGlobals, parseGlobals } from './globals.js'
 import { commandHelp, groupHelp, rootHelp, usageLine } from './help.js'
 import { format, itemStream, resolveFormat } from './output.js'
 import { pages } from './paginate.js'
+import { commandShape } from './options.js'
 import { parseCommandWords } from './parse.js'
 import type { Session } from './session.js'
 import { VERSION } from './version.js'
@@ -27,7 +28,9 @@ export type Planned =
 
 /** Everything up to, and not including, running: shared by the executor, completion and tests. */
 export function plan(session: Session, words: string[], options: ExecuteOptions = {}): Planned {
-  const { globals, rest } = parseGlobals(words)
+  const leading = parseGlobals(words)
+  let globals = leading.globals
+  const rest = leading.rest
   if (options.inShell && globals.configFile) throw usageError('-c/--config-file is chosen when the shell starts, not per line')
   if (globals.version) return { kind: 'version' }
   const match = session.registry.match(rest)
@@ -45,9 +48,12 @@ export function plan(session: Session, words: string[], options: ExecuteOptions 
   }
   const spec = match.command.spec
   if (globals.help) return { kind: 'help', text: commandHelp(spec), toStderr: false, exitCode: EXIT.ok }
+  const switches = new Map(commandShape(spec).options.flatMap((d) => [...d.on.map((s) => [s, d.values.length] as const), ...d.off.map((s) => [s, 0] as const)]))
+  const lifted = liftGlobals(match.rest, switches)
+  if (lifted.globals.length) globals = parseGlobals([...words.slice(0, words.length - rest.length), ...lifted.globals]).globals
   let parsed
   try {
-    parsed = parseCommandWords(spec, match.rest)
+    parsed = parseCommandWords(spec, lifted.rest)
   } catch (error) {
     if (SynadmError.is(error) && error.kind === 'usage' && !error.hint) {
       throw usageError(error.message, `${usageLine(spec).replace('Usage: ', '')} — see 'synadm ${spec.path} -h'`)

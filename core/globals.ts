@@ -72,3 +72,32 @@ export function parseGlobals(words: string[]): { globals: Globals; rest: string[
     rest: words.slice(i),
   }
 }
+
+/** Global options that may also follow the command words; -c names the config, so it only stands before them. */
+const TRAILING = new Set(['-v', '--verbose', '--batch', '--no-confirm', '--yes', '--non-interactive', '--scripting', '-o', '--output'])
+
+/**
+ * Takes the global options out of the words after a command path (`synadm user list --all -o jsonl`), leaving
+ * the command's own: a switch the command defines itself stays the command's, and so do the values of its options.
+ */
+export function liftGlobals(words: string[], commandSwitches: Map<string, number>): { globals: string[]; rest: string[] } {
+  const globals: string[] = []
+  const rest: string[] = []
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]
+    if (word === '--') {
+      rest.push(...words.slice(i))
+      break
+    }
+    const name = word.startsWith('--') ? word.split('=')[0] : word
+    const own = commandSwitches.get(name)
+    if (own !== undefined) {
+      rest.push(...words.slice(i, i + 1 + (word.includes('=') ? 0 : own)))
+      i += word.includes('=') ? 0 : own
+    } else if (TRAILING.has(name) || /^-v+$/.test(word)) {
+      globals.push(word)
+      if (VALUE_SWITCHES.has(name) && !word.includes('=') && i + 1 < words.length) globals.push(words[++i])
+    } else rest.push(word)
+  }
+  return { globals, rest }
+}

@@ -42,6 +42,15 @@ describe.skipIf(!inject('synapse').available)('core', () => {
     expect(page.users.length).toBeLessThanOrEqual(5)
   })
 
+  it('takes global options after the command words too: synadm user list --all -o jsonl', async () => {
+    const streamed = await runSynadm(['user', 'list', '--all', '-o', 'jsonl', '-l', '3'])
+    expect(streamed.code).toBe(0)
+    const names = streamed.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { name: string }).name)
+    const { total } = parseJson((await runSynadm(['-o', 'json', 'user', 'list', '-l', '1'])).stdout) as { total: number }
+    expect(names).toHaveLength(total)
+    expect(new Set(names).size).toBe(total)
+  })
+
   it('gives a one-line error and a non-zero exit for an unknown user', async () => {
     const result = await runSynadm(['user', 'details', `@nobody:${synapse().serverName}`])
     expect(result.code).toBe(7)

@@ -28,6 +28,23 @@ describe('both front ends make the same invocation', () => {
   })
 })
 
+describe('global options after the command words', () => {
+  it('are taken as global when the command has no switch of that name', async () => {
+    const s = await session()
+    const after = plan(s, ['demo', 'show', 'x', '--batch', '-vv'])
+    const before = plan(s, ['--batch', '-vv', 'demo', 'show', 'x'])
+    expect(after).toEqual(before)
+    expect(after.kind === 'run' && after.invocation.globals).toMatchObject({ batch: true, verbose: 2 })
+  })
+
+  it("stay the command's own when it defines them, with their values", async () => {
+    const s = await session()
+    const planned = plan(s, ['demo', 'list', '-o', 'name', '-l', '5'])
+    expect(planned.kind === 'run' && planned.invocation.options.order).toBe('name')
+    expect(planned.kind === 'run' && planned.invocation.globals.output).toBeUndefined()
+  })
+})
+
 describe('completion engine', () => {
   it('completes command paths, options and choices', async () => {
     const { registry } = await session()

@@ -1,4 +1,4 @@
-/** Reading secrets and bodies from a file, stdin or the environment, so nothing secret must go on argv. */
+/** Reading a whole file, or stdin for `-`: request bodies, and secrets that must not go on argv. */
 import { readFile } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 import { SynadmError } from './errors.js'

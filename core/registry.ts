@@ -38,11 +38,12 @@ export class Registry {
       if (this.byPath.has(prefix)) throw new Error(`'${prefix}' is a command, it cannot also be a group`)
       if (!this.groups.has(prefix)) this.groups.set(prefix, { description: '', plugin })
     }
-    this.byPath.set(key, { spec, words, plugin })
+    const command = { spec, words, plugin }
+    this.byPath.set(key, command)
     for (const alias of spec.aliases ?? []) {
       const aliasKey = alias.trim().split(/\s+/).join(' ')
       if (this.byPath.has(aliasKey)) throw new Error(`alias '${aliasKey}' is already taken`)
-      this.byPath.set(aliasKey, { spec, words: aliasKey.split(' '), plugin })
+      this.byPath.set(aliasKey, command)
     }
   }
 
@@ -68,7 +69,7 @@ export class Registry {
 
   /** Primary registrations (no aliases), in declaration order. */
   commands(): RegisteredCommand[] {
-    return [...this.byPath.entries()].filter(([key, c]) => key === c.words.join(' ') && c.spec.path.trim().split(/\s+/).join(' ') === key).map(([, c]) => c)
+    return [...new Set(this.byPath.values())]
   }
 
   /** Longest command path that prefixes the words; else the longest group prefix. */

@@ -43,6 +43,13 @@ export const tokenize = (line: string) => scanLine(line).segments[0]
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}):(\d{2}))?$/
 
 /** synadm's DATETIME: `%Y-%m-%d`, `%Y-%m-%dT%H:%M:%S` or `%Y-%m-%d %H:%M:%S`, local time, as epoch ms. */
+const DAY_MS = 86_400_000
+
+/** Epoch ms N days from now (negative: ago), whole 24-hour days as synadm's --before-days and --expire-days count. */
+export function daysFromNow(days: number): number {
+  return Date.now() + days * DAY_MS
+}
+
 export function parseDateTime(text: string): number | undefined {
   const m = DATE_RE.exec(text)
   if (!m) return undefined

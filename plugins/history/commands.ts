@@ -1,13 +1,6 @@
-import { localDateTime, SynadmError, usageError, type RunContext } from '../../core/index.js'
+import { daysFromNow, localDateTime, SynadmError, usageError, type RunContext } from '../../core/index.js'
 import type { RoomApi } from '../room/api.js'
 import type { HistoryApi, PurgeHistoryBody, PurgeStatus } from './api.js'
-
-/** `now` minus whole days on the local calendar (same wall-clock time), as synadm computes --before-days. */
-function daysAgo(days: number): number {
-  const date = new Date()
-  date.setDate(date.getDate() - days)
-  return date.getTime()
-}
 
 /** The cut-off the options give, as the request body wants it. */
 function cutOff(options: RunContext['options']): PurgeHistoryBody {
@@ -15,7 +8,7 @@ function cutOff(options: RunContext['options']): PurgeHistoryBody {
   if (options.beforeDays !== undefined) {
     const days = Number(options.beforeDays)
     if (days < 0) throw usageError(`--before-days must not be negative, not ${days}`)
-    return { purge_up_to_ts: daysAgo(days) }
+    return { purge_up_to_ts: daysFromNow(-days) }
   }
   // --before arrives as epoch ms; --before-ts 0 is a real cut-off (the epoch), not "unset".
   const ts = Number(options.before ?? options.beforeTs)

@@ -1,4 +1,4 @@
-import { localDateTime, usageError, withDateTimes, type RunContext } from '../../core/index.js'
+import { daysFromNow, localDateTime, usageError, withDateTimes, type RunContext } from '../../core/index.js'
 import type { UserApi } from '../user/api.js'
 import type { MediaApi } from './api.js'
 
@@ -31,7 +31,7 @@ async function mediaItem(ctx: RunContext, { mediaId, mxcUri, serverName }: Media
 
 /** The cut-off of -d/--before-days, -b/--before or -t/--before-ts, in ms (0 is a valid value). */
 function cutOff(options: { beforeDays?: number; before?: number; beforeTs?: number }): number {
-  if (options.beforeDays !== undefined) return Date.now() - options.beforeDays * 86_400_000
+  if (options.beforeDays !== undefined) return daysFromNow(-options.beforeDays)
   return (options.before ?? options.beforeTs)!
 }
 

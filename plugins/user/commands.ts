@@ -1,9 +1,8 @@
 /** The user commands: each returns the server's reply (or the data it was asked for); people's messages go to stderr. */
-import { localDateTime, SynadmError, usageError, withDateTimes, type RunContext } from '../../core/index.js'
+import { daysFromNow, localDateTime, SynadmError, usageError, withDateTimes, type RunContext } from '../../core/index.js'
 import type { Device, ExternalId, MediaQuery, ThreePid, UserApi, UserDetails, UserListItem, UserListQuery } from './api.js'
 
 const api = (ctx: RunContext) => ctx.use<UserApi>('user')
-const DAY_MS = 86_400_000
 
 /** A line for people reading human output; scripts asking for json/yaml get data only. */
 function tell(ctx: RunContext, message: string) {
@@ -54,8 +53,8 @@ const readNewPassword = (ctx: RunContext, typed: unknown, file: unknown, ask = f
 /** `--expire-days N` / `--expire DATE` / `--expire-ts MS` style options → epoch ms (0 is a time, not "unset"). */
 function pointInTime(ctx: RunContext, keys: { days?: string; daysAgo?: string; date: string; ts: string }): number | undefined {
   const o = ctx.options
-  if (keys.days && ctx.given.has(keys.days)) return Date.now() + (o[keys.days] as number) * DAY_MS
-  if (keys.daysAgo && ctx.given.has(keys.daysAgo)) return Date.now() - (o[keys.daysAgo] as number) * DAY_MS
+  if (keys.days && ctx.given.has(keys.days)) return daysFromNow(o[keys.days] as number)
+  if (keys.daysAgo && ctx.given.has(keys.daysAgo)) return daysFromNow(-(o[keys.daysAgo] as number))
   if (ctx.given.has(keys.date)) return o[keys.date] as number
   if (ctx.given.has(keys.ts)) return o[keys.ts] as number
   return undefined
@@ -199,7 +198,7 @@ export async function deleteMedia(ctx: RunContext) {
 
 export async function login(ctx: RunContext) {
   const { userId, users } = await existingUser(ctx, ctx.args.user_id)
-  const validUntil = ctx.options.expireNever ? undefined : pointInTime(ctx, { days: 'expireDays', date: 'expire', ts: 'expireTs' }) ?? Date.now() + DAY_MS
+  const validUntil = ctx.options.expireNever ? undefined : pointInTime(ctx, { days: 'expireDays', date: 'expire', ts: 'expireTs' }) ?? daysFromNow(1)
   if (ctx.interactive) {
     ctx.note('You are fetching an access token of a user, which lets you act on their behalf in every Matrix request. Respect their privacy and know what you are doing.')
   }
@@ -394,7 +393,7 @@ export function pruneCandidates(devices: Device[], o: { minDays: number; minSurv
   const total = devices.length
   if (total <= o.minSurviving) return []
   const chosen: Device[] = []
-  const threshold = now - o.minDays * DAY_MS
+  const threshold = now - o.minDays * 86_400_000 // whole 24-hour days, as daysFromNow counts
   for (const device of [...devices].sort((a, b) => (a.last_seen_ts ?? 0) - (b.last_seen_ts ?? 0))) {
     if (total - chosen.length <= o.minSurviving) break
     if (o.deviceId !== undefined) {

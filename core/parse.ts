@@ -38,7 +38,6 @@ export function scanLine(line: string): { segments: string[][]; endsInSpace: boo
   return { segments, endsInSpace: word === null && !quote && /\s$/.test(line) }
 }
 
-export const tokenize = (line: string) => scanLine(line).segments[0]
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}):(\d{2}))?$/
 

@@ -38,7 +38,6 @@ export function scanLine(line: string): { segments: string[][]; endsInSpace: boo
   return { segments, endsInSpace: word === null && !quote && /\s$/.test(line) }
 }
 
-
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}):(\d{2}))?$/
 
 /** synadm's DATETIME: `%Y-%m-%d`, `%Y-%m-%dT%H:%M:%S` or `%Y-%m-%d %H:%M:%S`, local time, as epoch ms. */

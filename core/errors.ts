@@ -2,6 +2,8 @@
  * The one error type of synadm. Every failure a user can meet becomes a SynadmError with a kind;
  * the kind decides the exit code, so exit codes stay consistent across commands and plugins.
  */
+import { redactText } from './log.js'
+
 export const EXIT = {
   ok: 0,
   failure: 1, // anything else: a command found invalid input, an unexpected fault
@@ -73,5 +75,5 @@ export function toSynadmError(error: unknown): SynadmError {
 export function describeError(error: SynadmError): string {
   const lines = [`synadm: ${error.message}`]
   if (error.hint) lines.push(`hint: ${error.hint}`)
-  return lines.join('\n')
+  return redactText(lines.join('\n'))
 }

@@ -5,6 +5,7 @@
 import { createRunContext, type Invocation } from './context.js'
 import { describeError, EXIT, SynadmError, toSynadmError, usageError } from './errors.js'
 import { liftGlobals, parseGlobals } from './globals.js'
+import { redactText } from './log.js'
 import { commandHelp, groupHelp, rootHelp, usageLine } from './help.js'
 import { format, itemStream, resolveFormat } from './output.js'
 import { pages } from './paginate.js'
@@ -146,7 +147,7 @@ function report(session: Session, thrown: unknown, level: number): number {
   io.stderr.write(describeError(error) + '\n')
   if (level >= 2) {
     const stack = (error.cause instanceof Error ? error.cause.stack : undefined) ?? error.stack
-    if (stack) io.stderr.write(stack + '\n')
+    if (stack) io.stderr.write(redactText(stack) + '\n')
   }
   return error.exitCode
 }

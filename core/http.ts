@@ -4,7 +4,7 @@
  */
 import type { AxiosInstance, AxiosResponse } from 'axios'
 import { SynadmError, type ErrorKind } from './errors.js'
-import { redact, type Logger } from './log.js'
+import { redact, redactText, type Logger } from './log.js'
 import { requireModule } from './modules.js'
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
@@ -125,7 +125,7 @@ export class HttpClient {
       }
       if (response.status >= 200 && response.status < 300) {
         if (typeof response.data === 'string' && response.data !== '') {
-          throw new SynadmError('api', `${method} ${url} answered ${response.status} with a body that is not JSON`)
+          throw new SynadmError('api', `${method} ${redactText(url)} answered ${response.status} with a body that is not JSON`)
         }
         return (response.data === '' || response.data === undefined ? {} : response.data) as T
       }
@@ -172,7 +172,7 @@ function httpError(method: string, url: string, response: AxiosResponse): Synadm
         : status === 404 && data.errcode === 'M_UNRECOGNIZED'
           ? 'this Synapse does not know the endpoint: it may be too old, or the feature disabled'
           : undefined
-  return new SynadmError(kind, `${status} ${what} (${method} ${new URL(url).pathname})`, {
+  return new SynadmError(kind, redactText(`${status} ${what} (${method} ${new URL(url).pathname})`), {
     status,
     errcode: data.errcode,
     serverMessage: data.error,

@@ -1,6 +1,6 @@
 /** What a command's action receives: its input, the services, and the core behaviours it may call. */
 import type { ResolvedSettings, Settings } from './config.js'
-import { SynadmError } from './errors.js'
+import { DryRunStop, SynadmError } from './errors.js'
 import type { Globals } from './globals.js'
 import type { HttpClient } from './http.js'
 import { waitForJob, type WaitOptions } from './jobs.js'
@@ -40,6 +40,8 @@ export interface RunContext extends Invocation {
   format: Format
   /** a person can answer prompts (terminal, not --batch) */
   interactive: boolean
+  /** --dry-run: reads happen, every write throws instead of being sent; confirm() ends the run with its preview */
+  dryRun: boolean
   /** settings of the session (config file, env, flags) */
   settings(): Promise<Settings>
   resolvedSettings(): Promise<ResolvedSettings>
@@ -78,7 +80,41 @@ export interface RunContext extends Invocation {
   checkLater(id: string): string
   /** poll job `id` until it completes or fails (used with --wait); Ctrl-C prints checkLater(id) */
   wait<T>(o: Omit<WaitOptions<T>, 'signal' | 'progress' | 'interactive' | 'checkLater'> & { id: string }): Promise<T>
+  /**
+   * Runs `each` for every item as --targets runs a command: one confirmation for the set (unless a dry run),
+   * --concurrency, --journal (items named by `target`), the report on stdout, a summary on stderr; each item gets a
+   * context of its own whose writes obey --dry-run. Declare `bulk` on the command to get those options. Returns the
+   * report; throw `bulkFailure(summary)`'s error to exit as a bulk run does (9 when some failed, 130 after Ctrl-C).
+   */
+  forEach<T>(items: { target: string; value: T }[], each: (value: T, ctx: RunContext) => Promise<unknown>, o?: { effect?: unknown }): Promise<BulkSummary>
+  /** the error a bulk run ends with (undefined when all succeeded) */
+  bulkFailure(summary: BulkSummary): SynadmError | undefined
+  /** what `each` of forEach returns for an item it leaves alone on purpose: counted as skipped, not done */
+  skipped(reason: string): unknown
 }
+
+export interface BulkSummary {
+  /** items in the list */
+  total: number
+  entries: { target: string; ok: boolean; result?: unknown; skipped?: string; error?: string; exit_code?: number }[]
+  done: number
+  failed: number
+  skipped: number
+  notStarted: number
+  stoppedBy?: SynadmError
+}
+
+/** The exit of a bulk run: the stopping fault (130 after Ctrl-C), 9 when some item failed, else none. */
+export function bulkFailureOf(summary: BulkSummary, journalFile?: string): SynadmError | undefined {
+  const resume = journalFile ? `run the same command with --journal ${journalFile} to go on` : 'next time add --journal FILE to be able to resume'
+  const stop = summary.stoppedBy
+  if (stop) return new SynadmError(stop.kind, `${stop.message}; ${summary.notStarted} target(s) not started`, { hint: resume, status: stop.status, errcode: stop.errcode })
+  if (summary.failed) return new SynadmError('partial', `${summary.failed} of ${summary.total} target(s) failed`, { hint: journalFile ? `fix the cause, then ${resume} (failed targets run again)` : undefined })
+  return undefined
+}
+
+const SKIPPED = Symbol.for('synadm.skipped')
+export const skippedReason = (value: unknown): string | undefined => (typeof value === 'object' && value !== null && SKIPPED in value ? String((value as Record<symbol, unknown>)[SKIPPED]) : undefined)
 
 export interface SecretSource {
   /** what the secret is, for prompts and messages: 'password' */
@@ -94,13 +130,23 @@ export interface SecretSource {
   repeat?: boolean
 }
 
+/** How one run of an action differs from a plain command line. */
+export interface RunMode {
+  /** one target of a bulk run: the whole set is confirmed already; documents and notes are kept, not printed */
+  bulkTarget?: { emitted: unknown[]; notes: string[] }
+}
+
 const FULL_MXID = /^@[-./=+\w]+:[-[\].:\w]+$/
 const LOCALPART = /^@?[-./=+\w]+:?$/
 
-export function createRunContext(session: Session, inv: Invocation, signal: AbortSignal, outputFormat: Format): RunContext {
+export function createRunContext(session: Session, inv: Invocation, signal: AbortSignal, outputFormat: Format, mode: RunMode = {}): RunContext {
   const { io } = session
-  let confirmed = !inv.command.destructive
+  const dryRun = inv.options.dryRun === true
+  const bulk = mode.bulkTarget
+  let confirmed = !inv.command.destructive || Boolean(bulk)
   const beforeWrite = (method: string, path: string) => {
+    // Core's guarantee: whatever a plugin does, a dry run sends no write.
+    if (dryRun) throw new DryRunStop({ request: `${method} ${path}` })
     if (!confirmed) throw new Error(`bug: destructive command '${inv.command.path}' sent ${method} ${path} before confirming`)
   }
   const bound = async () => {
@@ -123,6 +169,7 @@ export function createRunContext(session: Session, inv: Invocation, signal: Abor
     prompts,
     format: outputFormat,
     interactive,
+    dryRun,
     settings: async () => (await session.settings()).settings,
     resolvedSettings: () => session.settings(),
     admin: async () => (await bound()).admin,
@@ -138,7 +185,8 @@ export function createRunContext(session: Session, inv: Invocation, signal: Abor
       throw new SynadmError('usage', `'${value}' is not a user ID (@localpart:server) or a localpart`)
     },
     async confirm(question, preview) {
-      if (inv.globals.batch) return void (confirmed = true)
+      if (dryRun) throw new DryRunStop({ would: question, ...(preview === undefined ? {} : { preview }) })
+      if (inv.globals.batch || bulk) return void (confirmed = true)
       if (!io.interactive) {
         throw new SynadmError('usage', `refusing to go on without confirmation: ${question}`, { hint: 'no terminal to ask at; add --batch to confirm in advance' })
       }
@@ -147,6 +195,7 @@ export function createRunContext(session: Session, inv: Invocation, signal: Abor
       confirmed = true
     },
     async emit(data) {
+      if (bulk) return void bulk.emitted.push(data)
       io.stdout.write(await format(ctx.format, data))
     },
     env: io.env,
@@ -164,11 +213,17 @@ export function createRunContext(session: Session, inv: Invocation, signal: Abor
       const sources = [`${o.fileOption} FILE (- for stdin)`, o.envVar ? `set ${o.envVar}` : ''].filter(Boolean).join(' or ')
       throw new SynadmError('usage', `no ${o.what} given`, { hint: `use ${sources}; without --batch, a terminal prompts for it` })
     },
-    note: (message) => void io.stderr.write(message + '\n'),
+    note: (message) => void (bulk ? bulk.notes.push(message) : io.stderr.write(message + '\n')),
     pages: (fetchPage, spec) => pages(fetchPage, spec),
     items: (fetchPage, spec) => items(fetchPage, spec),
     checkLater: (id) => (inv.command.job?.checkLater ?? '').replace('{id}', id),
-    wait: (o) => waitForJob({ ...o, checkLater: ctx.checkLater(o.id), signal, progress: io.stderr, interactive: io.interactive }),
+    // A bulk run shows its own progress: a target's job polls quietly.
+    forEach: async (items, each, o = {}) => (await import('./bulk.js')).runBulk({ ctx, items, each, effect: o.effect }),
+    bulkFailure: (summary) => bulkFailureOf(summary, inv.options.journal as string | undefined),
+    skipped: (reason) => ({ [SKIPPED]: reason }),
+    wait: (o) => waitForJob({ ...o, checkLater: ctx.checkLater(o.id), signal, progress: bulk ? quiet : io.stderr, interactive: io.interactive && !bulk }),
   }
   return ctx
 }
+
+const quiet = { write: () => true } as unknown as import('node:stream').Writable

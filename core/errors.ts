@@ -77,3 +77,21 @@ export function describeError(error: SynadmError): string {
   if (error.hint) lines.push(`hint: ${error.hint}`)
   return redactText(lines.join('\n'))
 }
+
+/**
+ * What stops a command in a dry run at its first write (or its confirmation): not a failure, the end of the dry run.
+ * It carries what would have happened, which the executor prints as the command's result.
+ */
+const DRY_RUN = Symbol.for('synadm.dryRun')
+
+export class DryRunStop extends Error {
+  readonly [DRY_RUN] = true
+  constructor(readonly would: Record<string, unknown>) {
+    super('dry run: no write sent')
+    this.name = 'DryRunStop'
+  }
+
+  static is(value: unknown): value is DryRunStop {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[DRY_RUN] === true
+  }
+}

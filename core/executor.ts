@@ -3,7 +3,7 @@
  * action → formatter. Errors become one line on stderr and an exit code; nothing here exits the process.
  */
 import { createRunContext, type Invocation } from './context.js'
-import { describeError, EXIT, SynadmError, toSynadmError, usageError } from './errors.js'
+import { describeError, DryRunStop, EXIT, SynadmError, toSynadmError, usageError } from './errors.js'
 import { liftGlobals, parseGlobals } from './globals.js'
 import { redactText } from './log.js'
 import { commandHelp, groupHelp, rootHelp, usageLine } from './help.js'
@@ -129,10 +129,16 @@ async function run(session: Session, invocation: Invocation, signal: AbortSignal
     stream.end()
     return
   }
+  if (invocation.options.targets !== undefined) {
+    const { runTargets } = await import('./bulk.js')
+    return runTargets(ctx, action)
+  }
   let result
   try {
     result = await action(ctx)
   } catch (error) {
+    // A dry run ends at the first write or confirmation: what would have happened is the result.
+    if (DryRunStop.is(error)) return write(await format(fmt, { dry_run: true, ...error.would }))
     // A failed job still shows its final status, then the error decides the exit code.
     const reply = (error as { reply?: unknown })?.reply
     if (reply !== undefined) write(await format(fmt, reply))

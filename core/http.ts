@@ -58,9 +58,49 @@ export interface BoundDefaults {
   beforeWrite?: (method: Method, path: string) => void
 }
 
+/**
+ * One 429 budget for every request of a client, so many requests at once slow down together instead of each
+ * running into the limit on its own: a 429 pauses every request until its retry time, and from then on requests
+ * go one at a time, in the order they came.
+ */
+class RateGate {
+  private pausedUntil = 0
+  private limited = false
+  private queue: Promise<void> = Promise.resolve()
+
+  /** Waits for this request's turn; the returned function ends the turn. */
+  async enter(signal?: AbortSignal): Promise<() => void> {
+    if (!this.limited) {
+      await this.pause(signal)
+      return () => {}
+    }
+    let release!: () => void
+    const turn = this.queue
+    this.queue = new Promise<void>((resolve) => (release = resolve))
+    await turn
+    try {
+      await this.pause(signal)
+    } catch (error) {
+      release()
+      throw error
+    }
+    return release
+  }
+
+  limitedFor(ms: number): void {
+    this.limited = true
+    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms)
+  }
+
+  private async pause(signal?: AbortSignal) {
+    const ms = this.pausedUntil - Date.now()
+    if (ms > 0) await sleep(ms, signal)
+  }
+}
+
 export class HttpClient {
-  /** shared by bound copies, so they use one keep-alive connection pool */
-  private readonly shared: { axios?: Promise<AxiosInstance> } = {}
+  /** shared by bound copies, so they use one keep-alive connection pool and one 429 budget */
+  private readonly shared: { axios?: Promise<AxiosInstance>; gate: RateGate } = { gate: new RateGate() }
   private defaults: BoundDefaults = {}
 
   constructor(readonly options: ClientOptions) {}
@@ -112,14 +152,20 @@ export class HttpClient {
     for (let attempt = 0; ; attempt++) {
       log.info(`${method} ${url}`)
       if (o.body !== undefined) log.debug(`request body: ${JSON.stringify(redact(o.body))}`)
-      const response = await this.send(method, url, o)
+      const release = await this.shared.gate.enter(o.signal)
+      let response: AxiosResponse
+      try {
+        response = await this.send(method, url, o)
+      } finally {
+        release()
+      }
       log.debug(`response ${response.status}: ${truncate(JSON.stringify(redact(response.data)))}`)
       if (response.status === 429) {
         const waitMs = retryAfter(response)
         if (attempt < budget.maxRetries && waited + waitMs <= budget.maxWaitMs) {
           log.info(`rate limited by the server; retrying in ${waitMs} ms`)
           waited += waitMs
-          await sleep(waitMs, o.signal)
+          this.shared.gate.limitedFor(waitMs)
           continue
         }
       }

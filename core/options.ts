@@ -55,6 +55,8 @@ export function parseArgSyntax(syntax: string): ArgSpec[] {
 export interface CommandShape {
   args: ArgSpec[]
   options: OptionDef[]
+  /** the argument --targets stands for: the first one, when it takes an ID kind */
+  target?: ArgSpec
 }
 
 const shapes = new WeakMap<CommandSpec, CommandShape>()
@@ -63,6 +65,13 @@ const shapes = new WeakMap<CommandSpec, CommandShape>()
 export const ALL_OPTION: OptionSpec = { flags: '--all', description: 'follow next_token and print every page' }
 export const WAIT_OPTION: OptionSpec = { flags: '--wait', description: 'wait until the server job has finished' }
 export const HELP_OPTION: OptionSpec = { flags: '-h, --help', description: 'show this message' }
+export const TARGETS_OPTION: OptionSpec = { flags: '--targets <file>', type: 'file', description: "run for every target in FILE instead of the argument: one a line or JSON lines ('-' = stdin, '#' comments)" }
+export const CONCURRENCY_OPTION: OptionSpec = { flags: '--concurrency <n>', type: 'int', description: 'targets run at once (default: the command\'s own, see --help)' }
+export const JOURNAL_OPTION: OptionSpec = { flags: '--journal <file>', type: 'file', description: 'record each finished target in FILE; the same command with the same journal skips what is done' }
+export const DRY_RUN_OPTION: OptionSpec = { flags: '--dry-run', description: 'do the reads, show what would change, send no write' }
+
+/** Does the command send writes (a dry run then means something)? */
+export const writes = (spec: CommandSpec) => Boolean(spec.writes || spec.destructive)
 
 export function commandShape(spec: CommandSpec): CommandShape {
   let shape = shapes.get(spec)
@@ -73,11 +82,22 @@ export function commandShape(spec: CommandSpec): CommandShape {
     if (spec.paged) options.push(ALL_OPTION)
     if (spec.job) options.push(WAIT_OPTION)
     const defs = options.map(defineOption)
-    // -h/--help are help's unless the command uses them (vorpal-grep's `-h, --no-filename`).
     const taken = new Set(defs.flatMap((d) => [...d.on, ...d.off]))
+    // Bulk and dry-run switches come from the declaration; a command's own switch of the same name wins.
+    const target = args[0]?.id && !args[0].variadic ? args[0] : undefined
+    const core: OptionSpec[] = []
+    if (target) core.push(TARGETS_OPTION)
+    if (target || spec.bulk) core.push(CONCURRENCY_OPTION, JOURNAL_OPTION)
+    if (writes(spec)) core.push(DRY_RUN_OPTION)
+    for (const def of core.map(defineOption)) {
+      if (def.on.some((s) => taken.has(s))) continue
+      defs.push(def)
+      for (const s of def.on) taken.add(s)
+    }
+    // -h/--help are help's unless the command uses them (vorpal-grep's `-h, --no-filename`).
     const helpSwitches = ['-h', '--help'].filter((s) => !taken.has(s))
     if (helpSwitches.length) defs.push(defineOption({ ...HELP_OPTION, flags: helpSwitches.join(', ') }))
-    shape = { args, options: defs }
+    shape = { args, options: defs, target }
     shapes.set(spec, shape)
   }
   return shape

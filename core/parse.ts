@@ -84,7 +84,7 @@ export interface ParsedCommand {
 
 /** Parses the words after a command's path. Throws usage errors with click's wording. */
 export function parseCommandWords(spec: CommandSpec, words: string[]): ParsedCommand {
-  const { args: argSpecs, options: defs } = commandShape(spec)
+  const { args: argSpecs, options: defs, target } = commandShape(spec)
   const bySwitch = new Map<string, { def: OptionDef; on: boolean }>()
   for (const def of defs) {
     for (const s of def.on) bySwitch.set(s, { def, on: true })
@@ -171,12 +171,17 @@ export function parseCommandWords(spec: CommandSpec, words: string[]): ParsedCom
   const args: Values = {}
   let p = 0
   for (const arg of argSpecs) {
+    // --targets stands for the target argument: one or the other
+    if (arg === target && given.has('targets')) continue
     if (arg.variadic) {
       args[arg.name] = positionals.slice(p)
       if (arg.required && positionals.length <= p) throw usageError(`Missing argument '${arg.name.toUpperCase()}'.`)
       p = positionals.length
     } else if (p < positionals.length) args[arg.name] = positionals[p++]
     else if (arg.required) throw usageError(`Missing argument '${arg.name.toUpperCase()}'.`)
+  }
+  if (p < positionals.length && target && given.has('targets') && p === 0) {
+    throw usageError(`Give ${target.name.toUpperCase()} or --targets, not both.`)
   }
   if (p < positionals.length) {
     throw usageError(`Got unexpected extra argument${positionals.length - p > 1 ? 's' : ''} (${positionals.slice(p).join(' ')})`)

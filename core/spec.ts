@@ -30,6 +30,8 @@ export interface ArgSpec {
   description?: string
   /** name of a completion source */
   complete?: string
+  /** what kind of ID the argument takes; the first argument having one makes the command bulk-capable (--targets) */
+  id?: string
 }
 
 export interface OptionGroup {
@@ -54,6 +56,16 @@ export interface JobSpec {
   checkLater: string
 }
 
+export interface BulkSpec {
+  /** targets run at once by default (1 where the server does one job at a time); --concurrency overrides it */
+  concurrency?: number
+  /**
+   * running it again on a target it already did changes nothing more (shadow-ban, deactivate, a PUT): a resumed run
+   * re-runs the targets that were in flight when the earlier run was killed. Otherwise those are reported, not re-run.
+   */
+  idempotent?: boolean
+}
+
 export type Action = (ctx: RunContext) => unknown | Promise<unknown>
 export type ActionLoader = () => Promise<Action>
 
@@ -64,13 +76,20 @@ export interface CommandSpec {
   /** positional args in usage syntax: `<user_id> [alias] [words...]`, or parsed ArgSpecs */
   args?: string | ArgSpec[]
   /** per-argument extra data keyed by arg name (description, completion source) */
-  argInfo?: Record<string, { description?: string; complete?: string }>
+  argInfo?: Record<string, { description?: string; complete?: string; id?: string }>
   options?: OptionSpec[]
   groups?: OptionGroup[]
   /** longer help text shown under the usage line */
   help?: string
   /** changes or removes data: the action must call ctx.confirm() before its first write */
   destructive?: boolean
+  /**
+   * sends writes (any non-GET request) without being destructive; core adds --dry-run (destructive commands get it
+   * too) and, in a dry run, refuses every write instead of sending it
+   */
+  writes?: boolean
+  /** how the command runs over many targets (--targets); core adds --concurrency and --journal when it is set */
+  bulk?: BulkSpec
   /** the command reads a paged endpoint; core adds --all */
   paged?: PagedSpec
   /** the command starts a server-side job; core adds --wait */

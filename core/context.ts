@@ -1,6 +1,7 @@
 /** What a command's action receives: its input, the services, and the core behaviours it may call. */
 import type { ResolvedSettings, Settings } from './config.js'
 import { DryRunStop, SynadmError } from './errors.js'
+import { isUserId, isUserOrLocalpart } from './ids.js'
 import type { Globals } from './globals.js'
 import type { HttpClient } from './http.js'
 import { waitForJob, type WaitOptions } from './jobs.js'
@@ -136,9 +137,6 @@ export interface RunMode {
   bulkTarget?: { emitted: unknown[]; notes: string[] }
 }
 
-const FULL_MXID = /^@[-./=+\w]+:[-[\].:\w]+$/
-const LOCALPART = /^@?[-./=+\w]+:?$/
-
 export function createRunContext(session: Session, inv: Invocation, signal: AbortSignal, outputFormat: Format, mode: RunMode = {}): RunContext {
   const { io } = session
   const dryRun = inv.options.dryRun === true
@@ -180,8 +178,8 @@ export function createRunContext(session: Session, inv: Invocation, signal: Abor
     },
     serverName: () => session.serverName(),
     async userId(value) {
-      if (FULL_MXID.test(value)) return value
-      if (LOCALPART.test(value)) return `@${value.replace(/^@|:$/g, '')}:${await session.serverName()}`
+      if (isUserId(value)) return value
+      if (isUserOrLocalpart(value)) return `@${value.replace(/^@/, '').replace(/:$/, '')}:${await session.serverName()}`
       throw new SynadmError('usage', `'${value}' is not a user ID (@localpart:server) or a localpart`)
     },
     async confirm(question, preview) {

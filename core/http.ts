@@ -27,9 +27,25 @@ export interface ClientOptions {
   rateLimit?: { maxRetries: number; maxWaitMs: number }
 }
 
-/** Percent-encodes every interpolated value: path`v2/users/${id}` → v2/users/%40a%3Ab */
-export function path(strings: TemplateStringsArray, ...values: (string | number)[]): string {
-  return strings.reduce((out, s, i) => out + s + (i < values.length ? encodeURIComponent(String(values[i])).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase()) : ''), '')
+/**
+ * Percent-encodes every interpolated value: path`v2/users/${id}` → v2/users/%40a%3Ab. Each value stays one
+ * segment: an empty value, `.` or `..` would name another endpoint (URLs resolve dot segments, even encoded ones),
+ * so they are refused as usage errors; undefined or null means a command built a path from a missing field: a bug,
+ * refused before anything is sent.
+ */
+export function path(strings: TemplateStringsArray, ...values: (string | number | undefined | null)[]): string {
+  return strings.reduce((out, s, i) => out + s + (i < values.length ? segment(values[i], strings[i]) : ''), '')
+}
+
+function segment(value: string | number | undefined | null, before: string): string {
+  if (value === undefined || value === null) {
+    throw new SynadmError('failure', `refusing to send a request: a path value after '${before}' is ${value}`)
+  }
+  const text = String(value)
+  if (text === '' || text === '.' || text === '..') {
+    throw new SynadmError('usage', `'${text}' cannot be used here: a value in a request path must not be empty, '.' or '..'`)
+  }
+  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())
 }
 
 /** Query strings the way Synapse expects: lists as repeated keys, booleans as true/false, unset values dropped. */

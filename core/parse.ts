@@ -4,8 +4,9 @@
  * the `synadm>` prompt produce the same Invocation.
  */
 import { usageError } from './errors.js'
+import { idProblem } from './ids.js'
 import { commandShape, displayName, type OptionDef } from './options.js'
-import type { CommandSpec } from './spec.js'
+import type { CommandSpec, IdKind } from './spec.js'
 
 export type Values = Record<string, unknown>
 
@@ -56,8 +57,17 @@ export function parseDateTime(text: string): number | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date.getTime()
 }
 
+/** A value shown in an error: control characters escaped, so a stray one cannot garble the terminal. */
+const shown = (raw: string) => raw.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+
+/** An identifier's grammar (core/ids.ts), checked before any request is built from it. */
+function checkId(kind: IdKind | undefined, name: string, raw: string) {
+  const problem = kind && idProblem(kind, raw)
+  if (problem) throw usageError(`Invalid value for '${name}': '${shown(raw)}' ${problem}.`)
+}
+
 function convert(def: OptionDef, name: string, raw: string): unknown {
-  const bad = (why: string) => usageError(`Invalid value for '${name}': '${raw}' ${why}.`)
+  const bad = (why: string) => usageError(`Invalid value for '${name}': '${shown(raw)}' ${why}.`)
   switch (def.type) {
     case 'int':
       if (!/^-?\d+$/.test(raw)) throw bad('is not a valid integer')
@@ -71,6 +81,7 @@ function convert(def: OptionDef, name: string, raw: string): unknown {
       if (def.spec.choices && !def.spec.choices.includes(raw)) {
         throw bad(`is not one of ${def.spec.choices.map((c) => `'${c}'`).join(', ')}`)
       }
+      checkId(def.spec.id, name, raw)
       return raw
   }
 }
@@ -185,6 +196,10 @@ export function parseCommandWords(spec: CommandSpec, words: string[]): ParsedCom
   }
   if (p < positionals.length) {
     throw usageError(`Got unexpected extra argument${positionals.length - p > 1 ? 's' : ''} (${positionals.slice(p).join(' ')})`)
+  }
+  for (const arg of argSpecs) {
+    const value = args[arg.name]
+    for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value]) checkId(arg.id, arg.name.toUpperCase(), item as string)
   }
 
   for (const def of defs) {

@@ -6,6 +6,35 @@ import type { RunContext } from './context.js'
 
 export type OptionType = 'string' | 'int' | 'bool' | 'count' | 'datetime' | 'file'
 
+/**
+ * The kind of identifier an argument or option holds. Core checks the grammar (core/ids.ts) after parsing and
+ * before any request; bulk targets and completion use the kind to know what a value is.
+ * - `user`: a user ID (@name:server) or a localpart the command completes with the server name
+ * - `user_full`: a full user ID only
+ * - `room`: a room ID (!id:server, or !id for room versions 12+); `alias`: #name:server; `room_or_alias`: either
+ * - `event`: an event ID ($…)
+ * - `server`: a server name (federation destinations, remote media origins)
+ * - `media`: a media ID; `mxc`: an mxc://server/media_id URI; `media_or_mxc`: either
+ * - `device`: a device ID; `regtok`: a registration token; `report`: a numeric event/user report ID
+ * - `group`: a legacy group ID (+name:server); `job`: a server-side job ID (purge_id, redact_id, delete_id)
+ */
+export type IdKind =
+  | 'user'
+  | 'user_full'
+  | 'room'
+  | 'alias'
+  | 'room_or_alias'
+  | 'event'
+  | 'server'
+  | 'media'
+  | 'mxc'
+  | 'media_or_mxc'
+  | 'device'
+  | 'regtok'
+  | 'report'
+  | 'group'
+  | 'job'
+
 export interface OptionSpec {
   /**
    * click-style flags: `-l, --limit <n>`, `-d, --deactivated`, an on/off pair `-g, --guests / -G, --no-guests`,
@@ -20,6 +49,8 @@ export interface OptionSpec {
   repeatable?: boolean
   /** name of a completion source for the value (see PluginContext.completionSource) */
   complete?: string
+  /** the value is an identifier of this kind: core checks its grammar before the command runs */
+  id?: IdKind
   hidden?: boolean
 }
 
@@ -30,8 +61,11 @@ export interface ArgSpec {
   description?: string
   /** name of a completion source */
   complete?: string
-  /** what kind of ID the argument takes; the first argument having one makes the command bulk-capable (--targets) */
-  id?: string
+  /**
+   * the value is an identifier of this kind: core checks its grammar before the command runs; the first argument
+   * having one makes the command bulk-capable (--targets)
+   */
+  id?: IdKind
 }
 
 export interface OptionGroup {
@@ -76,7 +110,7 @@ export interface CommandSpec {
   /** positional args in usage syntax: `<user_id> [alias] [words...]`, or parsed ArgSpecs */
   args?: string | ArgSpec[]
   /** per-argument extra data keyed by arg name (description, completion source) */
-  argInfo?: Record<string, { description?: string; complete?: string; id?: string }>
+  argInfo?: Record<string, { description?: string; complete?: string; id?: IdKind }>
   options?: OptionSpec[]
   groups?: OptionGroup[]
   /** longer help text shown under the usage line */

@@ -8,7 +8,7 @@ const paging: OptionSpec[] = [
   { flags: '-l, --limit <n>', type: 'int', default: 100, description: 'entries per page' },
   { flags: '-r, --reverse', description: 'reverse the sort order' },
 ]
-const destination = { destination: { description: 'server name of the destination, e.g. matrix.org' } }
+const destination = { destination: { description: 'server name of the destination, e.g. matrix.org', id: 'server' as const } }
 
 export default definePlugin({
   name: 'federation',

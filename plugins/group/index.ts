@@ -13,7 +13,7 @@ export default definePlugin({
       path: 'group delete',
       description: 'Delete a local group (community), on Synapse before 1.61',
       args: '<group_id>',
-      argInfo: { group_id: { description: 'group ID (+name:server)' } },
+      argInfo: { group_id: { description: 'group ID (+name:server)', id: 'group' } },
       destructive: true,
       load: commands('deleteGroup'),
     })

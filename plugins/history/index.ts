@@ -17,9 +17,9 @@ export default definePlugin({
         'timeline but stay in the database unless --delete-local. Media is not deleted, and the database only shrinks after a VACUUM. The purge runs in the ' +
         'background: follow it with history purge-status, or add --wait.',
       args: '<room_id>',
-      argInfo: { room_id: { description: 'room ID (!id:server) or alias (#alias:server)', complete: 'room_id' } },
+      argInfo: { room_id: { description: 'room ID (!id:server) or alias (#alias:server)', complete: 'room_id', id: 'room_or_alias' } },
       options: [
-        { flags: '-i, --before-event-id <event_id>', description: "purge everything before this event ($…; quote it in shells)" },
+        { flags: '-i, --before-event-id <event_id>', description: "purge everything before this event ($…; quote it in shells)", id: 'event' },
         { flags: '-d, --before-days <days>', type: 'int', description: 'purge everything older than this many days' },
         { flags: '--before <datetime>', type: 'datetime', description: "purge everything before this local time, e.g. '2021-01-01' or '2021-01-01 12:00:00'" },
         { flags: '--before-ts <ms>', type: 'int', description: 'purge everything before this unix timestamp in ms' },
@@ -34,6 +34,7 @@ export default definePlugin({
       path: 'history purge-status',
       description: 'Show the status of a history purge (active, complete or failed)',
       args: '<purge_id>',
+      argInfo: { purge_id: { description: "the purge_id printed by 'history purge'", id: 'job' } },
       load: commands('purgeStatus'),
     })
   },

@@ -16,7 +16,7 @@ export default definePlugin({
         "The device shows up in the user's device list as 'synadm matrix login command'. The password is asked for " +
         'in a hidden prompt, or read from --password-file (`-` = stdin).',
       args: '<user_id>',
-      argInfo: { user_id: { description: 'localpart or full Matrix ID (@user:server)', complete: 'user_id' } },
+      argInfo: { user_id: { description: 'localpart or full Matrix ID (@user:server)', complete: 'user_id', id: 'user' } },
       options: [
         { flags: '--password-file <file>', type: 'file', description: 'read the password from this file; - reads it from stdin' },
         {

@@ -3,9 +3,9 @@ import { definePlugin, lazy, PLUGIN_API_VERSION, type OptionSpec } from '../../c
 
 const commands = lazy(() => import('./commands.js'))
 
-const mediaId = (action: string): OptionSpec => ({ flags: '-i, --media-id <media_id>', description: `the ID of the media to ${action}`, complete: 'media_id' })
-const mxcUri: OptionSpec = { flags: '-U, --mxc-uri <uri>', description: 'the media as an MXC URI (mxc://<server>/<media_id>); names server and ID at once' }
-const serverName: OptionSpec = { flags: '-s, --server-name <server>', description: 'the server the media came from, for remote media [default: this homeserver]' }
+const mediaId = (action: string): OptionSpec => ({ flags: '-i, --media-id <media_id>', description: `the ID of the media to ${action}`, complete: 'media_id', id: 'media' })
+const mxcUri: OptionSpec = { flags: '-U, --mxc-uri <uri>', description: 'the media as an MXC URI (mxc://<server>/<media_id>); names server and ID at once', id: 'mxc' }
+const serverName: OptionSpec = { flags: '-s, --server-name <server>', description: 'the server the media came from, for remote media [default: this homeserver]', id: 'server' }
 const before = (verb: string): OptionSpec[] => [
   { flags: '-d, --before-days <days>', type: 'int', description: `${verb} media last accessed more than this many days ago` },
   { flags: '-b, --before <date>', type: 'datetime', description: `${verb} media last accessed before this date/time, e.g. 2021-01-01 (local time)` },
@@ -25,8 +25,8 @@ export default definePlugin({
       description: 'List the media of a room, or the local media a user uploaded',
       help: 'With -r: the mxc:// URIs of the media referenced in an unencrypted room. With -u: the local media the user uploaded, one page (--all for every page); the paging, sorting and date options apply to -u only.',
       options: [
-        { flags: '-r, --room-id <room_id>', description: "list the media referenced in this room ('!abcdefg')", complete: 'room_id' },
-        { flags: '-u, --user-id <user_id>', description: 'list the media uploaded by this user (localpart or @user:server)', complete: 'user_id' },
+        { flags: '-r, --room-id <room_id>', description: "list the media referenced in this room ('!abcdefg')", complete: 'room_id', id: 'room' },
+        { flags: '-u, --user-id <user_id>', description: 'list the media uploaded by this user (localpart or @user:server)', complete: 'user_id', id: 'user' },
         { flags: '-f, --from <n>', type: 'int', default: 0, description: 'offset in the user media list (from a previous next_token)' },
         { flags: '-l, --limit <n>', type: 'int', default: 100, description: 'media per page' },
         {
@@ -46,7 +46,7 @@ export default definePlugin({
       path: 'media details',
       description: 'Show what Synapse knows about one media item',
       args: '<media>',
-      argInfo: { media: { description: 'a media ID (of this server unless -s names another) or an mxc:// URI', complete: 'media_id' } },
+      argInfo: { media: { description: 'a media ID (of this server unless -s names another) or an mxc:// URI', complete: 'media_id', id: 'media_or_mxc' } },
       options: [serverName],
       load: commands('details'),
     })
@@ -59,8 +59,8 @@ export default definePlugin({
         'the local files with the same content hash. Undo single items with `media unquarantine`.',
       options: [
         mediaId('quarantine'),
-        { flags: '-r, --room-id <room_id>', description: 'quarantine all media in this room (!abcdefg)', complete: 'room_id' },
-        { flags: '-u, --user-id <user_id>', description: 'quarantine all local media this user uploaded', complete: 'user_id' },
+        { flags: '-r, --room-id <room_id>', description: 'quarantine all media in this room (!abcdefg)', complete: 'room_id', id: 'room' },
+        { flags: '-u, --user-id <user_id>', description: 'quarantine all local media this user uploaded', complete: 'user_id', id: 'user' },
         mxcUri,
         serverName,
       ],
@@ -80,7 +80,7 @@ export default definePlugin({
       path: 'media protect',
       description: 'Protect one local media item from being quarantined',
       args: '<media_id>',
-      argInfo: { media_id: { description: 'ID of local media', complete: 'media_id' } },
+      argInfo: { media_id: { description: 'ID of local media', complete: 'media_id', id: 'media' } },
       load: commands('protect'),
     })
 
@@ -88,7 +88,7 @@ export default definePlugin({
       path: 'media unprotect',
       description: 'Let one local media item be quarantined again',
       args: '<media_id>',
-      argInfo: { media_id: { description: 'ID of local media', complete: 'media_id' } },
+      argInfo: { media_id: { description: 'ID of local media', complete: 'media_id', id: 'media' } },
       load: commands('unprotect'),
     })
 

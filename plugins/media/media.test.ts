@@ -116,7 +116,7 @@ describe('media quarantine and unquarantine', () => {
   it.each([
     [['media', 'quarantine', '-r', '!r:s', '-s', 'other'], '-s/--server-name applies to -i/--media-id only'],
     [['media', 'quarantine', '-U', 'mxc://a/b', '-s', 'other'], 'leave out -i and -s'],
-    [['media', 'quarantine', '-U', 'https://a/b'], 'is not an MXC URI'],
+    [['media', 'quarantine', '-U', 'https://a/b'], 'is not an mxc:// URI'],
     [['media', 'quarantine', '-i', 'a', '-r', '!r:s'], "Mutually exclusive options from 'Quarantine media by'"],
     [['media', 'quarantine'], "Missing one of the required mutually exclusive options from 'Quarantine media by'"],
     [['media', 'unquarantine', '-s', 'x'], 'Missing one of the required'],

@@ -43,10 +43,11 @@ describe('regtok list', () => {
 })
 
 describe('regtok details', () => {
-  it('shows one token, encoding it in the path', async () => {
-    const scope = api().get(`${A}/a%2Fb`).reply(200, { ...token, token: 'a/b' })
-    const result = await run(['regtok', 'details', 'a/b', '--timestamp'])
-    expect(json(result)).toEqual({ ...token, token: 'a/b' })
+  it('shows one token; one Synapse cannot have is a usage error before any request', async () => {
+    const scope = api().get(`${A}/a.b~c`).reply(200, { ...token, token: 'a.b~c' })
+    const result = await run(['regtok', 'details', 'a.b~c', '--timestamp'])
+    expect(json(result)).toEqual({ ...token, token: 'a.b~c' })
+    expect((await run(['regtok', 'details', 'a/b'])).code).toBe(2)
     expect(scope.isDone()).toBe(true)
   })
 

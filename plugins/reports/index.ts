@@ -7,9 +7,9 @@ const paging: OptionSpec[] = [
   { flags: '-f, --from <n>', type: 'int', default: 0, description: 'offset in the list (from a previous next_token)' },
   { flags: '-l, --limit <n>', type: 'int', default: 100, description: 'reports per page' },
   { flags: '-r, --reverse', description: 'oldest first [default: newest first]' },
-  { flags: '-u, --user-id <user_id>', description: 'only reports filed by this user (localpart or @user:server)', complete: 'user_id' },
+  { flags: '-u, --user-id <user_id>', description: 'only reports filed by this user (localpart or @user:server)', complete: 'user_id', id: 'user' },
 ]
-const reportId = { report_id: { description: 'the numeric ID of the report' } }
+const reportId = { report_id: { description: 'the numeric ID of the report', id: 'report' as const } }
 
 export default definePlugin({
   name: 'reports',
@@ -24,8 +24,8 @@ export default definePlugin({
       description: 'List event reports',
       options: [
         ...paging,
-        { flags: '--room-id <room_id>', description: 'only reports about events in this room', complete: 'room_id' },
-        { flags: '-s, --sender <user_id>', description: 'only reports about events this user sent', complete: 'user_id' },
+        { flags: '--room-id <room_id>', description: 'only reports about events in this room', complete: 'room_id', id: 'room' },
+        { flags: '-s, --sender <user_id>', description: 'only reports about events this user sent', complete: 'user_id', id: 'user' },
       ],
       paged: { items: 'event_reports', next: 'next_token', from: 'from' },
       load: commands('eventReports'),
@@ -51,7 +51,7 @@ export default definePlugin({
     ctx.command({
       path: 'report user list',
       description: 'List user reports',
-      options: [...paging, { flags: '-t, --target <user_id>', description: 'only reports about this user', complete: 'user_id' }],
+      options: [...paging, { flags: '-t, --target <user_id>', description: 'only reports about this user', complete: 'user_id', id: 'user' }],
       paged: { items: 'user_reports', next: 'next_token', from: 'from' },
       load: commands('userReports'),
     })

@@ -8,7 +8,8 @@ const SORT_KEYS = [
   'federatable', 'public', 'join_rules', 'guest_access', 'history_visibility', 'state_events',
 ] as const
 
-const ROOM = { description: 'room ID (!id:server) or alias (#alias:server)', complete: 'room_id' }
+const ROOM = { description: 'room ID (!id:server) or alias (#alias:server)', complete: 'room_id', id: 'room_or_alias' as const }
+const EVENT = { description: 'event ID ($…; quote it in shells)', id: 'event' as const }
 const EVENT_FILTER: OptionSpec = { flags: '--filter <json>', description: 'a RoomEventFilter as JSON, e.g. \'{"types":["m.room.message"]}\'' }
 
 /** Options `room list`, `room search` and `room power-levels` share (defaults differ). */
@@ -71,7 +72,7 @@ export default definePlugin({
       description: "List rooms with each room's per-user power levels",
       help: 'Combines room list and room state: one state request per listed room, so keep --limit small on big servers.',
       options: [
-        { flags: '-i, --room-id <room_id>', description: 'only this room (ID or alias)', complete: 'room_id' },
+        { flags: '-i, --room-id <room_id>', description: 'only this room (ID or alias)', complete: 'room_id', id: 'room_or_alias' },
         { flags: '-a, --all-details', description: 'keep every room field (default: only ID, name, alias and power levels)' },
         ...listing(10),
         NAME,
@@ -83,7 +84,7 @@ export default definePlugin({
       path: 'room resolve',
       description: 'Look up the room ID of an alias, or with -r the aliases of a room',
       args: '<room_id_or_alias>',
-      argInfo: { room_id_or_alias: { description: 'an alias (#alias:server), or with -r a room ID or alias', complete: 'room_alias' } },
+      argInfo: { room_id_or_alias: { description: 'an alias (#alias:server), or with -r a room ID or alias', complete: 'room_alias', id: 'room_or_alias' } },
       options: [{ flags: '-r, --reverse', description: 'list the local aliases of the room instead' }],
       load: commands('resolve'),
     })
@@ -92,7 +93,7 @@ export default definePlugin({
       description: 'Join a local user to a room',
       help: 'The server admin must be in the room with the power to invite (see room make-admin), unless the room is public.',
       args: '<room_id_or_alias> <user_id>',
-      argInfo: { room_id_or_alias: ROOM, user_id: { description: 'user ID or localpart', complete: 'user_id' } },
+      argInfo: { room_id_or_alias: ROOM, user_id: { description: 'user ID or localpart', complete: 'user_id', id: 'user' } },
       load: commands('join'),
     })
     ctx.command({
@@ -101,7 +102,7 @@ export default definePlugin({
       help: 'Works through a local room admin; the user is invited first if the room is not public.',
       args: '<room_id>',
       argInfo: { room_id: ROOM },
-      options: [{ flags: '-u, --user-id <user_id>', description: 'user ID or localpart to promote (default: the calling admin)', complete: 'user_id' }],
+      options: [{ flags: '-u, --user-id <user_id>', description: 'user ID or localpart to promote (default: the calling admin)', complete: 'user_id', id: 'user' }],
       load: commands('makeAdmin'),
     })
     ctx.command({
@@ -120,7 +121,7 @@ export default definePlugin({
       args: '<room_id>',
       argInfo: { room_id: ROOM },
       options: [
-        { flags: '-u, --new-room-user-id <user_id>', description: 'create a new room owned by this local user and move the members there', complete: 'user_id' },
+        { flags: '-u, --new-room-user-id <user_id>', description: 'create a new room owned by this local user and move the members there', complete: 'user_id', id: 'user' },
         { flags: '-n, --room-name <name>', description: "name of the new room (Synapse's default: Content Violation Notification)" },
         { flags: '-m, --message <text>', description: 'first message in the new room, telling members why the room was shut down' },
         { flags: '-b, --block', description: 'block the room against future joins' },
@@ -134,8 +135,8 @@ export default definePlugin({
       path: 'room delete-status',
       description: 'Show the progress of v2 room deletions, by room or by delete ID',
       options: [
-        { flags: '-r, --room-id <room_id>', description: 'every deletion of this room (ID or alias) of the last 24 hours', complete: 'room_id' },
-        { flags: '-d, --delete-id <delete_id>', description: 'the deletion with this delete_id' },
+        { flags: '-r, --room-id <room_id>', description: 'every deletion of this room (ID or alias) of the last 24 hours', complete: 'room_id', id: 'room_or_alias' },
+        { flags: '-d, --delete-id <delete_id>', description: 'the deletion with this delete_id', id: 'job' },
       ],
       groups: [{ kind: 'one', options: ['roomId', 'deleteId'], title: 'Query type' }],
       load: commands('deleteStatus'),
@@ -188,7 +189,7 @@ export default definePlugin({
       path: 'room context',
       description: 'Show an event with the events around it and the room state at that point',
       args: '<room_id> <event_id>',
-      argInfo: { room_id: ROOM, event_id: { description: "event ID ($…; quote it in shells)" } },
+      argInfo: { room_id: ROOM, event_id: EVENT },
       options: [{ flags: '-l, --limit <n>', type: 'int', description: 'events before and after (server default 10)' }, EVENT_FILTER],
       load: commands('context'),
     })
@@ -209,7 +210,7 @@ export default definePlugin({
       path: 'room event',
       description: 'Fetch one event by its ID, whatever room it is in',
       args: '<event_id>',
-      argInfo: { event_id: { description: "event ID ($…; quote it in shells)" } },
+      argInfo: { event_id: EVENT },
       load: commands('event'),
     })
     ctx.group('room forward-extremities', "Check or clear a room's forward extremities (a repair tool for slow rooms)")

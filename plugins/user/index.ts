@@ -6,7 +6,8 @@ import { definePlugin, lazy, PLUGIN_API_VERSION, type OptionGroup, type OptionSp
 
 const commands = lazy(() => import('./commands.js'))
 
-const USER_ARG = { user_id: { description: 'user ID (@name:server) or just the localpart', complete: 'user_id' } }
+const USER_ARG = { user_id: { description: 'user ID (@name:server) or just the localpart', complete: 'user_id', id: 'user' as const } }
+const DEVICE_ARG = { description: 'device ID', id: 'device' as const }
 const from = (what: string): OptionSpec => ({ flags: '-f, --from <n>', type: 'int', default: 0, description: `offset of the first ${what} (the next_token of the previous page)` })
 const limit = (what: string): OptionSpec => ({ flags: '-l, --limit <n>', type: 'int', default: 100, description: `${what} per page` })
 const datetime = (fields: string): OptionSpec => ({
@@ -239,7 +240,7 @@ export default definePlugin({
         { flags: '-l, --list-only', description: 'only show the devices that would be deleted' },
         { flags: '-d, --min-days <n>', type: 'int', default: 90, description: 'only devices not seen for N days (never seen counts as old; 0 = any age)' },
         { flags: '-s, --min-surviving <n>', type: 'int', default: 1, description: 'never leave fewer than N devices' },
-        { flags: '-i, --device-id <device_id>', description: 'only this device (the age check is skipped)' },
+        { flags: '-i, --device-id <device_id>', description: 'only this device (the age check is skipped)', id: 'device' },
         datetime('last_seen_ts'),
       ],
       load: commands('pruneDevices'),
@@ -251,7 +252,7 @@ export default definePlugin({
       args: '<user_id>',
       argInfo: USER_ARG,
       options: [
-        { flags: '-r, --room <room_id>', repeatable: true, description: 'only in this room (default: all rooms of the user)' },
+        { flags: '-r, --room <room_id>', repeatable: true, description: 'only in this room (default: all rooms of the user)', id: 'room' },
         { flags: '--reason <text>', description: 'reason shown in every redaction event' },
         { flags: '-l, --limit <n>', type: 'int', description: 'redact at most N events (Synapse default 1000)' },
         { flags: '--use-admin', description: 'redact as the admin user instead of as the user; the admin must be in the rooms with power to redact (Synapse 1.135+)' },
@@ -271,7 +272,7 @@ export default definePlugin({
       path: 'user redact-status',
       description: 'Get the status of a user redaction job',
       args: '<redact_id>',
-      argInfo: { redact_id: { description: "the redact_id printed by 'user redact'" } },
+      argInfo: { redact_id: { description: "the redact_id printed by 'user redact'", id: 'job' } },
       load: commands('redactStatus'),
     })
     ctx.command({
@@ -351,7 +352,7 @@ export default definePlugin({
       path: 'user devices show',
       description: 'Show one device of a user',
       args: '<user_id> <device_id>',
-      argInfo: USER_ARG,
+      argInfo: { ...USER_ARG, device_id: DEVICE_ARG },
       options: [datetime('last_seen_ts')],
       load: commands('devicesShow'),
     })
@@ -359,21 +360,21 @@ export default definePlugin({
       path: 'user devices create',
       description: 'Create a device for a user (no access token; for appservices and bridges)',
       args: '<user_id> <device_id>',
-      argInfo: USER_ARG,
+      argInfo: { ...USER_ARG, device_id: DEVICE_ARG },
       load: commands('devicesCreate'),
     })
     ctx.command({
       path: 'user devices rename',
       description: "Change a device's display name",
       args: '<user_id> <device_id> <display_name>',
-      argInfo: USER_ARG,
+      argInfo: { ...USER_ARG, device_id: DEVICE_ARG },
       load: commands('devicesRename'),
     })
     ctx.command({
       path: 'user devices delete',
       description: 'Delete one device of a user (ends the session, loses its encryption keys)',
       args: '<user_id> <device_id>',
-      argInfo: USER_ARG,
+      argInfo: { ...USER_ARG, device_id: DEVICE_ARG },
       destructive: true,
       load: commands('devicesDelete'),
     })
@@ -382,7 +383,7 @@ export default definePlugin({
       description: 'Delete several devices of a user at once',
       help: 'Every device ID must exist (Synapse would skip unknown ones silently); asks first (--batch: does not ask).',
       args: '<user_id> <device_ids...>',
-      argInfo: USER_ARG,
+      argInfo: { ...USER_ARG, device_ids: DEVICE_ARG },
       destructive: true,
       load: commands('devicesDeleteMany'),
     })
@@ -497,7 +498,7 @@ export default definePlugin({
         'else a hidden prompt (asked twice). Neither is ever taken from the command line.',
       ].join('\n'),
       args: '<username>',
-      argInfo: { username: { description: 'localpart of the new account (or its full user ID on this server)' } },
+      argInfo: { username: { description: 'localpart of the new account (or its full user ID on this server)', id: 'user' } },
       options: [
         { flags: '-a, --admin', description: 'make the new user a server admin' },
         { flags: '-n, --display-name <name>', description: 'display name of the new user' },

@@ -1,0 +1,183 @@
+// Bad input never becomes a request: invalid IDs, dates and numbers are usage errors (exit 2) before anything is
+// sent, and no value leaves its path segment.
+import nock from 'nock'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { path } from '../../core/http.js'
+import { idProblem } from '../../core/ids.js'
+import { commandShape } from '../../core/options.js'
+import { runSynadm, TEST_BASE_URL } from '../../core/testing.js'
+import type { IdKind } from '../../core/spec.js'
+import { builtins } from '../../plugins/builtins.js'
+
+beforeAll(() => nock.disableNetConnect())
+afterEach(() => nock.cleanAll())
+
+/** Counts every request to the test server, whatever its method and path. */
+function countRequests() {
+  const seen: string[] = []
+  const scope = nock(TEST_BASE_URL).persist()
+  for (const method of ['get', 'post', 'put', 'delete'] as const) {
+    scope[method](() => true).reply(function () {
+      seen.push(`${this.req.method} ${this.req.path}`)
+      return [200, {}]
+    })
+  }
+  return seen
+}
+
+describe('ID grammars (core/ids.ts)', () => {
+  const valid: [IdKind, string][] = [
+    ['user', '@alice:example.org'],
+    ['user', 'alice'],
+    ['user', '@alice'],
+    ['user', '@alice:'], // synadm's [mxid] rule: a localpart
+    ['user', '@Alice!old=style:example.org'], // historical localparts exist; Synapse accepts them
+    ['user', '@~\'"!$%:example.org:8448'],
+    ['alias', '#ünïcödé room:example.org'],
+    ['user', '@a:[::1]:8448'],
+    ['user', '@a:127.0.0.1'],
+    ['user_full', '@bob:server'],
+    ['room', '!abc:example.org'],
+    ['room', '!' + 'A'.repeat(43)], // room version 12: no server part
+    ['alias', '#room:example.org'],
+    ['room_or_alias', '#room:example.org'],
+    ['room_or_alias', '!abc:example.org'],
+    ['event', '$Rqnc-F-dvnEYJTyHq_iKxU2bZ1CI92-kuZq3a5lr5Zg'],
+    ['event', '$abc/+def'], // room version 3 event IDs are standard base64
+    ['event', '$143273582443PhrSn:example.org'],
+    ['server', 'matrix.org'],
+    ['server', 'matrix.org:8448'],
+    ['server', '[1234:5678::abcd]:443'],
+    ['media', 'AbCdEf_12-3'],
+    ['mxc', 'mxc://example.org/AbC'],
+    ['media_or_mxc', 'mxc://example.org/AbC'],
+    ['media_or_mxc', 'AbC'],
+    ['device', 'ABCDEFGH'],
+    ['device', 'with space'],
+    ['regtok', 'abc.DEF_~-9'],
+    ['report', '42'],
+    ['group', '+grp:example.org'],
+    ['job', 'aBcDeF'],
+  ]
+  const invalid: [IdKind, string][] = [
+    ['user', ''],
+    ['user', '@'],
+    ['user', '@:example.org'],
+    ['user', 'alice:example.org'],
+    ['user', '@alice:bad_host'],
+    ['user', '@alice:exa mple.org'],
+    ['user', 'not a user'],
+    ['user', '@ünïcödé:example.org'],
+    ['user', '@al\u0000ice:example.org'],
+    ['user', '@' + 'a'.repeat(250) + ':example.org'],
+    ['user_full', 'alice'],
+    ['room', ''],
+    ['room', '!'],
+    ['room', '..'],
+    ['room', '#room:example.org'],
+    ['room', '!abc:'],
+    ['alias', '#room'],
+    ['alias', 'room:example.org'],
+    ['room_or_alias', '.'],
+    ['room_or_alias', '@alice:example.org'],
+    ['event', ''],
+    ['event', '$'],
+    ['event', '..'],
+    ['event', 'abc'],
+    ['server', ''],
+    ['server', '.'],
+    ['server', '..'],
+    ['server', 'a..b'],
+    ['server', 'host/path'],
+    ['server', 'host:port'],
+    ['server', '[::1'],
+    ['media', ''],
+    ['media', '.'],
+    ['media', '..'],
+    ['media', 'a/b'],
+    ['mxc', 'mxc://example.org/'],
+    ['mxc', 'mxc://../abc'],
+    ['mxc', 'http://example.org/abc'],
+    ['media_or_mxc', '..'],
+    ['device', ''],
+    ['regtok', ''],
+    ['regtok', 'a/b'],
+    ['regtok', '..'],
+    ['regtok', 'x'.repeat(65)],
+    ['report', ''],
+    ['report', '..'],
+    ['report', '-1'],
+    ['report', '1e3'],
+    ['group', 'grp:example.org'],
+    ['job', ''],
+  ]
+  it.each(valid)('%s accepts %j', (kind, text) => expect(idProblem(kind, text)).toBeUndefined())
+  it.each(invalid)('%s refuses %j', (kind, text) => expect(idProblem(kind, text)).toMatch(/^is not /))
+})
+
+describe('the path builder', () => {
+  it('encodes a value into one segment', () => {
+    expect(path`v1/x/${'a/b?c#d%2e'}/y`).toBe('v1/x/a%2Fb%3Fc%23d%252e/y')
+  })
+  it.each(['', '.', '..'])('refuses %j as a usage error', (value) => {
+    expect(() => path`v1/registration_tokens/${value}`).toThrow(expect.objectContaining({ kind: 'usage' }))
+  })
+  it.each([undefined, null])('refuses %s (a missing reply field) before sending', (value) => {
+    expect(() => path`v1/rooms/${value}/block`).toThrow(/refusing to send a request/)
+  })
+})
+
+describe('every built-in ID argument and option declares its kind', () => {
+  // Names that hold an identifier; free-text filters ("contains TEXT") and regexes are named otherwise.
+  const ID_NAME = /^(user_id|room_id|room_id_or_alias|event_id|media_id|media|device_id|device_ids|report_id|group_id|purge_id|redact_id|delete_id|destination|server|uri)$/
+  const FILTERS = new Set(['user list -i', 'user list-v3 -i', 'federation list -d'])
+  it('has an id kind wherever the name says ID', async () => {
+    const { session } = await runSynadm(builtins, ['--version'])
+    const missing: string[] = []
+    for (const { spec } of session.registry.commands()) {
+      const shape = commandShape(spec)
+      for (const arg of shape.args) if ((ID_NAME.test(arg.name) || (spec.path.startsWith('regtok') && arg.name === 'token')) && !arg.id) missing.push(`${spec.path} <${arg.name}>`)
+      for (const def of shape.options) {
+        const named = def.values.some((v) => ID_NAME.test(v)) || ID_NAME.test(def.key.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase()))
+        if (named && !def.spec.id && !FILTERS.has(`${spec.path} ${def.on[0]}`) && def.values.length) missing.push(`${spec.path} ${def.on.join(', ')}`)
+      }
+    }
+    expect(missing).toEqual([])
+  })
+})
+
+describe('invalid IDs are usage errors and send nothing', () => {
+  const cases: string[][] = [
+    ['regtok', 'details', '.'],
+    ['regtok', 'delete', '..', '--batch'],
+    ['regtok', 'update', '..', '-u', '3'],
+    ['media', 'delete', '-i', '..', '--batch'],
+    ['media', 'quarantine', '-s', '..', '-i', '..'],
+    ['media', 'protect', '.'],
+    ['media', 'details', '..'],
+    ['room', 'event', '..'],
+    ['room', 'details', ''],
+    ['room', 'block', '..'],
+    ['room', 'context', '!abc:example.org', '..'],
+    ['history', 'purge-status', '..'],
+    ['history', 'purge', '..', '-d', '3', '--batch'],
+    ['federation', 'details', '..'],
+    ['federation', 'rooms', '.'],
+    ['federation', 'reset-connection', ''],
+    ['user', 'details', ''],
+    ['user', 'details', 'alice:example.org'],
+    ['user', 'devices', 'delete', '@alice:synapse.test', '..', '--batch'],
+    ['user', 'devices', 'show', '@alice:synapse.test', ''],
+    ['user', 'redact-status', ''],
+    ['report', 'event', 'details', '..'],
+    ['report', 'user', 'delete', '1x', '--batch'],
+    ['group', 'delete', '..', '--batch'],
+    ['room', 'delete-status', '-d', '..'],
+  ]
+  it.each(cases)('%s %s %s …', async (...argv) => {
+    const seen = countRequests()
+    const result = await runSynadm(builtins, argv)
+    expect({ code: result.code, seen }).toEqual({ code: 2, seen: [] })
+    expect(result.stderr).toMatch(/^synadm: Invalid value for '[^']+': '[^']*' is not /)
+  })
+})

@@ -4,11 +4,13 @@
  * project config (`.synadmrc*`, `synadm.config.*`, `package.json#synadm`) comes through cosmiconfig.
  */
 import { readdirSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { chmod, mkdir, readFile, writeFile, rename } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { SynadmError } from './errors.js'
+import { pluginListFile, pluginPackageDir } from './installed.js'
 import { importModule } from './modules.js'
 
 export interface Settings {
@@ -226,7 +228,18 @@ export async function loadSettings(options: LoadOptions = {}): Promise<ResolvedS
   }
 
   const userData = await readYamlFile(file)
+  // The default user file is the Python synadm's, whose `config` command drops keys it does not know: its plugin
+  // list moves to plugins.yaml (a file named with -c or SYNADM_CONFIG is left as it is).
+  const isDefaultFile = options.configFile === undefined && env.SYNADM_CONFIG === undefined
+  if (userData?.plugins !== undefined && isDefaultFile) {
+    const moved = await movePluginList(file, userData, env).catch(() => undefined)
+    if (moved) {
+      warnings.push(moved)
+      delete userData.plugins
+    }
+  }
   if (userData) apply(userData, 'file', file)
+  await applyPluginList(env, settings, pluginBases, () => (sources.plugins = 'file'))
 
   let projectFile: string | undefined
   if (options.project ?? true) {
@@ -255,6 +268,68 @@ export async function loadSettings(options: LoadOptions = {}): Promise<ResolvedS
   return { settings, sources, file, pluginBases, projectFile, warnings }
 }
 
+/** The list `synadm plugins install` maintains: packages resolve from synadm's plugin folder, paths from the list's folder. */
+async function applyPluginList(env: NodeJS.ProcessEnv, settings: Settings, pluginBases: Map<PluginEntry, string>, found: () => void) {
+  const listFile = pluginListFile(env)
+  const entries = await readPluginList(listFile)
+  if (entries.length) found()
+  for (const entry of entries) {
+    const name = String(Array.isArray(entry) ? entry[0] : entry)
+    settings.plugins.push(entry)
+    pluginBases.set(entry, isPathEntry(name) ? dirname(listFile) : pluginPackageDir(env))
+  }
+}
+
+export const isPathEntry = (name: string) => name.startsWith('.') || isAbsolute(name)
+
+export async function readPluginList(listFile: string): Promise<PluginEntry[]> {
+  const data = await readYamlFile(listFile)
+  if (data?.plugins === undefined || data.plugins === null) return []
+  if (!Array.isArray(data.plugins)) throw new SynadmError('config', `${listFile}: plugins must be a list`)
+  return data.plugins as PluginEntry[]
+}
+
+export async function writePluginList(listFile: string, entries: PluginEntry[]): Promise<void> {
+  const { default: yaml } = await import('js-yaml')
+  const text = '# Plugins synadm loads at start: written by `synadm plugins install/uninstall`, yours to edit too.\n'
+  await writeFileAtomic(listFile, text + yaml.dump({ plugins: entries }), 0o644)
+}
+
+/**
+ * Moves `plugins:` of the user file into plugins.yaml (paths made absolute, since the list lives elsewhere;
+ * packages installed the old way, under ~/.config/node_modules, become the path of their entry file) and drops it
+ * from the user file. Returns the line that says so.
+ */
+async function movePluginList(file: string, userData: Record<string, unknown>, env: NodeJS.ProcessEnv): Promise<string> {
+  if (!Array.isArray(userData.plugins)) throw new Error('not a list')
+  const listFile = pluginListFile(env)
+  const base = dirname(file)
+  const { packageCandidates } = await import('./loader.js')
+  const lookup = createRequire(join(base, 'noop.js'))
+  const moved = (userData.plugins as PluginEntry[]).map((entry) => {
+    const [name, options] = Array.isArray(entry) ? entry : [String(entry), undefined]
+    let target = name
+    if (isPathEntry(name)) target = resolve(base, name)
+    else {
+      for (const candidate of packageCandidates(name)) {
+        try {
+          target = lookup.resolve(candidate)
+          break
+        } catch {}
+      }
+    }
+    return Array.isArray(entry) ? ([target, options] as PluginEntry) : target
+  })
+  const existing = await readPluginList(listFile)
+  const known = new Set(existing.map((e) => JSON.stringify(e)))
+  await writePluginList(listFile, [...existing, ...moved.filter((e) => !known.has(JSON.stringify(e)))])
+  const rest = { ...userData }
+  delete rest.plugins
+  const { default: yaml } = await import('js-yaml')
+  await writeFileAtomic(file, yaml.dump(rest, { sortKeys: true }), 0o600)
+  return `moved the plugin list from ${file} to ${listFile} (the Python synadm's config command would drop it)`
+}
+
 /** Throws a config error naming what is missing, or returns quietly. */
 export function assertComplete(resolved: ResolvedSettings): void {
   const missing = REQUIRED.filter((key) => !resolved.settings[key])
@@ -269,11 +344,16 @@ export async function saveUserConfig(file: string, values: Partial<Record<Key, u
   const existing = (await readYamlFile(file)) ?? {}
   const merged: Record<string, unknown> = { ...existing }
   for (const [key, value] of Object.entries(values)) if (value !== undefined) merged[key] = value
+  const { default: yaml } = await import('js-yaml')
+  await writeFileAtomic(file, yaml.dump(merged, { sortKeys: true }), 0o600)
+}
+
+/** A new file renamed over the old one, with `mode` from the first byte. */
+async function writeFileAtomic(file: string, text: string, mode: number): Promise<void> {
   const target = isAbsolute(file) ? file : resolve(file)
   await mkdir(dirname(target), { recursive: true })
   const temp = `${target}.${process.pid}.tmp`
-  const { default: yaml } = await import('js-yaml')
-  await writeFile(temp, yaml.dump(merged, { sortKeys: true }), { mode: 0o600 })
-  await chmod(temp, 0o600)
+  await writeFile(temp, text, { mode })
+  await chmod(temp, mode)
   await rename(temp, target)
 }

@@ -32,6 +32,9 @@ export interface Invocation {
   stdin?: string[]
 }
 
+/** The APIs plugins offer, by name; the package's types fill in the built-in ones (plugins/apis.ts). */
+export interface Apis {}
+
 export interface RunContext extends Invocation {
   /** core internals (registry, caches); core's own commands use it, plugins should not need it */
   session: Session
@@ -50,7 +53,8 @@ export interface RunContext extends Invocation {
   admin(): Promise<HttpClient>
   /** client API client, base `{base_url}/{matrix_path}` */
   matrix(): Promise<HttpClient>
-  /** another plugin's API */
+  /** another plugin's API: typed for the built-in ones (`ctx.use('user')` is a UserApi), else as `use<T>` says */
+  use<K extends keyof Apis>(namespace: K): Promise<Apis[K]>
   use<T>(namespace: string): Promise<T>
   /** the local server name (homeserver setting, else whoami), cached per session */
   serverName(): Promise<string>

@@ -4,12 +4,15 @@
  * is reported in one line and skipped; the rest of synadm works.
  */
 import { createRequire } from 'node:module'
-import { isAbsolute, resolve } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import type { PluginEntry } from './config.js'
+import { isPathEntry, type PluginEntry } from './config.js'
+import { ensureSynadmResolves } from './installed.js'
 import { installPlugin, isSynadmPlugin, PLUGIN_API_VERSION, type SynadmPlugin } from './plugin.js'
 import { importModule } from './modules.js'
 import type { Registry } from './registry.js'
+import type { CommandSpec } from './spec.js'
 
 export interface PluginStatus {
   name: string
@@ -26,25 +29,43 @@ export const registerPluginAdapter = (adapter: PluginAdapter) => void adapters.p
 
 /** ESLint-style short names: `foo` → `synadm-plugin-foo`, `@acme` → `@acme/synadm-plugin`, `@acme/foo` → `@acme/synadm-plugin-foo`. */
 export function packageCandidates(name: string): string[] {
-  if (name.startsWith('.') || isAbsolute(name)) return [name]
+  if (isPathEntry(name)) return [name]
   if (/^@[^/]+$/.test(name)) return [`${name}/synadm-plugin`]
   const scoped = /^(@[^/]+)\/(.+)$/.exec(name)
   if (scoped) return scoped[2].includes('synadm-plugin') ? [name] : [`${scoped[1]}/synadm-plugin-${scoped[2]}`, name]
   return name.includes('synadm-plugin') ? [name] : [`synadm-plugin-${name}`, name]
 }
 
-async function importEntry(name: string, base: string): Promise<unknown> {
-  if (name.startsWith('.') || isAbsolute(name)) return importModule(pathToFileURL(resolve(base, name)).href)
+/** The file a plugin entry names: a path (relative to `base`), or a package found from `base` upwards. */
+export function resolveEntry(name: string, base: string): string {
+  if (isPathEntry(name)) return resolve(base, name)
   const require = createRequire(resolve(base, 'noop.js'))
   let lastError: unknown
   for (const candidate of packageCandidates(name)) {
     try {
-      return await importModule(pathToFileURL(require.resolve(candidate)).href)
+      return require.resolve(candidate)
     } catch (error) {
       lastError = error
     }
   }
   throw new Error(`cannot find package ${packageCandidates(name).join(' or ')} from ${base}: ${(lastError as Error)?.message?.split('\n')[0]}`)
+}
+
+/** The version in the package.json of the package that holds `file` (the nearest one with a name). */
+function packageVersion(file: string): string | undefined {
+  for (let dir = dirname(file); dirname(dir) !== dir && !dir.endsWith('node_modules'); dir = dirname(dir)) {
+    try {
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
+      if (manifest.name) return typeof manifest.version === 'string' ? manifest.version : undefined
+    } catch {}
+  }
+  return undefined
+}
+
+async function importEntry(name: string, base: string, packageDir: string): Promise<{ exported: unknown; version?: string }> {
+  const file = resolveEntry(name, base)
+  ensureSynadmResolves(file, packageDir)
+  return { exported: await importModule(pathToFileURL(file).href), version: packageVersion(file) }
 }
 
 export function toPlugin(exported: unknown, name: string): SynadmPlugin {
@@ -54,14 +75,20 @@ export function toPlugin(exported: unknown, name: string): SynadmPlugin {
     const plugin = adapt(candidate, name)
     if (plugin) return plugin
   }
-  throw new Error('exports neither a synadm plugin (definePlugin) nor a vorpal extension function')
+  if (typeof candidate === 'object' && candidate !== null && typeof (candidate as SynadmPlugin).setup === 'function') {
+    throw new Error(`has no apiVersion: add apiVersion: ${PLUGIN_API_VERSION} (the number) to the exported plugin`)
+  }
+  throw new Error('exports neither a synadm plugin (an object with apiVersion and setup) nor a vorpal extension function')
 }
 
 export async function loadPlugin(registry: Registry, plugin: SynadmPlugin, options: unknown, status: PluginStatus): Promise<PluginStatus> {
   status.name = plugin.name ?? status.name
   status.version = plugin.version
   if (plugin.apiVersion !== PLUGIN_API_VERSION) {
-    status.error = `targets plugin API version ${plugin.apiVersion}, this synadm has version ${PLUGIN_API_VERSION}`
+    status.error =
+      typeof plugin.apiVersion === 'number'
+        ? `targets plugin API version ${plugin.apiVersion}, this synadm has version ${PLUGIN_API_VERSION}`
+        : `apiVersion must be the number ${PLUGIN_API_VERSION}, not ${JSON.stringify(plugin.apiVersion)}`
     return status
   }
   try {
@@ -76,18 +103,49 @@ export async function loadBuiltins(registry: Registry, builtins: SynadmPlugin[])
   return Promise.all(builtins.map((p) => loadPlugin(registry, p, undefined, { name: p.name, source: 'built-in', builtin: true })))
 }
 
-export async function loadConfigured(registry: Registry, entries: PluginEntry[], baseOf: (entry: PluginEntry) => string): Promise<PluginStatus[]> {
+/** `packageDir`: synadm's plugin folder, whose link to the running synadm is renewed when a plugin from it loads */
+export async function loadConfigured(registry: Registry, entries: PluginEntry[], baseOf: (entry: PluginEntry) => string, packageDir: string): Promise<PluginStatus[]> {
   const statuses: PluginStatus[] = []
   for (const entry of entries) {
     const [name, options] = Array.isArray(entry) ? entry : [entry, undefined]
     const status: PluginStatus = { name: String(name), source: String(name), builtin: false }
     try {
-      const exported = await importEntry(String(name), baseOf(entry))
-      statuses.push(await loadPlugin(registry, toPlugin(exported, String(name)), options, status))
+      const { exported, version } = await importEntry(String(name), baseOf(entry), packageDir)
+      const loaded = await loadPlugin(registry, toPlugin(exported, String(name)), options, status)
+      loaded.version = version ?? loaded.version
+      statuses.push(loaded)
     } catch (error) {
       status.error = (error as Error).message.split('\n')[0]
       statuses.push(status)
     }
   }
   return statuses
+}
+
+/** Names a plugin's commands complete from: `complete:` of options and arguments. */
+function completionNames(spec: CommandSpec): { what: string; source: string }[] {
+  const named: { what: string; source: string }[] = []
+  for (const option of spec.options ?? []) if (option.complete) named.push({ what: `option ${option.flags.split(/[ ,]+/).find((f) => f.startsWith('--')) ?? option.flags}`, source: option.complete })
+  for (const [arg, info] of Object.entries(spec.argInfo ?? {})) if (info.complete) named.push({ what: `argument ${arg}`, source: info.complete })
+  if (Array.isArray(spec.args)) for (const arg of spec.args) if (arg.complete) named.push({ what: `argument ${arg.name}`, source: arg.complete })
+  return named
+}
+
+/**
+ * Once every plugin has declared itself: a configured plugin whose command completes from a source nobody offers
+ * (a typo such as 'user_ids') is taken back, like one whose setup threw.
+ */
+export function checkCompletionSources(registry: Registry, statuses: PluginStatus[]): void {
+  const known = () => [...registry.completionSources.keys(), ...registry.wordCompleters.keys()]
+  for (const status of statuses) {
+    if (status.error || status.builtin) continue
+    const unknown = registry
+      .commands()
+      .filter((c) => c.plugin === status.name)
+      .flatMap((c) => completionNames(c.spec).map((n) => ({ ...n, command: c.words.join(' ') })))
+      .find((n) => !known().includes(n.source))
+    if (!unknown) continue
+    registry.removePlugin(status.name)
+    status.error = `${unknown.command}: ${unknown.what} completes from '${unknown.source}', which no plugin offers (known sources: ${known().sort().join(', ')})`
+  }
 }

@@ -6,7 +6,8 @@ import { describeError, toSynadmError } from './errors.js'
 import { execute } from './executor.js'
 import { parseGlobals } from './globals.js'
 import { corePlugin } from './commands/index.js'
-import { loadBuiltins, loadConfigured } from './loader.js'
+import { pluginPackageDir } from './installed.js'
+import { checkCompletionSources, loadBuiltins, loadConfigured } from './loader.js'
 import type { SynadmPlugin } from './plugin.js'
 import { Registry } from './registry.js'
 import { processIO, Session, type IO } from './session.js'
@@ -17,11 +18,14 @@ import './vorpal/index.js'
 export async function createSession(builtins: SynadmPlugin[], io: IO, configFile?: string): Promise<Session> {
   const registry = new Registry()
   const session = new Session(registry, io, { configFile })
+  session.builtins = builtins
   session.plugins = await loadBuiltins(registry, [corePlugin, ...builtins])
   // Configured plugins are listed in the settings; a broken config is reported when a command needs it.
   const resolved = await session.settings().catch(() => undefined)
   if (resolved?.settings.plugins.length) {
-    session.plugins.push(...(await loadConfigured(registry, resolved.settings.plugins, (e) => resolved.pluginBases.get(e) ?? io.cwd)))
+    const configured = await loadConfigured(registry, resolved.settings.plugins, (e) => resolved.pluginBases.get(e) ?? io.cwd, pluginPackageDir(io.env))
+    checkCompletionSources(registry, configured)
+    session.plugins.push(...configured)
   }
   for (const warning of resolved?.warnings ?? []) io.stderr.write(`synadm: warning: ${warning}\n`)
   for (const failed of session.plugins.filter((p) => p.error)) {

@@ -9,6 +9,7 @@ import { HttpClient } from './http.js'
 import { createLogger, type Logger } from './log.js'
 import type { ApiFactory, ApiServices, Registry } from './registry.js'
 import type { PluginStatus } from './loader.js'
+import type { SynadmPlugin } from './plugin.js'
 
 export interface IO {
   stdin: Readable
@@ -47,8 +48,10 @@ export class Session {
   private serverNameCache?: Promise<string>
   private readonly apiFactories = new Map<string, Promise<ApiFactory>>()
   logLevel = 0
-  /** what loaded and what failed, for `synadm plugins` */
+  /** what loaded and what failed, for `synadm plugins list` */
   plugins: PluginStatus[] = []
+  /** the built-in plugins this synadm was started with (`plugins install` checks a new plugin beside them) */
+  builtins: SynadmPlugin[] = []
   /** set while a mode has the shell's lines */
   mode?: ShellMode
 

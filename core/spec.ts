@@ -4,6 +4,11 @@
  */
 import type { RunContext } from './context.js'
 
+/** Names of completion sources, for editors; the package's types fill in the built-in ones (plugins/apis.ts). */
+export interface CompletionSources {}
+/** a completion source: a built-in one, or one a plugin offers */
+export type CompletionSourceName = keyof CompletionSources | (string & {})
+
 export type OptionType = 'string' | 'int' | 'bool' | 'count' | 'datetime' | 'file'
 
 /**
@@ -48,7 +53,7 @@ export interface OptionSpec {
   /** may be given several times; the value is an array */
   repeatable?: boolean
   /** name of a completion source for the value (see PluginContext.completionSource) */
-  complete?: string
+  complete?: CompletionSourceName
   /** the value is an identifier of this kind: core checks its grammar before the command runs */
   id?: IdKind
   hidden?: boolean
@@ -60,7 +65,7 @@ export interface ArgSpec {
   variadic: boolean
   description?: string
   /** name of a completion source */
-  complete?: string
+  complete?: CompletionSourceName
   /**
    * the value is an identifier of this kind: core checks its grammar before the command runs; the first argument
    * having one makes the command bulk-capable (--targets)
@@ -110,7 +115,7 @@ export interface CommandSpec {
   /** positional args in usage syntax: `<user_id> [alias] [words...]`, or parsed ArgSpecs */
   args?: string | ArgSpec[]
   /** per-argument extra data keyed by arg name (description, completion source) */
-  argInfo?: Record<string, { description?: string; complete?: string; id?: IdKind }>
+  argInfo?: Record<string, { description?: string; complete?: CompletionSourceName; id?: IdKind }>
   options?: OptionSpec[]
   groups?: OptionGroup[]
   /** longer help text shown under the usage line */

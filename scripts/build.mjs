@@ -95,13 +95,13 @@ await build({
 const api = await build({
   ...common,
   metafile: true,
-  entryPoints: { index: 'core/index.ts', testing: 'core/testing.ts' },
+  entryPoints: { index: 'index.ts', testing: 'testing.ts' },
   outdir: 'dist',
   packages: 'external',
   splitting: true,
   chunkNames: 'api/[name]-[hash]',
 })
-// Their types (dist/types/core/*.d.ts), for plugins written in TypeScript.
+// Their types (dist/types/index.d.ts, testing.d.ts), for plugins written in TypeScript.
 execFileSync(process.execPath, [new URL('../node_modules/typescript/bin/tsc', import.meta.url).pathname, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' })
 
 // Chunk names carry content hashes: remove those of earlier builds (not the whole folder, which a running

@@ -66,7 +66,3 @@ export async function config(ctx: RunContext) {
     ctx.note(`Still incomplete: ${(error as Error).message}`)
   }
 }
-
-export function plugins(ctx: RunContext) {
-  return ctx.session.plugins.map((p) => ({ name: p.name, source: p.source, version: p.version ?? null, status: p.error ? `failed: ${p.error}` : 'loaded' }))
-}

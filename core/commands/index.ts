@@ -4,6 +4,8 @@ import { lazy } from '../spec.js'
 
 const commands = lazy(() => import('./actions.js'))
 const completion = lazy(() => import('./completion.js'))
+const plugins = lazy(() => import('./plugins.js'))
+const scaffold = lazy(() => import('./scaffold.js'))
 /** shells that @pnpm/tabtab writes scripts for */
 export const SHELLS = ['bash', 'zsh', 'fish', 'pwsh'] as const
 const FORMATS = ['yaml', 'json', 'minified', 'human', 'pprint'] as const
@@ -39,7 +41,44 @@ export const corePlugin = definePlugin({
       ],
       load: commands('config'),
     })
-    ctx.command({ path: 'plugins', description: 'List loaded plugins, where they come from, and any that failed', offline: true, load: commands('plugins') })
+    ctx.group('plugins', 'Third-party plugins: list, install, update, uninstall, and start a new one')
+    ctx.command({ path: 'plugins list', description: 'List loaded plugins, where they come from, and any that failed', offline: true, load: plugins('list') })
+    const installHelp = `Installs with npm into synadm's plugin folder ($XDG_DATA_HOME/synadm/plugins, ~/.local/share/synadm/plugins) and lists it in $XDG_CONFIG_HOME/synadm/plugins.yaml (~/.config/synadm/plugins.yaml), after checking that it loads with every module it declares; otherwise the folder is put back as it was.`
+    ctx.command({
+      path: 'plugins install',
+      description: 'Install a plugin: a package name (hello = synadm-plugin-hello), a folder, or a tarball',
+      help: installHelp,
+      args: '<plugin>',
+      argInfo: { plugin: { description: 'package name (optionally @version), folder or .tgz' } },
+      offline: true,
+      load: plugins('install'),
+    })
+    ctx.command({
+      path: 'plugins uninstall',
+      description: 'Remove a plugin that plugins install added',
+      args: '<plugin>',
+      argInfo: { plugin: { description: 'its name as listed (hello, synadm-plugin-hello)' } },
+      offline: true,
+      load: plugins('uninstall'),
+    })
+    ctx.command({
+      path: 'plugins update',
+      description: 'Update installed plugins (all, or those named) within the versions their entries allow',
+      args: '[plugins...]',
+      offline: true,
+      load: plugins('update'),
+    })
+    ctx.command({ path: 'plugins verify', description: 'Check that installed plugins load, with all their modules', args: '<names...>', offline: true, hidden: true, load: plugins('verify') })
+    ctx.command({
+      path: 'plugins new',
+      description: 'Start a plugin package: TypeScript, one command, a passing test, a README',
+      help: "Writes the package to ./synadm-plugin-NAME (or --dir). Then: cd into it, npm install, npm test, npm run build, and 'synadm plugins install .' to use it.",
+      args: '<name>',
+      argInfo: { name: { description: 'the plugin name, also its command group (inactive → synadm-plugin-inactive, inactive …)' } },
+      options: [{ flags: '-d, --dir <folder>', type: 'file', description: 'where to write it (default ./synadm-plugin-NAME)' }],
+      offline: true,
+      load: scaffold('create'),
+    })
 
     ctx.group('completion', 'Shell completion (Tab) for synadm in bash, zsh, fish and PowerShell')
     for (const shell of SHELLS) {

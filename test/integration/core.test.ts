@@ -94,7 +94,7 @@ describe.skipIf(!inject('synapse').available)('core', () => {
   })
 
   it('lists the loaded plugins', async () => {
-    const result = await runSynadm(['-o', 'json', 'plugins'])
+    const result = await runSynadm(['-o', 'json', 'plugins', 'list'])
     const plugins = parseJson(result.stdout) as { name: string; status: string }[]
     expect(plugins.map((p) => p.name)).toEqual(expect.arrayContaining(['core', 'user', 'room', 'media', 'server']))
     expect(plugins.every((p) => p.status === 'loaded')).toBe(true)

@@ -20,7 +20,7 @@ describe('plugins from the config', () => {
   it('loads the example package by its short name and the vorpal example with options', async () => {
     const s = await configured(['hello', [vorpalHello, { greeting: 'Hi' }]], { builtins: [server] })
     expect(s.io.stderr.text).toBe('')
-    const listed = JSON.parse((await s.run(['plugins'])).stdout)
+    const listed = JSON.parse((await s.run(['plugins', 'list'])).stdout)
     expect(listed).toEqual(
       expect.arrayContaining([
         { name: 'synadm-plugin-hello', source: 'hello', version: '1.0.0', status: 'loaded' },

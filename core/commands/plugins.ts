@@ -1,0 +1,235 @@
+/**
+ * `synadm plugins list/install/uninstall/update`: npm installs packages into synadm's own plugin folder (never a
+ * second synadm: peer dependencies are left to the link to the running synadm), and plugins.yaml lists them.
+ * A plugin is kept only when it loads beside the built-in and configured ones, commands and APIs included;
+ * otherwise the folder is put back as it was.
+ */
+import { spawn } from 'node:child_process'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { isAbsolute, join, resolve } from 'node:path'
+import type { RunContext } from '../context.js'
+import { isPathEntry, readPluginList, writePluginList, type PluginEntry } from '../config.js'
+import { SynadmError, usageError } from '../errors.js'
+import { ensurePackageDir, linkRunningSynadm, pluginListFile, pluginPackageDir, runningPackageRoot } from '../installed.js'
+import { checkCompletionSources, loadBuiltins, loadConfigured, packageCandidates } from '../loader.js'
+import { Registry } from '../registry.js'
+import { corePlugin } from './index.js'
+
+export function list(ctx: RunContext) {
+  return ctx.session.plugins.map((p) => ({ name: p.name, source: p.source, version: p.version ?? null, status: p.error ? `failed: ${p.error}` : 'loaded' }))
+}
+
+/** npm's flags for synadm's folder: a plugin's peer dependency on synadm is not installed (the link stands for it). */
+const NPM_FLAGS = ['--legacy-peer-deps', '--install-links', '--no-audit', '--no-fund', '--no-update-notifier']
+
+async function npm(ctx: RunContext, dir: string, args: string[]): Promise<void> {
+  ctx.note(`npm ${args.filter((a) => !NPM_FLAGS.includes(a)).join(' ')}`)
+  const output: string[] = []
+  const code = await new Promise<number>((done, fail) => {
+    const child = spawn('npm', args, { cwd: dir, env: ctx.env, stdio: ['ignore', 'pipe', 'pipe'], signal: ctx.signal })
+    child.stdout.on('data', (chunk) => output.push(String(chunk)))
+    child.stderr.on('data', (chunk) => output.push(String(chunk)))
+    child.on('error', (error: NodeJS.ErrnoException) =>
+      fail(
+        error.code === 'ENOENT'
+          ? new SynadmError('config', 'npm was not found: installing plugins needs npm, which comes with Node.js', { hint: 'put npm on PATH' })
+          : error,
+      ),
+    )
+    child.on('close', (status) => done(status ?? 1))
+  })
+  if (code !== 0) {
+    const reason = output.join('').split('\n').filter((line) => /npm (error|ERR!)/.test(line)).slice(0, 3).map((line) => line.replace(/^npm (error|ERR!) ?/, ''))
+    throw new SynadmError('failure', `npm ${args[0]} failed (exit ${code})${reason.length ? ': ' + reason.join(' / ') : ''}`)
+  }
+}
+
+interface Manifest {
+  dependencies?: Record<string, string>
+}
+
+const readManifest = (dir: string): Manifest => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
+
+/** package.json and package-lock.json as they were, to put back when a plugin does not load. */
+function snapshot(dir: string) {
+  const files = ['package.json', 'package-lock.json'].map((name) => ({ file: join(dir, name), text: existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8') : undefined }))
+  return async (ctx: RunContext) => {
+    for (const { file, text } of files) if (text !== undefined) writeFileSync(file, text)
+    await npm(ctx, dir, ['install', ...NPM_FLAGS])
+    linkRunningSynadm(dir)
+  }
+}
+
+/** What the user typed: a folder or tarball (made absolute for npm), or a package name with an optional version. */
+function installSpecs(what: string, cwd: string): string[] {
+  const local = isPathEntry(what) || what.startsWith('~') || /\.(tgz|tar\.gz)$/.test(what) || existsSync(resolve(cwd, what))
+  if (local) return [resolve(cwd, what.replace(/^~(?=\/|$)/, process.env.HOME ?? '~'))]
+  const versioned = /^(@?[^@]+)(@.+)?$/.exec(what)!
+  return packageCandidates(versioned[1]).map((name) => name + (versioned[2] ?? ''))
+}
+
+/**
+ * `plugins verify NAME…` (hidden; run in a new process by install and update, so that the new versions are the
+ * ones imported): loads the plugins from synadm's folder in a registry of their own, beside the built-in and the
+ * other configured plugins, and loads every command implementation, API module and completion source they
+ * declare: what fails here would fail at run time.
+ */
+export async function verify(ctx: RunContext) {
+  const names = ctx.args.names as string[]
+  const dir = pluginPackageDir(ctx.env)
+  const resolved = await ctx.resolvedSettings()
+  const others = resolved.settings.plugins.filter((e) => !names.some((name) => sameName(e, name)))
+  const registry = new Registry()
+  await loadBuiltins(registry, [corePlugin, ...ctx.session.builtins])
+  const all = await loadConfigured(registry, [...others, ...names], (e) => resolved.pluginBases.get(e) ?? dir, dir)
+  const statuses = all.slice(others.length)
+  checkCompletionSources(registry, statuses)
+  const verified = []
+  for (const status of statuses) {
+    if (status.error) throw new SynadmError('failure', `plugin ${status.name} does not load: ${status.error}`)
+    const commands = registry.commands().filter((c) => c.plugin === status.name)
+    try {
+      for (const command of commands) await command.spec.load()
+      for (const api of [...registry.apis.values()].filter((a) => a.plugin === status.name)) await api.load()
+      for (const source of [...registry.completionSources.values()].filter((s) => s.plugin === status.name)) await source.fetch()
+    } catch (error) {
+      throw new SynadmError('failure', `plugin ${status.name} loads, but not all of its modules do: ${(error as Error).message.split('\n')[0]}`)
+    }
+    verified.push({ name: status.name, package: status.source, version: status.version ?? null, commands: commands.map((c) => c.words.join(' ')) })
+  }
+  return verified
+}
+
+type Verified = Awaited<ReturnType<typeof verify>>
+
+/** `plugins verify` in a new synadm process. */
+async function verifyApart(ctx: RunContext, names: string[]): Promise<Verified> {
+  const bin = join(runningPackageRoot(), 'bin', 'synadm.js')
+  const configFile = ctx.session.defaults.configFile
+  const argv = [bin, ...(configFile ? ['-c', configFile] : []), '-o', 'json', 'plugins', 'verify', ...names]
+  const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((done, fail) => {
+    const child = spawn(process.execPath, argv, { cwd: ctx.session.io.cwd, env: ctx.env, stdio: ['ignore', 'pipe', 'pipe'], signal: ctx.signal })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk) => (stdout += chunk))
+    child.stderr.on('data', (chunk) => (stderr += chunk))
+    child.on('error', fail)
+    child.on('close', (status) => done({ code: status ?? 1, stdout, stderr }))
+  })
+  if (code !== 0) {
+    const reason = stderr.split('\n').find((line) => line.startsWith('synadm: ') && !line.startsWith('synadm: warning:'))
+    throw new SynadmError('failure', reason?.replace(/^synadm: /, '') ?? `the check of ${names.join(', ')} failed (exit ${code})`)
+  }
+  return JSON.parse(stdout)
+}
+
+const sameName = (entry: PluginEntry, name: string) => (Array.isArray(entry) ? entry[0] : entry) === name
+
+/** Brings a checked plugin into the running session too (the shell has it at once). */
+async function adopt(ctx: RunContext, dir: string, name: string) {
+  ctx.session.registry.removePlugin(name)
+  ctx.session.plugins = ctx.session.plugins.filter((p) => p.source !== name)
+  const [status] = await loadConfigured(ctx.session.registry, [name], () => dir, dir)
+  ctx.session.plugins.push(status)
+}
+
+export async function install(ctx: RunContext) {
+  const what = String(ctx.args.plugin)
+  const dir = pluginPackageDir(ctx.env)
+  ensurePackageDir(dir)
+  const before = readManifest(dir).dependencies ?? {}
+  const restore = snapshot(dir)
+  let lastError: unknown
+  let installed = false
+  for (const spec of installSpecs(what, ctx.session.io.cwd)) {
+    try {
+      await npm(ctx, dir, ['install', ...NPM_FLAGS, '--save', spec])
+      installed = true
+      break
+    } catch (error) {
+      lastError = error
+      if (!/E404|404 Not Found/.test((error as Error).message)) break
+    }
+  }
+  if (!installed) throw lastError
+  linkRunningSynadm(dir)
+  const after = readManifest(dir).dependencies ?? {}
+  const name = Object.keys(after).find((key) => before[key] !== after[key]) ?? Object.keys(after).find((key) => installSpecs(what, ctx.session.io.cwd).some((s) => s === key || s.startsWith(key + '@') || resolve(s) === resolve(dir, after[key].replace(/^file:/, ''))))
+  if (!name) throw new SynadmError('failure', `npm installed ${what}, but synadm cannot tell which package it is in ${join(dir, 'package.json')}`)
+  let verified: Verified[number]
+  try {
+    ;[verified] = await verifyApart(ctx, [name])
+  } catch (error) {
+    ctx.note(`${name} is not kept: putting ${dir} back as it was`)
+    await restore(ctx)
+    throw error
+  }
+  const listFile = pluginListFile(ctx.env)
+  const entries = await readPluginList(listFile)
+  if (!entries.some((e) => sameName(e, name))) await writePluginList(listFile, [...entries, name])
+  await adopt(ctx, dir, name)
+  return { installed: name, version: verified.version, commands: verified.commands, list: listFile }
+}
+
+/** The entry of plugins.yaml that `what` names: as written, or by its package name's short forms. */
+function findEntry(entries: PluginEntry[], what: string): PluginEntry | undefined {
+  const names = [what, ...packageCandidates(what), ...(isAbsolute(what) ? [] : [resolve(what)])]
+  return entries.find((e) => names.some((n) => sameName(e, n)))
+}
+
+export async function uninstall(ctx: RunContext) {
+  const what = String(ctx.args.plugin)
+  const listFile = pluginListFile(ctx.env)
+  const entries = await readPluginList(listFile)
+  const entry = findEntry(entries, what)
+  if (!entry) {
+    const elsewhere = ctx.session.plugins.find((p) => !p.builtin && [p.source, p.name].includes(what))
+    throw new SynadmError('usage', `${what} is not in ${listFile}`, {
+      hint: elsewhere ? `it comes from another config file (synadm config --show, or the project's .synadmrc): remove it there` : "see 'synadm plugins list'",
+    })
+  }
+  const name = String(Array.isArray(entry) ? entry[0] : entry)
+  const dir = pluginPackageDir(ctx.env)
+  if (!isPathEntry(name) && existsSync(join(dir, 'package.json')) && readManifest(dir).dependencies?.[name]) {
+    await npm(ctx, dir, ['uninstall', ...NPM_FLAGS, name])
+    linkRunningSynadm(dir)
+  }
+  await writePluginList(listFile, entries.filter((e) => e !== entry))
+  const status = ctx.session.plugins.find((p) => p.source === name)
+  if (status) ctx.session.registry.removePlugin(status.name)
+  ctx.session.plugins = ctx.session.plugins.filter((p) => p !== status)
+  return { uninstalled: name }
+}
+
+export async function update(ctx: RunContext) {
+  const dir = pluginPackageDir(ctx.env)
+  const installed = existsSync(join(dir, 'package.json')) ? Object.keys(readManifest(dir).dependencies ?? {}) : []
+  const asked = ((ctx.args.plugins as string[] | undefined) ?? []).map((what) => installed.find((name) => [what, ...packageCandidates(what)].includes(name)) ?? what)
+  const unknown = asked.filter((name) => !installed.includes(name))
+  if (unknown.length) throw usageError(`not installed with synadm plugins install: ${unknown.join(', ')}`, "see 'synadm plugins list'")
+  const names = asked.length ? asked : installed
+  if (names.length === 0) {
+    ctx.note('no plugins installed')
+    return []
+  }
+  const versionOf = (name: string) => {
+    try {
+      return JSON.parse(readFileSync(join(dir, 'node_modules', name, 'package.json'), 'utf8')).version as string
+    } catch {
+      return null
+    }
+  }
+  const before = Object.fromEntries(names.map((name) => [name, versionOf(name)]))
+  const restore = snapshot(dir)
+  await npm(ctx, dir, ['update', ...NPM_FLAGS, ...names])
+  linkRunningSynadm(dir)
+  try {
+    await verifyApart(ctx, names)
+  } catch (error) {
+    ctx.note(`putting ${dir} back as it was`)
+    await restore(ctx)
+    throw error
+  }
+  // A running shell keeps the modules it imported: the new versions run from the next start.
+  return names.map((name) => ({ name, before: before[name], after: versionOf(name) }))
+}

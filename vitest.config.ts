@@ -6,6 +6,11 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // the package's own name, as a plugin imports it (tsconfig.json's paths say the same to the compiler)
+          alias: [
+            { find: /^synadm$/, replacement: new URL('./index.ts', import.meta.url).pathname },
+            { find: /^synadm\/testing$/, replacement: new URL('./testing.ts', import.meta.url).pathname },
+          ],
           include: ['core/**/*.test.ts', 'plugins/**/*.test.ts', 'test/unit/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
           testTimeout: 15_000,
         },

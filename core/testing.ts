@@ -16,6 +16,8 @@ export { Capture }
 export const TEST_BASE_URL = 'http://synapse.test'
 export const TEST_ENV = {
   SYNADM_CONFIG: join(tmpdir(), 'synadm-test-no-such-config.yaml'),
+  // no plugins.yaml of the person running the tests
+  XDG_CONFIG_HOME: join(tmpdir(), 'synadm-test-no-such-config-home'),
   SYNADM_BASE_URL: TEST_BASE_URL,
   SYNADM_USER: '@admin:synapse.test',
   SYNADM_TOKEN: 'test-token',

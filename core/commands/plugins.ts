@@ -78,7 +78,7 @@ export async function verify(ctx: RunContext) {
   const names = ctx.args.names as string[]
   const dir = pluginPackageDir(ctx.env)
   const resolved = await ctx.resolvedSettings()
-  const others = resolved.settings.plugins.filter((e) => !names.some((name) => sameName(e, name)))
+  const others = resolved.settings.plugins.filter((e) => !names.some((name) => [name, ...packageCandidates(name)].some((n) => sameName(e, n))))
   const registry = new Registry()
   await loadBuiltins(registry, [corePlugin, ...ctx.session.builtins])
   const all = await loadConfigured(registry, [...others, ...names], (e) => resolved.pluginBases.get(e) ?? dir, dir)

@@ -24,7 +24,7 @@ describe('plugins from the config', () => {
     expect(listed).toEqual(
       expect.arrayContaining([
         { name: 'synadm-plugin-hello', source: 'hello', version: '1.0.0', status: 'loaded' },
-        { name: 'vorpal-hello', source: vorpalHello, version: null, status: 'loaded' },
+        { name: 'vorpal-hello', source: vorpalHello, version: '1.0.0', status: 'loaded' },
       ]),
     )
     api().get(whoamiPath).reply(200, { user_id: '@admin:synapse.test' }).get(versionPath).reply(200, { server_version: '1.160.0' })
@@ -65,7 +65,7 @@ describe('plugins that fail to load', () => {
       'synadm: warning: plugin from-the-future (./future.mjs) not loaded: targets plugin API version 2, this synadm has version 1',
       "synadm: warning: plugin takes-version (./takes-version.mjs) not loaded: command 'version' is already provided by plugin 'server'",
       "synadm: warning: plugin vorpal-version (./vorpal-version.cjs) not loaded: command 'version' is already provided by plugin 'server'",
-      'synadm: warning: plugin ./neither.mjs (./neither.mjs) not loaded: exports neither a synadm plugin (definePlugin) nor a vorpal extension function',
+      'synadm: warning: plugin ./neither.mjs (./neither.mjs) not loaded: exports neither a synadm plugin (an object with apiVersion and setup) nor a vorpal extension function',
       expect.stringMatching(/^synadm: warning: plugin nonexistent \(nonexistent\) not loaded: cannot find package synadm-plugin-nonexistent or nonexistent from /),
     ])
     // What a failed plugin had registered is taken back; the built-in command is untouched.
@@ -73,7 +73,7 @@ describe('plugins that fail to load', () => {
     expect((await s.run(['future'])).code).toBe(2)
     api().get(versionPath).reply(200, { server_version: '1.160.0' })
     expect(await s.run(['version'])).toEqual({ code: 0, stdout: '{\n    "server_version": "1.160.0"\n}\n', stderr: '' })
-    s.io.stdin.end('hello --help\nplugins\n')
+    s.io.stdin.end('hello --help\nplugins list\n')
     expect(await execute(s.session, ['-o', 'jsonl', 'shell'])).toBe(0)
     const statuses = s.io.stdout.text.split('\n').filter((l) => l.startsWith('{"name"')).map((l) => JSON.parse(l))
     expect(statuses.filter((p) => p.status !== 'loaded').map((p) => p.name)).toEqual(['throws-on-load', 'from-the-future', 'takes-version', 'vorpal-version', './neither.mjs', 'nonexistent'])

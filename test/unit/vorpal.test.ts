@@ -101,7 +101,7 @@ describe('vorpal extensions from npm, unmodified', () => {
     expect(await shell.runLine('exit')).toBe(0)
     expect(shell.prompt()).toBe('synadm> ')
     expect(s.io.stdout.text).toBe("Entering REPL Mode. To exit, type 'exit'\n2\n3 6\n")
-    expect(await shell.runLine('plugins | repl')).toBe(0)
+    expect(await shell.runLine('plugins list | repl')).toBe(0)
     expect(await shell.runLine('exit')).toBe(0)
   })
 

@@ -31,5 +31,11 @@ export default {
       ],
       load: () => commands().then((m) => m.greet),
     })
+    ctx.command({
+      path: 'hello admins',
+      description: 'List the admin accounts',
+      options: [{ flags: '--datetime / --timestamp', description: 'show creation_ts as a date and time, or as the epoch ms Synapse sends' }],
+      load: () => commands().then((m) => m.admins),
+    })
   },
 } satisfies SynadmPlugin

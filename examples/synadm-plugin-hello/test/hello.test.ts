@@ -1,15 +1,14 @@
-// The plugin's own tests: synadm runs in-process with the plugin (and the built-in server plugin, whose API it
-// uses), HTTP is mocked with nock. Inside the synadm repository the helpers come from its source tree.
+// The plugin's own tests: synadm runs in-process with the plugin beside the built-in user and server plugins,
+// whose APIs it uses; HTTP is mocked with nock. Only the package's public exports are imported.
 import nock from 'nock'
+import { json, runSynadm, TEST_BASE_URL } from 'synadm/testing'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { json, runSynadm, TEST_BASE_URL } from '../../../core/testing.js'
-import server from '../../../plugins/server/index.js'
 import hello from '../src/index.js'
 
 const whoamiPath = '/_matrix/client/v3/account/whoami'
 const versionPath = '/_synapse/admin/v1/server_version'
 const api = () => nock(TEST_BASE_URL).matchHeader('authorization', 'Bearer test-token')
-const run = (argv: string[], options?: Parameters<typeof runSynadm>[2]) => runSynadm([server, hello], ['-o', 'json', ...argv], options)
+const run = (argv: string[], options?: Parameters<typeof runSynadm>[2]) => runSynadm([hello], ['-o', 'json', ...argv], { builtins: ['user', 'server'], ...options })
 
 beforeAll(() => nock.disableNetConnect())
 afterEach(() => nock.cleanAll())
@@ -49,6 +48,22 @@ describe('synadm-plugin-hello', () => {
     nock.enableNetConnect('127.0.0.1')
     expect((await run(['hello', 'whoami'], { env: { SYNADM_BASE_URL: 'http://127.0.0.1:9' } })).code).toBe(4)
     nock.disableNetConnect()
+  })
+
+  it('hello admins pages through the user list of admins, with dates on request', async () => {
+    const first = { users: [{ name: '@admin:synapse.test', displayname: 'Admin', admin: true, deactivated: false, creation_ts: 1700000000000 }], total: 2, next_token: '1' }
+    const second = { users: [{ name: '@root:synapse.test', displayname: null, admin: true, deactivated: false, creation_ts: 1710000000000 }], total: 2 }
+    const scope = api()
+      .get('/_synapse/admin/v2/users').query({ admins: 'true', limit: '100' }).reply(200, first)
+      .get('/_synapse/admin/v2/users').query({ admins: 'true', limit: '100', from: '1' }).reply(200, second)
+    expect(json(await run(['hello', 'admins']))).toEqual([
+      { name: '@admin:synapse.test', displayname: 'Admin', creation_ts: 1700000000000 },
+      { name: '@root:synapse.test', displayname: null, creation_ts: 1710000000000 },
+    ])
+    expect(scope.isDone()).toBe(true)
+    api().get('/_synapse/admin/v2/users').query(true).reply(200, second)
+    const [dated] = json(await run(['hello', 'admins', '--datetime']))
+    expect(dated.creation_ts).toMatch(/^2024-03-\d\d \d\d:\d\d:\d\d$/)
   })
 
   it('shows its commands in help without loading them', async () => {

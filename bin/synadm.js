@@ -3,5 +3,14 @@
 // the one thing a CommonJS bundle cannot do itself: import() ES modules (plugins, JavaScript config files).
 import { createRequire } from 'node:module'
 
+// The oldest Node.js synadm runs on (package.json `engines`), checked before anything else loads: an older Node
+// would otherwise fail later, somewhere, with an error that does not say why.
+const NODE_MIN = [20, 12]
+const [major, minor] = process.versions.node.split('.').map(Number)
+if (major < NODE_MIN[0] || (major === NODE_MIN[0] && minor < NODE_MIN[1])) {
+  process.stderr.write(`synadm: needs Node.js ${NODE_MIN.join('.')} or newer; this is Node.js ${process.versions.node} (${process.execPath})\n`)
+  process.exit(1)
+}
+
 globalThis[Symbol.for('synadm.import')] = (specifier) => import(specifier)
 createRequire(import.meta.url)('./code-cache.cjs').run(new URL('../dist/synadm.cjs', import.meta.url))

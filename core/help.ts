@@ -19,11 +19,19 @@ function optionRows(defs: OptionDef[]): [string, string][] {
       const label = [optionLabel(d), d.off.length ? d.off.join(', ') : ''].filter(Boolean).join(' / ')
       const extra = [
         d.spec.choices ? `[${d.spec.choices.join('|')}]` : '',
-        d.spec.default !== undefined && d.spec.default !== false ? `[default: ${d.spec.default}]` : '',
+        defaultNote(d),
         d.spec.repeatable ? '(repeatable)' : '',
       ].filter(Boolean)
       return [label, [d.spec.description, ...extra].join(' ')]
     })
+}
+
+/** `[default: …]`, unless the description says it already; a switch pair names the switch that is on by default. */
+function defaultNote(d: OptionDef): string {
+  const value = d.spec.default
+  if (value === undefined || /\[default:/.test(d.spec.description ?? '')) return ''
+  if (typeof value === 'boolean' && d.off.length) return `[default: ${(value ? d.on : d.off)[0]}]`
+  return value === false ? '' : `[default: ${value}]`
 }
 
 export function rootHelp(registry: Registry, version: string): string {

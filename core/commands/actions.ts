@@ -28,13 +28,17 @@ export async function config(ctx: RunContext) {
   const resolved = await ctx.resolvedSettings()
   if (ctx.options.show) {
     const { settings, sources } = resolved
-    return Object.fromEntries(KEYS.map((k) => [k, { value: k === 'token' && settings.token ? 'REDACTED' : settings[k], source: sources[k] }]))
+    const shown = Object.fromEntries(KEYS.map((k) => [k, { value: k === 'token' && settings.token ? 'REDACTED' : settings[k], source: sources[k] }]))
+    // -o before the words outranks every other source of the format for this run.
+    if (ctx.globals.output) shown.format = { value: ctx.format, source: 'flag' }
+    return shown
   }
   const values: Partial<Record<Key, unknown>> = {}
   for (const [option, key] of Object.entries(OPTION_KEYS)) if (ctx.given.has(option)) values[key] = ctx.options[option]
   if (ctx.options.tokenFile) values.token = await ctx.secret({ file: ctx.options.tokenFile, what: 'access token', fileOption: '--token-file' })
 
-  if (ctx.interactive) {
+  // Options given: change only those, without prompts, in a terminal too.
+  if (ctx.interactive && Object.keys(values).length === 0) {
     const current = { ...resolved.settings, ...values } as Record<Key, unknown>
     // Enter keeps the current value (shown as the placeholder); typing replaces it.
     const ask = (message: string, key: Key, required = false) => {
@@ -52,6 +56,7 @@ export async function config(ctx: RunContext) {
     const timeout = Number(await ask('Default http timeout (seconds)', 'timeout'))
     if (!Number.isFinite(timeout) || timeout <= 0) throw new SynadmError('usage', 'the timeout must be a positive number of seconds')
     values.timeout = timeout
+    values.server_discovery = await ctx.prompts.select('Server discovery (kept for the Python synadm; synadm asks whoami instead)', ['well-known', 'dns'].map((value) => ({ value })), String(current.server_discovery) as never)
     values.homeserver = await ask('Homeserver name ("auto-retrieval" or the domain part of your user ID)', 'homeserver')
     values.ssl_verify = await ctx.prompts.confirm('Verify TLS certificates?', current.ssl_verify !== false)
   } else if (Object.keys(values).length === 0) {

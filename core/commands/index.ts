@@ -23,7 +23,7 @@ export const corePlugin = definePlugin({
     ctx.command({
       path: 'config',
       description: "Modify synadm's configuration (prompts in a terminal; options for scripts)",
-      help: 'Writes the config file (default ~/.config/synadm.yaml) with mode 0600. With --batch or without a terminal only the given options are changed.',
+      help: 'Writes the config file (default ~/.config/synadm.yaml) with mode 0600. In a terminal without options it asks for every key; with options, --batch or without a terminal it changes only what is given.',
       offline: true,
       options: [
         { flags: '-u, --user <user>', description: 'admin user ID (@admin:example.org)' },

@@ -112,6 +112,7 @@ describe.skipIf(!inject('synapse').available || !hasTmux)('the synadm> shell in 
     await answer(/Matrix API path/)
     await answer(/Default output format/)
     await answer(/http timeout/)
+    await answer(/Server discovery/)
     await answer(/Homeserver name/, info.serverName)
     await answer(/Verify TLS certificates/)
     const text = await until('setup', /exit=\d+/)

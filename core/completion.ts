@@ -5,8 +5,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { GLOBAL_OPTIONS } from './globals.js'
-import { commandShape, defineOption, type OptionDef } from './options.js'
+import { commandSwitches, GLOBAL_DEFS, globalSwitch, leadingGlobalsLength, trailingGlobal, type GlobalDef } from './globals.js'
+import { commandShape, type OptionDef } from './options.js'
 import { scanLine } from './parse.js'
 import type { Registry } from './registry.js'
 
@@ -24,9 +24,6 @@ export interface Completion {
 /** Live values by completion source name (user_id, room_id …). */
 export type LiveValues = (source: string) => string[]
 
-const FORMAT_CHOICES = ['yaml', 'json', 'minified', 'human', 'pprint', 'jsonl', 'csv']
-const GLOBAL_DEFS = GLOBAL_OPTIONS.map(defineOption)
-
 function switchesOf(defs: OptionDef[]): Candidate[] {
   return defs.filter((d) => !d.spec.hidden).flatMap((d) => [...d.on, ...d.off].filter((s) => s.startsWith('--')).map((value) => ({ value, description: d.spec.description })))
 }
@@ -38,6 +35,8 @@ function valuesFor(source: { choices?: readonly string[]; complete?: string }, w
   return (local ? local.complete(word) : live(source.complete)).map((value) => ({ value }))
 }
 
+const globalValues = (def: GlobalDef): Candidate[] => (def.spec.suggest ?? def.spec.choices ?? []).map((value) => ({ value }))
+
 /** Candidates for the last word of `line` (the text before the cursor). */
 export function complete(registry: Registry, line: string, live: LiveValues = () => []): Completion {
   const { segments, endsInSpace } = scanLine(line)
@@ -46,12 +45,13 @@ export function complete(registry: Registry, line: string, live: LiveValues = ()
   const before = endsInSpace ? words : words.slice(0, -1)
   const filter = (candidates: Candidate[]) => ({ word, candidates: candidates.filter((c) => c.value.startsWith(word)) })
 
-  // Global options stand before the command words.
-  let i = 0
-  while (i < before.length && before[i].startsWith('-')) i += ['-o', '--output', '-c', '--config-file'].includes(before[i]) ? 2 : 1
-  const previous = before[before.length - 1]
-  if (i > before.length) return filter(previous === '-o' || previous === '--output' ? FORMAT_CHOICES.map((value) => ({ value })) : [])
-  const path = before.slice(i)
+  // Global options before the command words; the word may be the value of the last one.
+  const lead = leadingGlobalsLength(before)
+  if (lead > before.length) {
+    const pending = globalSwitch(before[before.length - 1])
+    return filter(pending ? globalValues(pending.def) : [])
+  }
+  const path = before.slice(lead)
 
   const match = registry.match(path)
   if (!match.command) {
@@ -61,11 +61,13 @@ export function complete(registry: Registry, line: string, live: LiveValues = ()
   }
 
   const { args, options } = commandShape(match.command.spec)
+  const own = commandSwitches(match.command.spec)
   const bySwitch = new Map(options.flatMap((d) => [...d.on, ...d.off].map((s) => [s, d] as const)))
-  // Walk the typed words to learn which options are used and which positional comes next.
+  // Walk the typed words to learn which options are used and which positional comes next; global options may
+  // stand among them (`user list -o json --all`), where the command has no switch of their name.
   const used = new Set<OptionDef>()
   let positionals = 0
-  let pendingValue: OptionDef | undefined
+  let pending: OptionDef | undefined
   let valuesLeft = 0
   for (const w of match.rest) {
     if (valuesLeft > 0) {
@@ -73,16 +75,30 @@ export function complete(registry: Registry, line: string, live: LiveValues = ()
       continue
     }
     const def = bySwitch.get(w.split('=')[0])
+    const global = def ? undefined : trailingGlobal(w, own)
     if (def) {
       used.add(def)
+      pending = def
       if (!w.includes('=') && def.on.includes(w)) valuesLeft = def.values.length
+    } else if (global) {
+      used.add(global.def)
+      pending = global.def
+      if (global.takesNext) valuesLeft = global.def.values.length
     } else if (!w.startsWith('-')) positionals++
   }
-  if (valuesLeft > 0) {
-    pendingValue = [...used].pop()
-    return filter(pendingValue ? valuesFor({ choices: pendingValue.spec.choices, complete: pendingValue.spec.complete }, word, registry, live) : [])
+  if (valuesLeft > 0 && pending) {
+    const global = GLOBAL_DEFS.find((d) => d === pending)
+    return filter(global ? globalValues(global) : valuesFor({ choices: pending.spec.choices, complete: pending.spec.complete }, word, registry, live))
   }
-  if (word.startsWith('-')) return filter(switchesOf(options.filter((d) => d.spec.repeatable || !used.has(d))))
+  if (word.startsWith('-')) {
+    const unused = (d: OptionDef) => d.spec.repeatable || d.type === 'count' || !used.has(d)
+    // After the command's own: each global option that may stand here, by its first long name the command leaves free.
+    const globals = GLOBAL_DEFS.filter((d) => d.spec.trailing && !d.spec.hidden && d.name !== 'help' && unused(d)).flatMap((d) => {
+      const free = d.on.find((s) => s.startsWith('--') && !own.has(s))
+      return free ? [{ value: free, description: d.spec.description }] : []
+    })
+    return filter([...switchesOf(options.filter(unused)), ...globals])
+  }
   const arg = args[Math.min(positionals, args.length - 1)]
   if (!arg || (positionals >= args.length && !arg.variadic)) return { word, candidates: [] }
   return filter(valuesFor(arg, word, registry, live))

@@ -4,12 +4,11 @@
  */
 import { createRunContext, type Invocation } from './context.js'
 import { describeError, DryRunStop, EXIT, SynadmError, toSynadmError, usageError } from './errors.js'
-import { liftGlobals, parseGlobals } from './globals.js'
+import { commandSwitches, leadingGlobalsLength, liftGlobals, parseGlobals, refusePerProcess } from './globals.js'
 import { redactText } from './log.js'
 import { commandHelp, groupHelp, rootHelp, usageLine } from './help.js'
 import { format, itemStream, resolveFormat } from './output.js'
 import { pages } from './paginate.js'
-import { commandShape } from './options.js'
 import { parseCommandWords } from './parse.js'
 import type { Session } from './session.js'
 import { VERSION } from './version.js'
@@ -22,6 +21,9 @@ export interface ExecuteOptions {
   inShell?: boolean
 }
 
+/** What a group level defines itself: only help. */
+const GROUP_SWITCHES = new Map([['-h', 0], ['--help', 0]])
+
 export type Planned =
   | { kind: 'help'; text: string; toStderr: boolean; exitCode: number }
   | { kind: 'version' }
@@ -29,29 +31,35 @@ export type Planned =
 
 /** Everything up to, and not including, running: shared by the executor, completion and tests. */
 export function plan(session: Session, words: string[], options: ExecuteOptions = {}): Planned {
-  const leading = parseGlobals(words)
-  let globals = leading.globals
-  const rest = leading.rest
-  if (options.inShell && globals.configFile) throw usageError('-c/--config-file is chosen when the shell starts, not per line')
+  const leadingCount = leadingGlobalsLength(words)
+  const leading = words.slice(0, leadingCount)
+  const rest = words.slice(leadingCount)
+  let { globals } = parseGlobals(leading)
+  if (options.inShell) refusePerProcess(globals)
   if (globals.version) return { kind: 'version' }
   const match = session.registry.match(rest)
   if (!match.command) {
+    // `synadm user --version`: trailing global options are read at every level
+    const lifted = liftGlobals(leading, match.rest, GROUP_SWITCHES)
+    if (lifted.globals.version) return { kind: 'version' }
     const asked = globals.help || match.rest.includes('-h') || match.rest.includes('--help')
-    const unknown = match.rest.find((w) => !w.startsWith('-'))
+    const unknown = lifted.rest.find((w) => !w.startsWith('-'))
     if (unknown) {
       const level = match.group ?? ''
       const near = session.registry.children(level).filter((c) => c.word.startsWith(unknown.slice(0, 2))).map((c) => c.word)
       throw usageError(`No such command '${[level, unknown].filter(Boolean).join(' ')}'.`, near.length ? `did you mean ${near.map((n) => [level, n].filter(Boolean).join(' ')).join(', ')}?` : `see 'synadm ${level ? level + ' ' : ''}--help'`)
     }
-    const text = match.group ? groupHelp(session.registry, match.group) : rootHelp(session.registry, VERSION)
+    const text = match.group ? groupHelp(session.registry, match.group) : rootHelp(session.registry, VERSION, options.inShell ? 'shell' : 'cli')
     // synadm prints a group's help on stderr with exit 2 when no subcommand was given.
     return { kind: 'help', text, toStderr: !asked, exitCode: asked ? EXIT.ok : EXIT.usage }
   }
   const spec = match.command.spec
-  if (globals.help) return { kind: 'help', text: commandHelp(spec), toStderr: false, exitCode: EXIT.ok }
-  const switches = new Map(commandShape(spec).options.flatMap((d) => [...d.on.map((s) => [s, d.values.length] as const), ...d.off.map((s) => [s, 0] as const)]))
-  const lifted = liftGlobals(match.rest, switches)
-  if (lifted.globals.length) globals = parseGlobals([...words.slice(0, words.length - rest.length), ...lifted.globals]).globals
+  const where = options.inShell ? 'shell' : 'cli'
+  if (globals.help) return { kind: 'help', text: commandHelp(spec, where), toStderr: false, exitCode: EXIT.ok }
+  const lifted = liftGlobals(leading, match.rest, commandSwitches(spec))
+  globals = lifted.globals
+  if (options.inShell) refusePerProcess(globals)
+  if (globals.version) return { kind: 'version' }
   let parsed
   try {
     parsed = parseCommandWords(spec, lifted.rest)
@@ -61,7 +69,7 @@ export function plan(session: Session, words: string[], options: ExecuteOptions 
     }
     throw error
   }
-  if (parsed.options.help) return { kind: 'help', text: commandHelp(spec), toStderr: false, exitCode: EXIT.ok }
+  if (parsed.options.help) return { kind: 'help', text: commandHelp(spec, where), toStderr: false, exitCode: EXIT.ok }
   return { kind: 'run', invocation: { command: spec, ...parsed, globals, stdin: options.stdin } }
 }
 

@@ -1,6 +1,6 @@
 /** Help text, click-like, rendered from the registry: root, group and command levels. */
-import { GLOBAL_OPTIONS } from './globals.js'
-import { commandShape, defineOption, optionLabel, type OptionDef } from './options.js'
+import { commandSwitches, GLOBAL_DEFS, type GlobalDef } from './globals.js'
+import { commandShape, optionLabel, type OptionDef } from './options.js'
 import type { Registry } from './registry.js'
 import type { CommandSpec } from './spec.js'
 
@@ -34,20 +34,60 @@ function defaultNote(d: OptionDef): string {
   return value === false ? '' : `[default: ${value}]`
 }
 
-export function rootHelp(registry: Registry, version: string): string {
+/** Where help is shown: on the command line, or at the synadm> prompt (no `synadm` before commands, no -c). */
+export type HelpPlace = 'cli' | 'shell'
+
+export function rootHelp(registry: Registry, version: string, where: HelpPlace = 'cli'): string {
   const commands = registry.children('').filter((c) => !c.hidden)
   return [
-    'Usage: synadm [OPTIONS] COMMAND [ARGS]...',
+    where === 'cli' ? 'Usage: synadm [OPTIONS] COMMAND [ARGS]...' : 'In the shell, type commands without "synadm": user list -l 5 · help COMMAND · exit (or Ctrl-D)',
     '',
     `  the Matrix-Synapse admin CLI and shell (version ${version}); run without a command for the synadm> shell`,
     '',
     'Options:',
-    optionRows(GLOBAL_OPTIONS.map(defineOption)).length ? columns(optionRows(GLOBAL_OPTIONS.map(defineOption))) : '',
+    columns(optionRows(globalsFor(where))),
+    '',
+    globalPlacement(where),
     '',
     'Commands:',
     columns(commands.map((c) => [c.word, c.description])),
     '',
   ].join('\n')
+}
+
+/** The global options shown here: the shell's lines may not give per-process ones. */
+const globalsFor = (where: HelpPlace) => GLOBAL_DEFS.filter((d) => !d.spec.hidden && (where === 'cli' || !d.spec.perProcess))
+const leadingOnly = (where: HelpPlace) => globalsFor(where).filter((d) => !d.spec.trailing)
+
+/** Where global options may stand, from their declarations. */
+function globalPlacement(where: HelpPlace): string {
+  const example = where === 'cli' ? 'synadm user list --all -o jsonl' : 'user list --all -o jsonl'
+  const only = leadingOnly(where).map((d) => d.on[0])
+  return [
+    '  These may also follow the command words where the command has no option of that name',
+    `  (${example})${only.length ? `; ${only.join(', ')} only before them` : ''}.`,
+  ].join('\n')
+}
+
+/**
+ * The foot of a command's help: `Global options (before or after the command words): -v, --batch, -o FORMAT …`.
+ * A global option the command shadows with a switch of its own (its -h, or a -o of its own) stands before only.
+ */
+function globalFooter(spec: CommandSpec, where: HelpPlace): string {
+  const own = commandSwitches(spec)
+  const label = (d: GlobalDef, name = d.on[0]) => [name, ...d.values.map((v) => v.toUpperCase())].join(' ')
+  const after: string[] = []
+  const before: string[] = []
+  for (const d of globalsFor(where).filter((d) => d.name !== 'help')) {
+    const free = d.on.find((s) => !own.has(s))
+    if (d.spec.trailing && free) after.push(label(d, free))
+    else before.push(label(d))
+  }
+  return [
+    `Global options (before or after the command words): ${after.join(', ')}`,
+    before.length ? `; only before them: ${before.join(', ')}` : '',
+    where === 'cli' ? '; see synadm --help' : '; see help',
+  ].join('')
 }
 
 export function groupHelp(registry: Registry, group: string): string {
@@ -75,7 +115,7 @@ export function usageLine(spec: CommandSpec): string {
   return ['Usage: synadm', spec.path, '[OPTIONS]', ...argText].join(' ')
 }
 
-export function commandHelp(spec: CommandSpec): string {
+export function commandHelp(spec: CommandSpec, where: HelpPlace = 'cli'): string {
   const { args, options } = commandShape(spec)
   const argRows = args.filter((a) => a.description).map((a) => [a.name.toUpperCase(), a.description!] as [string, string])
   return [
@@ -88,7 +128,7 @@ export function commandHelp(spec: CommandSpec): string {
     'Options:',
     columns(optionRows(options)),
     '',
-    'Global options (before the command words): -v, --batch, -o FORMAT, -c FILE; see synadm --help',
+    globalFooter(spec, where),
     '',
   ].join('\n')
 }

@@ -109,6 +109,13 @@ describe('parseGlobals', () => {
     expect(parseGlobals([flag, 'version']).globals.batch).toBe(true)
   })
 
+  it('reads them with the grammar of command options: clusters, glued and inline values, repeats', () => {
+    expect(parseGlobals(['-vv', '-ojson', 'version']).globals).toMatchObject({ verbose: 2, output: 'json' })
+    expect(parseGlobals(['-v', '--verbose', '--output=csv', '-o', 'yaml', 'version']).globals).toMatchObject({ verbose: 2, output: 'yaml' })
+    expect(() => parseGlobals(['--confirm', 'version'])).toThrow('No such option: --confirm')
+    expect(() => parseGlobals(['-o'])).toThrow("Option '-o' requires an argument.")
+  })
+
   it('rejects unknown global options', () => {
     expect(() => parseGlobals(['--nope', 'version'])).toThrow('No such option: --nope')
   })

@@ -94,11 +94,11 @@ export class Shell {
   private help(words: string[]): number {
     const { registry, io } = this.session
     if (words.length === 0) {
-      io.stdout.write(rootHelp(registry, VERSION).replace('Usage: synadm [OPTIONS] COMMAND [ARGS]...', 'In the shell, type commands without "synadm": user list -l 5 · help COMMAND · exit (or Ctrl-D)'))
+      io.stdout.write(rootHelp(registry, VERSION, 'shell'))
       return 0
     }
     const match = registry.match(words)
-    if (match.command && match.rest.length === 0) io.stdout.write(commandHelp(match.command.spec))
+    if (match.command && match.rest.length === 0) io.stdout.write(commandHelp(match.command.spec, 'shell'))
     else if (match.group && match.rest.length === 0) io.stdout.write(groupHelp(registry, match.group))
     else return this.fail(`synadm: no such command: ${words.join(' ')}`)
     return 0

@@ -1,12 +1,12 @@
 import type { RunContext } from '../context.js'
 import { assertComplete, KEYS, saveUserConfig, type Key } from '../config.js'
 import { SynadmError } from '../errors.js'
+import { globalWords } from '../globals.js'
 import { Shell } from '../shell.js'
 
 export async function shell(ctx: RunContext) {
   const { session, globals } = ctx
-  const inherited = [...(globals.output ? ['-o', globals.output] : []), ...(globals.batch ? ['--batch'] : []), ...Array(globals.verbose).fill('-v')]
-  const repl = new Shell(session, { globals: inherited })
+  const repl = new Shell(session, { globals: globalWords(globals) })
   if (session.io.interactive) await repl.runInteractive()
   else await repl.runStream()
 }

@@ -45,14 +45,71 @@ describe('global options after the command words', () => {
   })
 })
 
+describe('global options after the command words: parsing, help and completion agree', () => {
+  it('reads them with the grammar of command options', async () => {
+    const s = await session()
+    const globalsOf = (words: string[]) => {
+      const planned = plan(s, words)
+      return planned.kind === 'run' ? planned.invocation.globals : undefined
+    }
+    expect(globalsOf(['demo', 'show', 'x', '-ojson', '-v', '--verbose'])).toMatchObject({ output: 'json', verbose: 2 })
+    expect(globalsOf(['-v', 'demo', 'show', 'x', '--output=csv', '-v'])).toMatchObject({ output: 'csv', verbose: 2 })
+    expect(globalsOf(['demo', 'list', '--output', 'json', '-o', 'name'])).toMatchObject({ output: 'json' })
+    expect(plan(s, ['demo', 'show', 'x', '--version'])).toEqual({ kind: 'version' })
+    expect(plan(s, ['demo', '--version'])).toEqual({ kind: 'version' })
+    expect(() => plan(s, ['demo', 'show', 'x', '-c', 'other.yaml'])).toThrow('No such option: -c')
+  })
+
+  it('completes the values and switches of global options that follow the command words', async () => {
+    const { registry } = await session()
+    const values = (line: string, live?: (s: string) => string[]) => complete(registry, line, live).candidates.map((c) => c.value)
+    expect(values('demo show x --output j')).toEqual(['json', 'jsonl'])
+    expect(values('demo list --output ')).toEqual(['yaml', 'json', 'minified', 'human', 'pprint', 'jsonl', 'csv'])
+    // after a global option and its value, the command's positional comes next
+    const users = (source: string) => (source === 'user_id' ? ['@alice:x'] : [])
+    expect(values('demo show -vv --output json @a', users)).toEqual(['@alice:x'])
+    expect(values('demo show --batch -o json ', users)).toEqual(['@alice:x'])
+    // a global option already given is not offered again; -v counts, so it is
+    expect(values('demo list --batch --b')).toEqual([])
+    expect(values('demo list -v --verb')).toEqual(['--verbose'])
+    // -o is demo list's own: its value is the command's choice, not a format
+    expect(values('demo list -o ')).toEqual(['name', 'admin'])
+  })
+
+  it("say so in the command's help, on the command line and in the shell", async () => {
+    const s = await session()
+    const cli = plan(s, ['demo', 'show', '--help'])
+    expect(cli.kind === 'help' && cli.text).toContain('Global options (before or after the command words): -v, --batch, -o FORMAT, --version; only before them: -c PATH; see synadm --help')
+    // demo list has its own -o: after its words, the global is --output
+    const own = plan(s, ['demo', 'list', '--help'])
+    expect(own.kind === 'help' && own.text).toContain('Global options (before or after the command words): -v, --batch, --output FORMAT, --version;')
+    const inShell = plan(s, ['demo', 'show', '--help'], { inShell: true })
+    expect(inShell.kind === 'help' && inShell.text).toContain('Global options (before or after the command words): -v, --batch, -o FORMAT, --version; see help')
+  })
+
+  it('the root help and the shell help say where they may stand; the shell leaves out -c', async () => {
+    const s = await session({ input: 'help\n' })
+    const root = plan(s, ['--help'])
+    expect(root.kind === 'help' && root.text).toContain('These may also follow the command words where the command has no option of that name\n  (synadm user list --all -o jsonl); -c only before them.')
+    expect(root.kind === 'help' && root.text).toMatch(/^ {2}-c, --config-file <path> /m)
+    await new Shell(s, { globals: [] }).runStream()
+    const shellHelp = (s.io as ReturnType<typeof testIO>).stdout.text
+    expect(shellHelp).toContain('These may also follow the command words where the command has no option of that name\n  (user list --all -o jsonl).')
+    expect(shellHelp).toMatch(/^ {2}-o, --output <format> /m)
+    expect(shellHelp).not.toContain('--config-file')
+    expect(shellHelp).not.toContain('before the command words)')
+  })
+})
+
 describe('completion engine', () => {
   it('completes command paths, options and choices', async () => {
     const { registry } = await session()
     const values = (line: string, live?: (s: string) => string[]) => complete(registry, line, live).candidates.map((c) => c.value)
     expect(values('de')).toEqual(['demo'])
     expect(values('demo l')).toEqual(['list'])
-    expect(values('demo list --')).toEqual(['--from', '--limit', '--order', '--all', '--help'])
-    expect(values('demo list --limit 5 --')).toEqual(['--from', '--order', '--all', '--help'])
+    // the command's own switches, then the global options that may follow it (-o is the command's: --output is not)
+    expect(values('demo list --')).toEqual(['--from', '--limit', '--order', '--all', '--help', '--verbose', '--batch', '--output', '--version'])
+    expect(values('demo list --limit 5 --')).toEqual(['--from', '--order', '--all', '--help', '--verbose', '--batch', '--output', '--version'])
     expect(values('demo list --order ')).toEqual(['name', 'admin'])
     expect(values('-o j')).toEqual(['json', 'jsonl'])
     expect(values('-o json de')).toEqual(['demo'])

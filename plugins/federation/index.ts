@@ -53,6 +53,7 @@ export default definePlugin({
       description: "Clear a destination's retry back-off and try to reach it now",
       args: '<destination>',
       argInfo: destination,
+      writes: true,
       load: commands('resetConnection'),
     })
   },

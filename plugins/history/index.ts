@@ -28,6 +28,8 @@ export default definePlugin({
       groups: [{ kind: 'one', options: ['beforeEventId', 'beforeDays', 'before', 'beforeTs'], title: 'Purge before' }],
       destructive: true,
       job: { checkLater: 'synadm history purge-status {id}' },
+      // Synapse purges one room history at a time.
+      bulk: { concurrency: 1 },
       load: commands('purge'),
     })
     ctx.command({

@@ -25,6 +25,7 @@ export default definePlugin({
         },
       ],
       groups: [{ kind: 'exclusive', options: ['passwordFile', 'password'], title: 'Password' }],
+      writes: true,
       load: commands('login'),
     })
     ctx.command({
@@ -37,6 +38,7 @@ export default definePlugin({
         { flags: '--soft-failed / --no-soft-failed', description: 'let your clients receive events that failed authorization softly' },
         { flags: '--spammy / --no-spammy', description: "let your clients receive events the room's policy server flagged as spam" },
       ],
+      writes: true,
       load: commands('adminClientConfig'),
     })
   },

@@ -65,6 +65,7 @@ export default definePlugin({
         serverName,
       ],
       groups: [{ kind: 'one', options: ['mediaId', 'roomId', 'userId', 'mxcUri'], title: 'Quarantine media by' }],
+      writes: true,
       load: commands('quarantine'),
     })
 
@@ -73,6 +74,7 @@ export default definePlugin({
       description: 'Take one media item out of quarantine',
       options: [mediaId('take out of quarantine'), mxcUri, serverName],
       groups: [{ kind: 'one', options: ['mediaId', 'mxcUri'], title: 'Unquarantine media by' }],
+      writes: true,
       load: commands('unquarantine'),
     })
 
@@ -81,6 +83,8 @@ export default definePlugin({
       description: 'Protect one local media item from being quarantined',
       args: '<media_id>',
       argInfo: { media_id: { description: 'ID of local media', complete: 'media_id', id: 'media' } },
+      writes: true,
+      bulk: { idempotent: true },
       load: commands('protect'),
     })
 
@@ -89,6 +93,8 @@ export default definePlugin({
       description: 'Let one local media item be quarantined again',
       args: '<media_id>',
       argInfo: { media_id: { description: 'ID of local media', complete: 'media_id', id: 'media' } },
+      writes: true,
+      bulk: { idempotent: true },
       load: commands('unprotect'),
     })
 
@@ -124,6 +130,7 @@ export default definePlugin({
       help: 'Synapse fetches purged remote media again when someone asks for it. To delete local media, use `media delete`.',
       options: before('purge'),
       groups: [{ kind: 'one', options: ['beforeDays', 'before', 'beforeTs'], title: 'Purge by' }],
+      writes: true,
       load: commands('purge'),
     })
   },

@@ -31,6 +31,7 @@ export default definePlugin({
       argInfo: { endpoint: { description: 'path below the Admin API, e.g. v1/server_version' } },
       options: requestOptions,
       groups: [dataGroup],
+      writes: true,
       load: commands('adminRaw'),
     })
     ctx.command({
@@ -51,6 +52,7 @@ export default definePlugin({
         { flags: '-p, --prompt', description: 'ask for the access token in a hidden prompt (overrides $MTOKEN)' },
       ],
       groups: [dataGroup, { kind: 'exclusive', options: ['token', 'prompt'], title: 'Matrix token' }],
+      writes: true,
       load: commands('matrixRaw'),
     })
   },

@@ -42,6 +42,7 @@ export default definePlugin({
         { flags: '-t, --expiry-ts <ms>', type: 'int', description: 'when the token expires, as a unix timestamp in ms (wins over -e) [default: never]' },
         { flags: '-e, --expire-at <date>', type: 'datetime', description: 'when the token expires, e.g. 2030-01-01 or 2030-01-01 12:00:00 (local time) [default: never]' },
       ],
+      writes: true,
       load: commands('create'),
     })
     ctx.command({
@@ -54,6 +55,7 @@ export default definePlugin({
         { flags: '-t, --expiry-ts <ms>', type: 'int', description: 'expiry as a unix timestamp in ms (wins over -e); -1 = never [default: unchanged]' },
         { flags: '-e, --expire-at <date>', type: 'datetime', description: 'expiry as a local date/time, e.g. 2030-01-01 [default: unchanged]' },
       ],
+      writes: true,
       load: commands('update'),
     })
     ctx.command({

@@ -94,6 +94,7 @@ export default definePlugin({
       help: 'The server admin must be in the room with the power to invite (see room make-admin), unless the room is public.',
       args: '<room_id_or_alias> <user_id>',
       argInfo: { room_id_or_alias: ROOM, user_id: { description: 'user ID or localpart', complete: 'user_id', id: 'user' } },
+      writes: true,
       load: commands('join'),
     })
     ctx.command({
@@ -103,6 +104,7 @@ export default definePlugin({
       args: '<room_id>',
       argInfo: { room_id: ROOM },
       options: [{ flags: '-u, --user-id <user_id>', description: 'user ID or localpart to promote (default: the calling admin)', complete: 'user_id', id: 'user' }],
+      writes: true,
       load: commands('makeAdmin'),
     })
     ctx.command({
@@ -111,6 +113,8 @@ export default definePlugin({
       args: '<room_id>',
       argInfo: { room_id: ROOM },
       options: [{ flags: '-b, --block / -u, --unblock', type: 'bool', default: true, description: 'block (default) or unblock the room' }],
+      writes: true,
+      bulk: { idempotent: true },
       load: commands('block'),
     })
     ctx.command({ path: 'room block-status', description: 'Show whether a room is blocked, and by whom', args: '<room_id>', argInfo: { room_id: ROOM }, load: commands('blockStatus') })

@@ -26,6 +26,7 @@ export default definePlugin({
       description: 'Show whether background updates run; pause or resume them',
       help: 'Pausing (--disable) lasts until Synapse restarts. Useful while a large update slows the server down.',
       options: [{ flags: '-e, --enable / -d, --disable', description: 'resume (-e) or pause (-d) background updates [default: only show]' }],
+      writes: true,
       load: commands('backgroundUpdatesEnabled'),
     })
     ctx.command({
@@ -38,6 +39,7 @@ export default definePlugin({
       argInfo: { job_name: { description: 'populate_stats_process_rooms, regenerate_directory or event_resign' } },
       options: [{ flags: '--old-key <key_id>', description: 'event_resign: the signing key ID whose signatures are replaced' }, ...beforeOptions('event_resign: events sent')],
       groups: [{ kind: 'exclusive', options: ['before', 'beforeTs'] }],
+      writes: true,
       load: commands('startBackgroundJob'),
     })
 

@@ -5,6 +5,7 @@
 import { definePlugin, lazy, PLUGIN_API_VERSION, type OptionGroup, type OptionSpec } from '../../core/index.js'
 
 const commands = lazy(() => import('./commands.js'))
+const importer = lazy(() => import('./import.js'))
 
 const USER_ARG = { user_id: { description: 'user ID (@name:server) or just the localpart', complete: 'user_id', id: 'user' as const } }
 const DEVICE_ARG = { description: 'device ID', id: 'device' as const }
@@ -137,6 +138,8 @@ export default definePlugin({
       argInfo: USER_ARG,
       options: [{ flags: '-e, --gdpr-erase', description: 'also GDPR-erase: messages stay visible to those who saw them, hidden from later joiners' }],
       destructive: true,
+      // One at a time: parallel deactivations make Synapse re-join users to rooms (synapse#16290).
+      bulk: { concurrency: 1, idempotent: true },
       load: commands('deactivate'),
     })
     ctx.command({
@@ -157,6 +160,35 @@ export default definePlugin({
       load: commands('deactivateRegex'),
     })
     ctx.command({
+      path: 'user import',
+      description: 'Create (or update) many accounts from CSV or JSON lines',
+      help: [
+        'FILE (- = stdin) is CSV with a header row, JSON lines, or a JSON list: what `user list` and `user details`',
+        'print (-o csv, -o jsonl, -o json) imports as it is. Columns (any order; empty cells are left out):',
+        '  name | user_id | localpart   the account (required); an ID of another server keeps its localpart',
+        '  displayname                  display name',
+        '  password                     initial password (never shown; without it the account has none)',
+        '  admin, deactivated, locked   true/false (also 1/0, yes/no)',
+        '  user_type                    bot, support, …',
+        '  avatar_url                   mxc:// URI',
+        '  threepids                    JSON list of {medium, address}, or email:a@b.c;msisdn:123',
+        '  external_ids                 JSON list of {auth_provider, external_id}',
+        'Read-only fields of an export (creation_ts, is_guest, shadow_banned, …) are ignored; other columns are an error.',
+        'Every row is checked before anything is sent. Rejected rows (invalid, or refused by the server) are written',
+        'with a rejected_because column to FILE.rejected.csv/.jsonl (or --rejects), mode 0600: fix and import it.',
+        'Exit 9 when rows were rejected or failed.',
+      ].join('\n'),
+      args: '<file>',
+      argInfo: { file: { description: "CSV or JSON lines ('-' = stdin)" } },
+      options: [
+        { flags: '--on-conflict <action>', choices: ['skip', 'update', 'fail'], default: 'skip', description: 'an account that exists: leave it (skip), change it to the row (update), or count the row as failed (fail)' },
+        { flags: '--rejects <file>', description: 'write rejected rows to FILE (default: next to the input, .rejected.csv/.jsonl)' },
+      ],
+      writes: true,
+      bulk: { concurrency: 4, idempotent: true },
+      load: importer('importUsers'),
+    })
+    ctx.command({
       path: 'user password',
       description: "Change a user's password",
       help: `Logs the user out of all devices unless -n. ${SECRET_HELP}`,
@@ -168,6 +200,7 @@ export default definePlugin({
         PASSWORD_FILE,
       ],
       groups: [{ kind: 'exclusive', options: ['password', 'passwordFile'], title: 'Password' }],
+      writes: true,
       load: commands('password'),
     })
     ctx.command({
@@ -209,6 +242,7 @@ export default definePlugin({
         { flags: '--expire-never', description: 'the token never expires' },
       ],
       groups: [{ kind: 'exclusive', options: ['expireDays', 'expire', 'expireTs', 'expireNever'], title: 'Token expires' }],
+      writes: true,
       load: commands('login'),
     })
     ctx.command({
@@ -218,6 +252,8 @@ export default definePlugin({
       args: '<user_id>',
       argInfo: USER_ARG,
       options: [{ flags: '-u, --unban', description: 'lift the shadow-ban' }],
+      writes: true,
+      bulk: { idempotent: true },
       load: commands('shadowBan'),
     })
     ctx.command({
@@ -228,6 +264,7 @@ export default definePlugin({
       argInfo: USER_ARG,
       options: [{ flags: '-U, --unsuspend', description: 'lift the suspension' }],
       destructive: true,
+      bulk: { idempotent: true },
       load: commands('suspend'),
     })
     ctx.command({
@@ -243,6 +280,7 @@ export default definePlugin({
         { flags: '-i, --device-id <device_id>', description: 'only this device (the age check is skipped)', id: 'device' },
         datetime('last_seen_ts'),
       ],
+      writes: true,
       load: commands('pruneDevices'),
     })
     ctx.command({
@@ -266,6 +304,7 @@ export default definePlugin({
         { kind: 'exclusive', options: ['before', 'beforeTs'], title: 'Before' },
       ],
       job: { checkLater: 'synadm user redact-status {id}' },
+      writes: true,
       load: commands('redact'),
     })
     ctx.command({
@@ -307,6 +346,7 @@ export default definePlugin({
       args: '<user_id>',
       argInfo: USER_ARG,
       options: [{ flags: '--set / --unset', description: 'grant or revoke server admin rights (you cannot revoke your own)' }],
+      writes: true,
       load: commands('admin'),
     })
     ctx.command({
@@ -361,6 +401,7 @@ export default definePlugin({
       description: 'Create a device for a user (no access token; for appservices and bridges)',
       args: '<user_id> <device_id>',
       argInfo: { ...USER_ARG, device_id: DEVICE_ARG },
+      writes: true,
       load: commands('devicesCreate'),
     })
     ctx.command({
@@ -368,6 +409,7 @@ export default definePlugin({
       description: "Change a device's display name",
       args: '<user_id> <device_id> <display_name>',
       argInfo: { ...USER_ARG, device_id: DEVICE_ARG },
+      writes: true,
       load: commands('devicesRename'),
     })
     ctx.command({
@@ -410,6 +452,7 @@ export default definePlugin({
         { flags: '--messages-per-second <n>', type: 'int', default: 0, description: 'messages per second (0 = no limit)' },
         { flags: '--burst-count <n>', type: 'int', default: 0, description: 'burst size (0 = no limit)' },
       ],
+      writes: true,
       load: commands('ratelimitSet'),
     })
     ctx.command({
@@ -417,6 +460,7 @@ export default definePlugin({
       description: "Remove a user's rate-limit override (the server-wide limits apply again)",
       args: '<user_id>',
       argInfo: USER_ARG,
+      writes: true,
       load: commands('ratelimitDelete'),
     })
     ctx.command({
@@ -451,6 +495,7 @@ export default definePlugin({
       help: 'Meant for account recovery flows (Synapse documents it for auth services); the user needs a master key.',
       args: '<user_id>',
       argInfo: USER_ARG,
+      writes: true,
       load: commands('allowCrossSigningReplacement'),
     })
     ctx.command({
@@ -471,6 +516,7 @@ export default definePlugin({
         { flags: '--disable <feature>', repeatable: true, description: 'disable this feature' },
       ],
       groups: [{ kind: 'any', options: ['enable', 'disable'], title: 'Features' }],
+      writes: true,
       load: commands('experimentalFeaturesSet'),
     })
     ctx.command({
@@ -486,6 +532,7 @@ export default definePlugin({
         { flags: '--no-renewal-emails', description: 'send no renewal e-mails for this period' },
       ],
       groups: [{ kind: 'exclusive', options: ['expireDays', 'expire', 'expirationTs'], title: 'Expiry' }],
+      writes: true,
       load: commands('validity'),
     })
     ctx.command({
@@ -506,6 +553,7 @@ export default definePlugin({
         PASSWORD_FILE,
         { flags: '--shared-secret-file <file>', description: 'read the registration shared secret from FILE (- = stdin)' },
       ],
+      writes: true,
       load: commands('register'),
     })
   },

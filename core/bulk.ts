@@ -12,10 +12,11 @@
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs'
 import { bulkFailureOf, createRunContext, skippedReason, type BulkSummary, type Invocation, type RunContext } from './context.js'
 import { DryRunStop, SynadmError, toSynadmError, usageError } from './errors.js'
+import { idProblem } from './ids.js'
 import { readInput } from './input.js'
 import { asciiJson, format, type Format } from './output.js'
 import { commandShape, writes } from './options.js'
-import type { Action, CommandSpec } from './spec.js'
+import type { Action, CommandSpec, IdKind } from './spec.js'
 
 /** Without --concurrency and without the command's own default. */
 export const DEFAULT_CONCURRENCY = 4
@@ -27,15 +28,22 @@ const PREVIEW_TARGETS = 10
  * The field a JSON line's target is taken from, by ID kind, after the argument's own name: so the JSON lines that
  * list commands print (`user list -o jsonl` has `name`) feed the commands that act on one of them.
  */
-const JSON_FIELDS: Record<string, string[]> = {
+const JSON_FIELDS: Record<IdKind, string[]> = {
   user: ['name', 'user_id'],
+  user_full: ['name', 'user_id'],
   room: ['room_id'],
+  alias: ['alias', 'canonical_alias'],
   room_or_alias: ['room_id', 'alias', 'canonical_alias'],
-  media: ['media_id'],
-  regtok: ['token'],
-  device: ['device_id'],
   event: ['event_id'],
+  server: ['destination', 'server_name'],
+  media: ['media_id'],
+  mxc: ['mxc', 'content_uri'],
+  media_or_mxc: ['media_id', 'mxc', 'content_uri'],
+  device: ['device_id'],
+  regtok: ['token'],
   report: ['id', 'report_id'],
+  group: ['group_id'],
+  job: ['delete_id', 'purge_id', 'redact_id', 'id'],
 }
 
 export interface TargetLine {
@@ -68,10 +76,10 @@ export function parseTargetLines(text: string, fields: string[]): { targets: Tar
   return { targets, errors }
 }
 
-export const jsonFieldsFor = (argName: string, kind: string) => [...new Set([argName, ...(JSON_FIELDS[kind] ?? [])])]
+export const jsonFieldsFor = (argName: string, kind: IdKind) => [...new Set([argName, ...(JSON_FIELDS[kind] ?? [])])]
 
 /** Reads and checks the whole list before anything runs: normalised (localpart → user ID …), de-duplicated. */
-async function readTargets(ctx: RunContext, file: string, argName: string, kind: string): Promise<string[]> {
+async function readTargets(ctx: RunContext, file: string, argName: string, kind: IdKind): Promise<string[]> {
   const text = file === '-' && ctx.stdin ? ctx.stdin.join('\n') : await readInput(file, ctx.session.io.stdin)
   const { targets, errors } = parseTargetLines(text, jsonFieldsFor(argName, kind))
   const values: string[] = []
@@ -91,15 +99,16 @@ async function readTargets(ctx: RunContext, file: string, argName: string, kind:
   return [...new Set(values)]
 }
 
-/** A target as a single argument of its kind would be taken: user IDs completed, room aliases resolved. */
-async function normalise(ctx: RunContext, kind: string, value: string): Promise<string> {
+/** A target checked as a single argument of its kind is, then user IDs completed and room aliases resolved. */
+async function normalise(ctx: RunContext, kind: IdKind, value: string): Promise<string> {
+  const problem = idProblem(kind, value)
+  if (problem) throw usageError(`'${value.replace(/[\u0000-\u001f\u007f]/g, '?')}' ${problem}`)
   if (kind === 'user') return ctx.userId(value)
   if (kind === 'room_or_alias' && value.startsWith('#')) {
     const matrix = await ctx.matrix()
     const { room_id: roomId } = await matrix.get<{ room_id: string }>(`client/v3/directory/room/${encodeURIComponent(value)}`)
     return roomId
   }
-  if (/[\u0000-\u001f]/.test(value)) throw usageError(`'${value}' holds control characters`)
   return value
 }
 

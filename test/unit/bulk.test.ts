@@ -156,7 +156,7 @@ describe('--journal', () => {
     expect(lines(again.stdout).map((l) => l.target)).toEqual(['@b:synapse.test'])
     expect(again.stderr).toContain('1 done, 0 failed, 1 skipped')
     expect(nock.isDone()).toBe(true)
-    const other = await run(['--batch', 'bt', 'wipe', '--journal', journal, '--targets', targets])
+    const other = await run(['--batch', 'bt', 'show', '--journal', journal, '--targets', targets])
     expect(other.code).toBe(EXIT.usage)
     expect(other.stderr).toContain('is the journal of another run')
   })

@@ -1,7 +1,7 @@
 // Start-up and shell throughput benchmarks against a local Synapse; writes BENCHMARKS.md.
 // Every figure is measured in this one run, next to its baseline.
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -107,6 +107,8 @@ after another on one keep-alive connection by a minimal Node.js script (both inc
 - Overhead per command: **${f(perShell - perKeepAlive)}** (goal ≤ 3 ms: ${verdict(perShell - perKeepAlive <= 3)}).
 ${pythonMs ? `- The Python synadm needs a process per command: ${SHELL_COMMANDS} × ${f(pythonMs)} ≈ ${(SHELL_COMMANDS * pythonMs / 1000).toFixed(0)} s.` : ''}
 `
-writeFileSync(join(repo, 'BENCHMARKS.md'), report)
+// bench/bulk.mjs writes its own section; keep it.
+const bulkSection = /<!-- bulk:start[\s\S]*?<!-- bulk:end -->\n?/.exec(readFileSync(join(repo, 'BENCHMARKS.md'), 'utf8'))?.[0]
+writeFileSync(join(repo, 'BENCHMARKS.md'), bulkSection ? report.trimEnd() + '\n\n' + bulkSection : report)
 process.stdout.write(report)
 await server.stop()

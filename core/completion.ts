@@ -9,6 +9,7 @@ import { commandSwitches, GLOBAL_DEFS, globalSwitch, leadingGlobalsLength, trail
 import { commandShape, type OptionDef } from './options.js'
 import { scanLine } from './parse.js'
 import type { Registry } from './registry.js'
+import type { CommandSpec } from './spec.js'
 
 export interface Candidate {
   value: string
@@ -37,6 +38,39 @@ function valuesFor(source: { choices?: readonly string[]; complete?: string }, w
 
 const globalValues = (def: GlobalDef): Candidate[] => (def.spec.suggest ?? def.spec.choices ?? []).map((value) => ({ value }))
 
+/**
+ * Walks the words typed after a command path: which options are used, which positional comes next, and the
+ * option still owed values; global options may stand among them (`user list -o json --all`), where the command
+ * has no switch of their name.
+ */
+function walkWords(spec: CommandSpec, rest: string[]) {
+  const { options } = commandShape(spec)
+  const own = commandSwitches(spec)
+  const bySwitch = new Map(options.flatMap((d) => [...d.on, ...d.off].map((s) => [s, d] as const)))
+  const used = new Set<OptionDef>()
+  let positionals = 0
+  let pending: OptionDef | undefined
+  let valuesLeft = 0
+  for (const w of rest) {
+    if (valuesLeft > 0) {
+      valuesLeft--
+      continue
+    }
+    const def = bySwitch.get(w.split('=')[0])
+    const global = def ? undefined : trailingGlobal(w, own)
+    if (def) {
+      used.add(def)
+      pending = def
+      if (!w.includes('=') && def.on.includes(w)) valuesLeft = def.values.length
+    } else if (global) {
+      used.add(global.def)
+      pending = global.def
+      if (global.takesNext) valuesLeft = global.def.values.length
+    } else if (!w.startsWith('-')) positionals++
+  }
+  return { used, positionals, pending, valuesLeft }
+}
+
 /** Candidates for the last word of `line` (the text before the cursor). */
 export function complete(registry: Registry, line: string, live: LiveValues = () => []): Completion {
   const { segments, endsInSpace } = scanLine(line)
@@ -62,30 +96,7 @@ export function complete(registry: Registry, line: string, live: LiveValues = ()
 
   const { args, options } = commandShape(match.command.spec)
   const own = commandSwitches(match.command.spec)
-  const bySwitch = new Map(options.flatMap((d) => [...d.on, ...d.off].map((s) => [s, d] as const)))
-  // Walk the typed words to learn which options are used and which positional comes next; global options may
-  // stand among them (`user list -o json --all`), where the command has no switch of their name.
-  const used = new Set<OptionDef>()
-  let positionals = 0
-  let pending: OptionDef | undefined
-  let valuesLeft = 0
-  for (const w of match.rest) {
-    if (valuesLeft > 0) {
-      valuesLeft--
-      continue
-    }
-    const def = bySwitch.get(w.split('=')[0])
-    const global = def ? undefined : trailingGlobal(w, own)
-    if (def) {
-      used.add(def)
-      pending = def
-      if (!w.includes('=') && def.on.includes(w)) valuesLeft = def.values.length
-    } else if (global) {
-      used.add(global.def)
-      pending = global.def
-      if (global.takesNext) valuesLeft = global.def.values.length
-    } else if (!w.startsWith('-')) positionals++
-  }
+  const { used, positionals, pending, valuesLeft } = walkWords(match.command.spec, match.rest)
   if (valuesLeft > 0 && pending) {
     const global = GLOBAL_DEFS.find((d) => d === pending)
     return filter(global ? globalValues(global) : valuesFor({ choices: pending.spec.choices, complete: pending.spec.complete }, word, registry, live))
@@ -102,6 +113,44 @@ export function complete(registry: Registry, line: string, live: LiveValues = ()
   const arg = args[Math.min(positionals, args.length - 1)]
   if (!arg || (positionals >= args.length && !arg.variadic)) return { word, candidates: [] }
   return filter(valuesFor(arg, word, registry, live))
+}
+
+/** An option's value as a hint names it: by the option (`-l LIMIT`), or by each placeholder when it takes several. */
+function valueNames(def: OptionDef): string[] {
+  const long = def.on.find((s) => s.startsWith('--'))
+  if (def.values.length === 1 && long) return [long.slice(2).replace(/-/g, '_').toUpperCase()]
+  return def.values.map((v) => v.toUpperCase())
+}
+
+/**
+ * What the command typed so far takes next, redis-cli style: `USER_ID [-f FROM] [-l LIMIT] …` after `user list `,
+ * from declarations only, so it is cheap enough for every key.
+ */
+export function hint(registry: Registry, line: string): string | undefined {
+  const { segments, endsInSpace } = scanLine(line)
+  const words = segments[segments.length - 1]
+  const path = words.slice(leadingGlobalsLength(words))
+  if (path.length === 0) return undefined
+  const match = registry.match(path)
+  // Groups get no hint: Tab lists their commands.
+  if (!match.command) return undefined
+  // A word being typed is not finished yet: no hint until the space after it, except right after the command path.
+  if (!endsInSpace && match.rest.length > 0) return undefined
+  const { args, options } = commandShape(match.command.spec)
+  const { used, positionals, pending, valuesLeft } = walkWords(match.command.spec, match.rest)
+  if (valuesLeft > 0 && pending) return valueNames(pending).slice(pending.values.length - valuesLeft).join(' ')
+  const parts: string[] = []
+  for (const [n, arg] of args.entries()) {
+    if (n < positionals && !arg.variadic) continue
+    const name = arg.name.toUpperCase() + (arg.variadic ? '...' : '')
+    parts.push(arg.required && n >= positionals ? name : `[${name}]`)
+  }
+  for (const def of options) {
+    if (def.spec.hidden || (used.has(def) && !def.spec.repeatable) || def.on.includes('--help')) continue
+    const flag = def.on.find((s) => !s.startsWith('--')) ?? def.on[0] ?? def.off[0]
+    parts.push(`[${[flag, ...valueNames(def)].join(' ')}]`)
+  }
+  return parts.join(' ') || undefined
 }
 
 export const completionCacheFile = (env: NodeJS.ProcessEnv = process.env) => join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'synadm', 'completion.json')

@@ -26,6 +26,8 @@ export interface Settings {
   server_discovery: string
   /** plugins to load: a package name or path, optionally with options */
   plugins: PluginEntry[]
+  /** the pager for long output in a terminal (a command line), or false for none; true = $PAGER or less */
+  pager: string | boolean
 }
 
 export type PluginEntry = string | [string, unknown]
@@ -59,6 +61,7 @@ export const DEFAULTS: Settings = {
   homeserver: 'auto-retrieval',
   server_discovery: 'well-known',
   plugins: [],
+  pager: true,
 }
 
 /** Settings without which no request can be made. */
@@ -224,6 +227,10 @@ export async function loadSettings(options: LoadOptions = {}): Promise<ResolvedS
         pluginBases.set(entry, dirname(origin))
       }
       sources.plugins = source
+    }
+    if (data.pager !== undefined && data.pager !== null) {
+      settings.pager = typeof data.pager === 'boolean' ? data.pager : /^(off|no|false|never)$/i.test(String(data.pager)) ? false : String(data.pager)
+      sources.pager = source
     }
   }
 

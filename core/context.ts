@@ -8,6 +8,7 @@ import { waitForJob, type WaitOptions } from './jobs.js'
 import type { Logger } from './log.js'
 import { format, type Format } from './output.js'
 import { items, pages, type Page } from './paginate.js'
+import { releaseOutput } from './pager.js'
 import { Prompts } from './prompts.js'
 import { readInput } from './input.js'
 import type { ApiServices } from './registry.js'
@@ -156,7 +157,7 @@ export function createRunContext(session: Session, inv: Invocation, signal: Abor
     return { admin: admin.bind({ signal, beforeWrite }), matrix: matrix.bind({ signal, beforeWrite }) }
   }
   const interactive = io.interactive && !inv.globals.batch
-  const prompts = new Prompts({ input: io.stdin, output: io.stderr }, signal)
+  const prompts = new Prompts({ input: io.stdin, output: io.stderr }, signal, () => releaseOutput(io.stdout))
 
   const ctx: RunContext = {
     session,

@@ -9,6 +9,7 @@ import { redactText } from './log.js'
 import { commandHelp, groupHelp, rootHelp, usageLine } from './help.js'
 import { format, itemStream, resolveFormat } from './output.js'
 import { pages } from './paginate.js'
+import { canPage, PagedOutput, pagerCommand } from './pager.js'
 import { parseCommandWords } from './parse.js'
 import type { Session } from './session.js'
 import { VERSION } from './version.js'
@@ -19,6 +20,8 @@ export interface ExecuteOptions {
   stdin?: string[]
   /** the REPL forbids what only makes sense at process start (-c) */
   inShell?: boolean
+  /** false: never page the output (watch redraws it) */
+  pager?: boolean
 }
 
 /** What a group level defines itself: only help. */
@@ -90,13 +93,27 @@ export async function execute(session: Session, words: string[], options: Execut
     const { invocation } = planned
     verbose = invocation.globals.verbose
     session.logLevel = baseLevel + verbose
-    await runWithConfigRecovery(session, invocation, options.signal ?? new AbortController().signal)
+    const paged = options.pager === false || !invocation.globals.pager || invocation.command.ownsTerminal ? undefined : await openPager(session)
+    try {
+      await session.withStdout(paged, () => runWithConfigRecovery(session, invocation, options.signal ?? new AbortController().signal))
+    } finally {
+      await paged?.finish()
+    }
     return EXIT.ok
   } catch (error) {
     return report(session, error, baseLevel + verbose)
   } finally {
     session.logLevel = baseLevel
   }
+}
+
+/** A pager for this command's output when stdout is a terminal and one is configured or installed. */
+async function openPager(session: Session): Promise<PagedOutput | undefined> {
+  const { stdout, env } = session.io
+  if (!canPage(stdout, env)) return undefined
+  const setting = (await session.settings().catch(() => undefined))?.settings.pager
+  const command = pagerCommand(env, setting)
+  return command ? new PagedOutput(stdout, command, env) : undefined
 }
 
 /** A missing config in a terminal offers the configurator, then carries on with the command. */

@@ -45,6 +45,12 @@ export const GLOBAL_OPTIONS = {
     perProcess: true,
     description: 'configuration file (default ~/.config/synadm.yaml)',
   },
+  pager: {
+    flags: '--no-pager',
+    default: true,
+    trailing: true,
+    description: 'never send output through a pager (in a terminal, output taller than the screen is paged)',
+  },
   version: { flags: '--version', trailing: true, description: 'show the version and exit' },
   help: { flags: '-h, --help', trailing: true, description: 'show this message and exit' },
 } as const satisfies Record<string, GlobalOptionSpec>
@@ -73,7 +79,7 @@ const GLOBAL_SPEC: CommandSpec = { path: '', description: '', options: GLOBAL_DE
 
 export function defaultGlobals(): Globals {
   const globals: Record<string, unknown> = {}
-  for (const d of GLOBAL_DEFS) globals[d.name] = d.type === 'count' ? 0 : d.values.length ? undefined : false
+  for (const d of GLOBAL_DEFS) globals[d.name] = d.spec.default ?? (d.type === 'count' ? 0 : d.values.length ? undefined : false)
   return globals as Globals
 }
 

@@ -132,3 +132,60 @@ export function commandHelp(spec: CommandSpec, where: HelpPlace = 'cli'): string
     '',
   ].join('\n')
 }
+
+/** The shell's own commands, for its help. */
+const SHELL_ROWS: [string, string][] = [
+  ['watch [-n SECONDS] COMMAND…', 'rerun a command every SECONDS (2) and redraw its output, until Ctrl-C'],
+  ['clear', 'clear the screen (also Ctrl-L)'],
+  ['timing [on|off]', "print each command's duration"],
+  ['history [COUNT]', 'list the latest lines (Ctrl-R searches them, ↑ walks those starting with what is typed)'],
+  ['help [COMMAND]', 'this list, or the help of a command'],
+  ['exit', 'leave the shell (also Ctrl-D)'],
+]
+
+/**
+ * The shell's `help`: commands grouped by the plugin that provides them, built-in plugins first and
+ * third-party plugins (configured, vorpal extensions) apart, then the shell's own commands.
+ */
+export function shellHelp(registry: Registry, plugins: { name: string; source: string; builtin: boolean }[]): string {
+  const builtin = new Set(plugins.filter((p) => p.builtin).map((p) => p.name))
+  const visible = registry.commands().filter((c) => !c.spec.hidden)
+  const section = (names: string[], rows: (plugin: string) => [string, string][]) =>
+    names
+      .map((name) => ({ name, rows: rows(name) }))
+      .filter((s) => s.rows.length)
+      .map((s) => `  ${s.name}:\n${columns(s.rows, 4)}`)
+      .join('\n')
+  const pluginNames = [...new Set(visible.map((c) => c.plugin))]
+  // Built-in plugins own top-level words: one row per word, the group's description when it is a group.
+  const builtinRows = (plugin: string): [string, string][] => {
+    const words = new Map<string, string>()
+    for (const c of visible) {
+      if (c.plugin !== plugin || words.has(c.words[0])) continue
+      words.set(c.words[0], c.words.length > 1 ? (registry.groups.get(c.words[0])?.description ?? '') : c.spec.description)
+    }
+    return [...words]
+  }
+  // A third-party plugin may add to a built-in group: its commands are listed by their full path.
+  const thirdPartyRows = (plugin: string): [string, string][] => visible.filter((c) => c.plugin === plugin).map((c) => [c.words.join(' '), c.spec.description])
+  const third = pluginNames.filter((p) => !builtin.has(p))
+  const sourceOf = (name: string) => plugins.find((p) => p.name === name)?.source
+  return [
+    'In the shell, type commands without "synadm": user list -l 5 · help COMMAND · exit (or Ctrl-D)',
+    '',
+    'Options:',
+    columns(optionRows(globalsFor('shell'))),
+    '',
+    globalPlacement('shell'),
+    '',
+    'Commands by plugin:',
+    section(pluginNames.filter((p) => builtin.has(p)), builtinRows),
+    ...(third.length ? ['', 'Third-party plugins:', section(third, thirdPartyRows).replace(/^ {2}(\S+):$/gm, (line, name: string) => (sourceOf(name) && sourceOf(name) !== name ? `  ${name} (${sourceOf(name)}):` : line))] : []),
+    '',
+    'Shell:',
+    columns(SHELL_ROWS),
+    '',
+    'Keys: Tab completes · Ctrl-R searches history · → takes the grey suggestion · Ctrl-L clears · Ctrl-C cancels',
+    '',
+  ].join('\n')
+}

@@ -20,9 +20,15 @@ function answer<T>(value: T | symbol, isCancel: (v: unknown) => boolean): Exclud
 }
 
 export class Prompts {
-  constructor(private readonly streams: PromptStreams, private readonly signal?: AbortSignal) {}
+  constructor(
+    private readonly streams: PromptStreams,
+    private readonly signal?: AbortSignal,
+    /** called before each question: output held back for a pager must be on screen first */
+    private readonly beforeAsking?: () => void,
+  ) {}
 
   private get common() {
+    this.beforeAsking?.()
     return { input: this.streams.input, output: this.streams.output, signal: this.signal }
   }
 

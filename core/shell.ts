@@ -1,27 +1,31 @@
 /**
- * The synadm> shell. Lines go through the same executor as one-shot commands. In a terminal: Tab completion,
- * persistent history, Ctrl-C cancels the running request, errors leave the session alive. From a pipe or a
- * file: one command per line in one process, no prompt, and a non-zero exit if any command failed.
+ * The synadm> shell. Lines go through the same executor as one-shot commands. In a terminal: a line editor
+ * (Tab completion, Ctrl-R, hints, suggestions from history), persistent history without secrets, a pager for
+ * long output, Ctrl-C cancels the running request, errors leave the session alive. From a pipe or a file: one
+ * command per line in one process, no prompt, and a non-zero exit if any command failed.
  */
-import { appendFile, mkdir, readFile, chmod } from 'node:fs/promises'
-import { homedir } from 'node:os'
-import { dirname, join } from 'node:path'
 import * as readline from 'node:readline'
 import { Capture } from './capture.js'
-import { complete, CompletionCache } from './completion.js'
+import { complete, CompletionCache, hint } from './completion.js'
+import { LineEditor } from './editor.js'
 import { SynadmError } from './errors.js'
 import { execute } from './executor.js'
-import { commandHelp, rootHelp, groupHelp } from './help.js'
+import { commandHelp, groupHelp, shellHelp } from './help.js'
+import { appendHistory, historyFile, loadHistory, redactSecrets } from './history.js'
 import { scanLine } from './parse.js'
 import type { Session, ShellMode } from './session.js'
+import { TerminalEditor } from './terminal.js'
 import { VERSION } from './version.js'
 
 export const PROMPT = 'synadm> '
-const HISTORY_SIZE = 1000
 /** live completion values older than this are refreshed in the background */
 const STALE_MS = 5 * 60_000
+/** what `watch` waits between runs unless -n says otherwise */
+const WATCH_SECONDS = 2
+const CLEAR_SCREEN = '\u001b[H\u001b[2J\u001b[3J'
 
-export const historyFile = (env: NodeJS.ProcessEnv) => join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'synadm', 'history')
+/** The shell's own words: they act on the shell, so they run here and not through the executor. */
+export const SHELL_COMMANDS = ['watch', 'clear', 'timing', 'history'] as const
 
 export interface ShellOptions {
   /** global options given when the shell started (`synadm -o json shell`), applied to every line */
@@ -31,11 +35,30 @@ export interface ShellOptions {
   interactive?: boolean
 }
 
+/** `watch [-n SECONDS] COMMAND…` split into its interval and the command line it reruns. */
+export function parseWatch(line: string): { seconds: number; command: string } | undefined {
+  const match = /^\s*watch(?:\s+(?:-n\s*|--interval(?:\s+|=))(\S+))?\s+(.*\S)\s*$/.exec(line)
+  if (!match) return undefined
+  const seconds = match[1] === undefined ? WATCH_SECONDS : Number(match[1])
+  if (!Number.isFinite(seconds) || seconds < 0.1 || seconds > 86400) throw new SynadmError('usage', `watch: -n takes seconds between 0.1 and 86400, not '${match[1]}'`)
+  return { seconds, command: match[2] }
+}
+
+/** The command part of a line that starts with `watch [-n N] `, for completion and hints; else the line. */
+function watched(line: string): string {
+  const match = /^\s*watch\s+(?:(?:-n\s*|--interval(?:\s+|=))\S+\s+)?/.exec(line)
+  return match && line.length > match[0].length ? line.slice(match[0].length) : match ? '' : line
+}
+
 export class Shell {
   private readonly cache: CompletionCache
   private readonly refreshing = new Set<string>()
   failures = 0
   commands = 0
+  /** `timing on`: each command's duration on stderr, as psql's \\timing */
+  timing = false
+  /** the line editor of an interactive shell (its history is what `history` lists) */
+  editor?: LineEditor
 
   constructor(private readonly session: Session, private readonly options: ShellOptions) {
     this.cache = options.cache ?? new CompletionCache()
@@ -51,18 +74,85 @@ export class Shell {
     const [first] = segments[0]
     if (segments.length === 1 && (first === 'help' || first === '?')) return this.help(segments[0].slice(1))
     if (segments.length === 1 && ['shell', 'exit', 'quit'].includes(first)) return 0
+    if (segments.length === 1 && (SHELL_COMMANDS as readonly string[]).includes(first)) return this.shellCommand(trimmed, segments[0], signal)
     this.commands++
+    const started = performance.now()
+    const code = await this.runPipe(segments, signal)
+    if (this.timing) this.session.io.stderr.write(`Time: ${(performance.now() - started).toFixed(1)} ms\n`)
+    if (code !== 0) this.failures++
+    return code
+  }
+
+  private async runPipe(segments: string[][], signal?: AbortSignal, pager?: boolean): Promise<number> {
     let stdin: string[] | undefined
     let code = 0
     for (const [i, words] of segments.entries()) {
       const last = i === segments.length - 1
       const capture = last ? undefined : new Capture()
-      code = await this.session.withStdout(capture, () => execute(this.session, [...this.options.globals, ...words], { signal, stdin, inShell: true }))
+      code = await this.session.withStdout(capture, () => execute(this.session, [...this.options.globals, ...words], { signal, stdin, inShell: true, pager }))
       if (code !== 0) break
       stdin = capture?.records
     }
-    if (code !== 0) this.failures++
     return code
+  }
+
+  private async shellCommand(line: string, words: string[], signal?: AbortSignal): Promise<number> {
+    const { io } = this.session
+    const [name, ...rest] = words
+    switch (name) {
+      case 'clear':
+        if ((io.stdout as { isTTY?: boolean }).isTTY) io.stdout.write(CLEAR_SCREEN)
+        return 0
+      case 'timing':
+        if (rest.length > 1 || (rest[0] && !['on', 'off'].includes(rest[0]))) return this.fail('synadm: usage: timing [on|off]')
+        this.timing = rest[0] ? rest[0] === 'on' : !this.timing
+        io.stderr.write(`Timing is ${this.timing ? 'on' : 'off'}.\n`)
+        return 0
+      case 'history': {
+        const count = rest[0] === undefined ? 25 : Number(rest[0])
+        if (!Number.isInteger(count) || count < 1 || rest.length > 1) return this.fail('synadm: usage: history [COUNT]')
+        const lines = this.editor?.history ?? (await loadHistory(historyFile(io.env)))
+        // Oldest first, numbered from the start of history, as bash lists it.
+        const shown = lines.slice(0, count).reverse()
+        const first = lines.length - shown.length + 1
+        io.stdout.write(shown.map((l, i) => `${String(first + i).padStart(5)}  ${l}\n`).join(''))
+        return 0
+      }
+      default:
+        return this.watch(line, signal)
+    }
+  }
+
+  /** Reruns a command, redrawing its output under a timestamp, until Ctrl-C (which ends the watch only). */
+  private async watch(line: string, signal?: AbortSignal): Promise<number> {
+    const { io } = this.session
+    let parsed
+    try {
+      parsed = parseWatch(line)
+    } catch (error) {
+      return this.fail(`synadm: ${(error as Error).message}`)
+    }
+    if (!parsed) return this.fail('synadm: usage: watch [-n SECONDS] COMMAND…')
+    const { segments } = scanLine(parsed.command)
+    if (segments.some((s) => s.length === 0)) return this.fail('synadm: empty command in a pipe')
+    const redraw = (io.stdout as { isTTY?: boolean }).isTTY
+    const stop = signal ?? new AbortController().signal
+    while (!stop.aborted) {
+      const header = `Every ${parsed.seconds}s: ${parsed.command}`
+      const stamp = new Date().toLocaleString('sv-SE')
+      io.stdout.write((redraw ? CLEAR_SCREEN : '') + `${header}${' '.repeat(Math.max(2, ((io.stdout as { columns?: number }).columns ?? 80) - header.length - stamp.length))}${stamp}\n\n`)
+      await this.runPipe(segments, stop, false)
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, parsed.seconds * 1000)
+        function done() {
+          clearTimeout(timer)
+          stop.removeEventListener('abort', done)
+          resolve()
+        }
+        stop.addEventListener('abort', done, { once: true })
+      })
+    }
+    return 0
   }
 
   /** In a mode, a line goes to the mode as typed, until `exit`. */
@@ -94,7 +184,7 @@ export class Shell {
   private help(words: string[]): number {
     const { registry, io } = this.session
     if (words.length === 0) {
-      io.stdout.write(rootHelp(registry, VERSION, 'shell'))
+      io.stdout.write(shellHelp(registry, this.session.plugins))
       return 0
     }
     const match = registry.match(words)
@@ -104,13 +194,22 @@ export class Shell {
     return 0
   }
 
-  /** Completion for readline: [candidates, the word they replace]. Uses cached live values only. */
+  /** What the command on the line takes next, for the editor's dim hint. */
+  hint(line: string): string | undefined {
+    const command = watched(line)
+    return command.trim() ? hint(this.session.registry, command) : undefined
+  }
+
+  /** Completion for the line editor: [candidates, the word they replace]. Uses cached live values only. */
   completer(line: string): [string[], string] {
-    const { word, candidates } = complete(this.session.registry, line, (source) => {
+    const { word, candidates } = complete(this.session.registry, watched(line), (source) => {
       if (this.cache.age(source) > STALE_MS) void this.refresh(source)
       return this.cache.values(source)
     })
     const values = candidates.map((c) => c.value)
+    // The shell's own words complete where a command starts.
+    if (/^\s*[\w-]*$/.test(line)) values.push(...[...SHELL_COMMANDS, 'help', 'exit'].filter((w) => w.startsWith(word) && !values.includes(w)))
+    values.sort()
     // A unique match is finished with a space, unless it is a directory to go on in.
     return [values.length === 1 && !values[0].endsWith('/') ? [values[0] + ' '] : values, word]
   }
@@ -143,63 +242,31 @@ export class Shell {
 
   /** The interactive prompt; resolves when the user leaves (exit, quit, Ctrl-D). */
   async runInteractive(): Promise<number> {
-    const { io, env } = { io: this.session.io, env: this.session.io.env }
-    const file = historyFile(env)
-    let history = (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean).reverse().slice(0, HISTORY_SIZE)
+    const { io } = this.session
+    const file = historyFile(io.env)
+    const ghosts = io.env.TERM !== 'dumb' && io.env.NO_COLOR === undefined
+    this.editor = new LineEditor({ complete: (before) => this.completer(before), hint: (line) => this.hint(line) }, { history: await loadHistory(file), ghosts })
     await this.cache.load()
     for (const source of this.session.registry.completionSources.keys()) void this.refresh(source)
     io.stderr.write(`synadm ${VERSION} shell. Type help for commands, exit or Ctrl-D to leave.\n`)
-
-    return new Promise<number>((resolve) => {
-      let rl: readline.Interface
-      let handingOver = false
-      const open = () => {
-        rl = readline.createInterface({
-          input: io.stdin,
-          output: io.stdout,
-          terminal: true,
-          prompt: this.prompt(),
-          history,
-          historySize: HISTORY_SIZE,
-          removeHistoryDuplicates: true,
-          completer: (line: string) => this.completer(line),
-        })
-        rl.on('SIGINT', () => {
-          if (rl.line) rl.write(null, { ctrl: true, name: 'u' })
-          else io.stdout.write('\n(type exit or press Ctrl-D to leave)\n')
-          rl.prompt()
-        })
-        rl.on('close', () => {
-          if (!handingOver) {
-            io.stdout.write('\n')
-            resolve(0)
-          }
-        })
-        rl.on('line', (line) => void onLine(line))
-        rl.prompt()
+    const terminal = new TerminalEditor(this.editor, io.stdin as never, io.stdout, { interrupt: '(type exit or press Ctrl-D to leave)' })
+    for (;;) {
+      const { line } = await terminal.read(this.prompt())
+      if (line === undefined) return 0
+      if (!this.session.mode && ['exit', 'quit'].includes(line.trim())) return 0
+      if (line.trim()) {
+        const kept = redactSecrets(this.session.registry, line)
+        this.editor.remember(kept)
+        await appendHistory(file, kept)
       }
-      const onLine = async (line: string) => {
-        if (!this.session.mode && ['exit', 'quit'].includes(line.trim())) return rl.close()
-        // Prompts inside a command need stdin to themselves: close the line editor, reopen it afterwards.
-        history = [...(rl as unknown as { history: string[] }).history]
-        handingOver = true
-        rl.close()
-        handingOver = false
-        if (line.trim()) {
-          await mkdir(dirname(file), { recursive: true })
-          await appendFile(file, line.replace(/\n/g, ' ') + '\n', { mode: 0o600 }).then(() => chmod(file, 0o600)).catch(() => undefined)
-        }
-        const controller = new AbortController()
-        const onSigint = () => controller.abort()
-        process.on('SIGINT', onSigint)
-        try {
-          await this.runLine(line, controller.signal)
-        } finally {
-          process.off('SIGINT', onSigint)
-          open()
-        }
+      const controller = new AbortController()
+      const onSigint = () => controller.abort()
+      process.on('SIGINT', onSigint)
+      try {
+        await this.runLine(line, controller.signal)
+      } finally {
+        process.off('SIGINT', onSigint)
       }
-      open()
-    })
+    }
   }
 }

@@ -136,6 +136,8 @@ export interface CommandSpec {
   /** runs without a configured server (config, help, completion…) */
   offline?: boolean
   hidden?: boolean
+  /** the command works the terminal itself (the shell): its output never goes through a pager */
+  ownsTerminal?: boolean
   aliases?: string[]
   /** unknown switches are kept in ctx.options under their name as typed (`--x-y=v` → `x-y`) instead of a usage error */
   allowUnknownOptions?: boolean

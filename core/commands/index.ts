@@ -18,6 +18,7 @@ export const corePlugin = definePlugin({
       path: 'shell',
       description: 'Open the synadm> shell (one command per line when fed from a pipe or file)',
       offline: true,
+      ownsTerminal: true,
       load: commands('shell'),
     })
     ctx.command({

@@ -21,6 +21,7 @@ import { createChalk, type Chalk } from './chalk.js'
 import { completionSourceNames, toCommandSpec, vorpalArgs, VorpalCommand, type ActionFn, type Callback, type VorpalArgs } from './command.js'
 import type { VorpalExtension } from './index.js'
 import { CommandInstance, delimiter, type Question, type Runtime } from './instance.js'
+import { Screen } from './screen.js'
 import { openStorage, type Storage } from './storage.js'
 
 /** What all extensions of the process share. */
@@ -34,17 +35,35 @@ class VorpalHost extends EventEmitter {
   /** what the latest vorpal action called back with (vorpal.exec resolves with it) */
   lastResult?: unknown
   storage?: Storage
+  readonly screen: Screen = new Screen(
+    () => this.output() as NodeJS.WritableStream & { isTTY?: boolean; columns?: number },
+    () => process.stdin,
+    (event) => this.emit('keypress', event),
+  )
   readonly ui: Ui = createUi(this)
   private keys = false
 
   constructor() {
     super()
-    // keypress events only for those who listen (vorpal-less), from the terminal while something reads it
+    // Keys for those who listen (vorpal-less), from the terminal while something reads it. At an inline prompt
+    // the prompt hands them on, after taking them itself.
     this.on('newListener', (event) => {
       if (event !== 'keypress' || this.keys || !process.stdin.isTTY) return
       this.keys = true
       emitKeypressEvents(process.stdin)
-      process.stdin.on('keypress', (value: string, key: { name?: string }) => this.emit('keypress', { key: key?.name, value, e: { key, value } }))
+      process.stdin.on('keypress', (value: string, key: { name?: string }) => {
+        if (!this.screen.prompt) this.emit('keypress', { key: key?.name, value, e: { key, value } })
+      })
+    })
+  }
+
+  /** vorpal's inline input prompt, for an extension that draws its own screen (it listens to keys); else nothing. */
+  inputPrompt(question: Question): Promise<string> | undefined {
+    if (this.listenerCount('keypress') === 0 || !process.stdin.isTTY) return undefined
+    const answer = this.screen.ask(question.message ?? '', question.validate && ((value) => question.validate!(value, {})))
+    this.ui._activePrompt = this.screen.prompt
+    return answer.finally(() => {
+      this.ui._activePrompt = undefined
     })
   }
 
@@ -74,39 +93,45 @@ interface Ui {
   input(text?: string): string
   redraw: Redraw
   submit(line?: string): Ui
-  _activePrompt: undefined
+  /** set while an inline prompt is open (vorpal-less polls it) */
+  _activePrompt: unknown
 }
 
 function createUi(host: VorpalHost): Ui {
-  let drawn = 0
-  const erase = () => {
-    const out = host.output() as NodeJS.WritableStream & { isTTY?: boolean }
-    return drawn && out.isTTY ? '\u001b[1A\u001b[2K'.repeat(drawn) : ''
-  }
+  const { screen } = host
   const redraw = ((text: string) => {
-    host.output().write(erase() + text + '\n')
-    drawn = text.split('\n').length
+    screen.redraw(text)
     return ui
   }) as Redraw
   redraw.clear = () => {
-    host.output().write(erase())
-    drawn = 0
+    screen.clear()
     return ui
   }
   redraw.done = () => {
-    drawn = 0
+    screen.done()
     return ui
   }
   const ui: Ui = {
     log: (...args) => writeRecord(host.output(), format(...args)),
+    // At an inline prompt the delimiter is the prompt's text; otherwise the shell's prompt.
     delimiter: (text) => {
+      if (screen.prompt) {
+        if (text === undefined) return screen.prompt.message
+        screen.setMessage(text)
+        return ui
+      }
       const current = delimiter(host.session, text)
       return text === undefined ? current : ui
     },
-    // No line is being typed while a command runs.
-    input: () => '',
+    input: (text) => {
+      if (text !== undefined) screen.setInput(text)
+      return screen.prompt?.input ?? ''
+    },
     redraw,
-    submit: () => ui,
+    submit: () => {
+      screen.submit()
+      return ui
+    },
     _activePrompt: undefined,
   }
   return ui
@@ -267,20 +292,25 @@ export class Vorpal {
   private async run(command: VorpalCommand, ctx: RunContext): Promise<void> {
     const { host } = this
     host.session = ctx.session
-    const runtime: Runtime = { session: ctx.session, signal: ctx.signal, prompts: ctx.prompts, interactive: ctx.interactive }
+    const runtime: Runtime = { session: ctx.session, signal: ctx.signal, prompts: ctx.prompts, interactive: ctx.interactive, inputPrompt: (q) => host.inputPrompt(q) }
     const args = vorpalArgs(command, ctx)
     const typed = [command._name, ...command._args.flatMap((a) => args[a.name] ?? [])].join(' ')
     const instance = this.instance(command, typed, args, runtime)
     const previous = host.active
     host.active = instance
+    const listening = new Set(host.listeners('keypress'))
     try {
       if (command._mode) return await this.enterMode(command, instance)
       const inputs = ctx.stdin === undefined ? [args] : ctx.stdin.map((record) => ({ ...args, stdin: [record] }))
-      for (const input of inputs) {
+      // As in vorpal, the command is called once per record at once, and done when every call called back
+      // (vorpal-less keeps its first callback until the user quits, and takes the other records meanwhile).
+      const calls = inputs.map((input) => {
         instance.args = input
         validate(command, instance, input)
-        host.lastResult = await instance.call(command._fn ?? nothing, input)
-      }
+        return instance.call(command._fn ?? nothing, input)
+      })
+      const results = await Promise.all(calls)
+      host.lastResult = results[results.length - 1]
       command._done?.call(instance)
       host.emit('client_command_executed', { command: typed })
     } catch (error) {
@@ -288,6 +318,9 @@ export class Vorpal {
       throw error
     } finally {
       host.active = previous
+      // Whatever screen the command had ends with it: its key listeners and an open prompt.
+      for (const listener of host.listeners('keypress')) if (!listening.has(listener)) host.removeListener('keypress', listener as never)
+      host.screen.cancel(new Error(`${command._name} ended`))
     }
   }
 
@@ -304,6 +337,7 @@ export class Vorpal {
           signal: signal ?? new AbortController().signal,
           prompts: new Prompts({ input: session.io.stdin, output: session.io.stderr }, signal),
           interactive: session.io.interactive,
+          inputPrompt: (q) => host.inputPrompt(q),
         }
         const lineInstance = this.instance(command, line, line, runtime)
         const previous = host.active

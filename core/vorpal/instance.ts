@@ -18,6 +18,8 @@ export interface Runtime {
   prompts: Prompts
   /** a person can answer prompts */
   interactive: boolean
+  /** vorpal's inline input prompt, when the extension draws its own screen; else undefined */
+  inputPrompt?: (question: Question) => Promise<string> | undefined
 }
 
 /** An inquirer (0.x) question, as vorpal's `this.prompt` takes it. */
@@ -59,8 +61,8 @@ function verdict(result: unknown): string | undefined {
 
 export class CommandInstance {
   readonly downstream = undefined
-  /** rejects the running action (a failure met outside it, such as a prompt with no terminal) */
-  private fail?: (error: unknown) => void
+  /** reject the running calls of the action (a failure met outside them, such as a prompt with no terminal) */
+  private readonly pending = new Set<(error: unknown) => void>()
 
   constructor(
     readonly commandObject: VorpalCommand,
@@ -81,11 +83,12 @@ export class CommandInstance {
     const { signal } = this.runtime
     return new Promise((resolve, reject) => {
       let settled = false
+      const fail = (error: unknown) => settle(error ?? new Error('failed'))
       const settle: Callback = (error, data) => {
         if (settled) return
         settled = true
         signal.removeEventListener('abort', onAbort)
-        this.fail = undefined
+        this.pending.delete(fail)
         if (error !== undefined && error !== null && error !== false) reject(error)
         else resolve(data)
       }
@@ -95,7 +98,7 @@ export class CommandInstance {
       }
       if (signal.aborted) return settle(abortError())
       signal.addEventListener('abort', onAbort, { once: true })
-      this.fail = (error) => settle(error ?? new Error('failed'))
+      this.pending.add(fail)
       try {
         const result = (fn as (this: CommandInstance, input: unknown, cb: Callback) => unknown).call(this, input, settle)
         if (isThenable(result)) result.then((value) => settle(undefined, value), (error) => settle(error ?? new Error('failed')))
@@ -115,7 +118,9 @@ export class CommandInstance {
     const answers = this.ask(Array.isArray(questions) ? questions : [questions])
     if (!callback) return answers
     // With a callback the extension does not look at the promise: a failure ends the running action instead.
-    answers.then(callback, (error) => this.fail?.(error))
+    answers.then(callback, (error) => {
+      for (const fail of [...this.pending]) fail(error)
+    })
     return answers.catch(() => ({}))
   }
 
@@ -130,13 +135,13 @@ export class CommandInstance {
   }
 
   private async ask(questions: Question[]): Promise<Record<string, unknown>> {
-    const { prompts, interactive } = this.runtime
+    const { interactive } = this.runtime
     if (!interactive) throw new SynadmError('usage', `${this.commandObject._name} asks questions: run it in a terminal, without --batch`)
     const answers: Record<string, unknown> = {}
     for (const question of questions) {
       const when = typeof question.when === 'function' ? await question.when(answers) : question.when
       if (when === false) continue
-      let value = await askOne(prompts, question, answers)
+      let value = await askOne(this.runtime, question, answers)
       if (question.filter) value = await question.filter(value)
       answers[question.name] = value
     }
@@ -144,7 +149,8 @@ export class CommandInstance {
   }
 }
 
-async function askOne(prompts: Prompts, question: Question, answers: Record<string, unknown>): Promise<unknown> {
+async function askOne(runtime: Runtime, question: Question, answers: Record<string, unknown>): Promise<unknown> {
+  const { prompts } = runtime
   const message = question.message ?? question.name
   const choices = (typeof question.choices === 'function' ? question.choices(answers) : (question.choices ?? []))
     .filter((c) => typeof c === 'string' || c.type !== 'separator')
@@ -167,6 +173,8 @@ async function askOne(prompts: Prompts, question: Question, answers: Record<stri
       return picked.map((i) => choices[Number(i)].value)
     }
     default: {
+      const inline = runtime.inputPrompt?.(question)
+      if (inline) return inline
       const validate = question.validate
       const initial = question.default === undefined ? undefined : String(question.default)
       return prompts.text(message, { initial, validate: validate ? (value) => verdict(validate(value, answers)) : undefined })

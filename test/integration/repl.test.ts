@@ -69,7 +69,8 @@ describe.skipIf(!inject('synapse').available || !hasTmux)('the synadm> shell in 
     const choices = await until('main', /login/)
     expect(choices).toMatch(/\blist\b/)
     keys('main', 'i', 'Tab')
-    await until('main', /synadm> user list\s*$/m)
+    // the completed command, and its dim hint after it
+    await until('main', /synadm> user list( \[-f FROM\].*)?\s*$/m)
     keys('main', ' --')
     await doubleTab('main')
     const options = await until('main', /--limit/)

@@ -17,7 +17,7 @@ import { testIO, type TestIO } from '../../core/testing.js'
 
 export const repoRoot = resolve(import.meta.dirname, '..', '..')
 export const examples = join(repoRoot, 'examples')
-const VORPAL_PACKAGES = ['vorpal-grep', 'vorpal-repl', 'vorpal-autocomplete-fs']
+const VORPAL_PACKAGES = ['vorpal-grep', 'vorpal-repl', 'vorpal-autocomplete-fs', 'vorpal-less']
 
 /** A folder with node_modules holding the npm vorpal extensions (linked) and synadm-plugin-hello, built from its TypeScript. */
 export async function pluginFolder(): Promise<string> {

@@ -1,6 +1,5 @@
 // The synadm> shell as an all-day console, in a real terminal (tmux): Ctrl-R, hints, the pager, watch, clear,
 // and vorpal-less paging a list until q.
-import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -9,27 +8,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { repoRoot } from '../synapse/server.mjs'
 import { pluginFolder } from '../unit/configured.js'
 import { synapse } from './synapse-info.js'
+import { hasTmux, sleep, tmux } from './tmux.js'
 
-const hasTmux = spawnSync('tmux', ['-V']).status === 0
-// One tmux server per session (see repl.test.ts): per-process socket names.
-const socket = (session: string) => `synadm-console-${process.pid}-${session}`
+const { on: tmuxOn, screen, keys, until, kill } = tmux('synadm-console')
 const sessions = new Set<string>()
-const tmuxOn = (session: string, ...args: string[]) => execFileSync('tmux', ['-L', socket(session), ...args], { encoding: 'utf8' })
-const screen = (session: string) => tmuxOn(session, 'capture-pane', '-p', '-t', session)
-const keys = (session: string, ...args: string[]) => tmuxOn(session, 'send-keys', '-t', session, ...args)
 const type = (session: string, text: string) => keys(session, '-l', '--', text)
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const ROWS = 20
-
-async function until(session: string, expected: RegExp, timeoutMs = 10_000): Promise<string> {
-  const started = Date.now()
-  for (;;) {
-    const text = screen(session)
-    if (expected.test(text)) return text
-    if (Date.now() - started > timeoutMs) throw new Error(`screen never showed ${expected}:\n${text}`)
-    await sleep(50)
-  }
-}
 
 /** A fresh home (history, caches) for one terminal; returns its folder. */
 function home(): string {
@@ -55,7 +39,7 @@ describe.skipIf(!inject('synapse').available || !hasTmux)('the shell as a consol
     expect(existsSync(synapse().configFile)).toBe(true)
   })
   afterAll(() => {
-    for (const session of sessions) spawnSync('tmux', ['-L', socket(session), 'kill-server'])
+    for (const session of sessions) kill(session)
   })
 
   it('Ctrl-R finds an earlier command and Enter runs it; history is 0600', async () => {

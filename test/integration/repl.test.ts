@@ -1,5 +1,4 @@
 // The synadm> shell in a real terminal (tmux): prompt, Tab completion, errors and Ctrl-C keep the session.
-import { execFileSync, spawnSync } from 'node:child_process'
 import { createServer, type Server, type Socket } from 'node:net'
 import { mkdtempSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -7,32 +6,15 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { repoRoot } from '../synapse/server.mjs'
 import { synapse } from './synapse-info.js'
+import { hasTmux, sleep, tmux } from './tmux.js'
 
-const hasTmux = spawnSync('tmux', ['-V']).status === 0
-// One tmux server per session: a server whose last session ended exits, and a new session on its socket could
-// race that exit.
-const socket = (session: string) => `synadm-test-${process.pid}-${session}`
-const tmuxOn = (session: string, ...args: string[]) => execFileSync('tmux', ['-L', socket(session), ...args], { encoding: 'utf8' })
+const { on: tmuxOn, screen, keys, until, kill } = tmux('synadm-test')
 const sessions = ['main', 'slow', 'setup']
-const screen = (session: string) => tmuxOn(session, 'capture-pane', '-p', '-t', session)
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-/** Two Tabs with a pause between, as a person presses them (readline lists the choices on the second). */
+/** Two Tabs with a pause between, as a person presses them (the editor lists the choices on the second). */
 async function doubleTab(session: string) {
   keys(session, 'Tab')
   await sleep(200)
   keys(session, 'Tab')
-}
-
-const keys = (session: string, ...args: string[]) => tmuxOn(session, 'send-keys', '-t', session, ...args)
-
-async function until(session: string, expected: RegExp, timeoutMs = 8000): Promise<string> {
-  const started = Date.now()
-  for (;;) {
-    const text = screen(session)
-    if (expected.test(text)) return text
-    if (Date.now() - started > timeoutMs) throw new Error(`screen never showed ${expected}:\n${text}`)
-    await sleep(50)
-  }
 }
 
 /** synadm in a terminal: the shell, or the given command (its exit code then stays on screen). */
@@ -53,7 +35,7 @@ describe.skipIf(!inject('synapse').available || !hasTmux)('the synadm> shell in 
     await new Promise<void>((r) => blackHole.listen(0, '127.0.0.1', r))
   })
   afterAll(() => {
-    for (const session of sessions) spawnSync('tmux', ['-L', socket(session), 'kill-server'])
+    for (const session of sessions) kill(session)
     for (const s of sockets) s.destroy()
     blackHole?.close()
   })

@@ -75,11 +75,11 @@ function globalPlacement(where: HelpPlace): string {
  */
 function globalFooter(spec: CommandSpec, where: HelpPlace): string {
   const own = commandSwitches(spec)
-  const label = (d: GlobalDef, name = d.on[0]) => [name, ...d.values.map((v) => v.toUpperCase())].join(' ')
+  const label = (d: GlobalDef, name = d.on[0] ?? d.off[0]) => [name, ...d.values.map((v) => v.toUpperCase())].join(' ')
   const after: string[] = []
   const before: string[] = []
   for (const d of globalsFor(where).filter((d) => d.name !== 'help')) {
-    const free = d.on.find((s) => !own.has(s))
+    const free = [...d.on, ...d.off].find((s) => !own.has(s))
     if (d.spec.trailing && free) after.push(label(d, free))
     else before.push(label(d))
   }

@@ -79,12 +79,12 @@ describe('global options after the command words: parsing, help and completion a
   it("say so in the command's help, on the command line and in the shell", async () => {
     const s = await session()
     const cli = plan(s, ['demo', 'show', '--help'])
-    expect(cli.kind === 'help' && cli.text).toContain('Global options (before or after the command words): -v, --batch, -o FORMAT, --version; only before them: -c PATH; see synadm --help')
+    expect(cli.kind === 'help' && cli.text).toContain('Global options (before or after the command words): -v, --batch, -o FORMAT, --no-pager, --version; only before them: -c PATH; see synadm --help')
     // demo list has its own -o: after its words, the global is --output
     const own = plan(s, ['demo', 'list', '--help'])
-    expect(own.kind === 'help' && own.text).toContain('Global options (before or after the command words): -v, --batch, --output FORMAT, --version;')
+    expect(own.kind === 'help' && own.text).toContain('Global options (before or after the command words): -v, --batch, --output FORMAT, --no-pager, --version;')
     const inShell = plan(s, ['demo', 'show', '--help'], { inShell: true })
-    expect(inShell.kind === 'help' && inShell.text).toContain('Global options (before or after the command words): -v, --batch, -o FORMAT, --version; see help')
+    expect(inShell.kind === 'help' && inShell.text).toContain('Global options (before or after the command words): -v, --batch, -o FORMAT, --no-pager, --version; see help')
   })
 
   it('the root help and the shell help say where they may stand; the shell leaves out -c', async () => {

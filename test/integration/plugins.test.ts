@@ -29,6 +29,12 @@ describe.skipIf(!inject('synapse').available)('plugins', () => {
     expect(parseJson(whoami.stdout)).toMatchObject({ user_id: adminUserId })
     const greet = await runSynadm(['-o', 'json', 'hello', 'greet', '--shout'], { configFile })
     expect(parseJson(greet.stdout)).toEqual({ greeting: `HELLO, ${adminUserId.toUpperCase()}!`, server_version: version })
+    // the built-in user API through ctx.items, and withDateTimes imported from 'synadm' (a list: a csv row each)
+    const admins = await runSynadm(['-o', 'csv', 'hello', 'admins', '--datetime'], { configFile })
+    expect({ code: admins.code, stderr: admins.stderr }).toEqual({ code: 0, stderr: '' })
+    const rows = admins.stdout.trim().split('\n')
+    expect(rows[0]).toBe('name,displayname,creation_ts')
+    expect(rows.find((row) => row.startsWith(`${adminUserId},`))).toMatch(/,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/)
     expect(await runSynadm(['say', '-r', '2', 'hi'], { configFile })).toEqual({ code: 0, stdout: 'hi\nhi\n', stderr: '' })
   })
 

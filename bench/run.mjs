@@ -107,8 +107,8 @@ after another on one keep-alive connection by a minimal Node.js script (both inc
 - Overhead per command: **${f(perShell - perKeepAlive)}** (goal ≤ 3 ms: ${verdict(perShell - perKeepAlive <= 3)}).
 ${pythonMs ? `- The Python synadm needs a process per command: ${SHELL_COMMANDS} × ${f(pythonMs)} ≈ ${(SHELL_COMMANDS * pythonMs / 1000).toFixed(0)} s.` : ''}
 `
-// bench/bulk.mjs writes its own section; keep it.
-const bulkSection = /<!-- bulk:start[\s\S]*?<!-- bulk:end -->\n?/.exec(readFileSync(join(repo, 'BENCHMARKS.md'), 'utf8'))?.[0]
-writeFileSync(join(repo, 'BENCHMARKS.md'), bulkSection ? report.trimEnd() + '\n\n' + bulkSection : report)
+// Other benchmarks (bench/bulk.mjs, bench/shell-keys.mjs) write their own marked sections; keep them.
+const sections = readFileSync(join(repo, 'BENCHMARKS.md'), 'utf8').match(/<!-- ([\w-]+):start[\s\S]*?<!-- \1:end -->\n?/g) ?? []
+writeFileSync(join(repo, 'BENCHMARKS.md'), [report.trimEnd(), ...sections.map((s) => s.trimEnd())].join('\n\n') + '\n')
 process.stdout.write(report)
 await server.stop()

@@ -47,7 +47,6 @@ export const GLOBAL_OPTIONS = {
   },
   pager: {
     flags: '--no-pager',
-    default: true,
     trailing: true,
     description: 'never send output through a pager (in a terminal, output taller than the screen is paged)',
   },
@@ -79,7 +78,8 @@ const GLOBAL_SPEC: CommandSpec = { path: '', description: '', options: GLOBAL_DE
 
 export function defaultGlobals(): Globals {
   const globals: Record<string, unknown> = {}
-  for (const d of GLOBAL_DEFS) globals[d.name] = d.spec.default ?? (d.type === 'count' ? 0 : d.values.length ? undefined : false)
+  // A switch that only turns something off (--no-pager) means it is on unless given.
+  for (const d of GLOBAL_DEFS) globals[d.name] = d.type === 'count' ? 0 : d.values.length ? undefined : d.on.length === 0 && d.off.length > 0
   return globals as Globals
 }
 

@@ -162,6 +162,8 @@ export function shellHelp(registry: Registry, plugins: { name: string; source: s
     const words = new Map<string, string>()
     for (const c of visible) {
       if (c.plugin !== plugin || words.has(c.words[0])) continue
+      // A command in another plugin's group is listed with that group.
+      if (c.words.length > 1 && registry.groups.get(c.words[0])?.plugin !== plugin) continue
       words.set(c.words[0], c.words.length > 1 ? (registry.groups.get(c.words[0])?.description ?? '') : c.spec.description)
     }
     return [...words]

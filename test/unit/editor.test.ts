@@ -3,6 +3,7 @@
 import { Writable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import { hint } from '../../core/completion.js'
+import { plan } from '../../core/executor.js'
 import { LineEditor, type EditorServices, type Key } from '../../core/editor.js'
 import { redactSecrets } from '../../core/history.js'
 import { createSession } from '../../core/main.js'
@@ -202,6 +203,17 @@ describe('the pager', () => {
     expect(pagerCommand({ PAGER: '' }, true)).toBeUndefined()
     expect(pagerCommand({ SYNADM_PAGER: 'cat', PAGER: 'less' }, true)).toBeUndefined()
     expect(pagerCommand({ PATH: '' }, true)).toBeUndefined()
+  })
+
+  it('--no-pager turns it off, before or after the command words', async () => {
+    const s = await createSession([demoPlugin], testIO())
+    const globals = (words: string[]) => {
+      const planned = plan(s, words)
+      return planned.kind === 'run' ? planned.invocation.globals.pager : undefined
+    }
+    expect(globals(['demo', 'list'])).toBe(true)
+    expect(globals(['--no-pager', 'demo', 'list'])).toBe(false)
+    expect(globals(['demo', 'list', '-l', '5', '--no-pager'])).toBe(false)
   })
 
   /** a terminal of 10 rows that records what reaches it */

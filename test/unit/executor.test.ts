@@ -156,10 +156,16 @@ describe('--wait on jobs', () => {
   })
 
   it('Ctrl-C stops waiting and says how to check later', async () => {
-    api().post('/_synapse/admin/v1/jobs').reply(200, { id: 'j3' })
-    api().get('/_synapse/admin/v1/jobs/j3').times(100).reply(200, { status: 'active' })
     const controller = new AbortController()
-    setTimeout(() => controller.abort(), 50)
+    api().post('/_synapse/admin/v1/jobs').reply(200, { id: 'j3' })
+    // Ctrl-C once waiting has begun (the first status poll), however slow the machine is
+    api()
+      .get('/_synapse/admin/v1/jobs/j3')
+      .times(100)
+      .reply(() => {
+        setTimeout(() => controller.abort(), 20)
+        return [200, { status: 'active' }]
+      })
     const result = await run(['demo', 'job', '--wait'], { signal: controller.signal })
     expect(result.code).toBe(EXIT.cancelled)
     expect(result.stderr).toContain('stopped waiting for job j3')

@@ -18,7 +18,10 @@ async function body(ctx: RunContext, method: Method): Promise<unknown> {
 /** ENDPOINT is appended to the API's base URL exactly as typed (the user handles URL encoding). */
 async function send(ctx: RunContext, client: HttpClient, token?: string) {
   const method = (ctx.options.method as string).toUpperCase() as Method
-  return client.request(method, ctx.args.endpoint as string, { body: await body(ctx, method), token })
+  const endpoint = ctx.args.endpoint as string
+  // A token in the query is the one meant: Synapse refuses a request that also carries an Authorization header.
+  const tokenInQuery = token === undefined && /[?&]access_token=/.test(endpoint)
+  return client.request(method, endpoint, { body: await body(ctx, method), token: tokenInQuery ? null : token })
 }
 
 export async function adminRaw(ctx: RunContext) {

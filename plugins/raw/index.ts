@@ -40,7 +40,7 @@ export default definePlugin({
       help:
         'ENDPOINT is the part of the URL after the base URL and the Matrix API path, sent as typed (URL-encode it ' +
         'yourself), e.g. `synadm matrix raw client/versions`. The token is, in this order: the one asked for with ' +
-        "--prompt, --token, $MTOKEN, the configured admin token. Act on other users' behalf responsibly.",
+        "--prompt, --token, $MTOKEN, an access_token in ENDPOINT's query, the configured admin token. Act on other users' behalf responsibly.",
       args: '<endpoint>',
       argInfo: { endpoint: { description: 'path below the Matrix API, e.g. client/v3/account/whoami' } },
       options: [

@@ -3,6 +3,7 @@
 // block needing fixtures or one that cannot run here, are described in readme-examples.ts and atop README.md.
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative } from 'node:path'
 import { beforeAll, describe, expect, inject, it } from 'vitest'
@@ -63,6 +64,15 @@ async function substitute(example: Example): Promise<(text: string) => string> {
   }
   replacements.push([/@admin:example\.org/g, info.adminUserId], [/example\.org/g, info.serverName])
   return (text) => replacements.reduce((out, [pattern, value]) => out.replace(pattern, value), text)
+}
+
+/** What `synadm plugins install NAME` leaves in plugins.yaml, with the package from this checkout's node_modules. */
+function listPlugin(home: string, name: string) {
+  const listFile = join(home, '.config', 'synadm', 'plugins.yaml')
+  const entry = createRequire(join(repoRoot, 'package.json')).resolve(name)
+  const listed = existsSync(listFile) ? readFileSync(listFile, 'utf8') : 'plugins:\n'
+  mkdirSync(dirname(listFile), { recursive: true })
+  if (!listed.includes(entry)) writeFileSync(listFile, `${listed}  - ${entry}\n`)
 }
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
@@ -131,6 +141,7 @@ describe.skipIf(!inject('synapse').available)('README examples', () => {
       const cwd = example.marks.checkout ? place.clone! : place.work
       const replace = await substitute(example)
       for (const file of example.marks.files) writeFileSync(join(cwd, file.name), replace(file.text))
+      for (const name of example.marks.plugins) listPlugin(place.home, name)
       const strict = example.marks.exit === 0 ? 'set -eo pipefail\n' : 'set -o pipefail\n'
       const { code, output } = await bash(strict + replace(example.code), cwd, place.env, timeout - 10_000)
       expect(code, `README.md:${example.line} exited ${code}; output:\n${output}`).toBe(example.marks.exit)

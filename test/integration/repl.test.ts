@@ -104,5 +104,6 @@ describe.skipIf(!inject('synapse').available || !hasTmux)('the synadm> shell in 
     expect(text).not.toContain(info.adminToken)
     expect(statSync(configFile).mode & 0o777).toBe(0o600)
     expect(readFileSync(configFile, 'utf8')).toContain(`token: ${info.adminToken}`)
+    expect(readFileSync(configFile, 'utf8')).toContain('server_discovery: well-known')
   })
 })

@@ -17,11 +17,13 @@ describe('README example marks', () => {
       users: ['alice'],
       rooms: ['!abc:example.org', '#spam:example.org'],
       files: [{ name: 't.txt', text: 'a\nb' }],
+      plugins: [],
       exit: 7,
       checkout: false,
       removesEverything: false,
     })
     expect(parseMarks(' checkout; removes everything ')).toMatchObject({ checkout: true, removesEverything: true })
+    expect(parseMarks(' plugin vorpal-grep; plugin @acme/synadm-plugin-x')).toMatchObject({ plugins: ['vorpal-grep', '@acme/synadm-plugin-x'] })
     expect(parseMarks(' user bob; skip: needs a terminal; tmux covers it in x.test.ts')).toMatchObject({ users: ['bob'], skip: 'needs a terminal; tmux covers it in x.test.ts' })
   })
 

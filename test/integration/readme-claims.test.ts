@@ -62,6 +62,17 @@ describe.skipIf(!inject('synapse').available)('what the README promises', () => 
     expect(JSON.stringify(json)).not.toContain(synapse().adminToken)
   })
 
+  it('global options may follow the command words: synadm version --version', async () => {
+    const version = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).version
+    for (const args of [['version', '--version'], ['user', 'list', '--version'], ['--version']]) {
+      const result = await runSynadm(args, { configFile: '/nonexistent/synadm.yaml' })
+      expect({ args, code: result.code, stdout: result.stdout, stderr: result.stderr }).toEqual({ args, code: 0, stdout: `synadm, version ${version}\n`, stderr: '' })
+    }
+    const verbose = await runSynadm(['version', '-v'])
+    expect(verbose.code).toBe(0)
+    expect(verbose.stderr).toMatch(/^INFO {2}GET \S+\/_synapse\/admin\/v1\/server_version$/m)
+  })
+
   it('an access token in a URL is redacted at -v and -vv, in log lines and errors', async () => {
     const { adminToken, adminUserId } = synapse()
     const endpoint = (token: string) => `client/v3/account/whoami?access_token=${token}`

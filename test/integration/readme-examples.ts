@@ -11,6 +11,7 @@
  *     plugin PACKAGE      the npm package PACKAGE (from this checkout's node_modules) is listed in plugins.yaml, as
  *                         `synadm plugins install PACKAGE` would (which needs the package registry)
  *     exit N              the block's last command exits N instead of 0 (and the block runs without set -e)
+ *     prints TEXT         the block's output (stdout and stderr) contains TEXT (placeholders replaced)
  *     checkout            runs in a fresh clone of this repository, npm offline with a private global prefix
  *     removes everything  runs after every other block; then the test HOME must hold nothing synadm wrote
  *
@@ -28,6 +29,7 @@ export interface ExampleMarks {
   files: { name: string; text: string }[]
   plugins: string[]
   exit: number
+  prints: string[]
   checkout: boolean
   removesEverything: boolean
 }
@@ -45,7 +47,7 @@ const RUNNABLE = new Set(['sh', 'bash'])
 
 /** Parses one `test:` comment; throws, naming the clause, on anything it does not know. */
 export function parseMarks(comment: string | undefined): ExampleMarks {
-  const marks: ExampleMarks = { users: [], rooms: [], files: [], plugins: [], exit: 0, checkout: false, removesEverything: false }
+  const marks: ExampleMarks = { users: [], rooms: [], files: [], plugins: [], prints: [], exit: 0, checkout: false, removesEverything: false }
   if (comment === undefined) return marks
   // A reason may hold semicolons: skip takes the rest of the comment.
   const skipAt = comment.search(/(^|;)\s*skip:/)
@@ -64,6 +66,7 @@ export function parseMarks(comment: string | undefined): ExampleMarks {
     else if ((m = /^file ([\w.-]+): (.*)$/.exec(raw.trim()))) marks.files.push({ name: m[1], text: m[2].replace(/\\n/g, '\n') })
     else if ((m = /^plugin ((?:@[\w.-]+\/)?[\w.-]+)$/.exec(clause))) marks.plugins.push(m[1])
     else if ((m = /^exit (\d+)$/.exec(clause))) marks.exit = Number(m[1])
+    else if ((m = /^prints (.+)$/.exec(raw.trim()))) marks.prints.push(m[1])
     else if (clause === 'checkout') marks.checkout = true
     else if (clause === 'removes everything') marks.removesEverything = true
     else throw new Error(`unknown clause '${clause}'`)

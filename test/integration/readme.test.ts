@@ -145,6 +145,7 @@ describe.skipIf(!inject('synapse').available)('README examples', () => {
       const strict = example.marks.exit === 0 ? 'set -eo pipefail\n' : 'set -o pipefail\n'
       const { code, output } = await bash(strict + replace(example.code), cwd, place.env, timeout - 10_000)
       expect(code, `README.md:${example.line} exited ${code}; output:\n${output}`).toBe(example.marks.exit)
+      for (const text of example.marks.prints) expect(output, `README.md:${example.line}`).toContain(replace(text))
       if (example.marks.removesEverything) {
         expect(leftovers(place.home), 'files left in HOME after the removal example').toEqual([])
         expect(existsSync(join(place.env.npm_config_prefix, 'bin', 'synadm')), 'synadm still installed').toBe(false)

@@ -18,12 +18,14 @@ describe('README example marks', () => {
       rooms: ['!abc:example.org', '#spam:example.org'],
       files: [{ name: 't.txt', text: 'a\nb' }],
       plugins: [],
+      prints: [],
       exit: 7,
       checkout: false,
       removesEverything: false,
     })
     expect(parseMarks(' checkout; removes everything ')).toMatchObject({ checkout: true, removesEverything: true })
     expect(parseMarks(' plugin vorpal-grep; plugin @acme/synadm-plugin-x')).toMatchObject({ plugins: ['vorpal-grep', '@acme/synadm-plugin-x'] })
+    expect(parseMarks(' prints "name": "@alice:example.org" ')).toMatchObject({ prints: ['"name": "@alice:example.org"'] })
     expect(parseMarks(' user bob; skip: needs a terminal; tmux covers it in x.test.ts')).toMatchObject({ users: ['bob'], skip: 'needs a terminal; tmux covers it in x.test.ts' })
   })
 

@@ -1,31 +1,25 @@
 // Promises of the README that its examples alone do not prove, each against the real Synapse: config options in a
 // terminal, where --show says a setting came from, URL secrets under -v/-vv, global options after the words.
-import { execFileSync, spawnSync } from 'node:child_process'
 import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, inject, it } from 'vitest'
+import { describe, expect, inject, it } from 'vitest'
 import { repoRoot } from '../synapse/server.mjs'
 import { parseJson, runSynadm } from './cli.js'
 import { synapse } from './synapse-info.js'
+import { hasTmux, tmux } from './tmux.js'
 
-const hasTmux = spawnSync('tmux', ['-V']).status === 0
-const tmuxSocket = `synadm-readme-${process.pid}`
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', tmuxSocket, ...args], { encoding: 'utf8' })
+const terminal = tmux('synadm-readme')
 
 /** Runs synadm in a terminal (tmux) and returns the screen once it has exited. */
 async function inTerminal(args: string[], env: Record<string, string>): Promise<string> {
   const vars = Object.entries(env).map(([k, v]) => `${k}=${v}`)
   const command = ['env', ...vars, process.execPath, join(repoRoot, 'bin', 'synadm.js'), ...args]
-  tmux('new-session', '-d', '-s', 'claims', '-x', '160', '-y', '30', 'sh', '-c', '"$@"; echo "exit=$?"; sleep 60', 'sh', ...command)
+  terminal.on('claims', 'new-session', '-d', '-s', 'claims', '-x', '160', '-y', '30', 'sh', '-c', '"$@"; echo "exit=$?"; sleep 60', 'sh', ...command)
   try {
-    for (const started = Date.now(); Date.now() - started < 15_000; await new Promise((r) => setTimeout(r, 100))) {
-      const screen = tmux('capture-pane', '-p', '-t', 'claims')
-      if (/exit=\d+/.test(screen)) return screen
-    }
-    throw new Error(`synadm did not exit in the terminal:\n${tmux('capture-pane', '-p', '-t', 'claims')}`)
+    return await terminal.until('claims', /exit=\d+/, 15_000)
   } finally {
-    tmux('kill-session', '-t', 'claims')
+    terminal.kill('claims')
   }
 }
 
@@ -37,8 +31,6 @@ function configCopy(): string {
 }
 
 describe.skipIf(!inject('synapse').available)('what the README promises', () => {
-  afterAll(() => void spawnSync('tmux', ['-L', tmuxSocket, 'kill-server']))
-
   it.skipIf(!hasTmux)('synadm config -w 14 in a terminal changes the timeout only, without asking', async () => {
     const file = configCopy()
     const before = readFileSync(file, 'utf8')

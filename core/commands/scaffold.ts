@@ -2,6 +2,7 @@
  * `synadm plugins new NAME`: a plugin package to start from — TypeScript, one command that uses the built-in
  * user plugin's API, a test that runs it with nock, a README. It builds and its test passes right after
  * `npm install`: its devDependency on synadm is this synadm's own package folder (file:), so nothing else is needed.
+ * (npm runs the prepare script of such a dependency: synadm's builds only in a checkout, where scripts/ exists.)
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'

@@ -47,13 +47,14 @@ function userEnv(): NodeJS.ProcessEnv {
 const synadm = (args: string[], options: { input?: string; cwd?: string } = {}) =>
   exec(join(prefix, 'bin', 'synadm'), args, { env: userEnv(), cwd: options.cwd ?? home, input: options.input })
 
-/** A runtime helper from 'synadm' (withDateTimes) and the typed built-in user API, in a command the author adds. */
-const CREATED = `import { withDateTimes, type RunContext } from 'synadm'
+/** A runtime helper from 'synadm' (localDateTime) and the typed built-in user API, in a command the author adds. */
+const CREATED = `import { localDateTime, type RunContext } from 'synadm'
 
 export async function created(ctx: RunContext) {
   const userId = await ctx.userId(String(ctx.args.user_id))
   const { creation_ts } = await (await ctx.use('user')).details(userId)
-  return withDateTimes({ user_id: userId, creation_ts }, ['creation_ts'])
+  // the user details give seconds since the epoch
+  return { user_id: userId, created: localDateTime(creation_ts * 1000) }
 }
 `
 
@@ -80,7 +81,10 @@ describe.skipIf(!inject('synapse').available)('a third-party plugin from plugins
     expect({ code: created.code, stderr: created.stderr }).toEqual({ code: 0, stderr: expect.stringContaining('Next: cd ') })
     const manifest = JSON.parse(readFileSync(join(pluginDir, 'package.json'), 'utf8'))
     expect(manifest.devDependencies.synadm).toBe(`file:${globalSynadm}`)
-    // What `npm install` puts there: the tools, and synadm linked from its file: reference.
+    // What `npm install` puts there: the tools, and synadm linked from its file: reference (npm then runs synadm's
+    // prepare script in the installed package, which has no scripts/ to build from).
+    const prepared = await exec('npm', ['run', 'prepare'], { cwd: globalSynadm, env: { ...process.env, npm_config_update_notifier: 'false' } })
+    expect(prepared.code, prepared.stderr).toBe(0)
     mkdirSync(join(pluginDir, 'node_modules', '@types'), { recursive: true })
     for (const name of ['typescript', 'vitest', 'nock', '@types/node']) symlinkSync(join(repoRoot, 'node_modules', name), join(pluginDir, 'node_modules', name))
     symlinkSync(globalSynadm, join(pluginDir, 'node_modules', 'synadm'))
@@ -123,7 +127,11 @@ describe.skipIf(!inject('synapse').available)('a third-party plugin from plugins
     expect(JSON.parse(user.stdout)).toEqual({ user_id: adminUserId, admin: true, displayname: expect.anything() })
     const created = await synadm(['-o', 'json', 'inactive', 'created', adminUserId])
     expect({ code: created.code, stderr: created.stderr }).toEqual({ code: 0, stderr: '' })
-    expect(JSON.parse(created.stdout)).toEqual({ user_id: adminUserId, creation_ts: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/) })
+    // the test server's admin was made by the harness: this year or last, not in 1970 (seconds taken as ms)
+    const { created: when } = JSON.parse(created.stdout)
+    expect(JSON.parse(created.stdout)).toEqual({ user_id: adminUserId, created: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/) })
+    expect(Number(when.slice(0, 4))).toBeGreaterThanOrEqual(new Date().getFullYear() - 1)
+    expect(when.slice(0, 10) <= new Date().toLocaleDateString('sv')).toBe(true)
 
     const shell = await synadm(['-o', 'minified', 'shell'], { input: `inactive user ${adminUserId}\ninactive created @nobody:${synapse().serverName}\nplugins list\n` })
     const lines = shell.stdout.trim().split('\n')

@@ -133,10 +133,12 @@ export class Shell {
       return this.fail(`synadm: ${(error as Error).message}`)
     }
     if (!parsed) return this.fail('synadm: usage: watch [-n SECONDS] COMMAND…')
+    // Only Ctrl-C ends a watch: lines from a pipe or a file would wait for ever.
+    if (!signal) return this.fail('synadm: watch runs in the shell at a terminal (Ctrl-C ends it)')
     const { segments } = scanLine(parsed.command)
     if (segments.some((s) => s.length === 0)) return this.fail('synadm: empty command in a pipe')
     const redraw = (io.stdout as { isTTY?: boolean }).isTTY
-    const stop = signal ?? new AbortController().signal
+    const stop = signal
     while (!stop.aborted) {
       const header = `Every ${parsed.seconds}s: ${parsed.command}`
       const stamp = new Date().toLocaleString('sv-SE')

@@ -1,6 +1,7 @@
 // The shell's line editor without a terminal: Ctrl-R, ↑ by prefix, suggestions, hints, Tab; history redaction;
 // watch's words; the pager's choice and its hold-back stream.
 import { Writable } from 'node:stream'
+import nock from 'nock'
 import { describe, expect, it } from 'vitest'
 import { hint } from '../../core/completion.js'
 import { plan } from '../../core/executor.js'
@@ -9,7 +10,8 @@ import { redactSecrets } from '../../core/history.js'
 import { createSession } from '../../core/main.js'
 import { PagedOutput, pagerCommand } from '../../core/pager.js'
 import { parseWatch, Shell } from '../../core/shell.js'
-import { testIO } from '../../core/testing.js'
+import { testIO, TEST_BASE_URL } from '../../core/testing.js'
+import { shellHelp } from '../../core/help.js'
 import { demoPlugin } from './fixtures/demo-plugin.js'
 
 const none: EditorServices = { complete: () => [[], ''], hint: () => undefined }
@@ -191,6 +193,34 @@ describe('watch', () => {
     expect(shell.completer('watch -n 1 demo l')).toEqual([['list '], 'l'])
     expect(shell.hint('watch -n 1 demo show ')).toBe('USER_ID')
     expect(shell.completer('wat')).toEqual([['watch '], 'wat'])
+  })
+})
+
+describe("the shell's own commands and help", () => {
+  it('timing prints durations, history lists lines, watch needs a terminal', async () => {
+    nock(TEST_BASE_URL).get('/_synapse/admin/v2/users/%40a%3Asynapse.test').reply(200, { name: '@a:synapse.test' })
+    const s = await createSession([demoPlugin], testIO({ input: 'timing on\ndemo show a\ntiming off\nhistory 2\nwatch -n 1 demo show a\n' }))
+    const shell = new Shell(s, { globals: ['-o', 'minified'] })
+    await expect(shell.runStream()).rejects.toMatchObject({ kind: 'partial' })
+    const io = s.io as ReturnType<typeof testIO>
+    expect(io.stderr.text).toMatch(/^Timing is on\.\nTime: \d+\.\d ms\nTiming is off\.\n/)
+    expect(io.stderr.text).toContain('synadm: watch runs in the shell at a terminal (Ctrl-C ends it)')
+    expect(io.stdout.text).toBe('{"name":"@a:synapse.test"}\n')
+  })
+
+  it('help groups commands by plugin, third-party plugins apart', async () => {
+    const s = await createSession([demoPlugin], testIO())
+    s.registry.addCommand({ path: 'hello greet', description: 'greet', load: async () => () => undefined }, 'hello')
+    s.registry.addCommand({ path: 'demo extra', description: 'an extra demo command', load: async () => () => undefined }, 'hello')
+    const text = shellHelp(s.registry, [...s.plugins, { name: 'hello', source: 'synadm-plugin-hello', builtin: false }])
+    const builtIn = text.slice(text.indexOf('Commands by plugin:'), text.indexOf('\nThird-party plugins:'))
+    const third = text.slice(text.indexOf('\nThird-party plugins:'), text.indexOf('\nShell:'))
+    expect(builtIn).toMatch(/^ {2}demo:\n {4}demo +commands for core tests$/m)
+    expect(builtIn).not.toContain('hello')
+    expect(third).toContain('  hello (synadm-plugin-hello):\n')
+    expect(third).toMatch(/^ {4}hello greet +greet$/m)
+    expect(third).toMatch(/^ {4}demo extra +an extra demo command$/m)
+    expect(text).toMatch(/^ {2}watch \[-n SECONDS\] COMMAND… +rerun/m)
   })
 })
 

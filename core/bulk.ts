@@ -235,11 +235,13 @@ export async function runBulk<T>(o: BulkOptions<T>): Promise<BulkSummary> {
   const spec = ctx.command
   const concurrency = concurrencyOf(ctx)
   const dryRun = ctx.dryRun
-  const started = Date.now()
   const summary: BulkSummary = { total: o.items.length, entries: [], done: 0, failed: 0, skipped: 0, notStarted: 0 }
   const jsonl = ctx.format === 'jsonl'
+  let progress: ReturnType<typeof progressLine> | undefined
   const record = (entry: ReportEntry) => {
     summary.entries.push(entry)
+    // The progress line goes first, or a report line on the same terminal would land in the middle of it.
+    progress?.clear()
     if (jsonl) io.stdout.write(asciiJson(entry) + '\n')
   }
 
@@ -274,7 +276,8 @@ export async function runBulk<T>(o: BulkOptions<T>): Promise<BulkSummary> {
 
   // Ctrl-C (the command's signal) stops starting targets; the ones running finish with a signal of their own.
   const running = new AbortController()
-  const progress = progressLine(io.stderr as NodeJS.WriteStream, todo.length, started)
+  const started = Date.now() // after the confirmation: rate and time count the run, not the reading
+  progress = progressLine(io.stderr as NodeJS.WriteStream, todo.length, started)
   let next = 0
   let finished = 0
   let stop: SynadmError | undefined
@@ -315,7 +318,7 @@ export async function runBulk<T>(o: BulkOptions<T>): Promise<BulkSummary> {
   try {
     await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, worker))
   } finally {
-    progress.end()
+    progress.clear()
     journal?.close()
   }
   summary.notStarted = todo.length - next
@@ -337,15 +340,16 @@ function progressLine(stderr: NodeJS.WriteStream, total: number, started: number
   return {
     update(count: number) {
       const now = Date.now()
-      if (!tty || (now - last < 200 && count < total)) return
+      if (!tty || (shown && now - last < 200 && count < total)) return
       last = now
       const rate = count / Math.max((now - started) / 1000, 0.001)
       const eta = rate > 0 ? Math.ceil((total - count) / rate) : 0
       stderr.write(`\r${count}/${total} targets, ${rate.toFixed(1)}/s, ETA ${eta} s\x1b[K`)
       shown = true
     },
-    end() {
+    clear() {
       if (shown) stderr.write('\r\x1b[K')
+      shown = false
     },
   }
 }

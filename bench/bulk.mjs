@@ -4,7 +4,7 @@
 // Writes its section of BENCHMARKS.md (between the bulk markers); every figure comes from this one run.
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { cpus, tmpdir } from 'node:os'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { matrixRequest } from '../test/synapse/client.mjs'
@@ -17,6 +17,7 @@ const LOOP_SAMPLE = Number(process.env.BENCH_LOOP_SAMPLE ?? 100)
 const PYTHON_SAMPLE = Number(process.env.BENCH_PYTHON_SAMPLE ?? 50)
 const CONCURRENCY = 4 // synadm's default for shadow-ban
 
+const loadBefore = loadavg()[0]
 const server = await startSynapse()
 const env = { ...process.env, SYNAPSE_URL: server.url, SYNAPSE_ADMIN_TOKEN: server.adminToken, XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'synadm-bench-cache-')) }
 const dir = mkdtempSync(join(tmpdir(), 'synadm-bench-bulk-'))
@@ -91,8 +92,8 @@ const verdict = (ok) => (ok ? 'met' : '**not met**')
 const rows = [
   [`synadm --targets (concurrency ${CONCURRENCY})`, s(oursMs), `${(oursMs / USERS).toFixed(1)} ms`, `measured, median of ${RUNS}`],
   [`minimal node:http script (concurrency ${CONCURRENCY})`, s(minimalMs), `${(minimalMs / USERS).toFixed(1)} ms`, `measured, median of ${RUNS}`],
-  ['shell loop of `synadm user shadow-ban`', s(oursLoopPerUser * USERS), `${oursLoopPerUser.toFixed(1)} ms`, `${LOOP_SAMPLE} users measured, × ${USERS / LOOP_SAMPLE}`],
-  ...(pythonPerUser ? [['shell loop of the Python synadm 0.49.2', s(pythonPerUser * USERS), `${pythonPerUser.toFixed(1)} ms`, `${PYTHON_SAMPLE} users measured, × ${USERS / PYTHON_SAMPLE}`]] : []),
+  ['shell loop of `synadm user shadow-ban`', s(oursLoopPerUser * USERS), `${oursLoopPerUser.toFixed(1)} ms`, `${LOOP_SAMPLE} users measured, × ${+(USERS / LOOP_SAMPLE).toFixed(1)}`],
+  ...(pythonPerUser ? [['shell loop of the Python synadm 0.49.2', s(pythonPerUser * USERS), `${pythonPerUser.toFixed(1)} ms`, `${PYTHON_SAMPLE} users measured, × ${+(USERS / PYTHON_SAMPLE).toFixed(1)}`]] : []),
 ]
 const section = `<!-- bulk:start (written by bench/bulk.mjs) -->
 ## Bulk: shadow-banning ${USERS} users
@@ -101,7 +102,9 @@ Measured by \`node bench/bulk.mjs\` on ${new Date().toISOString().slice(0, 10)},
 fresh Synapse ${server.version} on loopback, all in one run. Each contender starts with no user shadow-banned and is
 checked afterwards on the server (${USERS} shadow-banned). synadm and the minimal script send the same requests
 (GET the account, POST its shadow_ban) on keep-alive connections; the Python synadm sends only the POST. The
-loops start one process per user and are **measured on a sample and extrapolated**, as marked.
+loops start one process per user and are **measured on a sample and extrapolated**, as marked. Load average
+(1 min) at the start ${loadBefore.toFixed(1)}, at the end ${loadavg()[0].toFixed(1)}: other jobs shared the machine, so
+compare within this table only.
 
 | contender | ${USERS} users | per user | how |
 |---|---|---|---|

@@ -1,6 +1,8 @@
 /**
- * The one completion engine: the REPL's Tab and shell completion (tabtab) both ask it. It works from
- * declarations and a cache of live values only, so it never loads command implementations or waits on the network.
+ * The one completion engine: the REPL's Tab and shell completion (tabtab) both ask it. It answers from
+ * declarations and a cache of live values, never loading command implementations. On a big server the cache
+ * holds only the first values of a source; when the typed prefix matches too little, the engine asks the
+ * server's search, waiting at most a short deadline (results that come later join the cache for the next Tab).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
@@ -8,7 +10,7 @@ import { dirname, join } from 'node:path'
 import { commandSwitches, GLOBAL_DEFS, globalSwitch, leadingGlobalsLength, trailingGlobal, type GlobalDef } from './globals.js'
 import { commandShape, type OptionDef } from './options.js'
 import { scanLine } from './parse.js'
-import type { Registry } from './registry.js'
+import { completionProvider, type ApiOf, type Registry } from './registry.js'
 import type { CommandSpec } from './spec.js'
 
 export interface Candidate {
@@ -20,6 +22,8 @@ export interface Completion {
   /** the word being completed (what candidates replace) */
   word: string
   candidates: Candidate[]
+  /** the live source the candidates came from, and the prefix of its values the typed word stands for */
+  live?: { source: string; prefix: string }
 }
 
 /** Live values by completion source name (user_id, room_id …). */
@@ -29,11 +33,41 @@ function switchesOf(defs: OptionDef[]): Candidate[] {
   return defs.filter((d) => !d.spec.hidden).flatMap((d) => [...d.on, ...d.off].filter((s) => s.startsWith('--')).map((value) => ({ value, description: d.spec.description })))
 }
 
-function valuesFor(source: { choices?: readonly string[]; complete?: string }, word: string, registry: Registry, live: LiveValues): Candidate[] {
-  if (source.choices) return source.choices.map((value) => ({ value }))
-  if (!source.complete) return []
-  const local = registry.wordCompleters.get(source.complete)
-  return (local ? local.complete(word) : live(source.complete)).map((value) => ({ value }))
+/** What a value can be completed from: choices, a completion source, and the kind of ID it takes. */
+interface ValueSpec {
+  choices?: readonly string[]
+  complete?: string
+  id?: string
+}
+
+/**
+ * The live source for a value and how the typed word maps onto its values: a user argument takes localparts
+ * (`al` → `alice`), a room argument aliases (`#lob` → `#lobby:server`). The sources are named after the kinds.
+ */
+function liveSourceOf(spec: ValueSpec, word: string): { source?: string; localparts?: boolean } {
+  switch (spec.id) {
+    case 'user':
+      return { source: spec.complete ?? 'user_id', localparts: word !== '' && !word.startsWith('@') }
+    case 'room_or_alias':
+      return { source: word.startsWith('#') ? 'room_alias' : word.startsWith('!') || word === '' ? (spec.complete === 'room_alias' ? 'room_id' : spec.complete ?? 'room_id') : undefined }
+    case 'alias':
+      return { source: 'room_alias' }
+    default:
+      return { source: spec.complete }
+  }
+}
+
+const localpartOf = (userId: string) => userId.slice(1, userId.includes(':') ? userId.indexOf(':') : undefined)
+
+function valuesFor(spec: ValueSpec, word: string, registry: Registry, live: LiveValues): { values: string[]; live?: { source: string; prefix: string } } {
+  if (spec.choices) return { values: [...spec.choices] }
+  const local = spec.complete ? registry.wordCompleters.get(spec.complete) : undefined
+  if (local) return { values: local.complete(word) }
+  const { source, localparts } = liveSourceOf(spec, word)
+  if (!source) return { values: [] }
+  const values = live(source)
+  if (localparts) return { values: values.filter((v) => v.startsWith('@')).map(localpartOf), live: { source, prefix: '@' + word } }
+  return { values, live: { source, prefix: word } }
 }
 
 const globalValues = (def: GlobalDef): Candidate[] => (def.spec.suggest ?? def.spec.choices ?? []).map((value) => ({ value }))
@@ -97,9 +131,10 @@ export function complete(registry: Registry, line: string, live: LiveValues = ()
   const { args, options } = commandShape(match.command.spec)
   const own = commandSwitches(match.command.spec)
   const { used, positionals, pending, valuesLeft } = walkWords(match.command.spec, match.rest)
+  const answer = (found: { values: string[]; live?: Completion['live'] }): Completion => ({ ...filter(found.values.map((value) => ({ value }))), ...(found.live ? { live: found.live } : {}) })
   if (valuesLeft > 0 && pending) {
     const global = GLOBAL_DEFS.find((d) => d === pending)
-    return filter(global ? globalValues(global) : valuesFor({ choices: pending.spec.choices, complete: pending.spec.complete }, word, registry, live))
+    return global ? filter(globalValues(global)) : answer(valuesFor(pending.spec, word, registry, live))
   }
   if (word.startsWith('-')) {
     const unused = (d: OptionDef) => d.spec.repeatable || d.type === 'count' || !used.has(d)
@@ -112,7 +147,7 @@ export function complete(registry: Registry, line: string, live: LiveValues = ()
   }
   const arg = args[Math.min(positionals, args.length - 1)]
   if (!arg || (positionals >= args.length && !arg.variadic)) return { word, candidates: [] }
-  return filter(valuesFor(arg, word, registry, live))
+  return answer(valuesFor(arg, word, registry, live))
 }
 
 /** An option's value as a hint names it: by the option (`-l LIMIT`), or by each placeholder when it takes several. */
@@ -155,9 +190,12 @@ export function hint(registry: Registry, line: string): string | undefined {
 
 export const completionCacheFile = (env: NodeJS.ProcessEnv = process.env) => join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'synadm', 'completion.json')
 
+/** Cached values a source keeps at most (the file is read on every shell-completion Tab) */
+const CACHE_LIMIT = 10_000
+
 /** Live values cached on disk, shared by the REPL (which refreshes them) and shell completion (which only reads). */
 export class CompletionCache {
-  private data: Record<string, { values: string[]; updated: number }> = {}
+  private data: Record<string, { values: string[]; updated: number; partial?: boolean }> = {}
   private loaded?: Promise<void>
 
   constructor(readonly file = completionCacheFile()) {}
@@ -178,9 +216,117 @@ export class CompletionCache {
     return updated ? Date.now() - updated : Infinity
   }
 
-  async store(source: string, values: string[]): Promise<void> {
-    this.data[source] = { values: values.slice(0, 5000), updated: Date.now() }
+  /** the server may have values the cache has not: never fetched, or more than the first page */
+  partial(source: string): boolean {
+    const entry = this.data[source]
+    return !entry || entry.partial === true
+  }
+
+  async store(source: string, values: string[], partial = false): Promise<void> {
+    this.data[source] = { values: values.slice(0, CACHE_LIMIT), updated: Date.now(), partial: partial || values.length > CACHE_LIMIT }
+    await this.save()
+  }
+
+  /** Values found by a search join the cache (first, so the limit drops fetched values before found ones). */
+  async add(source: string, found: string[]): Promise<void> {
+    const entry = this.data[source]
+    const known = new Set(entry?.values ?? [])
+    const fresh = found.filter((v) => !known.has(v))
+    if (!fresh.length) return
+    this.data[source] = { values: [...fresh, ...(entry?.values ?? [])].slice(0, CACHE_LIMIT), updated: entry?.updated ?? 0, partial: true }
+    await this.save()
+  }
+
+  private async save(): Promise<void> {
     await mkdir(dirname(this.file), { recursive: true })
     await writeFile(this.file, JSON.stringify(this.data), { mode: 0o600 })
+  }
+}
+
+/** How long a Tab waits for the server's search before answering from the cache (keys wait at most this long). */
+export const SEARCH_DEADLINE_MS = 400
+/** a typed prefix with fewer cached matches than this asks the server (when the cache is partial) */
+const ENOUGH_MATCHES = 10
+
+/**
+ * Completion with live values: from the cache, and from the server's search where the cache is partial and the
+ * prefix matches too little. `api` gives the plugins' APIs (it may fail: no config, no server). Shared by the
+ * synadm> shell and the shell-completion server.
+ */
+export class LiveCompletion {
+  private readonly refreshing = new Set<string>()
+  private readonly searches = new Map<string, Promise<void>>()
+
+  constructor(
+    private readonly registry: Registry,
+    readonly cache: CompletionCache,
+    private readonly api: () => Promise<ApiOf>,
+    private readonly log: (message: string) => void = () => undefined,
+  ) {}
+
+  private async provider(source: string) {
+    const entry = this.registry.completionSources.get(source)
+    return entry ? completionProvider(await entry.fetch()) : undefined
+  }
+
+  /** Fetches a source's first values into the cache; failures are silent (completion is best effort). */
+  async refresh(source: string): Promise<void> {
+    if (this.refreshing.has(source)) return
+    this.refreshing.add(source)
+    try {
+      const provider = await this.provider(source)
+      if (!provider) return
+      const { values, partial } = await provider.fetch(await this.api())
+      await this.cache.store(source, values, partial)
+    } catch (error) {
+      this.log(`completion source ${source} not refreshed: ${(error as Error).message}`)
+    } finally {
+      this.refreshing.delete(source)
+    }
+  }
+
+  /**
+   * The answer from the cache `now`, and where the cache is partial and the prefix matches too little, `later`:
+   * the answer with the server's values if they come within `deadlineMs` and add candidates (else undefined).
+   */
+  answer(line: string, deadlineMs = SEARCH_DEADLINE_MS): { now: Completion; later?: Promise<Completion | undefined> } {
+    const now = complete(this.registry, line, (source) => this.cache.values(source))
+    const { live } = now
+    if (!live || now.candidates.length >= ENOUGH_MATCHES || !this.cache.partial(live.source)) return { now }
+    const key = JSON.stringify([live.source, live.prefix])
+    let search = this.searches.get(key)
+    if (!search) {
+      search = this.search(key, live.source, live.prefix)
+      this.searches.set(key, search)
+    }
+    const later = async () => {
+      let timer: NodeJS.Timeout | undefined
+      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), deadlineMs)))
+      const outcome = await Promise.race([search.then(() => 'found' as const), late])
+      clearTimeout(timer)
+      if (outcome === 'late') return undefined
+      const fresh = complete(this.registry, line, (source) => this.cache.values(source))
+      return fresh.candidates.length > now.candidates.length ? fresh : undefined
+    }
+    return { now, later: later() }
+  }
+
+  /** Candidates for the text before the cursor; waits for the server at most `deadlineMs`. */
+  async complete(line: string, deadlineMs = SEARCH_DEADLINE_MS): Promise<Completion> {
+    const { now, later } = this.answer(line, deadlineMs)
+    return (await later) ?? now
+  }
+
+  /** The server's values for a prefix, joined to the cache; never rejects. A failed search is tried again next time. */
+  private async search(key: string, source: string, prefix: string): Promise<void> {
+    try {
+      const provider = await this.provider(source)
+      if (!provider?.search) return
+      const found = await provider.search(await this.api(), prefix)
+      await this.cache.add(source, found.filter((v) => v.startsWith(prefix)))
+    } catch (error) {
+      this.searches.delete(key)
+      this.log(`completion search in ${source} failed: ${(error as Error).message}`)
+    }
   }
 }

@@ -6,7 +6,7 @@ import type { Globals } from './globals.js'
 import type { HttpClient } from './http.js'
 import { waitForJob, type WaitOptions } from './jobs.js'
 import type { Logger } from './log.js'
-import { format, type Format } from './output.js'
+import { format, TableLayout, type Format } from './output.js'
 import { items, pages, type Page } from './paginate.js'
 import { releaseOutput } from './pager.js'
 import { Prompts } from './prompts.js'
@@ -43,6 +43,8 @@ export interface RunContext extends Invocation {
   log: Logger
   prompts: Prompts
   format: Format
+  /** how tables fit the terminal and which columns they show (--columns, the command's mainColumns) */
+  tables: TableLayout
   /** a person can answer prompts (terminal, not --batch) */
   interactive: boolean
   /** --dry-run: reads happen, every write throws instead of being sent; confirm() ends the run with its preview */
@@ -142,6 +144,12 @@ export interface RunMode {
   bulkTarget?: { emitted: unknown[]; notes: string[] }
 }
 
+/** the width of a terminal; undefined for pipes and files, where tables are printed whole */
+export function terminalWidth(stream: unknown): number | undefined {
+  const tty = stream as { isTTY?: boolean; columns?: number }
+  return tty.isTTY && tty.columns ? tty.columns : undefined
+}
+
 export function createRunContext(session: Session, inv: Invocation, signal: AbortSignal, outputFormat: Format, mode: RunMode = {}): RunContext {
   const { io } = session
   const dryRun = inv.options.dryRun === true
@@ -171,6 +179,12 @@ export function createRunContext(session: Session, inv: Invocation, signal: Abor
     log: session.log,
     prompts,
     format: outputFormat,
+    tables: new TableLayout({
+      width: terminalWidth(io.stdout),
+      columns: inv.globals.columns?.split(',').map((c) => c.trim()).filter(Boolean),
+      preferred: inv.command.mainColumns,
+      note: (message) => void io.stderr.write(message + '\n'),
+    }),
     interactive,
     dryRun,
     settings: async () => (await session.settings()).settings,
@@ -199,7 +213,7 @@ export function createRunContext(session: Session, inv: Invocation, signal: Abor
     },
     async emit(data) {
       if (bulk) return void bulk.emitted.push(data)
-      io.stdout.write(await format(ctx.format, data))
+      io.stdout.write(await format(ctx.format, data, ctx.tables))
     },
     env: io.env,
     readFile: (file) => readInput(file, io.stdin),

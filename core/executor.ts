@@ -8,7 +8,7 @@ import { commandSwitches, leadingGlobalsLength, liftGlobals, parseGlobals, refus
 import { redactText } from './log.js'
 import { commandHelp, groupHelp, rootHelp, usageLine } from './help.js'
 import { format, itemStream, resolveFormat } from './output.js'
-import { pages } from './paginate.js'
+import { ALL_CONCURRENCY, pages } from './paginate.js'
 import { canPage, PagedOutput, pagerCommand } from './pager.js'
 import { parseCommandWords } from './parse.js'
 import type { Session } from './session.js'
@@ -145,12 +145,16 @@ async function run(session: Session, invocation: Invocation, signal: AbortSignal
   if (command.paged && invocation.options.all) {
     const spec = command.paged
     const fromKey = spec.from ?? 'from'
-    const stream = itemStream(fmt, write)
+    const limitKey = spec.limit ?? 'limit'
+    const stream = itemStream(fmt, write, ctx.tables)
+    // Without -l, --all pages with the size the endpoint serves best, not the size of one page for reading.
+    const all = spec.pageSize && !invocation.given.has(limitKey) ? { ...ctx.options, [limitKey]: spec.pageSize } : ctx.options
     const fetchPage = async (token: unknown) => {
-      const options = token === undefined ? ctx.options : { ...ctx.options, [fromKey]: token }
+      const options = token === undefined ? all : { ...all, [fromKey]: token }
       return (await action({ ...ctx, options })) as Record<string, unknown>
     }
-    for await (const page of pages(fetchPage, spec)) await stream.page((page[spec.items] as unknown[]) ?? [])
+    const first = invocation.given.has(fromKey) ? all[fromKey] : undefined
+    for await (const page of pages(fetchPage, spec, { first, concurrency: ALL_CONCURRENCY })) await stream.page((page[spec.items] as unknown[]) ?? [])
     stream.end()
     return
   }
@@ -166,10 +170,10 @@ async function run(session: Session, invocation: Invocation, signal: AbortSignal
     if (DryRunStop.is(error)) return write(await format(fmt, { dry_run: true, ...error.would }))
     // A failed job still shows its final status, then the error decides the exit code.
     const reply = (error as { reply?: unknown })?.reply
-    if (reply !== undefined) write(await format(fmt, reply))
+    if (reply !== undefined) write(await format(fmt, reply, ctx.tables))
     throw error
   }
-  if (result !== undefined) write(await format(fmt, result))
+  if (result !== undefined) write(await format(fmt, result, ctx.tables))
 }
 
 function report(session: Session, thrown: unknown, level: number): number {

@@ -37,7 +37,12 @@ export const GLOBAL_OPTIONS = {
     flags: '-o, --output <format>',
     trailing: true,
     suggest: FORMATS,
-    description: `output format: ${FORMATS.join(' ')} (or y j m h p)`,
+    description: `output format: ${FORMATS.join(' ')} (or y j m h p w); wide: tables with every column, whatever the terminal`,
+  },
+  columns: {
+    flags: '--columns <names>',
+    trailing: true,
+    description: 'only these columns of tables, in this order (human, wide, csv): --columns name,admin',
   },
   configFile: {
     flags: '-c, --config-file <path>',

@@ -5,7 +5,7 @@
 export { definePlugin, PLUGIN_API_VERSION, type PluginContext, type SynadmPlugin } from './plugin.js'
 export { lazy, type Action, type ArgSpec, type CommandSpec, type IdKind, type JobSpec, type OptionGroup, type OptionSpec, type PagedSpec } from './spec.js'
 export type { RunContext, SecretSource } from './context.js'
-export type { ApiFactory, ApiServices, CompletionFetcher } from './registry.js'
+export type { ApiFactory, ApiServices, ApiOf, CompletionFetcher, CompletionProvider } from './registry.js'
 export { EXIT, SynadmError, usageError, type ErrorKind } from './errors.js'
 export { HttpClient, path, type Method, type RequestOptions } from './http.js'
 export { localDateTime, withDateTimes } from './output.js'

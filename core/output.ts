@@ -1,14 +1,14 @@
 /** Output formats: synadm's yaml, json, minified, human and pprint, plus jsonl and csv for lists. */
 import { usageError } from './errors.js'
 
-export const FORMATS = ['yaml', 'json', 'minified', 'human', 'pprint', 'jsonl', 'csv'] as const
+export const FORMATS = ['yaml', 'json', 'minified', 'human', 'pprint', 'jsonl', 'csv', 'wide'] as const
 export type Format = (typeof FORMATS)[number]
 
 /** synadm's prefix rule: `y` → yaml, `p` → pprint, `j` → json; full names always win. */
 export function resolveFormat(name: string): Format {
   const exact = FORMATS.find((f) => f === name)
   if (exact) return exact
-  const order: Format[] = ['pprint', 'json', 'minified', 'yaml', 'human', 'jsonl', 'csv']
+  const order: Format[] = ['pprint', 'json', 'minified', 'yaml', 'human', 'jsonl', 'csv', 'wide']
   const hit = name ? order.find((f) => f.startsWith(name)) : undefined
   if (!hit) throw usageError(`Invalid value for '-o' / '--output': '${name}' is not one of ${FORMATS.join(', ')}.`)
   return hit
@@ -73,9 +73,112 @@ function columnsOf(items: Record<string, unknown>[]): string[] {
   return columns
 }
 
-export async function humanTable(items: Record<string, unknown>[]): Promise<string> {
-  const columns = columnsOf(items)
-  return table([columns, ...items.map((item) => columns.map((c) => cell(item[c])))], true)
+/**
+ * How tables are laid out. Without a terminal width (piped, redirected, -o wide) every column is shown in full,
+ * as the Python synadm does; in a terminal, human tables fit its width.
+ */
+export interface TableOptions {
+  /** the terminal's width; undefined when the output is not a terminal */
+  width?: number
+  /** --columns: exactly these, in this order (human, wide and csv) */
+  columns?: readonly string[]
+  /** the columns that matter most (the command's declaration): shown first when not all fit */
+  preferred?: readonly string[]
+  /** told once, on stderr, which columns were hidden */
+  note?: (message: string) => void
+}
+
+const GAP = 2
+const ELLIPSIS = '…'
+/** while choosing columns, a column other than the first counts at most this wide (longer cells are cut) */
+const CHOICE_WIDTH = 20
+/** the first column (usually the ID) is not cut narrower than this */
+const MIN_WIDTH = 8
+
+const textWidth = (text: string) => [...text].length
+const cut = (text: string, width: number) => (textWidth(text) <= width ? text : [...text].slice(0, Math.max(0, width - 1)).join('') + ELLIPSIS)
+
+/**
+ * One layout for every table of a command (--all prints a table per page): the column set is chosen on the first
+ * table, and the note about hidden columns is written once.
+ */
+export class TableLayout {
+  private chosen?: { shown: string[]; priority: string[] }
+  constructor(readonly options: TableOptions = {}) {}
+
+  /** The columns to show (in the list's order) and their priority: --columns, else what fits the terminal. */
+  private pick(columns: string[], natural: Map<string, number>): { shown: string[]; priority: string[] } {
+    const { width, preferred = [], note } = this.options
+    if (this.options.columns) {
+      const unknown = this.options.columns.filter((c) => !columns.includes(c))
+      if (unknown.length) throw usageError(`no column ${unknown.map((c) => `'${c}'`).join(', ')} in this list`, `columns: ${columns.join(',')}`)
+      return { shown: [...this.options.columns], priority: [...this.options.columns] }
+    }
+    const priority = [...preferred.filter((c) => columns.includes(c)), ...columns.filter((c) => !preferred.includes(c))]
+    if (width === undefined) return { shown: columns, priority }
+    let used = -GAP
+    const shown = new Set<string>()
+    for (const [i, c] of priority.entries()) {
+      const needed = GAP + (i === 0 ? natural.get(c)! : Math.min(natural.get(c)!, CHOICE_WIDTH))
+      if (i === 0 || used + needed <= width) {
+        shown.add(c)
+        used += needed
+      }
+    }
+    const hidden = columns.filter((c) => !shown.has(c))
+    if (hidden.length && note) {
+      const picked = priority.filter((c) => shown.has(c))
+      note(`${hidden.length} of ${columns.length} columns hidden to fit the terminal (${hidden.join(', ')}): -o wide shows all, --columns ${picked.join(',')},… picks`)
+    }
+    return { shown: columns.filter((c) => shown.has(c)), priority: priority.filter((c) => shown.has(c)) }
+  }
+
+  /** How wide each shown column may be: the first as wide as it is, the others up to CHOICE_WIDTH, plus what is left. */
+  private widths(priority: string[], natural: Map<string, number>, width: number): Map<string, number> {
+    const widths = new Map(priority.map((c, i) => [c, i === 0 ? natural.get(c)! : Math.min(natural.get(c)!, CHOICE_WIDTH)]))
+    let left = width - GAP * (priority.length - 1) - [...widths.values()].reduce((a, b) => a + b, 0)
+    if (left < 0 && priority.length === 1) widths.set(priority[0], Math.max(MIN_WIDTH, width))
+    // Columns that lack little are made whole first (an alias missing two characters reads worse than a long
+    // name cut a bit shorter), then the rest goes to the most important.
+    const short = (c: string) => natural.get(c)! - widths.get(c)!
+    for (const c of [...priority].filter((c) => short(c) > 0).sort((a, b) => short(a) - short(b))) {
+      if (short(c) > left) break
+      left -= short(c)
+      widths.set(c, natural.get(c)!)
+    }
+    for (const c of priority) {
+      if (left <= 0) break
+      const more = Math.min(left, short(c))
+      widths.set(c, widths.get(c)! + more)
+      left -= more
+    }
+    return widths
+  }
+
+  /** header and rows of the items; in a terminal, cut to fit its width */
+  rows(items: Record<string, unknown>[]): string[][] {
+    const all = columnsOf(items)
+    const natural = new Map(all.map((c) => [c, Math.max(textWidth(c), ...items.map((item) => textWidth(cell(item[c]))))]))
+    this.chosen ??= this.pick(all, natural)
+    const { shown, priority } = this.chosen
+    const rows = [shown, ...items.map((item) => shown.map((c) => cell(item[c])))]
+    const { width } = this.options
+    if (width === undefined) return rows
+    for (const c of shown) if (!natural.has(c)) natural.set(c, textWidth(c))
+    const widths = this.widths(priority, natural, width)
+    return rows.map((row) => row.map((text, i) => cut(text, widths.get(shown[i])!)))
+  }
+
+  /** key/value lines, values cut to the terminal's width */
+  pairs(entries: [string, unknown][]): string[][] {
+    const { width } = this.options
+    const keyWidth = Math.max(...entries.map(([k]) => textWidth(k)))
+    return entries.map(([k, v]) => [k, width === undefined ? cell(v) : cut(cell(v), Math.max(MIN_WIDTH, width - keyWidth - GAP))])
+  }
+}
+
+export async function humanTable(items: Record<string, unknown>[], layout = new TableLayout()): Promise<string> {
+  return table(layout.rows(items), true)
 }
 
 /** The main list of a page or result: the one property holding an array of objects. */
@@ -85,18 +188,18 @@ export function listKey(data: unknown): string | undefined {
   return keys.length === 1 ? keys[0] : undefined
 }
 
-export async function human(data: unknown): Promise<string> {
+export async function human(data: unknown, layout = new TableLayout()): Promise<string> {
   if (Array.isArray(data)) {
-    if (data.length > 0 && data.every(isRecord)) return humanTable(data)
+    if (data.length > 0 && data.every(isRecord)) return humanTable(data, layout)
     return data.map(cell).join('\n') + '\n'
   }
   if (isRecord(data)) {
     const key = listKey(data)
     const scalars = Object.entries(data).filter(([k]) => k !== key)
-    const pairs = scalars.length ? await table(scalars.map(([k, v]) => [k, cell(v)]), false) : ''
+    const pairs = scalars.length ? await table(layout.pairs(scalars), false) : ''
     if (!key) return pairs
     const items = data[key] as Record<string, unknown>[]
-    return (items.length ? await humanTable(items) : `(no ${key})\n`) + pairs
+    return (items.length ? await humanTable(items, layout) : `(no ${key})\n`) + pairs
   }
   return cell(data) + '\n'
 }
@@ -107,18 +210,30 @@ function csvRow(values: unknown[]): string {
 
 const itemsOf = (data: unknown): unknown[] => (Array.isArray(data) ? data : listKey(data) ? ((data as Record<string, unknown>)[listKey(data)!] as unknown[]) : [data])
 
-/** One whole document in the given format. */
-export async function format(fmt: Format, data: unknown): Promise<string> {
+/** The columns of a csv: --columns, else those of all items. */
+function csvColumns(items: Record<string, unknown>[], options: TableOptions): string[] {
+  const all = columnsOf(items)
+  const unknown = options.columns?.filter((c) => !all.includes(c)) ?? []
+  if (unknown.length && items.length) throw usageError(`no column ${unknown.map((c) => `'${c}'`).join(', ')} in this list`, `columns: ${all.join(',')}`)
+  return options.columns ? [...options.columns] : all
+}
+
+/**
+ * One whole document in the given format. `layout` (human, wide, csv) says how tables fit a terminal and which
+ * columns they show; without it, tables are as the Python synadm prints them.
+ */
+export async function format(fmt: Format, data: unknown, layout = new TableLayout()): Promise<string> {
   switch (fmt) {
     case 'yaml': return (await yamlDump(data)) + '\n'
     case 'json': return asciiJson(data, 4) + '\n'
     case 'minified': return asciiJson(data) + '\n'
     case 'pprint': return pythonRepr(data) + '\n'
-    case 'human': return human(data)
+    case 'human': return human(data, layout)
+    case 'wide': return human(data, new TableLayout({ columns: layout.options.columns }))
     case 'jsonl': return itemsOf(data).map((i) => asciiJson(i) + '\n').join('')
     case 'csv': {
       const items = itemsOf(data).map((i) => (isRecord(i) ? i : { value: i }))
-      const columns = columnsOf(items)
+      const columns = csvColumns(items, layout.options)
       return csvRow(columns) + items.map((i) => csvRow(columns.map((c) => i[c]))).join('')
     }
   }
@@ -126,11 +241,12 @@ export async function format(fmt: Format, data: unknown): Promise<string> {
 
 /**
  * Prints pages of items as they arrive (for --all), memory flat: json becomes one array, yaml one list,
- * jsonl/csv lines, human one table per page.
+ * jsonl/csv lines, human one table per page (one column set for all of them).
  */
-export function itemStream(fmt: Format, write: (text: string) => void) {
+export function itemStream(fmt: Format, write: (text: string) => void, layout = new TableLayout()) {
   let count = 0
   let columns: string[] | undefined
+  const tables = fmt === 'wide' ? new TableLayout({ columns: layout.options.columns }) : layout
   return {
     async page(items: unknown[]) {
       for (const item of items) {
@@ -142,15 +258,15 @@ export function itemStream(fmt: Format, write: (text: string) => void) {
           case 'jsonl': write(asciiJson(item) + '\n'); break
           case 'csv': {
             const record = isRecord(item) ? item : { value: item }
-            if (!columns) write(csvRow((columns = Object.keys(record))))
+            if (!columns) write(csvRow((columns = csvColumns([record], layout.options))))
             write(csvRow(columns.map((c) => record[c])))
             break
           }
-          case 'human': break
+          case 'human': case 'wide': break
         }
         count++
       }
-      if (fmt === 'human' && items.length) write(await human(items))
+      if ((fmt === 'human' || fmt === 'wide') && items.length) write(await human(items, tables))
     },
     end() {
       if (fmt === 'json') write(count ? '\n]\n' : '[]\n')

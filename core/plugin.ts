@@ -1,5 +1,5 @@
 /** The plugin contract: built-in domains and third-party packages declare themselves the same way. */
-import type { ApiFactory, CompletionFetcher, Registry, WordCompleter } from './registry.js'
+import type { ApiFactory, CompletionFetcher, CompletionProvider, Registry, WordCompleter } from './registry.js'
 import type { CommandSpec } from './spec.js'
 
 /** Bumped on breaking changes of PluginContext, CommandSpec or RunContext. */
@@ -21,8 +21,8 @@ export interface PluginContext {
   command(spec: CommandSpec): void
   /** offer an API to other plugins: `ctx.use('user')` in a command gets it */
   provide(namespace: string, load: () => Promise<ApiFactory>): void
-  /** a named source of live completion values (`user_id`, `room_id` …) */
-  completionSource(name: string, load: () => Promise<CompletionFetcher>): void
+  /** a named source of live completion values (`user_id`, `room_id` …); a provider can also search the server */
+  completionSource(name: string, load: () => Promise<CompletionFetcher | CompletionProvider>): void
   /** a named completion computed from the typed word on the spot (file paths …), for `complete:` like a source */
   wordCompleter(name: string, complete: WordCompleter): void
 }

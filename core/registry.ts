@@ -15,8 +15,27 @@ export interface ApiServices {
   serverName(): Promise<string>
 }
 
+/** Another plugin's API, for completion sources */
+export type ApiOf = <T>(ns: string) => Promise<T>
+
 /** Live values for completion (user IDs, room IDs …): fetched in the background, cached, never awaited per key. */
-export type CompletionFetcher = (api: <T>(ns: string) => Promise<T>) => Promise<string[]>
+export type CompletionFetcher = (api: ApiOf) => Promise<string[]>
+
+/**
+ * A completion source for big servers: `fetch` gets the values to cache (the first N, and whether the server has
+ * more); `search` asks the server for values containing `prefix` when the cache is partial and the typed prefix
+ * matches too little. Both are best effort: a failure leaves completion with what is cached.
+ */
+export interface CompletionProvider {
+  fetch(api: ApiOf): Promise<{ values: string[]; partial: boolean }>
+  search?(api: ApiOf, prefix: string): Promise<string[]>
+}
+
+/** A source as a provider: a plain fetcher's values are all there is. */
+export function completionProvider(loaded: CompletionFetcher | CompletionProvider): CompletionProvider {
+  if (typeof loaded !== 'function') return loaded
+  return { fetch: async (api) => ({ values: await loaded(api), partial: false }) }
+}
 
 /** Values computed from the word being typed and local state (file paths): asked on every Tab, so fast and synchronous. */
 export type WordCompleter = (word: string) => string[]
@@ -25,7 +44,7 @@ export class Registry {
   private readonly byPath = new Map<string, RegisteredCommand>()
   readonly groups = new Map<string, { description: string; plugin: string }>()
   readonly apis = new Map<string, { load: () => Promise<ApiFactory>; plugin: string }>()
-  readonly completionSources = new Map<string, { fetch: () => Promise<CompletionFetcher>; plugin: string }>()
+  readonly completionSources = new Map<string, { fetch: () => Promise<CompletionFetcher | CompletionProvider>; plugin: string }>()
   readonly wordCompleters = new Map<string, { complete: WordCompleter; plugin: string }>()
 
   addCommand(spec: CommandSpec, plugin: string): void {

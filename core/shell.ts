@@ -6,7 +6,7 @@
  */
 import * as readline from 'node:readline'
 import { Capture } from './capture.js'
-import { complete, CompletionCache, hint } from './completion.js'
+import { CompletionCache, hint, LiveCompletion } from './completion.js'
 import { LineEditor } from './editor.js'
 import { SynadmError } from './errors.js'
 import { execute } from './executor.js'
@@ -51,8 +51,9 @@ function watched(line: string): string {
 }
 
 export class Shell {
-  private readonly cache: CompletionCache
-  private readonly refreshing = new Set<string>()
+  readonly completion: LiveCompletion
+  /** called when the server's search brought values for a Tab within its deadline (the terminal Tabs again) */
+  private lateCompletion?: (before: string) => void
   failures = 0
   commands = 0
   /** `timing on`: each command's duration on stderr, as psql's \\timing */
@@ -61,7 +62,12 @@ export class Shell {
   editor?: LineEditor
 
   constructor(private readonly session: Session, private readonly options: ShellOptions) {
-    this.cache = options.cache ?? new CompletionCache()
+    const services = async () => {
+      const clients = await session.http()
+      const services = { ...clients, serverName: () => session.serverName() }
+      return <T>(ns: string) => session.api<T>(ns, services)
+    }
+    this.completion = new LiveCompletion(session.registry, options.cache ?? new CompletionCache(), services, (message) => session.log.debug(message))
   }
 
   /** Runs one line (maybe a pipe of commands); returns its exit code. Never throws. */
@@ -202,36 +208,22 @@ export class Shell {
     return command.trim() ? hint(this.session.registry, command) : undefined
   }
 
-  /** Completion for the line editor: [candidates, the word they replace]. Uses cached live values only. */
+  /**
+   * Completion for the line editor: [candidates, the word they replace], from cached values at once, so no key
+   * ever waits. Where the cache is partial and matches too little, the server's search runs meanwhile; if it
+   * brings values within the engine's deadline and the line is unchanged, the terminal Tabs again.
+   */
   completer(line: string): [string[], string] {
-    const { word, candidates } = complete(this.session.registry, watched(line), (source) => {
-      if (this.cache.age(source) > STALE_MS) void this.refresh(source)
-      return this.cache.values(source)
-    })
+    const { now, later } = this.completion.answer(watched(line))
+    const { word, candidates, live } = now
+    if (live && this.completion.cache.age(live.source) > STALE_MS) void this.completion.refresh(live.source)
+    if (later) void later.then((fresh) => fresh && this.lateCompletion?.(line))
     const values = candidates.map((c) => c.value)
     // The shell's own words complete where a command starts.
     if (/^\s*[\w-]*$/.test(line)) values.push(...[...SHELL_COMMANDS, 'help', 'exit'].filter((w) => w.startsWith(word) && !values.includes(w)))
     values.sort()
     // A unique match is finished with a space, unless it is a directory to go on in.
     return [values.length === 1 && !values[0].endsWith('/') ? [values[0] + ' '] : values, word]
-  }
-
-  /** Fetches a completion source in the background; failures are silent (completion is best effort). */
-  async refresh(source: string): Promise<void> {
-    const entry = this.session.registry.completionSources.get(source)
-    if (!entry || this.refreshing.has(source)) return
-    this.refreshing.add(source)
-    try {
-      const fetcher = await entry.fetch()
-      const clients = await this.session.http()
-      const services = { ...clients, serverName: () => this.session.serverName() }
-      const values = await fetcher(<T>(ns: string) => this.session.api<T>(ns, services))
-      await this.cache.store(source, values)
-    } catch (error) {
-      this.session.log.debug(`completion source ${source} not refreshed: ${(error as Error).message}`)
-    } finally {
-      this.refreshing.delete(source)
-    }
   }
 
   /** Reads commands from a non-terminal stream until it ends. */
@@ -248,10 +240,11 @@ export class Shell {
     const file = historyFile(io.env)
     const ghosts = io.env.TERM !== 'dumb' && io.env.NO_COLOR === undefined
     this.editor = new LineEditor({ complete: (before) => this.completer(before), hint: (line) => this.hint(line) }, { history: await loadHistory(file), ghosts })
-    await this.cache.load()
-    for (const source of this.session.registry.completionSources.keys()) void this.refresh(source)
+    await this.completion.cache.load()
+    for (const source of this.session.registry.completionSources.keys()) void this.completion.refresh(source)
     io.stderr.write(`synadm ${VERSION} shell. Type help for commands, exit or Ctrl-D to leave.\n`)
     const terminal = new TerminalEditor(this.editor, io.stdin as never, io.stdout, { interrupt: '(type exit or press Ctrl-D to leave)' })
+    this.lateCompletion = (before) => terminal.tabAgain(before)
     for (;;) {
       const { line } = await terminal.read(this.prompt())
       if (line === undefined) return 0

@@ -88,6 +88,20 @@ export interface PagedSpec {
   next?: string
   /** option key that receives the token (default from) */
   from?: string
+  /** option key of the page size (default limit) */
+  limit?: string
+  /**
+   * page size for --all when -l is not given: the largest the endpoint serves well, measured (BENCHMARKS.md);
+   * without it --all keeps the option's default
+   */
+  pageSize?: number
+  /**
+   * token: the next token is opaque (default). offset: it is the offset of the next item, so with `total`
+   * --all fetches pages side by side
+   */
+  style?: 'token' | 'offset'
+  /** key of the number of items in all pages (offset style), e.g. `total` */
+  total?: string
 }
 
 export interface JobSpec {
@@ -129,6 +143,11 @@ export interface CommandSpec {
   writes?: boolean
   /** how the command runs over many targets (--targets); core adds --concurrency and --journal when it is set */
   bulk?: BulkSpec
+  /**
+   * the columns of its list that matter most, in a terminal shown first by `-o human` when not all fit the width
+   * (the others are hidden with a note; `-o wide` and piped output show all)
+   */
+  mainColumns?: readonly string[]
   /** the command reads a paged endpoint; core adds --all */
   paged?: PagedSpec
   /** the command starts a server-side job; core adds --wait */

@@ -111,6 +111,11 @@ export class TerminalEditor {
     this.paint()
   }
 
+  /** Values for a Tab came later (from the server): Tab again, if the line still ends where it did. */
+  tabAgain(before: string): void {
+    if (this.active && this.editor.line.slice(0, this.editor.cursor) === before) this.key({ name: 'tab' })
+  }
+
   private width() {
     return Math.max(10, this.output.columns || 80)
   }

@@ -1,10 +1,11 @@
 /**
  * Shell completion: @pnpm/tabtab's scripts and their installation, and the completion server the scripts call
  * on every Tab. The server answers from the same engine as the synadm> shell's Tab (core/completion.ts):
- * commands, options, choices and cached live values, never the network, never a command implementation.
+ * commands, options, choices and cached live values, never a command implementation; the server's search only
+ * where the cache is partial, within the engine's deadline.
  */
 import { basename } from 'node:path'
-import { complete, CompletionCache, completionCacheFile, type Candidate } from '../completion.js'
+import { CompletionCache, completionCacheFile, LiveCompletion, type Candidate } from '../completion.js'
 import { importModule } from '../modules.js'
 import type { RunContext } from '../context.js'
 import { SynadmError } from '../errors.js'
@@ -82,6 +83,11 @@ export async function server(ctx: RunContext) {
   const line = request.beforeCursor.replace(/^\s*\S+\s*/, '')
   const cache = new CompletionCache(completionCacheFile(io.env))
   await cache.load()
-  const { candidates } = complete(ctx.session.registry, line, (source) => cache.values(source))
+  const { session } = ctx
+  const api = async () => {
+    const services = { ...(await session.http()), serverName: () => session.serverName() }
+    return <T>(ns: string) => session.api<T>(ns, services)
+  }
+  const { candidates } = await new LiveCompletion(session.registry, cache, api).complete(line)
   for (const text of answerLines(candidates, request.shell)) io.stdout.write(text + '\n')
 }

@@ -29,7 +29,8 @@ export default definePlugin({
         },
         { flags: '-d, --destination <name>', description: 'only destinations whose name contains this' },
       ],
-      paged: { items: 'destinations', next: 'next_token', from: 'from' },
+      paged: { items: 'destinations', next: 'next_token', from: 'from', style: 'offset', total: 'total' },
+      mainColumns: ['destination', 'failure_ts', 'retry_last_ts', 'retry_interval'],
       load: commands('list'),
     })
     ctx.command({
@@ -45,7 +46,7 @@ export default definePlugin({
       args: '<destination>',
       argInfo: destination,
       options: paging,
-      paged: { items: 'rooms', next: 'next_token', from: 'from' },
+      paged: { items: 'rooms', next: 'next_token', from: 'from', style: 'offset', total: 'total' },
       load: commands('rooms'),
     })
     ctx.command({

@@ -38,7 +38,8 @@ export default definePlugin({
         { flags: '--datetime, --dt / --timestamp, --ts', default: true, description: 'show created_ts and last_access_ts as local date/time or as ms timestamps [default: datetime]' },
       ],
       groups: [{ kind: 'any', options: ['roomId', 'userId'], title: 'List media by' }],
-      paged: { items: 'media', next: 'next_token', from: 'from' },
+      paged: { items: 'media', next: 'next_token', from: 'from', style: 'offset', total: 'total' },
+      mainColumns: ['media_id', 'media_type', 'media_length', 'upload_name', 'created_ts'],
       load: commands('list'),
     })
 

@@ -27,7 +27,8 @@ export default definePlugin({
         { flags: '--room-id <room_id>', description: 'only reports about events in this room', complete: 'room_id', id: 'room' },
         { flags: '-s, --sender <user_id>', description: 'only reports about events this user sent', complete: 'user_id', id: 'user' },
       ],
-      paged: { items: 'event_reports', next: 'next_token', from: 'from' },
+      paged: { items: 'event_reports', next: 'next_token', from: 'from', style: 'offset', total: 'total' },
+      mainColumns: ['id', 'received_ts', 'room_id', 'sender', 'user_id', 'reason'],
       load: commands('eventReports'),
     })
     ctx.command({
@@ -52,7 +53,7 @@ export default definePlugin({
       path: 'report user list',
       description: 'List user reports',
       options: [...paging, { flags: '-t, --target <user_id>', description: 'only reports about this user', complete: 'user_id', id: 'user' }],
-      paged: { items: 'user_reports', next: 'next_token', from: 'from' },
+      paged: { items: 'user_reports', next: 'next_token', from: 'from', style: 'offset', total: 'total' },
       load: commands('userReports'),
     })
     ctx.command({

@@ -1,5 +1,5 @@
 /** Room commands: synadm's, plus every room endpoint of the Admin API it lacks (declarations only). */
-import { definePlugin, lazy, PLUGIN_API_VERSION, type OptionSpec } from '../../core/index.js'
+import { definePlugin, lazy, PLUGIN_API_VERSION, type OptionSpec, type PagedSpec } from '../../core/index.js'
 
 const commands = lazy(() => import('./commands.js'))
 
@@ -20,7 +20,9 @@ const listing = (limit: number): OptionSpec[] => [
   { flags: '-r, --reverse', description: 'reverse the order of --sort' },
 ]
 const NAME: OptionSpec = { flags: '-n, --name <text>', description: 'only rooms whose name, canonical alias or ID contains this' }
-const ROOM_PAGES = { items: 'rooms', next: 'next_batch', from: 'from' }
+/** the room list pages by offset; --all pages 1000 at a time (measured: BENCHMARKS.md) */
+const ROOM_PAGES: PagedSpec = { items: 'rooms', next: 'next_batch', from: 'from', style: 'offset', total: 'total_rooms', pageSize: 1000 }
+const ROOM_COLUMNS = ['room_id', 'name', 'canonical_alias', 'joined_members', 'joined_local_members']
 
 const PURGE_OPTIONS: OptionSpec[] = [
   { flags: '--no-purge', description: 'keep the room in the database (members are still removed)' },
@@ -47,6 +49,7 @@ export default definePlugin({
         { flags: '--public / --not-public', description: 'only rooms in the public room directory / only rooms not in it (default: both)' },
       ],
       paged: ROOM_PAGES,
+      mainColumns: ROOM_COLUMNS,
       load: commands('list'),
     })
     ctx.command({
@@ -55,6 +58,7 @@ export default definePlugin({
       args: '<search_term>',
       options: listing(100),
       paged: ROOM_PAGES,
+      mainColumns: ROOM_COLUMNS,
       load: commands('search'),
     })
     ctx.command({ path: 'room details', description: 'Get room details', args: '<room_id>', argInfo: { room_id: ROOM }, load: commands('details') })
@@ -77,7 +81,8 @@ export default definePlugin({
         ...listing(10),
         NAME,
       ],
-      paged: ROOM_PAGES,
+      // one state request per listed room: --all keeps the page size of -l
+      paged: { ...ROOM_PAGES, pageSize: undefined },
       load: commands('powerLevels'),
     })
     ctx.command({
@@ -207,7 +212,8 @@ export default definePlugin({
         { flags: '-l, --limit <n>', type: 'int', description: 'rooms per page' },
         { flags: '-d, --max-depth <n>', type: 'int', description: 'how deep to descend into sub-spaces' },
       ],
-      paged: ROOM_PAGES,
+      // next_batch of the hierarchy is an opaque token
+      paged: { items: 'rooms', next: 'next_batch', from: 'from' },
       load: commands('hierarchy'),
     })
     ctx.command({

@@ -2,6 +2,7 @@ import nock from 'nock'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { EXIT } from '../../core/index.js'
 import { json, runSynadm, TEST_BASE_URL } from '../../core/testing.js'
+import { completionProvider } from '../../core/registry.js'
 import room from './index.js'
 
 const A = '/_synapse/admin'
@@ -393,14 +394,16 @@ describe('room endpoints synadm lacks', () => {
 })
 
 describe('completion sources', () => {
-  it('room_id and room_alias come from the first 1000 rooms', async () => {
+  it('room_id and room_alias come from the first 1000 rooms, the rest from the room search', async () => {
     const rooms = [{ room_id: '!a:s', canonical_alias: '#a:s' }, { room_id: '!b:s', canonical_alias: null }]
-    api().get(`${A}/v1/rooms`).query({ limit: 1000 }).times(2).reply(200, page(rooms))
+    api().get(`${A}/v1/rooms`).query({ limit: 1000 }).times(2).reply(200, { ...page(rooms), total_rooms: 1500, next_batch: 1000 })
     const { session } = await run(['room', 'list', '-h'])
     const services = await session.http()
     const apiOf = <T>(ns: string) => session.api<T>(ns, { ...services, serverName: () => session.serverName() })
-    const source = async (name: string) => (await session.registry.completionSources.get(name)!.fetch())(apiOf)
-    expect(await source('room_id')).toEqual(['!a:s', '!b:s'])
-    expect(await source('room_alias')).toEqual(['#a:s'])
+    const source = async (name: string) => completionProvider(await session.registry.completionSources.get(name)!.fetch())
+    expect(await (await source('room_id')).fetch(apiOf)).toEqual({ values: ['!a:s', '!b:s'], partial: true })
+    expect(await (await source('room_alias')).fetch(apiOf)).toEqual({ values: ['#a:s'], partial: true })
+    api().get(`${A}/v1/rooms`).query({ limit: 100, search_term: '#lob' }).reply(200, page([{ room_id: '!l:s', canonical_alias: '#lobby:s' }]))
+    expect(await (await source('room_alias')).search!(apiOf, '#lob')).toEqual(['#lobby:s'])
   })
 })

@@ -76,7 +76,7 @@ export default definePlugin({
         { kind: 'exclusive', options: ['since', 'sinceTs'] },
         { kind: 'exclusive', options: ['until', 'untilTs'] },
       ],
-      paged: { items: 'users', next: 'next_token', from: 'from' },
+      paged: { items: 'users', next: 'next_token', from: 'from', style: 'offset', total: 'total' },
       load: commands('userMediaStatistics'),
     })
     ctx.command({

@@ -1,10 +1,19 @@
-/** Live completion values for user IDs (the synadm> shell caches them). */
-import type { CompletionFetcher } from '../../core/index.js'
+/** Live completion values for user IDs (the synadm> shell caches them; big servers are searched). */
+import type { CompletionProvider } from '../../core/index.js'
 import type { UserApi } from './api.js'
 
-/** Up to 1000 user IDs, guests included, deactivated accounts left out. */
-export const userIds: CompletionFetcher = async (api) => {
-  const users = await api<UserApi>('user')
-  const page = await users.list({ from: 0, limit: 1000, guests: true })
-  return page.users.map((u) => u.name)
+const CACHED = 1000
+const FOUND = 100
+
+/** The first 1000 user IDs, guests included, deactivated accounts left out; the user list's search for the rest. */
+export const userIds: CompletionProvider = {
+  async fetch(api) {
+    const page = await (await api<UserApi>('user')).list({ from: 0, limit: CACHED, guests: true })
+    return { values: page.users.map((u) => u.name), partial: page.total > page.users.length }
+  },
+  async search(api, prefix) {
+    // `user_id` matches IDs containing the text; the engine keeps those that start with the prefix.
+    const page = await (await api<UserApi>('user')).list({ from: 0, limit: FOUND, guests: true, user_id: prefix })
+    return page.users.map((u) => u.name)
+  },
 }

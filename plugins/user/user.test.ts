@@ -8,6 +8,7 @@ import { definePlugin, EXIT, lazy, localDateTime, PLUGIN_API_VERSION, type RunCo
 import { json, runSynadm, TEST_BASE_URL } from '../../core/testing.js'
 import { registrationMac, type UserApi } from './api.js'
 import { pruneCandidates } from './commands.js'
+import { completionProvider } from '../../core/registry.js'
 import user from './index.js'
 
 const A = '/_synapse/admin'
@@ -872,11 +873,14 @@ describe('the user API and completion for other plugins', () => {
     expect(json(result)).toEqual({ name: ALICE, rooms: ['!r:s'] })
   })
 
-  it("completion source 'user_id' lists up to 1000 user IDs", async () => {
+  it("completion source 'user_id' lists up to 1000 user IDs and searches for the rest", async () => {
     const { session } = await runSynadm([user], ['--version'])
     api().get(`${A}/v2/users`).query({ from: 0, limit: 1000, guests: true }).reply(200, { users: [{ name: '@a:s' }, { name: '@b:s' }], total: 2 })
-    const fetcher = await session.registry.completionSources.get('user_id')!.fetch()
+    const source = completionProvider(await session.registry.completionSources.get('user_id')!.fetch())
     const services = { ...(await session.http()), serverName: () => session.serverName() }
-    expect(await fetcher(<T>(ns: string) => session.api<T>(ns, services))).toEqual(['@a:s', '@b:s'])
+    const apiOf = <T>(ns: string) => session.api<T>(ns, services)
+    expect(await source.fetch(apiOf)).toEqual({ values: ['@a:s', '@b:s'], partial: false })
+    api().get(`${A}/v2/users`).query({ from: 0, limit: 100, guests: true, user_id: '@al' }).reply(200, { users: [{ name: '@alice:s' }], total: 1 })
+    expect(await source.search!(apiOf, '@al')).toEqual(['@alice:s'])
   })
 })

@@ -2,6 +2,7 @@ import nock from 'nock'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { json, runSynadm, TEST_BASE_URL } from '../../core/testing.js'
 import { EXIT } from '../../core/errors.js'
+import { definePlugin, PLUGIN_API_VERSION, type RunContext } from '../../core/index.js'
 import { demoPlugin } from './fixtures/demo-plugin.js'
 
 const api = () => nock(TEST_BASE_URL).matchHeader('authorization', 'Bearer test-token')
@@ -34,6 +35,63 @@ describe('one path for every command', () => {
     api().get('/_synapse/admin/v2/users').query(true).reply(200, { users: [{ name: 'a' }], next_token: '1' })
     api().get('/_synapse/admin/v2/users').query(true).reply(200, { users: [{ name: 'b' }] })
     expect(json(await run(['-o', 'json', 'demo', 'list', '--all']))).toEqual([{ name: 'a' }, { name: 'b' }])
+  })
+})
+
+describe('--all on big servers', () => {
+  // A third-party plugin's list: core gives it the page size, prefetching and side-by-side pages it declares.
+  const bigList = definePlugin({
+    name: 'big',
+    apiVersion: PLUGIN_API_VERSION,
+    setup(ctx) {
+      ctx.command({
+        path: 'big list',
+        description: 'list users',
+        options: [
+          { flags: '-f, --from <n>', type: 'int', default: 0, description: 'offset' },
+          { flags: '-l, --limit <n>', type: 'int', default: 100, description: 'page size' },
+        ],
+        paged: { items: 'users', next: 'next_token', from: 'from', style: 'offset', total: 'total', pageSize: 3 },
+        load: async () => async (ctx: RunContext) => (await ctx.admin()).get('v2/users', { query: { from: ctx.options.from, limit: ctx.options.limit } }),
+      })
+    },
+  })
+  const users = (from: number, limit: number, total: number) => ({
+    users: Array.from({ length: Math.max(0, Math.min(limit, total - from)) }, (_, i) => ({ name: `u${from + i}` })),
+    total,
+    ...(from + limit < total ? { next_token: String(from + limit) } : {}),
+  })
+  const names = (stdout: string) => stdout.trim().split('\n').map((l) => JSON.parse(l).name)
+
+  it('without -l pages with the declared size, pages side by side, prints in order', async () => {
+    const asked: number[] = []
+    api().get('/_synapse/admin/v2/users').query(true).times(4).delay(5).reply((uri) => {
+      const query = new URL(uri, TEST_BASE_URL).searchParams
+      asked.push(Number(query.get('from')))
+      expect(query.get('limit')).toBe('3')
+      return [200, users(Number(query.get('from')), 3, 10)]
+    })
+    const result = await runSynadm([bigList], ['-o', 'jsonl', 'big', 'list', '--all'])
+    expect(result.stderr).toBe('')
+    expect(names(result.stdout)).toEqual(Array.from({ length: 10 }, (_, i) => `u${i}`))
+    expect(asked.sort((a, b) => a - b)).toEqual([0, 3, 6, 9])
+  })
+
+  it('-l and -f are kept', async () => {
+    api().get('/_synapse/admin/v2/users').query({ from: 4, limit: 5 }).reply(200, users(4, 5, 12))
+    api().get('/_synapse/admin/v2/users').query({ from: 9, limit: 5 }).reply(200, users(9, 5, 12))
+    const result = await runSynadm([bigList], ['-o', 'jsonl', 'big', 'list', '--all', '-l', '5', '-f', '4'])
+    expect(names(result.stdout)).toEqual(['u4', 'u5', 'u6', 'u7', 'u8', 'u9', 'u10', 'u11'])
+  })
+
+  it('a page that fails ends the command with its error after the pages before it', async () => {
+    api().get('/_synapse/admin/v2/users').query({ from: 0, limit: 3 }).reply(200, users(0, 3, 9))
+    api().get('/_synapse/admin/v2/users').query({ from: 3, limit: 3 }).reply(200, users(3, 3, 9))
+    api().get('/_synapse/admin/v2/users').query({ from: 6, limit: 3 }).reply(500, { errcode: 'M_UNKNOWN', error: 'boom' })
+    const result = await runSynadm([bigList], ['-o', 'jsonl', 'big', 'list', '--all'])
+    expect(result.code).toBe(EXIT.api)
+    expect(names(result.stdout)).toEqual(['u0', 'u1', 'u2', 'u3', 'u4', 'u5'])
+    expect(result.stderr).toContain('boom')
   })
 })
 

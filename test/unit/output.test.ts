@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { format, itemStream, pythonRepr, resolveFormat } from '../../core/output.js'
+import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { format, itemStream, pythonRepr, resolveFormat, TableLayout } from '../../core/output.js'
 
 const page = { users: [{ name: '@ä:x', admin: true, avatar_url: null, n: 3 }, { name: '@b:x', admin: false, extra: [1] }], total: 2 }
 
@@ -42,5 +45,91 @@ describe('formats', () => {
       expect(stream.end()).toBe(3)
       expect(JSON.parse(out)).toEqual([{ a: 1 }, { a: 2 }, { a: 3 }])
     }
+  })
+})
+
+describe('tables that fit', () => {
+  const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'tables')
+  // Pages recorded from a real Synapse; *.txt and *.csv were printed by the formatter before tables learnt to fit.
+  const pages = JSON.parse(readFileSync(join(fixtures, 'pages.json'), 'utf8')) as Record<'rooms' | 'users', { [key: string]: unknown }>
+  const before = (file: string) => readFileSync(join(fixtures, file), 'utf8')
+  const ROOM_COLUMNS = ['room_id', 'name', 'canonical_alias', 'joined_members', 'joined_local_members']
+  const USER_COLUMNS = ['name', 'displayname', 'admin', 'deactivated', 'last_seen_ts']
+  const lines = (text: string) => text.trimEnd().split('\n')
+  const header = (text: string) => lines(text)[0].split(/\s{2,}/)
+
+  it('piped (no terminal width), human, wide and csv are byte-equal to before, page by page too', async () => {
+    for (const name of ['rooms', 'users'] as const) {
+      expect(await format('human', pages[name])).toBe(before(`${name}.human.txt`))
+      expect(await format('human', pages[name], new TableLayout({ preferred: ROOM_COLUMNS, note: () => expect.fail('no note in pipes') }))).toBe(before(`${name}.human.txt`))
+      expect(await format('wide', pages[name], new TableLayout({ width: 80 }))).toBe(before(`${name}.human.txt`))
+      expect(await format('csv', pages[name], new TableLayout({ width: 80 }))).toBe(before(`${name}.csv`))
+      let out = ''
+      const stream = itemStream('human', (t) => (out += t))
+      const list = pages[name][name] as unknown[]
+      await stream.page(list.slice(0, 3))
+      await stream.page(list.slice(3))
+      stream.end()
+      expect(out).toBe(before(`${name}.all.human.txt`))
+    }
+  })
+
+  it.each([80, 120, 200])('in a terminal %i wide, every line fits, the main columns come first, one note names the rest', async (width) => {
+    for (const [name, preferred] of [['rooms', ROOM_COLUMNS], ['users', USER_COLUMNS]] as const) {
+      const notes: string[] = []
+      const layout = new TableLayout({ width, preferred, note: (m) => notes.push(m) })
+      const text = await format('human', pages[name], layout)
+      for (const line of lines(text)) expect([...line].length).toBeLessThanOrEqual(width)
+      const shown = header(text)
+      // The first declared column is always there; every declared column that is shown comes before any other.
+      expect(shown[0]).toBe(preferred[0])
+      const all = Object.keys((pages[name][name] as Record<string, unknown>[])[0])
+      const hidden = all.filter((c) => !shown.includes(c))
+      if (hidden.length) {
+        expect(notes).toHaveLength(1)
+        expect(notes[0]).toContain(`(${hidden.join(', ')})`)
+        expect(notes[0]).toContain('-o wide')
+        // Nothing hidden that matters more than something shown.
+        const lastPreferredShown = Math.max(...preferred.map((c) => (shown.includes(c) ? preferred.indexOf(c) : -1)))
+        for (const c of preferred.slice(0, lastPreferredShown)) expect(shown).toContain(c)
+      } else expect(notes).toEqual([])
+    }
+  })
+
+  it('shows more at 120 than at 80, and cuts long cells with an ellipsis only in a terminal', async () => {
+    const at = async (width: number) => format('human', pages.rooms, new TableLayout({ width, preferred: ROOM_COLUMNS, note: () => undefined }))
+    const [narrow, medium, widest] = [await at(80), await at(120), await at(200)]
+    expect(header(narrow)).toEqual(['room_id', 'name', 'canonical_alias'])
+    expect(header(medium)).toEqual(ROOM_COLUMNS)
+    expect(header(widest).length).toBeGreaterThan(ROOM_COLUMNS.length)
+    // Room IDs whole; the long room name cut with an ellipsis.
+    expect(narrow).toContain('!loifDzPRgiGzXUBIiI:synadm.test')
+    expect(narrow).toMatch(/Room 10: a long[^\n]*…/)
+    expect(await format('human', pages.rooms)).toContain('no terminal column should have to hold in full, ever')
+  })
+
+  it('--columns picks and orders columns in human and csv; an unknown column is a usage error', async () => {
+    const columns = ['canonical_alias', 'room_id']
+    const human = await format('human', pages.rooms, new TableLayout({ columns }))
+    expect(header(human)).toEqual(columns)
+    expect(lines(human)[2]).toBe('#room00000:synadm.test  !HXIbpOSAnWzMVMxQmW:synadm.test')
+    expect((await format('csv', pages.rooms, new TableLayout({ columns }))).split('\n')[1]).toBe('#room00000:synadm.test,!HXIbpOSAnWzMVMxQmW:synadm.test')
+    await expect(format('csv', pages.rooms, new TableLayout({ columns: ['nope'] }))).rejects.toThrow("no column 'nope'")
+    let out = ''
+    const stream = itemStream('csv', (t) => (out += t), new TableLayout({ columns: ['name'] }))
+    await stream.page(pages.users.users as unknown[])
+    expect(out.split('\n').slice(0, 2)).toEqual(['name', '@admin:synadm.test'])
+  })
+
+  it('--all in a terminal: one column set and one note for all pages', async () => {
+    const notes: string[] = []
+    let out = ''
+    const stream = itemStream('human', (t) => (out += t), new TableLayout({ width: 80, preferred: ROOM_COLUMNS, note: (m) => notes.push(m) }))
+    const list = pages.rooms.rooms as unknown[]
+    await stream.page(list.slice(0, 3))
+    await stream.page(list.slice(3))
+    expect(notes).toHaveLength(1)
+    expect(out.split('\n').filter((l) => l.startsWith('room_id'))).toHaveLength(2)
+    expect(new Set(out.split('\n').filter((l) => l.startsWith('room_id')).map((l) => l.split(/\s+/).join(' '))).size).toBe(1)
   })
 })

@@ -118,10 +118,10 @@ describe('vorpal extensions from npm, unmodified', () => {
       expect(complete(registry, 'grep foo logs/b').candidates.map((c) => c.value)).toEqual(['logs/beta.log'])
       expect(complete(registry, 'grep foo lo').candidates.map((c) => c.value)).toEqual(['logs/'])
       const shell = new Shell(s.session, { globals: [] })
-      expect(shell.completer('version | grep x logs/al')).toEqual([['logs/alpha.txt '], 'logs/al'])
+      expect(await shell.completer('version | grep x logs/al')).toEqual([['logs/alpha.txt '], 'logs/al'])
       // a folder is completed without a space, to go on in it
-      expect(shell.completer('grep x lo')).toEqual([['logs/'], 'lo'])
-      expect(shell.completer('grep --ig')).toEqual([['--ignore-case '], '--ig'])
+      expect(await shell.completer('grep x lo')).toEqual([['logs/'], 'lo'])
+      expect(await shell.completer('grep --ig')).toEqual([['--ignore-case '], '--ig'])
     } finally {
       process.chdir(cwd)
     }

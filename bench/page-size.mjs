@@ -40,7 +40,8 @@ async function all(limit, concurrency) {
       while (offset < first[totalKey]) {
         const from = offset
         offset += limit
-        count += (await get(agent, from, limit))[itemsKey].length
+        const page = await get(agent, from, limit)
+        count += page[itemsKey].length
       }
     }
     await Promise.all(Array.from({ length: concurrency }, worker))

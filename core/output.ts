@@ -128,7 +128,7 @@ export class TableLayout {
     const hidden = columns.filter((c) => !shown.has(c))
     if (hidden.length && note) {
       const picked = priority.filter((c) => shown.has(c))
-      note(`${hidden.length} of ${columns.length} columns hidden to fit the terminal (${hidden.join(', ')}): -o wide shows all, --columns ${picked.join(',')},… picks`)
+      note(`${hidden.length} of ${columns.length} columns hidden to fit the terminal: -o wide shows all, --columns ${picked.join(',')},… picks (hidden: ${hidden.join(', ')})`)
     }
     return { shown: columns.filter((c) => shown.has(c)), priority: priority.filter((c) => shown.has(c)) }
   }

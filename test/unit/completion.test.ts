@@ -7,8 +7,8 @@ import nock from 'nock'
 import tabtab from '@pnpm/tabtab'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { answerLines, completionRequest } from '../../core/commands/completion.js'
-import { complete } from '../../core/completion.js'
-import { definePlugin, PLUGIN_API_VERSION } from '../../core/plugin.js'
+import { complete, CompletionCache, LiveCompletion, type Completion } from '../../core/completion.js'
+import { definePlugin, installPlugin, PLUGIN_API_VERSION } from '../../core/plugin.js'
 import { Registry } from '../../core/registry.js'
 import { runSynadm } from '../../core/testing.js'
 import { wordCompleter } from '../../core/vorpal/autocomplete.js'
@@ -171,5 +171,88 @@ describe('word completers (vorpal sources) in the engine', () => {
     expect(complete(promised, 'open y').candidates).toEqual([])
     await Promise.resolve()
     expect(complete(promised, 'open y').candidates.map((c) => c.value)).toEqual(['y!'])
+  })
+})
+
+describe('completion on big servers', () => {
+  // A server with 3000 users and rooms, of which the cache holds the first 1000; its search is slow or quick.
+  const USERS = Array.from({ length: 3000 }, (_, i) => `@u${String(i).padStart(4, '0')}:big.test`)
+  function bigServer(searchDelayMs: number) {
+    const searched: string[] = []
+    const registry = new Registry()
+    const plugin = definePlugin({
+      name: 'big',
+      apiVersion: PLUGIN_API_VERSION,
+      setup(ctx) {
+        ctx.completionSource('user_id', async () => ({
+          fetch: async () => ({ values: USERS.slice(0, 1000), partial: true }),
+          async search(_api, prefix) {
+            searched.push(prefix)
+            await new Promise((done) => setTimeout(done, searchDelayMs))
+            return USERS.filter((u) => u.includes(prefix)).slice(0, 100)
+          },
+        }))
+        ctx.completionSource('room_alias', async () => ({ fetch: async () => ({ values: ['#lobby:big.test'], partial: false }) }))
+        ctx.completionSource('room_id', async () => ({ fetch: async () => ({ values: ['!a:big.test'], partial: false }) }))
+        ctx.command({ path: 'who', description: 'a user', args: '<user_id>', argInfo: { user_id: { complete: 'user_id', id: 'user' } }, load: async () => () => 'x' })
+        ctx.command({ path: 'where', description: 'a room', args: '<room>', argInfo: { room: { complete: 'room_id', id: 'room_or_alias' } }, load: async () => () => 'x' })
+      },
+    })
+    return { registry, plugin, searched }
+  }
+  async function engine(searchDelayMs: number) {
+    const server = bigServer(searchDelayMs)
+    await installPlugin(server.registry, server.plugin)
+    const cache = new CompletionCache(join(mkdtempSync(join(tmpdir(), 'synadm-big-')), 'completion.json'))
+    const live = new LiveCompletion(server.registry, cache, async () => (async () => ({})) as never)
+    for (const source of ['user_id', 'room_alias', 'room_id']) await live.refresh(source)
+    return { ...server, live, cache }
+  }
+  const values = (c: Completion) => c.candidates.map((x) => x.value)
+
+  it('a user beyond the first 1000 comes from the search, and joins the cache', async () => {
+    const { live, cache, searched } = await engine(5)
+    expect(values(await live.complete('who @u25'))).toEqual(USERS.slice(2500, 2600))
+    expect(searched).toEqual(['@u25'])
+    expect(cache.values('user_id')).toContain('@u2599:big.test')
+    // Enough cached matches: no search.
+    expect(values(await live.complete('who @u0'))).toHaveLength(1000)
+    expect(searched).toEqual(['@u25'])
+  })
+
+  it('localparts where a user argument takes them, aliases where a room argument does', async () => {
+    const { live, searched } = await engine(5)
+    expect(values(await live.complete('who u000'))).toEqual(['u0000', 'u0001', 'u0002', 'u0003', 'u0004', 'u0005', 'u0006', 'u0007', 'u0008', 'u0009'])
+    expect(values(await live.complete('who u2999'))).toEqual(['u2999'])
+    expect(searched).toContain('@u2999')
+    expect(values(await live.complete('where #lob'))).toEqual(['#lobby:big.test'])
+    expect(values(await live.complete('where !'))).toEqual(['!a:big.test'])
+  })
+
+  it('a slow search does not hold the Tab past the deadline; its answer is there on the next Tab', async () => {
+    const { live } = await engine(1500)
+    const started = Date.now()
+    expect(values(await live.complete('who @u27', 50))).toEqual([])
+    // Generous against a busy machine, and still far below the search's 1500 ms.
+    expect(Date.now() - started).toBeLessThan(1000)
+    await new Promise((done) => setTimeout(done, 1600))
+    expect(values(await live.complete('who @u27', 50))).toHaveLength(100)
+  })
+
+  it('a failed search leaves the cached answer and is tried again', async () => {
+    const registry = new Registry()
+    let calls = 0
+    await installPlugin(registry, definePlugin({
+      name: 'flaky',
+      apiVersion: PLUGIN_API_VERSION,
+      setup(ctx) {
+        ctx.completionSource('user_id', async () => ({ fetch: async () => ({ values: [], partial: true }), search: async () => { calls++; throw new Error('down') } }))
+        ctx.command({ path: 'who', description: 'a user', args: '<user_id>', argInfo: { user_id: { complete: 'user_id', id: 'user' } }, load: async () => () => 'x' })
+      },
+    }))
+    const live = new LiveCompletion(registry, new CompletionCache(join(mkdtempSync(join(tmpdir(), 'synadm-big-')), 'c.json')), async () => (async () => ({})) as never)
+    expect(values(await live.complete('who @a'))).toEqual([])
+    expect(values(await live.complete('who @a'))).toEqual([])
+    expect(calls).toBe(2)
   })
 })

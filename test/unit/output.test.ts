@@ -87,7 +87,7 @@ describe('tables that fit', () => {
       const hidden = all.filter((c) => !shown.includes(c))
       if (hidden.length) {
         expect(notes).toHaveLength(1)
-        expect(notes[0]).toContain(`(${hidden.join(', ')})`)
+        expect(notes[0]).toContain(`(hidden: ${hidden.join(', ')})`)
         expect(notes[0]).toContain('-o wide')
         // Nothing hidden that matters more than something shown.
         const lastPreferredShown = Math.max(...preferred.map((c) => (shown.includes(c) ? preferred.indexOf(c) : -1)))

@@ -1,0 +1,143 @@
+// A server with more users than the completion cache holds (its own Synapse, so the shared one keeps its size):
+// Tab completion in the synadm> shell beyond the first 1000 users, localparts and aliases, and how long a key
+// waits; --all with the big page size; human tables in an 80-column terminal.
+import { execFileSync, spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import http from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { createRoom } from '../synapse/client.mjs'
+import { readyRoot, repoRoot, startSynapse, writeSynadmConfig, type RunningSynapse } from '../synapse/server.mjs'
+import { runSynadm } from './cli.js'
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0
+const USERS = 1200
+const CONCURRENCY = 16
+const SEARCH_DEADLINE_MS = 400
+const localpart = (i: number) => `zz-big-${String(i).padStart(4, '0')}`
+
+const socket = `synadm-test-${process.pid}-big`
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' })
+const screen = (session: string) => tmux('capture-pane', '-p', '-t', session)
+const keys = (session: string, ...args: string[]) => tmux('send-keys', '-t', session, ...args)
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+async function until(session: string, expected: RegExp, timeoutMs = 15_000): Promise<string> {
+  const started = Date.now()
+  for (;;) {
+    const text = screen(session)
+    if (expected.test(text)) return text
+    if (Date.now() - started > timeoutMs) throw new Error(`screen never showed ${expected}:\n${text}`)
+    await sleep(20)
+  }
+}
+
+/** Accounts through concurrent admin PUTs without a password (no bcrypt): the quickest way through the API. */
+async function createUsers(server: RunningSynapse) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY })
+  const put = (i: number) =>
+    new Promise<void>((resolve, reject) => {
+      const id = encodeURIComponent(`@${localpart(i)}:${server.serverName}`)
+      const request = http.request(`${server.url}/_synapse/admin/v2/users/${id}`, { method: 'PUT', agent, headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' } }, (res) => {
+        res.resume().on('end', () => (res.statusCode! < 300 ? resolve() : reject(new Error(`PUT ${id}: ${res.statusCode}`))))
+      })
+      request.on('error', reject)
+      request.end(JSON.stringify({ displayname: `Big ${i}` }))
+    })
+  let next = 0
+  const worker = async () => {
+    while (next < USERS) await put(next++)
+  }
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker))
+  agent.destroy()
+}
+
+describe.skipIf(!inject('synapse').available || !readyRoot())('a server with more users than the completion cache holds', () => {
+  let server: RunningSynapse
+  let home: string
+  let configFile: string
+  const alias = 'lobby-big'
+
+  beforeAll(async () => {
+    server = await startSynapse()
+    home = mkdtempSync(join(tmpdir(), 'synadm-big-'))
+    configFile = join(home, 'synadm.yaml')
+    writeSynadmConfig(configFile, server)
+    await createUsers(server)
+    await createRoom(server, server.adminToken, { name: 'Lobby', alias })
+  }, 300_000)
+
+  afterAll(async () => {
+    spawnSync('tmux', ['-L', socket, 'kill-server'])
+    await server?.stop()
+  })
+
+  it('--all without -l reads 1000 users a page', async () => {
+    const result = await runSynadm(['-v', 'user', 'list', '--all', '-o', 'jsonl'], { configFile })
+    expect(result.code).toBe(0)
+    const names = result.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { name: string }).name)
+    expect(names).toHaveLength(USERS + 1)
+    expect(new Set(names).size).toBe(USERS + 1)
+    expect(names.slice(-1)).toEqual([`@${localpart(USERS - 1)}:${server.serverName}`])
+    const requests = result.stderr.split('\n').filter((line) => /GET .*v2\/users/.test(line))
+    expect(requests).toHaveLength(2)
+    expect(requests.every((line) => /limit=1000/.test(line))).toBe(true)
+  })
+
+  it.skipIf(!hasTmux)('the shell completes a user beyond the first 1000, a localpart and an alias; no key waits longer than the deadline', async () => {
+    const vars = [`HOME=${home}`, `XDG_DATA_HOME=${join(home, 'data')}`, `XDG_CACHE_HOME=${join(home, 'cache')}`]
+    tmux('new-session', '-d', '-s', 'big', '-x', '160', '-y', '40', 'env', ...vars, process.execPath, join(repoRoot, 'bin/synadm.js'), '-c', configFile)
+    await until('big', /synadm>\s*$/m)
+    // The shell fills the cache with the first 1000 users when it starts.
+    await sleep(1500)
+
+    /** Tab, then a key at once: how long the key waits before it is on screen. */
+    async function tabThenKey(line: string, shows: RegExp): Promise<number> {
+      keys('big', 'C-u')
+      keys('big', '-l', line)
+      await until('big', new RegExp(`synadm> ${line.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`, 'm'))
+      const started = Date.now()
+      keys('big', 'Tab')
+      keys('big', '-l', '~')
+      const text = await until('big', /~\s*$/m)
+      const waited = Date.now() - started
+      if (!shows.test(text)) {
+        // Later than the deadline: the answer joined the cache, the next Tab shows it.
+        keys('big', 'BSpace', 'Tab')
+        await until('big', shows)
+      }
+      return waited
+    }
+    const waits = [
+      await tabThenKey(`user details @${localpart(1177)}`, new RegExp(`synadm> user details @${localpart(1177)}:${server.serverName.replace('.', '\\.')} ~`)),
+      await tabThenKey(`user details ${localpart(1180)}`, new RegExp(`synadm> user details ${localpart(1180)} ~`)),
+      await tabThenKey('room details #lob', new RegExp(`synadm> room details #${alias}:${server.serverName.replace('.', '\\.')} ~`)),
+    ]
+    console.log(`keys after Tab waited ${waits.join(', ')} ms (deadline ${SEARCH_DEADLINE_MS} ms)`)
+    // The deadline plus generous room for tmux, the screen polling and a busy machine.
+    for (const waited of waits) expect(waited).toBeLessThan(SEARCH_DEADLINE_MS + 1000)
+    keys('big', 'C-u')
+    keys('big', 'exit', 'Enter')
+  })
+
+  it.skipIf(!hasTmux)('an 80-column terminal: the user list fits, one note says how to see the rest; piped it is as before', async () => {
+    const command = [process.execPath, join(repoRoot, 'bin/synadm.js'), '-c', configFile, '-o', 'human', 'user', 'list', '-l', '5']
+    const stderrFile = join(home, 'narrow.stderr')
+    tmux('new-session', '-d', '-s', 'narrow', '-x', '80', '-y', '40', 'sh', '-c', `HOME=${home} "$@" 2>${stderrFile}; echo "exit=$?"; sleep 60`, 'sh', ...command)
+    await until('narrow', /exit=0/)
+    // -J joins what the terminal wrapped: a table line wider than the terminal would show as one long line.
+    const lines = tmux('capture-pane', '-p', '-J', '-t', 'narrow').split('\n').filter((line) => line.trim())
+    const header = lines.find((line) => line.startsWith('name '))!.split(/\s+/)
+    expect(header).toEqual(expect.arrayContaining(['name', 'displayname', 'admin', 'deactivated', 'last_seen_ts']))
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(80)
+    const notes = readFileSync(stderrFile, 'utf8').split('\n').filter((line) => line.includes('columns hidden'))
+    expect(notes).toHaveLength(1)
+    expect(notes[0]).toMatch(/columns hidden to fit the terminal: -o wide shows all, --columns name,.* picks \(hidden: .*\)/)
+    const piped = await runSynadm(['-o', 'human', 'user', 'list', '-l', '5'], { configFile })
+    const wide = await runSynadm(['-o', 'wide', 'user', 'list', '-l', '5'], { configFile })
+    expect(piped.stdout).toBe(wide.stdout)
+    expect(piped.stdout.split('\n')[0]).toMatch(/^name\s+user_type\s+is_guest\s+admin/)
+    expect(piped.stderr).not.toContain('columns hidden')
+  })
+})

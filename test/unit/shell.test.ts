@@ -64,7 +64,7 @@ describe('global options after the command words: parsing, help and completion a
     const { registry } = await session()
     const values = (line: string, live?: (s: string) => string[]) => complete(registry, line, live).candidates.map((c) => c.value)
     expect(values('demo show x --output j')).toEqual(['json', 'jsonl'])
-    expect(values('demo list --output ')).toEqual(['yaml', 'json', 'minified', 'human', 'pprint', 'jsonl', 'csv'])
+    expect(values('demo list --output ')).toEqual(['yaml', 'json', 'minified', 'human', 'pprint', 'jsonl', 'csv', 'wide'])
     // after a global option and its value, the command's positional comes next
     const users = (source: string) => (source === 'user_id' ? ['@alice:x'] : [])
     expect(values('demo show -vv --output json @a', users)).toEqual(['@alice:x'])
@@ -79,12 +79,12 @@ describe('global options after the command words: parsing, help and completion a
   it("say so in the command's help, on the command line and in the shell", async () => {
     const s = await session()
     const cli = plan(s, ['demo', 'show', '--help'])
-    expect(cli.kind === 'help' && cli.text).toContain('Global options (before or after the command words): -v, --batch, -o FORMAT, --no-pager, --version; only before them: -c PATH; see synadm --help')
+    expect(cli.kind === 'help' && cli.text).toContain('Global options (before or after the command words): -v, --batch, -o FORMAT, --columns NAMES, --no-pager, --version; only before them: -c PATH; see synadm --help')
     // demo list has its own -o: after its words, the global is --output
     const own = plan(s, ['demo', 'list', '--help'])
-    expect(own.kind === 'help' && own.text).toContain('Global options (before or after the command words): -v, --batch, --output FORMAT, --no-pager, --version;')
+    expect(own.kind === 'help' && own.text).toContain('Global options (before or after the command words): -v, --batch, --output FORMAT, --columns NAMES, --no-pager, --version;')
     const inShell = plan(s, ['demo', 'show', '--help'], { inShell: true })
-    expect(inShell.kind === 'help' && inShell.text).toContain('Global options (before or after the command words): -v, --batch, -o FORMAT, --no-pager, --version; see help')
+    expect(inShell.kind === 'help' && inShell.text).toContain('Global options (before or after the command words): -v, --batch, -o FORMAT, --columns NAMES, --no-pager, --version; see help')
   })
 
   it('the root help and the shell help say where they may stand; the shell leaves out -c', async () => {
@@ -108,8 +108,8 @@ describe('completion engine', () => {
     expect(values('de')).toEqual(['demo'])
     expect(values('demo l')).toEqual(['list'])
     // the command's own switches, then the global options that may follow it (-o is the command's: --output is not)
-    expect(values('demo list --')).toEqual(['--from', '--limit', '--order', '--all', '--help', '--verbose', '--batch', '--output', '--version'])
-    expect(values('demo list --limit 5 --')).toEqual(['--from', '--order', '--all', '--help', '--verbose', '--batch', '--output', '--version'])
+    expect(values('demo list --')).toEqual(['--from', '--limit', '--order', '--all', '--help', '--verbose', '--batch', '--output', '--columns', '--version'])
+    expect(values('demo list --limit 5 --')).toEqual(['--from', '--order', '--all', '--help', '--verbose', '--batch', '--output', '--columns', '--version'])
     expect(values('demo list --order ')).toEqual(['name', 'admin'])
     expect(values('-o j')).toEqual(['json', 'jsonl'])
     expect(values('-o json de')).toEqual(['demo'])

@@ -94,8 +94,12 @@ export async function execute(session: Session, words: string[], options: Execut
     verbose = invocation.globals.verbose
     session.logLevel = baseLevel + verbose
     const paged = options.pager === false || !invocation.globals.pager || invocation.command.ownsTerminal ? undefined : await openPager(session)
+    const signal = options.signal ?? new AbortController().signal
     try {
-      await session.withStdout(paged, () => runWithConfigRecovery(session, invocation, options.signal ?? new AbortController().signal))
+      // Quitting the pager early ends the command quietly, as in git: the rest of a long --all is not wanted.
+      await session.withStdout(paged, () => runWithConfigRecovery(session, invocation, paged ? AbortSignal.any([signal, paged.quit]) : signal))
+    } catch (error) {
+      if (!paged?.quit.aborted || signal.aborted) throw error
     } finally {
       await paged?.finish()
     }

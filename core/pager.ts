@@ -48,6 +48,10 @@ export class PagedOutput extends Writable {
   private pager?: ChildProcess
   private exited?: Promise<void>
   private passThrough = false
+  private finishing = false
+  private readonly quitter = new AbortController()
+  /** aborted when the user quits the pager before the output has ended */
+  readonly quit: AbortSignal = this.quitter.signal
 
   constructor(
     readonly terminal: Tty,
@@ -98,7 +102,10 @@ export class PagedOutput extends Writable {
         this.held = []
         resolve()
       })
-      pager.on('close', () => resolve())
+      pager.on('close', () => {
+        if (!this.finishing) this.quitter.abort()
+        resolve()
+      })
     })
     pager.stdin!.write(this.held.join(''))
     this.held = []
@@ -114,6 +121,7 @@ export class PagedOutput extends Writable {
 
   /** The command is done: short output goes to the terminal; long output waits for the pager to be quit. */
   async finish(): Promise<void> {
+    this.finishing = true
     await new Promise<void>((resolve) => this.end(resolve))
     if (this.pager) {
       this.pager.stdin?.end()

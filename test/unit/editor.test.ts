@@ -281,6 +281,17 @@ describe('the pager', () => {
     expect(readFileSync(out, 'utf8')).toBe('x'.repeat(200) + '\na\nb\nc\nd\ne\n')
   })
 
+  it('says so when the pager is quit before the output ended', async () => {
+    const screen = terminal()
+    const paged = new PagedOutput(screen, 'exit 0', { PATH: process.env.PATH })
+    paged.write('line\n'.repeat(20))
+    await new Promise<void>((resolve) => paged.quit.addEventListener('abort', () => resolve()))
+    paged.write('more\n')
+    await paged.finish()
+    expect(paged.quit.aborted).toBe(true)
+    expect(screen.text).toBe('')
+  })
+
   it('lets a prompt have the terminal: held output goes out first, the rest passes', async () => {
     const screen = terminal()
     const paged = new PagedOutput(screen, 'exit 3', {})

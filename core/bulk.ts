@@ -15,11 +15,9 @@ import { DryRunStop, SynadmError, toSynadmError, usageError } from './errors.js'
 import { idProblem } from './ids.js'
 import { readInput } from './input.js'
 import { asciiJson, format, type Format } from './output.js'
-import { commandShape, writes } from './options.js'
+import { commandShape, DEFAULT_CONCURRENCY, writes } from './options.js'
 import type { Action, CommandSpec, IdKind } from './spec.js'
 
-/** Without --concurrency and without the command's own default. */
-export const DEFAULT_CONCURRENCY = 4
 const MAX_CONCURRENCY = 64
 /** Targets shown in the confirmation. */
 const PREVIEW_TARGETS = 10
@@ -264,7 +262,7 @@ export async function runBulk<T>(o: BulkOptions<T>): Promise<BulkSummary> {
   if (todo.length && writes(spec) && !dryRun) {
     const first = todo.slice(0, PREVIEW_TARGETS).map((t) => t.target)
     const words = [spec.path, ...Object.values(identityOf(ctx).args).map(String), ...[...ctx.given].filter((k) => !OWN_OPTIONS.has(k)).map((k) => `--${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`)]
-    await ctx.confirm(`Run '${words.join(' ')}' on these ${todo.length} targets?`, {
+    await ctx.confirm(`Run '${words.join(' ')}' on ${todo.length === 1 ? 'this target' : `these ${todo.length} targets`}?`, {
       command: words.join(' '),
       does: o.effect ?? spec.description,
       targets: todo.length,
@@ -328,7 +326,7 @@ export async function runBulk<T>(o: BulkOptions<T>): Promise<BulkSummary> {
   const seconds = ((Date.now() - started) / 1000).toFixed(1)
   const parts = [`${summary.done} ${dryRun ? 'checked (dry run, nothing written)' : 'done'}`, `${summary.failed} failed`, `${summary.skipped} skipped`]
   if (summary.notStarted) parts.push(`${summary.notStarted} not started`)
-  io.stderr.write(`synadm: ${o.items.length} targets: ${parts.join(', ')} in ${seconds} s\n`)
+  io.stderr.write(`synadm: ${o.items.length} target${o.items.length === 1 ? '' : 's'}: ${parts.join(', ')} in ${seconds} s\n`)
   return summary
 }
 

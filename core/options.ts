@@ -66,7 +66,9 @@ export const ALL_OPTION: OptionSpec = { flags: '--all', description: 'follow nex
 export const WAIT_OPTION: OptionSpec = { flags: '--wait', description: 'wait until the server job has finished' }
 export const HELP_OPTION: OptionSpec = { flags: '-h, --help', description: 'show this message' }
 export const TARGETS_OPTION: OptionSpec = { flags: '--targets <file>', type: 'file', description: "run for every target in FILE instead of the argument: one a line or JSON lines ('-' = stdin, '#' comments)" }
-export const CONCURRENCY_OPTION: OptionSpec = { flags: '--concurrency <n>', type: 'int', description: 'targets run at once (default: the command\'s own, see --help)' }
+/** Targets a bulk run runs at once without --concurrency, unless the command declares its own number. */
+export const DEFAULT_CONCURRENCY = 4
+const concurrencyOption = (spec: CommandSpec): OptionSpec => ({ flags: '--concurrency <n>', type: 'int', description: `targets run at once (default ${spec.bulk?.concurrency ?? DEFAULT_CONCURRENCY}; one 429 pause for all)` })
 export const JOURNAL_OPTION: OptionSpec = { flags: '--journal <file>', type: 'file', description: 'record each finished target in FILE; the same command with the same journal skips what is done' }
 export const DRY_RUN_OPTION: OptionSpec = { flags: '--dry-run', description: 'do the reads, show what would change, send no write' }
 
@@ -87,7 +89,7 @@ export function commandShape(spec: CommandSpec): CommandShape {
     const target = args[0]?.id && !args[0].variadic ? args[0] : undefined
     const core: OptionSpec[] = []
     if (target) core.push(TARGETS_OPTION)
-    if (target || spec.bulk) core.push(CONCURRENCY_OPTION, JOURNAL_OPTION)
+    if (target || spec.bulk) core.push(concurrencyOption(spec), JOURNAL_OPTION)
     if (writes(spec)) core.push(DRY_RUN_OPTION)
     for (const def of core.map(defineOption)) {
       if (def.on.some((s) => taken.has(s))) continue

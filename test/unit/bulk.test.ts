@@ -99,7 +99,7 @@ describe('one confirmation for the set', () => {
   it('without a terminal and without --batch: exit 2, nothing written', async () => {
     const result = await run(['bt', 'ban', '--targets', file('@a:synapse.test\n')])
     expect(result.code).toBe(EXIT.usage)
-    expect(result.stderr).toContain("refusing to go on without confirmation: Run 'bt ban' on these 1 targets?")
+    expect(result.stderr).toContain("refusing to go on without confirmation: Run 'bt ban' on this target?")
   })
 
   it('asks once in a terminal, showing the count and the first targets; destructive targets do not ask again', async () => {

@@ -72,16 +72,12 @@ function registerResolveHook(): void {
 
 /** Before a plugin's module is imported: make sure its `import … from 'synadm'` gets the running synadm. */
 export function ensureSynadmResolves(pluginFile: string, packageDir: string): void {
-  const root = runningPackageRoot()
-  const resolved = () => {
-    try {
-      return dirname(createRequire(pluginFile).resolve('synadm/package.json'))
-    } catch {
-      return undefined
-    }
-  }
-  if (resolved() === root) return
-  // (Resolving again would only read Node's resolution cache.)
-  if (pluginFile.startsWith(packageDir + sep)) linkRunningSynadm(packageDir)
-  else registerResolveHook()
+  // In synadm's folder the link decides; it is checked without resolving 'synadm' first, because a failed
+  // lookup would stay in Node's package.json cache and spoil the import after the link is made.
+  if (pluginFile.startsWith(packageDir + sep)) return linkRunningSynadm(packageDir)
+  let found: string | undefined
+  try {
+    found = dirname(createRequire(pluginFile).resolve('synadm/package.json'))
+  } catch {}
+  if (found !== runningPackageRoot()) registerResolveHook()
 }

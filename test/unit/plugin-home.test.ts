@@ -60,6 +60,14 @@ describe('plugins.yaml and the plugin folder', () => {
     expect(runningPackageRoot()).toBe(repoRoot)
   })
 
+  it("gives a plugin in the folder the running synadm for 'synadm' on its first start (no link yet)", async () => {
+    const dir = home()
+    installed(join(dir, 'data'), 'synadm-plugin-dated', `import { localDateTime } from 'synadm'\n${PLUGIN('dated', 'dated').replace("({ ran: 'dated' })", '({ at: localDateTime(0).length })')}`)
+    listPlugins(dir, ['dated'])
+    const result = await runSynadm([], ['dated'], { env: envFor(dir) })
+    expect({ code: result.code, stderr: result.stderr, out: JSON.parse(result.stdout || 'null') }).toEqual({ code: 0, stderr: '', out: { at: 19 } })
+  })
+
   describe('the list in the Python synadm config file', () => {
     const savedHome = process.env.HOME
     afterEach(() => {

@@ -8,7 +8,7 @@
 // Server: SYNAPSE_URL + SYNAPSE_ADMIN_TOKEN, else a fresh local Synapse; it is filled up to 10,000 users first.
 import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startSynapse, writeSynadmConfig } from '../test/synapse/server.mjs'
@@ -106,6 +106,7 @@ const synadm = inTerminal(`${process.execPath} ${join(repo, 'bin/synadm.js')} -c
 await synadm.until(/synadm> /)
 // Let the background completion refresh (user IDs of the 10,000-user server) run while keys are typed.
 const ours = stats(await measure(synadm))
+const load = loadavg()[0]
 const hinted = /\[-f FROM\]/.test(synadm.output) && /\u001b\[90m/.test(synadm.output)
 synadm.child.stdin.write('\u0004')
 await server.stop()
@@ -120,7 +121,7 @@ to a pseudo-terminal (util-linux \`script\`) until the shell's repaint comes bac
 command lines typed ${ROUNDS} times, ${PAUSE_MS} ms apart, with a 1000-line history and a server of
 ${users.toLocaleString('en')} users (the shell refreshes its completion values from it in the background meanwhile).
 Hints and history suggestions were on${hinted ? ' and seen on screen' : ''}. Baseline: a minimal Node.js program echoing each
-key in raw mode in the same pseudo-terminal.
+key in raw mode in the same pseudo-terminal. Load average during the run: ${load.toFixed(1)} on ${cpus().length} cores.
 
 | | median | p95 | max |
 |---|---|---|---|

@@ -3,7 +3,7 @@
  * `import { definePlugin, lazy, type RunContext } from 'synadm'`.
  */
 export { definePlugin, PLUGIN_API_VERSION, type PluginContext, type SynadmPlugin } from './plugin.js'
-export { lazy, type Action, type ArgSpec, type CommandSpec, type IdKind, type JobSpec, type OptionGroup, type OptionSpec, type PagedSpec } from './spec.js'
+export { DAYS, lazy, TIMESTAMP_MS, type Action, type ArgSpec, type CommandSpec, type IdKind, type JobSpec, type OptionGroup, type OptionSpec, type PagedSpec } from './spec.js'
 export type { RunContext, SecretSource } from './context.js'
 export type { ApiFactory, ApiServices, ApiOf, CompletionFetcher, CompletionProvider } from './registry.js'
 export { EXIT, SynadmError, usageError, type ErrorKind } from './errors.js'

@@ -66,7 +66,7 @@ describe('parseCommandWords', () => {
     [['-s', 'size'], "Invalid value for '-s': 'size' is not one of 'name', 'admin'."],
     [['-t', 'email'], "Option '-t' requires 2 arguments."],
     [['stray'], 'Got unexpected extra argument (stray)'],
-    [['--before', '3 May'], "Invalid value for '--before': '3 May' does not match"],
+    [['--before', '3 May'], "Invalid value for '--before': '3 May' is not a date; use YYYY-MM-DD"],
   ])('rejects %j with a usage error', (words, message) => {
     expect(() => parseCommandWords(userList, words)).toThrow(expect.objectContaining({ kind: 'usage', message: expect.stringContaining(message) }))
   })

@@ -49,12 +49,26 @@ export function daysFromNow(days: number): number {
   return Date.now() + days * DAY_MS
 }
 
+/**
+ * Epoch ms of a local date/time, or undefined when it is not one. Date would roll 2021-02-30 over into March,
+ * year 0021 into 1921, and 02:30 in a daylight-saving gap into 03:30: a value that does not read back as typed is
+ * refused, never silently moved.
+ */
 export function parseDateTime(text: string): number | undefined {
   const m = DATE_RE.exec(text)
   if (!m) return undefined
-  const [y, mo, d, h = '0', mi = '0', s = '0'] = m.slice(1)
-  const date = new Date(+y, +mo - 1, +d, +h, +mi, +s)
-  return Number.isNaN(date.getTime()) ? undefined : date.getTime()
+  const [y, mo, d, h, mi, s] = m.slice(1).map((part) => Number(part ?? 0))
+  const date = new Date(y, mo - 1, d, h, mi, s)
+  const readBack = [date.getFullYear(), date.getMonth() + 1, date.getDate(), date.getHours(), date.getMinutes(), date.getSeconds()]
+  return readBack.every((v, i) => v === [y, mo, d, h, mi, s][i]) ? date.getTime() : undefined
+}
+
+const DATE_FORMS = "use YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS or 'YYYY-MM-DD HH:MM:SS' (local time)"
+
+/** click's wording for a range: `x>=0`, `1<=x<=64` */
+function rangeText(min: number | undefined, max: number | undefined): string {
+  if (min !== undefined && max !== undefined) return `${min}<=x<=${max}`
+  return min !== undefined ? `x>=${min}` : `x<=${max}`
 }
 
 /** A value shown in an error: control characters escaped, so a stray one cannot garble the terminal. */
@@ -69,12 +83,19 @@ function checkId(kind: IdKind | undefined, name: string, raw: string) {
 function convert(def: OptionDef, name: string, raw: string): unknown {
   const bad = (why: string) => usageError(`Invalid value for '${name}': '${shown(raw)}' ${why}.`)
   switch (def.type) {
-    case 'int':
-      if (!/^-?\d+$/.test(raw)) throw bad('is not a valid integer')
-      return Number(raw)
+    case 'int': {
+      if (!/^[-+]?\d+$/.test(raw)) throw bad('is not a valid integer')
+      const n = Number(raw)
+      // beyond 2^53 a number is silently rounded: refused like any other value out of range
+      if (!Number.isSafeInteger(n)) throw bad(`is not in the range ${rangeText(def.spec.min ?? Number.MIN_SAFE_INTEGER, def.spec.max ?? Number.MAX_SAFE_INTEGER)}`)
+      if ((def.spec.min !== undefined && n < def.spec.min) || (def.spec.max !== undefined && n > def.spec.max)) {
+        throw bad(`is not in the range ${rangeText(def.spec.min, def.spec.max)}`)
+      }
+      return n
+    }
     case 'datetime': {
       const ms = parseDateTime(raw)
-      if (ms === undefined) throw bad("does not match the formats '%Y-%m-%d', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d %H:%M:%S'")
+      if (ms === undefined) throw bad(DATE_RE.test(raw) ? `is not a date and time that exists; ${DATE_FORMS}` : `is not a date; ${DATE_FORMS}`)
       return ms
     }
     default:

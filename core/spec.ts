@@ -56,8 +56,16 @@ export interface OptionSpec {
   complete?: CompletionSourceName
   /** the value is an identifier of this kind: core checks its grammar before the command runs */
   id?: IdKind
+  /** bounds of an `int` value (inclusive); without them, the safe integer range. Every built-in int declares one. */
+  min?: number
+  max?: number
   hidden?: boolean
 }
+
+/** Ranges shared by many options: `{ flags: '-d, --before-days <days>', type: 'int', ...DAYS, … }` */
+export const DAYS = { min: 0, max: 36_500 } as const
+/** epoch milliseconds from 1970 up to the latest instant a JavaScript Date holds */
+export const TIMESTAMP_MS = { min: 0, max: 8_640_000_000_000_000 } as const
 
 export interface ArgSpec {
   name: string

@@ -33,7 +33,7 @@ export const corePlugin = definePlugin({
         { flags: '-b, --base-url <url>', description: 'base URL of Synapse (http://localhost:8008)' },
         { flags: '-p, --admin-path <path>', description: 'Admin API path (/_synapse/admin)' },
         { flags: '-m, --matrix-path <path>', description: 'Matrix client API path (/_matrix)' },
-        { flags: '-w, --timeout <seconds>', type: 'int', description: 'HTTP timeout in seconds (30)' },
+        { flags: '-w, --timeout <seconds>', type: 'int', min: 1, max: 86_400, description: 'HTTP timeout in seconds (30)' },
         { flags: '-o, --output <format>', choices: FORMATS, description: 'default output format' },
         { flags: '-d, --server-discovery <mode>', choices: ['well-known', 'dns'], description: 'kept for compatibility; synadm finds the server name with whoami' },
         { flags: '-n, --homeserver <name>', description: 'server name for user IDs and local media (auto-retrieval = ask the server)' },

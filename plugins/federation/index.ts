@@ -4,8 +4,8 @@ import { definePlugin, lazy, PLUGIN_API_VERSION, type OptionSpec } from '../../c
 const commands = lazy(() => import('./commands.js'))
 
 const paging: OptionSpec[] = [
-  { flags: '-f, --from <n>', type: 'int', default: 0, description: 'offset in the list (from a previous next_token)' },
-  { flags: '-l, --limit <n>', type: 'int', default: 100, description: 'entries per page' },
+  { flags: '-f, --from <n>', type: 'int', min: 0, default: 0, description: 'offset in the list (from a previous next_token)' },
+  { flags: '-l, --limit <n>', type: 'int', min: 1, default: 100, description: 'entries per page' },
   { flags: '-r, --reverse', description: 'reverse the sort order' },
 ]
 const destination = { destination: { description: 'server name of the destination, e.g. matrix.org', id: 'server' as const } }

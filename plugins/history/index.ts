@@ -1,5 +1,5 @@
 /** History purging: remove a room's old events, keep its state (declarations only). */
-import { definePlugin, lazy, PLUGIN_API_VERSION } from '../../core/index.js'
+import { DAYS, definePlugin, lazy, PLUGIN_API_VERSION, TIMESTAMP_MS } from '../../core/index.js'
 
 const commands = lazy(() => import('./commands.js'))
 
@@ -20,9 +20,9 @@ export default definePlugin({
       argInfo: { room_id: { description: 'room ID (!id:server) or alias (#alias:server)', complete: 'room_id', id: 'room_or_alias' } },
       options: [
         { flags: '-i, --before-event-id <event_id>', description: "purge everything before this event ($…; quote it in shells)", id: 'event' },
-        { flags: '-d, --before-days <days>', type: 'int', description: 'purge everything older than this many days' },
+        { flags: '-d, --before-days <days>', type: 'int', ...DAYS, description: 'purge everything older than this many days' },
         { flags: '--before <datetime>', type: 'datetime', description: "purge everything before this local time, e.g. '2021-01-01' or '2021-01-01 12:00:00'" },
-        { flags: '--before-ts <ms>', type: 'int', description: 'purge everything before this unix timestamp in ms' },
+        { flags: '--before-ts <ms>', type: 'int', ...TIMESTAMP_MS, description: 'purge everything before this unix timestamp in ms' },
         { flags: '--delete-local', description: 'also delete events sent by local users (by default they are kept, as they may be the only copy)' },
       ],
       groups: [{ kind: 'one', options: ['beforeEventId', 'beforeDays', 'before', 'beforeTs'], title: 'Purge before' }],

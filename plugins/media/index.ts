@@ -1,5 +1,5 @@
 /** The media plugin: list, inspect, quarantine, protect, delete and purge media (declarations only). */
-import { definePlugin, lazy, PLUGIN_API_VERSION, type OptionSpec } from '../../core/index.js'
+import { DAYS, definePlugin, lazy, PLUGIN_API_VERSION, TIMESTAMP_MS, type OptionSpec } from '../../core/index.js'
 
 const commands = lazy(() => import('./commands.js'))
 
@@ -7,9 +7,9 @@ const mediaId = (action: string): OptionSpec => ({ flags: '-i, --media-id <media
 const mxcUri: OptionSpec = { flags: '-U, --mxc-uri <uri>', description: 'the media as an MXC URI (mxc://<server>/<media_id>); names server and ID at once', id: 'mxc' }
 const serverName: OptionSpec = { flags: '-s, --server-name <server>', description: 'the server the media came from, for remote media [default: this homeserver]', id: 'server' }
 const before = (verb: string): OptionSpec[] => [
-  { flags: '-d, --before-days <days>', type: 'int', description: `${verb} media last accessed more than this many days ago` },
+  { flags: '-d, --before-days <days>', type: 'int', ...DAYS, description: `${verb} media last accessed more than this many days ago` },
   { flags: '-b, --before <date>', type: 'datetime', description: `${verb} media last accessed before this date/time, e.g. 2021-01-01 (local time)` },
-  { flags: '-t, --before-ts <ms>', type: 'int', description: `${verb} media last accessed before this unix timestamp in ms` },
+  { flags: '-t, --before-ts <ms>', type: 'int', ...TIMESTAMP_MS, description: `${verb} media last accessed before this unix timestamp in ms` },
 ]
 
 export default definePlugin({
@@ -27,8 +27,8 @@ export default definePlugin({
       options: [
         { flags: '-r, --room-id <room_id>', description: "list the media referenced in this room ('!abcdefg')", complete: 'room_id', id: 'room' },
         { flags: '-u, --user-id <user_id>', description: 'list the media uploaded by this user (localpart or @user:server)', complete: 'user_id', id: 'user' },
-        { flags: '-f, --from <n>', type: 'int', default: 0, description: 'offset in the user media list (from a previous next_token)' },
-        { flags: '-l, --limit <n>', type: 'int', default: 100, description: 'media per page' },
+        { flags: '-f, --from <n>', type: 'int', min: 0, default: 0, description: 'offset in the user media list (from a previous next_token)' },
+        { flags: '-l, --limit <n>', type: 'int', min: 1, default: 100, description: 'media per page' },
         {
           flags: '-s, --sort <field>',
           choices: ['media_id', 'upload_name', 'created_ts', 'last_access_ts', 'media_length', 'media_type', 'quarantined_by', 'safe_from_quarantine'],
@@ -117,7 +117,7 @@ export default definePlugin({
       options: [
         mediaId('delete'),
         ...before('delete'),
-        { flags: '--size, --kib <kib>', type: 'int', description: 'only delete media larger than this many KiB (1 KiB = 1024 bytes)' },
+        { flags: '--size, --kib <kib>', type: 'int', min: 0, description: 'only delete media larger than this many KiB (1 KiB = 1024 bytes)' },
         { flags: '--delete-profiles, --all', description: 'also delete media still used as user or room avatars (not with -i)' },
       ],
       groups: [{ kind: 'one', options: ['mediaId', 'beforeDays', 'before', 'beforeTs'], title: 'delete criteria' }],

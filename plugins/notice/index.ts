@@ -26,9 +26,9 @@ export default definePlugin({
       },
       options: [
         { flags: '-f, --from-file', description: 'PLAIN and FORMATTED are paths of files holding the content (- = stdin)' },
-        { flags: '-p, --batch-size, --paginate <size>', type: 'int', default: 100, description: 'users fetched per list request when matching -r' },
+        { flags: '-p, --batch-size, --paginate <size>', type: 'int', min: 1, default: 100, description: 'users fetched per list request when matching -r' },
         { flags: '-r, --regex', description: 'TO is a regular expression' },
-        { flags: '-l, --preview-length <length>', type: 'int', default: 10, description: 'recipients listed in the confirmation' },
+        { flags: '-l, --preview-length <length>', type: 'int', min: 0, default: 10, description: 'recipients listed in the confirmation' },
         { flags: '-s, --silent', description: 'print nothing after sending (the replies hold one event ID per recipient)' },
         {
           flags: '--txn-id <id> / --no-txn-id',

@@ -4,8 +4,8 @@ import { definePlugin, lazy, PLUGIN_API_VERSION, type OptionSpec } from '../../c
 const commands = lazy(() => import('./commands.js'))
 
 const paging: OptionSpec[] = [
-  { flags: '-f, --from <n>', type: 'int', default: 0, description: 'offset in the list (from a previous next_token)' },
-  { flags: '-l, --limit <n>', type: 'int', default: 100, description: 'reports per page' },
+  { flags: '-f, --from <n>', type: 'int', min: 0, default: 0, description: 'offset in the list (from a previous next_token)' },
+  { flags: '-l, --limit <n>', type: 'int', min: 1, default: 100, description: 'reports per page' },
   { flags: '-r, --reverse', description: 'oldest first [default: newest first]' },
   { flags: '-u, --user-id <user_id>', description: 'only reports filed by this user (localpart or @user:server)', complete: 'user_id', id: 'user' },
 ]

@@ -1,5 +1,5 @@
 /** Room commands: synadm's, plus every room endpoint of the Admin API it lacks (declarations only). */
-import { definePlugin, lazy, PLUGIN_API_VERSION, type OptionSpec, type PagedSpec } from '../../core/index.js'
+import { definePlugin, lazy, PLUGIN_API_VERSION, TIMESTAMP_MS, type OptionSpec, type PagedSpec } from '../../core/index.js'
 
 const commands = lazy(() => import('./commands.js'))
 
@@ -14,8 +14,8 @@ const EVENT_FILTER: OptionSpec = { flags: '--filter <json>', description: 'a Roo
 
 /** Options `room list`, `room search` and `room power-levels` share (defaults differ). */
 const listing = (limit: number): OptionSpec[] => [
-  { flags: '-f, --from <n>', type: 'int', default: 0, description: 'offset in the room list (the next_batch of the previous page)' },
-  { flags: '-l, --limit <n>', type: 'int', default: limit, description: 'maximum number of rooms to return' },
+  { flags: '-f, --from <n>', type: 'int', min: 0, default: 0, description: 'offset in the room list (the next_batch of the previous page)' },
+  { flags: '-l, --limit <n>', type: 'int', min: 1, default: limit, description: 'maximum number of rooms to return' },
   { flags: '-s, --sort <key>', choices: SORT_KEYS, description: 'order of the list' },
   { flags: '-r, --reverse', description: 'reverse the order of --sort' },
 ]
@@ -158,7 +158,7 @@ export default definePlugin({
         { flags: '--force-purge', description: 'purge even if local users are still in a room' },
         { flags: '--v1', description: 'use the synchronous v1 delete API instead of background v2 jobs' },
         { flags: '--dry-run', description: 'only list the rooms that would be deleted' },
-        { flags: '-p, --batch-size, --paginate <n>', type: 'int', default: 100, description: 'rooms per room-list request (not a limit on deletions)' },
+        { flags: '-p, --batch-size, --paginate <n>', type: 'int', min: 1, default: 100, description: 'rooms per room-list request (not a limit on deletions)' },
       ],
       groups: [{ kind: 'exclusive', options: ['purge', 'forcePurge'], title: 'Purge options' }],
       destructive: true,
@@ -174,7 +174,7 @@ export default definePlugin({
       options: [
         { flags: '-f, --from <token>', description: 'start at this token (the end of the previous page); default: the start (or with -d b, the end) of the timeline' },
         { flags: '-t, --to <token>', description: 'stop at this token' },
-        { flags: '-l, --limit <n>', type: 'int', description: 'events per page (server default 10)' },
+        { flags: '-l, --limit <n>', type: 'int', min: 1, description: 'events per page (server default 10)' },
         { flags: '-d, --dir <dir>', choices: ['f', 'b'], description: 'f: oldest first (server default), b: newest first' },
         EVENT_FILTER,
       ],
@@ -188,7 +188,7 @@ export default definePlugin({
       argInfo: { room_id: ROOM },
       options: [
         { flags: '--at <datetime>', type: 'datetime', description: "the point in time, e.g. '2024-01-31' or '2024-01-31 12:00:00' (local time)" },
-        { flags: '--at-ts <ms>', type: 'int', description: 'the point in time as a unix timestamp in ms' },
+        { flags: '--at-ts <ms>', type: 'int', ...TIMESTAMP_MS, description: 'the point in time as a unix timestamp in ms' },
         { flags: '-d, --dir <dir>', choices: ['f', 'b'], default: 'f', description: 'f: the first event at or after it, b: the last event at or before it' },
       ],
       groups: [{ kind: 'one', options: ['at', 'atTs'], title: 'Point in time' }],
@@ -199,7 +199,7 @@ export default definePlugin({
       description: 'Show an event with the events around it and the room state at that point',
       args: '<room_id> <event_id>',
       argInfo: { room_id: ROOM, event_id: EVENT },
-      options: [{ flags: '-l, --limit <n>', type: 'int', description: 'events before and after (server default 10)' }, EVENT_FILTER],
+      options: [{ flags: '-l, --limit <n>', type: 'int', min: 1, description: 'events before and after (server default 10)' }, EVENT_FILTER],
       load: commands('context'),
     })
     ctx.command({
@@ -209,8 +209,8 @@ export default definePlugin({
       argInfo: { room_id: ROOM },
       options: [
         { flags: '-f, --from <token>', description: 'start at this token (next_batch of the previous page)' },
-        { flags: '-l, --limit <n>', type: 'int', description: 'rooms per page' },
-        { flags: '-d, --max-depth <n>', type: 'int', description: 'how deep to descend into sub-spaces' },
+        { flags: '-l, --limit <n>', type: 'int', min: 1, description: 'rooms per page' },
+        { flags: '-d, --max-depth <n>', type: 'int', min: 0, description: 'how deep to descend into sub-spaces' },
       ],
       // next_batch of the hierarchy is an opaque token
       paged: { items: 'rooms', next: 'next_batch', from: 'from' },

@@ -1,11 +1,11 @@
 /** Server-wide commands: version, background updates, scheduled tasks, statistics (declarations only). */
-import { definePlugin, lazy, PLUGIN_API_VERSION, type OptionSpec } from '../../core/index.js'
+import { definePlugin, lazy, PLUGIN_API_VERSION, TIMESTAMP_MS, type OptionSpec } from '../../core/index.js'
 
 const commands = lazy(() => import('./commands.js'))
 
 const beforeOptions = (what: string): OptionSpec[] => [
   { flags: '--before <date>', type: 'datetime', description: `${what} before this local date/time, e.g. 2024-01-01` },
-  { flags: '--before-ts <ms>', type: 'int', description: `${what} before this unix timestamp in ms` },
+  { flags: '--before-ts <ms>', type: 'int', ...TIMESTAMP_MS, description: `${what} before this unix timestamp in ms` },
 ]
 
 export default definePlugin({
@@ -62,14 +62,14 @@ export default definePlugin({
       path: 'statistics user-media',
       description: 'List local users with the number and total size of the media they uploaded',
       options: [
-        { flags: '-f, --from <n>', type: 'int', default: 0, description: 'offset in the list (from a previous next_token)' },
-        { flags: '-l, --limit <n>', type: 'int', default: 100, description: 'users per page' },
+        { flags: '-f, --from <n>', type: 'int', min: 0, default: 0, description: 'offset in the list (from a previous next_token)' },
+        { flags: '-l, --limit <n>', type: 'int', min: 1, default: 100, description: 'users per page' },
         { flags: '-s, --sort <field>', choices: ['user_id', 'displayname', 'media_length', 'media_count'], description: 'sort by this field [default: user_id]' },
         { flags: '-r, --reverse', description: 'reverse the sort order (e.g. largest first with -s media_length)' },
         { flags: '--since <date>', type: 'datetime', description: 'count only media uploaded since this local date/time' },
-        { flags: '--since-ts <ms>', type: 'int', description: 'count only media uploaded since this unix timestamp in ms' },
+        { flags: '--since-ts <ms>', type: 'int', ...TIMESTAMP_MS, description: 'count only media uploaded since this unix timestamp in ms' },
         { flags: '--until <date>', type: 'datetime', description: 'count only media uploaded before this local date/time' },
-        { flags: '--until-ts <ms>', type: 'int', description: 'count only media uploaded before this unix timestamp in ms' },
+        { flags: '--until-ts <ms>', type: 'int', ...TIMESTAMP_MS, description: 'count only media uploaded before this unix timestamp in ms' },
         { flags: '-n, --search <term>', description: 'only users whose ID localpart or display name contains this' },
       ],
       groups: [

@@ -2,15 +2,15 @@
  * The user plugin: every account command of the Python synadm (same names, arguments and options) plus the
  * account endpoints it lacks. Declarations only; implementations load when a command runs.
  */
-import { definePlugin, lazy, PLUGIN_API_VERSION, type OptionGroup, type OptionSpec, type PagedSpec } from '../../core/index.js'
+import { DAYS, definePlugin, lazy, PLUGIN_API_VERSION, TIMESTAMP_MS, type OptionGroup, type OptionSpec, type PagedSpec } from '../../core/index.js'
 
 const commands = lazy(() => import('./commands.js'))
 const importer = lazy(() => import('./import.js'))
 
 const USER_ARG = { user_id: { description: 'user ID (@name:server) or just the localpart', complete: 'user_id', id: 'user' as const } }
 const DEVICE_ARG = { description: 'device ID', id: 'device' as const }
-const from = (what: string): OptionSpec => ({ flags: '-f, --from <n>', type: 'int', default: 0, description: `offset of the first ${what} (the next_token of the previous page)` })
-const limit = (what: string): OptionSpec => ({ flags: '-l, --limit <n>', type: 'int', default: 100, description: `${what} per page` })
+const from = (what: string): OptionSpec => ({ flags: '-f, --from <n>', type: 'int', min: 0, default: 0, description: `offset of the first ${what} (the next_token of the previous page)` })
+const limit = (what: string): OptionSpec => ({ flags: '-l, --limit <n>', type: 'int', min: 1, default: 100, description: `${what} per page` })
 const datetime = (fields: string): OptionSpec => ({
   flags: '--datetime, --dt / --timestamp, --ts',
   default: true,
@@ -24,8 +24,8 @@ const MEDIA_SORT: OptionSpec = {
 const MEDIA_REVERSE: OptionSpec = { flags: '-r, --reverse', description: 'reverse the order (default: newest first)' }
 const SINCE: OptionSpec[] = [
   { flags: '--since <date>', type: 'datetime', description: 'count from this local date/time (YYYY-MM-DD[ HH:MM:SS])' },
-  { flags: '--since-ts <ms>', type: 'int', description: 'count from this ms timestamp' },
-  { flags: '--since-days <n>', type: 'int', description: 'count the last N days' },
+  { flags: '--since-ts <ms>', type: 'int', ...TIMESTAMP_MS, description: 'count from this ms timestamp' },
+  { flags: '--since-days <n>', type: 'int', ...DAYS, description: 'count the last N days' },
 ]
 const SINCE_GROUP: OptionGroup = { kind: 'one', options: ['since', 'sinceTs', 'sinceDays'], title: 'Since' }
 const PASSWORD_FILE: OptionSpec = { flags: '--password-file <file>', description: 'read the new password from FILE (- = stdin; one final line break is dropped)' }
@@ -160,7 +160,7 @@ export default definePlugin({
       options: [
         { flags: '-e, --gdpr-erase', description: 'also GDPR-erase the accounts' },
         { flags: '-n, --dry-run', description: 'only list the accounts that would be deactivated' },
-        { flags: '-p, --batch-size, --paginate <n>', type: 'int', default: 500, description: 'users fetched per list request' },
+        { flags: '-p, --batch-size, --paginate <n>', type: 'int', min: 1, default: 500, description: 'users fetched per list request' },
       ],
       destructive: true,
       load: commands('deactivateRegex'),
@@ -243,9 +243,9 @@ export default definePlugin({
       args: '<user_id>',
       argInfo: USER_ARG,
       options: [
-        { flags: '-d, --expire-days <n>', type: 'int', description: 'expire the token after N days' },
+        { flags: '-d, --expire-days <n>', type: 'int', ...DAYS, description: 'expire the token after N days' },
         { flags: '--expire <date>', type: 'datetime', description: 'expire the token at this local date/time (YYYY-MM-DD[ HH:MM:SS])' },
-        { flags: '--expire-ts <ms>', type: 'int', description: 'expire the token at this ms timestamp' },
+        { flags: '--expire-ts <ms>', type: 'int', ...TIMESTAMP_MS, description: 'expire the token at this ms timestamp' },
         { flags: '--expire-never', description: 'the token never expires' },
       ],
       groups: [{ kind: 'exclusive', options: ['expireDays', 'expire', 'expireTs', 'expireNever'], title: 'Token expires' }],
@@ -282,8 +282,8 @@ export default definePlugin({
       argInfo: USER_ARG,
       options: [
         { flags: '-l, --list-only', description: 'only show the devices that would be deleted' },
-        { flags: '-d, --min-days <n>', type: 'int', default: 90, description: 'only devices not seen for N days (never seen counts as old; 0 = any age)' },
-        { flags: '-s, --min-surviving <n>', type: 'int', default: 1, description: 'never leave fewer than N devices' },
+        { flags: '-d, --min-days <n>', type: 'int', ...DAYS, default: 90, description: 'only devices not seen for N days (never seen counts as old; 0 = any age)' },
+        { flags: '-s, --min-surviving <n>', type: 'int', min: 0, default: 1, description: 'never leave fewer than N devices' },
         { flags: '-i, --device-id <device_id>', description: 'only this device (the age check is skipped)', id: 'device' },
         datetime('last_seen_ts'),
       ],
@@ -299,12 +299,12 @@ export default definePlugin({
       options: [
         { flags: '-r, --room <room_id>', repeatable: true, description: 'only in this room (default: all rooms of the user)', id: 'room' },
         { flags: '--reason <text>', description: 'reason shown in every redaction event' },
-        { flags: '-l, --limit <n>', type: 'int', description: 'redact at most N events (Synapse default 1000)' },
+        { flags: '-l, --limit <n>', type: 'int', min: 1, description: 'redact at most N events (Synapse default 1000)' },
         { flags: '--use-admin', description: 'redact as the admin user instead of as the user; the admin must be in the rooms with power to redact (Synapse 1.135+)' },
         { flags: '--after <date>', type: 'datetime', description: 'only events sent after this local date/time (Synapse 1.157+)' },
-        { flags: '--after-ts <ms>', type: 'int', description: 'only events sent after this ms timestamp' },
+        { flags: '--after-ts <ms>', type: 'int', ...TIMESTAMP_MS, description: 'only events sent after this ms timestamp' },
         { flags: '--before <date>', type: 'datetime', description: 'only events sent before this local date/time (Synapse 1.157+)' },
-        { flags: '--before-ts <ms>', type: 'int', description: 'only events sent before this ms timestamp' },
+        { flags: '--before-ts <ms>', type: 'int', ...TIMESTAMP_MS, description: 'only events sent before this ms timestamp' },
       ],
       groups: [
         { kind: 'exclusive', options: ['after', 'afterTs'], title: 'After' },
@@ -457,8 +457,8 @@ export default definePlugin({
       args: '<user_id>',
       argInfo: USER_ARG,
       options: [
-        { flags: '--messages-per-second <n>', type: 'int', default: 0, description: 'messages per second (0 = no limit)' },
-        { flags: '--burst-count <n>', type: 'int', default: 0, description: 'burst size (0 = no limit)' },
+        { flags: '--messages-per-second <n>', type: 'int', min: 0, default: 0, description: 'messages per second (0 = no limit)' },
+        { flags: '--burst-count <n>', type: 'int', min: 0, default: 0, description: 'burst size (0 = no limit)' },
       ],
       writes: true,
       load: commands('ratelimitSet'),
@@ -534,9 +534,9 @@ export default definePlugin({
       args: '<user_id>',
       argInfo: USER_ARG,
       options: [
-        { flags: '--expire-days <n>', type: 'int', description: 'valid until N days from now' },
+        { flags: '--expire-days <n>', type: 'int', ...DAYS, description: 'valid until N days from now' },
         { flags: '--expire <date>', type: 'datetime', description: 'valid until this local date/time' },
-        { flags: '--expiration-ts <ms>', type: 'int', description: 'valid until this ms timestamp' },
+        { flags: '--expiration-ts <ms>', type: 'int', ...TIMESTAMP_MS, description: 'valid until this ms timestamp' },
         { flags: '--no-renewal-emails', description: 'send no renewal e-mails for this period' },
       ],
       groups: [{ kind: 'exclusive', options: ['expireDays', 'expire', 'expirationTs'], title: 'Expiry' }],

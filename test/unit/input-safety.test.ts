@@ -181,3 +181,67 @@ describe('invalid IDs are usage errors and send nothing', () => {
     expect(result.stderr).toMatch(/^synadm: Invalid value for '[^']+': '[^']*' is not /)
   })
 })
+
+describe('dates that do not exist are usage errors naming the option and the forms', () => {
+  const commands: [string[], string][] = [
+    [['history', 'purge', '!r:synapse.test', '--batch', '--before'], '--before'],
+    [['media', 'delete', '--batch', '-b'], '-b'],
+    [['media', 'purge', '-b'], '-b'],
+    [['regtok', 'new', '-e'], '-e'],
+    [['user', 'sent-invite-count', 'alice', '--since'], '--since'],
+  ]
+  const dates = ['2021-02-30', '2021-13-45', '2021-02-29', '2021-04-31', '2021-00-10', '0021-06-01', '2021-01-01 24:00:00', '2021-01-01T12:60:00', '2021-01-01 12:00:61', 'yesterday', '2021-1-1']
+  const table = commands.flatMap(([argv, option]) => dates.map((date) => [[...argv, date], option, date] as const))
+  it.each(table)('%j', async (argv, option, date) => {
+    const seen = countRequests()
+    const result = await runSynadm(builtins, [...argv])
+    expect({ code: result.code, seen }).toEqual({ code: 2, seen: [] })
+    expect(result.stderr.split('\n')[0]).toBe(
+      `synadm: Invalid value for '${option}': '${date}' is not a date${/^\d{4}-\d\d-\d\d/.test(date) ? ' and time that exists' : ''}; use YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS or 'YYYY-MM-DD HH:MM:SS' (local time).`,
+    )
+  })
+  it('a real leap day and a full time are taken', async () => {
+    const { parseDateTime } = await import('../../core/parse.js')
+    expect(parseDateTime('2024-02-29')).toBe(new Date(2024, 1, 29).getTime())
+    expect(parseDateTime('2021-12-31T23:59:59')).toBe(new Date(2021, 11, 31, 23, 59, 59).getTime())
+  })
+})
+
+describe('numbers outside their declared range are usage errors and send nothing', () => {
+  const cases: [string[], string][] = [
+    [['media', 'delete', '--batch', '-d', '-5'], "'-5' is not in the range 0<=x<=36500"],
+    [['media', 'purge', '-d', '-1'], "'-1' is not in the range 0<=x<=36500"],
+    [['history', 'purge', '!r:synapse.test', '--batch', '-d', '-3'], "'-3' is not in the range 0<=x<=36500"],
+    [['user', 'login', 'alice', '-d', '99999'], "'99999' is not in the range 0<=x<=36500"],
+    [['user', 'list', '-l', '0'], "'0' is not in the range x>=1"],
+    [['user', 'list', '-f', '-1'], "'-1' is not in the range x>=0"],
+    [['user', 'list', '-l', '99999999999999999999'], "'99999999999999999999' is not in the range 1<=x<=9007199254740991"],
+    [['room', 'list', '-l', '9007199254740993'], "'9007199254740993' is not in the range 1<=x<=9007199254740991"],
+    [['regtok', 'new', '-l', '65'], "'65' is not in the range 1<=x<=64"],
+    [['regtok', 'update', 'abc', '-u', '-2'], "'-2' is not in the range x>=-1"],
+    [['media', 'delete', '--batch', '-t', '-1'], "'-1' is not in the range 0<=x<=8640000000000000"],
+    [['user', 'prune-devices', 'alice', '-s', '-1'], "'-1' is not in the range x>=0"],
+    [['room', 'purge-empty', '--batch', '-p', '0'], "'0' is not in the range x>=1"],
+    [['user', 'list', '-l', '1.5'], "'1.5' is not a valid integer"],
+  ]
+  it.each(cases)('%j', async (argv, message) => {
+    const seen = countRequests()
+    const result = await runSynadm(builtins, argv)
+    expect({ code: result.code, seen }).toEqual({ code: 2, seen: [] })
+    expect(result.stderr).toContain(message)
+  })
+
+  it('every built-in int option declares a range that holds its default', async () => {
+    const { session } = await runSynadm(builtins, ['--version'])
+    const problems: string[] = []
+    for (const { spec } of session.registry.commands()) {
+      for (const def of commandShape(spec).options) {
+        if (def.type !== 'int') continue
+        const { min, max, default: dflt } = def.spec
+        if (min === undefined && max === undefined) problems.push(`${spec.path} ${def.on[0]}: no range`)
+        if (typeof dflt === 'number' && ((min !== undefined && dflt < min) || (max !== undefined && dflt > max))) problems.push(`${spec.path} ${def.on[0]}: default out of range`)
+      }
+    }
+    expect(problems).toEqual([])
+  })
+})

@@ -39,13 +39,24 @@ export function path(strings: TemplateStringsArray, ...values: (string | number 
 
 function segment(value: string | number | undefined | null, before: string): string {
   if (value === undefined || value === null) {
-    throw new SynadmError('failure', `refusing to send a request: a path value after '${before}' is ${value}`)
+    // in practice a field a reply lacked: an API fault (exit 5), never the text 'undefined' in a request
+    throw new SynadmError('api', `refusing to send a request: the value for the path after '${before}' is missing (${value}); the server's reply may have lacked it`)
   }
   const text = String(value)
   if (text === '' || text === '.' || text === '..') {
     throw new SynadmError('usage', `'${text}' cannot be used here: a value in a request path must not be empty, '.' or '..'`)
   }
   return encodeURIComponent(text).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())
+}
+
+/**
+ * A field of a 2xx reply that the command needs for its next step (an ID to act on, a job to wait for). A reply
+ * without it, or with something other than a non-empty string, is an API error (exit 5), never a guess.
+ */
+export function replyField(reply: unknown, key: string, request: string): string {
+  const value = reply && typeof reply === 'object' ? (reply as Record<string, unknown>)[key] : undefined
+  if (typeof value === 'string' && value !== '') return value
+  throw new SynadmError('api', `the server's reply to ${request} has no ${key}${value === undefined ? '' : ` (it holds ${JSON.stringify(value)})`}`)
 }
 
 /** Query strings the way Synapse expects: lists as repeated keys, booleans as true/false, unset values dropped. */
@@ -186,10 +197,14 @@ export class HttpClient {
         }
       }
       if (response.status >= 200 && response.status < 300) {
-        if (typeof response.data === 'string' && response.data !== '') {
-          throw new SynadmError('api', `${method} ${redactText(url)} answered ${response.status} with a body that is not JSON`)
-        }
-        return (response.data === '' || response.data === undefined ? {} : response.data) as T
+        // Synapse answers every success with a JSON object; anything else is a broken server or proxy, not {}
+        const { data } = response
+        if (response.status === 204) return {} as T
+        const broken = (what: string) => new SynadmError('api', `${method} ${redactText(url)} answered ${response.status} with ${what}`)
+        if (data === '' || data === undefined) throw broken('an empty body where JSON was expected')
+        if (typeof data === 'string') throw broken('a body that is not JSON')
+        if (typeof data !== 'object' || data === null) throw broken('a body that is not a JSON object')
+        return data as T
       }
       throw httpError(method, url, response)
     }

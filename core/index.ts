@@ -7,7 +7,7 @@ export { DAYS, lazy, TIMESTAMP_MS, type Action, type ArgSpec, type CommandSpec, 
 export type { RunContext, SecretSource } from './context.js'
 export type { ApiFactory, ApiServices, ApiOf, CompletionFetcher, CompletionProvider } from './registry.js'
 export { EXIT, SynadmError, usageError, type ErrorKind } from './errors.js'
-export { HttpClient, path, type Method, type RequestOptions } from './http.js'
+export { HttpClient, path, replyField, type Method, type RequestOptions } from './http.js'
 export { localDateTime, withDateTimes } from './output.js'
 export { daysFromNow, parseDateTime } from './parse.js'
 export type { Page } from './paginate.js'

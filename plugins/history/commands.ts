@@ -1,4 +1,4 @@
-import { daysFromNow, localDateTime, SynadmError, usageError, type RunContext } from '../../core/index.js'
+import { daysFromNow, localDateTime, replyField, SynadmError, usageError, type RunContext } from '../../core/index.js'
 import type { RoomApi } from '../room/api.js'
 import type { HistoryApi, PurgeHistoryBody, PurgeStatus } from './api.js'
 
@@ -40,6 +40,7 @@ export async function purge(ctx: RunContext) {
   })
 
   const reply = await history.purge(roomId, body)
+  reply.purge_id = replyField(reply, 'purge_id', `the purge of ${roomId}`)
   if (!ctx.options.wait) {
     ctx.note(`Purge started; check on it with: ${ctx.checkLater(reply.purge_id)}`)
     return reply

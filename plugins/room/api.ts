@@ -1,5 +1,5 @@
 /** Room Admin API requests (and the client-API directory), available to other plugins as `ctx.use('room')`. */
-import { path, usageError, type ApiServices } from '../../core/index.js'
+import { path, replyField, usageError, type ApiServices } from '../../core/index.js'
 
 /** A room of `GET v1/rooms` or `GET v1/rooms/<id>` (the fields synadm reads; Synapse sends more). */
 export interface RoomRecord {
@@ -90,7 +90,7 @@ export function createRoomApi({ admin, matrix }: ApiServices) {
     async resolveRoom(idOrAlias: string, announce?: (message: string) => void): Promise<string> {
       if (idOrAlias.startsWith('!')) return idOrAlias
       if (!idOrAlias.startsWith('#')) throw usageError(`'${idOrAlias}' is neither a room ID (!id:server) nor a room alias (#alias:server)`)
-      const { room_id } = await api.aliasToRoomId(idOrAlias)
+      const room_id = replyField(await api.aliasToRoomId(idOrAlias), 'room_id', `the lookup of ${idOrAlias}`)
       announce?.(`${idOrAlias} is room ${room_id}`)
       return room_id
     },

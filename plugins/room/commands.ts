@@ -1,4 +1,4 @@
-import { SynadmError, usageError, type RunContext } from '../../core/index.js'
+import { replyField, SynadmError, usageError, type RunContext } from '../../core/index.js'
 import type { DeleteRoomBody, DeleteStatus, RoomApi, RoomListQuery, RoomRecord } from './api.js'
 
 const roomApi = (ctx: RunContext) => ctx.use<RoomApi>('room')
@@ -203,6 +203,7 @@ export async function deleteRoom(ctx: RunContext) {
 
   if (o.v1) return api.deleteRoomNow(roomId, body)
   const reply = await api.deleteRoom(roomId, body)
+  reply.delete_id = replyField(reply, 'delete_id', `the deletion of ${roomId}`)
   if (!o.wait) {
     ctx.note(`Deletion started; check on it with: ${ctx.checkLater(reply.delete_id)}`)
     return reply

@@ -1,5 +1,5 @@
 /** The user commands: each returns the server's reply (or the data it was asked for); people's messages go to stderr. */
-import { daysFromNow, localDateTime, SynadmError, usageError, withDateTimes, type RunContext } from '../../core/index.js'
+import { daysFromNow, localDateTime, replyField, SynadmError, usageError, withDateTimes, type RunContext } from '../../core/index.js'
 import type { Device, ExternalId, MediaQuery, ThreePid, UserApi, UserDetails, UserListItem, UserListQuery } from './api.js'
 
 const api = (ctx: RunContext) => ctx.use<UserApi>('user')
@@ -444,7 +444,7 @@ export async function redact(ctx: RunContext) {
     ...(after !== undefined ? { after_ts: after } : {}),
     ...(before !== undefined ? { before_ts: before } : {}),
   }
-  const { redact_id: redactId } = await users.redact(userId, body)
+  const redactId = replyField(await users.redact(userId, body), 'redact_id', `the redaction of ${userId}'s events`)
   if (!o.wait) {
     tell(ctx, `Redaction started; check on it with: ${ctx.checkLater(redactId)}`)
     return { redact_id: redactId }
@@ -600,9 +600,11 @@ export async function devicesRename(ctx: RunContext) {
 
 export async function devicesDelete(ctx: RunContext) {
   const { userId, users } = await existingUser(ctx, ctx.args.user_id)
-  const device = await users.device(userId, String(ctx.args.device_id))
-  await ctx.confirm(`Delete device ${device.device_id} of ${userId}? Its session ends and its encryption keys are lost.`, withDateTimes(device, ['last_seen_ts']))
-  return users.deleteDevice(userId, device.device_id)
+  // the device typed is the one deleted, whatever the reply names
+  const deviceId = String(ctx.args.device_id)
+  const device = await users.device(userId, deviceId)
+  await ctx.confirm(`Delete device ${deviceId} of ${userId}? Its session ends and its encryption keys are lost.`, withDateTimes(device, ['last_seen_ts']))
+  return users.deleteDevice(userId, deviceId)
 }
 
 export async function devicesDeleteMany(ctx: RunContext) {

@@ -245,3 +245,49 @@ describe('numbers outside their declared range are usage errors and send nothing
     expect(problems).toEqual([])
   })
 })
+
+describe('a reply without a field the command needs is an API error (exit 5), never the text undefined', () => {
+  const api = () => nock(TEST_BASE_URL).matchHeader('authorization', 'Bearer test-token')
+  const anyUndefined = (seen: string[]) => seen.filter((r) => /undefined|null/.test(r))
+
+  it('room block with an alias the directory answers {} for', async () => {
+    api().get('/_matrix/client/v3/directory/room/%23lobby%3Asynapse.test').reply(200, {})
+    const seen = countRequests()
+    const result = await runSynadm(builtins, ['room', 'block', '#lobby:synapse.test'])
+    expect({ code: result.code, seen }).toEqual({ code: 5, seen: [] })
+    expect(result.stderr).toBe("synadm: the server's reply to the lookup of #lobby:synapse.test has no room_id\n")
+  })
+
+  it('history purge whose reply has no purge_id does not print a check-later command for undefined', async () => {
+    const ROOM = '%21r%3Asynapse.test'
+    api().get(`/_synapse/admin/v1/rooms/${ROOM}`).reply(200, { room_id: '!r:synapse.test', name: 'R', joined_members: 1 })
+    api().post(`/_synapse/admin/v1/purge_history/${ROOM}`).reply(200, { purge: 'started' })
+    const seen = countRequests()
+    const result = await runSynadm(builtins, ['--batch', 'history', 'purge', '!r:synapse.test', '-d', '30'])
+    expect({ code: result.code, undefinedRequests: anyUndefined(seen), stderr: result.stderr }).toEqual({
+      code: 5,
+      undefinedRequests: [],
+      stderr: "synadm: the server's reply to the purge of !r:synapse.test has no purge_id\n",
+    })
+  })
+
+  it('user devices delete USER DEV1 deletes DEV1 even when the reply names another device', async () => {
+    api().get('/_synapse/admin/v2/users/%40alice%3Asynapse.test').reply(200, { name: '@alice:synapse.test' })
+    api().get('/_synapse/admin/v2/users/%40alice%3Asynapse.test/devices/DEV1').reply(200, { device_id: 'OTHER', last_seen_ts: null })
+    const deleted = api().delete('/_synapse/admin/v2/users/%40alice%3Asynapse.test/devices/DEV1').reply(200, {})
+    const result = await runSynadm(builtins, ['--batch', 'user', 'devices', 'delete', '@alice:synapse.test', 'DEV1'])
+    expect(result.code).toBe(0)
+    expect(deleted.isDone()).toBe(true)
+  })
+
+  it.each([
+    ['an empty body', ''],
+    ['JSON null', 'null'],
+    ['a JSON number', '42'],
+  ])('a 200 with %s where JSON is expected exits 5', async (_, body) => {
+    api().get('/_synapse/admin/v1/server_version').reply(200, body, { 'Content-Type': 'application/json' })
+    const result = await runSynadm(builtins, ['version'])
+    expect(result.code).toBe(5)
+    expect(result.stderr).toMatch(/^synadm: GET \S+ answered 200 with (an empty body where JSON was expected|a body that is not a JSON object)\n$/)
+  })
+})

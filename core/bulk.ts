@@ -78,6 +78,7 @@ export const jsonFieldsFor = (argName: string, kind: IdKind) => [...new Set([arg
 
 /** Reads and checks the whole list before anything runs: normalised (localpart → user ID …), de-duplicated. */
 async function readTargets(ctx: RunContext, file: string, argName: string, kind: IdKind): Promise<string[]> {
+  if (file === '-' && !ctx.stdin && ctx.inShell) throw usageError("in the shell, '--targets -' takes what the command before a pipe printed", "e.g. user list --all -o jsonl -n spam | user shadow-ban --targets -")
   const text = file === '-' && ctx.stdin ? ctx.stdin.join('\n') : await readInput(file, ctx.session.io.stdin)
   const { targets, errors } = parseTargetLines(text, jsonFieldsFor(argName, kind))
   const values: string[] = []
@@ -285,7 +286,7 @@ export async function runBulk<T>(o: BulkOptions<T>): Promise<BulkSummary> {
       if (!dryRun) journal?.start(item.target)
       const bulkTarget = { emitted: [] as unknown[], notes: [] as string[] }
       const inv = o.invocationFor?.(item.value) ?? ctx
-      const targetCtx = createRunContext(session, inv, running.signal, ctx.format, { bulkTarget })
+      const targetCtx = createRunContext(session, inv, running.signal, ctx.format, { bulkTarget, inShell: ctx.inShell })
       let entry: ReportEntry
       try {
         const result = await o.each(item.value, targetCtx)

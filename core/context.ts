@@ -47,6 +47,8 @@ export interface RunContext extends Invocation {
   tables: TableLayout
   /** a person can answer prompts (terminal, not --batch) */
   interactive: boolean
+  /** the command is a line of the synadm> shell */
+  inShell: boolean
   /** --dry-run: reads happen, every write throws instead of being sent; confirm() ends the run with its preview */
   dryRun: boolean
   /** settings of the session (config file, env, flags) */
@@ -140,6 +142,8 @@ export interface SecretSource {
 
 /** How one run of an action differs from a plain command line. */
 export interface RunMode {
+  /** a line of the synadm> shell, whose own input is not the command's to read */
+  inShell?: boolean
   /** one target of a bulk run: the whole set is confirmed already; documents and notes are kept, not printed */
   bulkTarget?: { emitted: unknown[]; notes: string[] }
 }
@@ -175,6 +179,7 @@ export function createRunContext(session: Session, inv: Invocation, signal: Abor
     given: inv.given,
     globals: inv.globals,
     stdin: inv.stdin,
+    inShell: Boolean(mode.inShell),
     signal,
     log: session.log,
     prompts,

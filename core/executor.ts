@@ -2,7 +2,7 @@
  * One path for every command, whatever the front end: words → globals → match → parse → config →
  * action → formatter. Errors become one line on stderr and an exit code; nothing here exits the process.
  */
-import { createRunContext, type Invocation } from './context.js'
+import { createRunContext, type Invocation, type RunMode } from './context.js'
 import { describeError, DryRunStop, EXIT, SynadmError, toSynadmError, usageError } from './errors.js'
 import { commandSwitches, leadingGlobalsLength, liftGlobals, parseGlobals, refusePerProcess } from './globals.js'
 import { redactText } from './log.js'
@@ -97,7 +97,7 @@ export async function execute(session: Session, words: string[], options: Execut
     const signal = options.signal ?? new AbortController().signal
     try {
       // Quitting the pager early ends the command quietly, as in git: the rest of a long --all is not wanted.
-      await session.withStdout(paged, () => runWithConfigRecovery(session, invocation, paged ? AbortSignal.any([signal, paged.quit]) : signal))
+      await session.withStdout(paged, () => runWithConfigRecovery(session, invocation, paged ? AbortSignal.any([signal, paged.quit]) : signal, { inShell: options.inShell }))
     } catch (error) {
       if (!paged?.quit.aborted || signal.aborted) throw error
     } finally {
@@ -121,28 +121,28 @@ async function openPager(session: Session): Promise<PagedOutput | undefined> {
 }
 
 /** A missing config in a terminal offers the configurator, then carries on with the command. */
-async function runWithConfigRecovery(session: Session, invocation: Invocation, signal: AbortSignal) {
+async function runWithConfigRecovery(session: Session, invocation: Invocation, signal: AbortSignal, mode: RunMode) {
   try {
-    await run(session, invocation, signal)
+    await run(session, invocation, signal, mode)
   } catch (error) {
     const configurator = session.registry.find('config')
     if (!SynadmError.is(error) || error.kind !== 'config' || !/not configured/.test(error.message)) throw error
     if (!configurator || !session.io.interactive || invocation.globals.batch || invocation.command === configurator.spec) throw error
     session.io.stderr.write(`${error.message}\nStarting the configurator…\n`)
-    await run(session, { command: configurator.spec, args: {}, options: {}, given: new Set(), globals: invocation.globals }, signal)
+    await run(session, { command: configurator.spec, args: {}, options: {}, given: new Set(), globals: invocation.globals }, signal, mode)
     session.reset()
-    await run(session, invocation, signal)
+    await run(session, invocation, signal, mode)
   }
 }
 
-async function run(session: Session, invocation: Invocation, signal: AbortSignal) {
+async function run(session: Session, invocation: Invocation, signal: AbortSignal, mode: RunMode) {
   const { command, globals } = invocation
   const { io } = session
   // Offline commands run without a usable config, but follow its format when there is one.
   const settings = command.offline ? await session.settings().catch(() => undefined) : await session.settings()
   const settingsFormat = settings?.settings.format ?? 'yaml'
   const fmt = resolveFormat(globals.output ?? settingsFormat)
-  const ctx = createRunContext(session, invocation, signal, fmt)
+  const ctx = createRunContext(session, invocation, signal, fmt, mode)
   const action = await command.load()
   const write = (text: string) => void io.stdout.write(text)
 

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import nock from 'nock'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { runSynadm, TEST_BASE_URL } from '../../core/testing.js'
+import { runSynadm, TEST_BASE_URL, testIO } from '../../core/testing.js'
+import { execute } from '../../core/executor.js'
+import { createSession } from '../../core/main.js'
 import { EXIT } from '../../core/errors.js'
 import { parseTargetLines } from '../../core/bulk.js'
 import { bulkPlugin } from './fixtures/bulk-plugin.js'
@@ -56,6 +58,16 @@ describe('target lists', () => {
     const result = await run(['--batch', '-o', 'jsonl', 'bt', 'ban', '--targets', '-'], { input: '{"name":"@a:synapse.test"}\n' })
     expect(result.code).toBe(0)
     expect(lines(result.stdout)).toEqual([{ target: '@a:synapse.test', ok: true, result: {} }])
+  })
+
+  it('in the shell, - is what the command before the pipe printed, never the shell\'s own input', async () => {
+    const io = testIO({ input: 'user details alice\n' })
+    const session = await createSession([bulkPlugin], io)
+    expect(await execute(session, ['--batch', 'bt', 'ban', '--targets', '-'], { inShell: true })).toBe(EXIT.usage)
+    expect(io.stderr.text).toContain("in the shell, '--targets -' takes what the command before a pipe printed")
+    expectBans(['@a:synapse.test'])
+    expect(await execute(session, ['--batch', '-o', 'jsonl', 'bt', 'ban', '--targets', '-'], { inShell: true, stdin: ['{"name":"@a:synapse.test"}'] })).toBe(0)
+    expect(lines(io.stdout.text)).toEqual([{ target: '@a:synapse.test', ok: true, result: {} }])
   })
 
   it('refuses a list with bad lines before any request', async () => {

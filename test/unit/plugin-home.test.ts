@@ -98,6 +98,30 @@ describe('plugins.yaml and the plugin folder', () => {
   })
 })
 
+describe('plugins uninstall and update, refusing before npm runs', () => {
+  it('name a plugin that plugins install did not add', async () => {
+    const dir = home()
+    listPlugins(dir, ['./p.mjs'])
+    writeFileSync(join(dir, 'config', 'synadm', 'p.mjs'), PLUGIN('p', 'p'))
+    const uninstall = await runSynadm([], ['plugins', 'uninstall', 'hello'], { env: envFor(dir) })
+    expect({ code: uninstall.code, stderr: uninstall.stderr }).toEqual({
+      code: 2,
+      stderr: `synadm: hello is not in ${join(dir, 'config', 'synadm', 'plugins.yaml')}\nhint: see 'synadm plugins list'\n`,
+    })
+    const update = await runSynadm([], ['plugins', 'update', 'hello'], { env: envFor(dir) })
+    expect({ code: update.code, stderr: update.stderr }).toEqual({ code: 2, stderr: "synadm: not installed with synadm plugins install: hello\nhint: see 'synadm plugins list'\n" })
+  })
+
+  it('uninstall takes a path entry off the list without npm', async () => {
+    const dir = home()
+    listPlugins(dir, ['./p.mjs'])
+    writeFileSync(join(dir, 'config', 'synadm', 'p.mjs'), PLUGIN('p', 'p'))
+    const result = await runSynadm([], ['-o', 'json', 'plugins', 'uninstall', './p.mjs'], { env: envFor(dir) })
+    expect({ code: result.code, out: JSON.parse(result.stdout) }).toEqual({ code: 0, out: { uninstalled: './p.mjs' } })
+    expect(yaml.load(readFileSync(join(dir, 'config', 'synadm', 'plugins.yaml'), 'utf8'))).toEqual({ plugins: [] })
+  })
+})
+
 describe('setup mistakes of plugin authors', () => {
   const statusOf = async (index: string, builtins: string[] = []) => {
     const dir = home()

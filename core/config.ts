@@ -20,6 +20,8 @@ export interface Settings {
   admin_path: string
   matrix_path: string
   timeout: number
+  /** a reply larger than this many MiB is an error instead of being read into memory */
+  max_reply_mb: number
   format: string
   ssl_verify: boolean
   homeserver: string
@@ -46,7 +48,7 @@ export interface ResolvedSettings {
   warnings: string[]
 }
 
-export const KEYS = ['user', 'token', 'base_url', 'admin_path', 'matrix_path', 'timeout', 'format', 'ssl_verify', 'homeserver', 'server_discovery'] as const
+export const KEYS = ['user', 'token', 'base_url', 'admin_path', 'matrix_path', 'timeout', 'max_reply_mb', 'format', 'ssl_verify', 'homeserver', 'server_discovery'] as const
 export type Key = (typeof KEYS)[number]
 
 export const DEFAULTS: Settings = {
@@ -56,6 +58,7 @@ export const DEFAULTS: Settings = {
   admin_path: '/_synapse/admin',
   matrix_path: '/_matrix',
   timeout: 30,
+  max_reply_mb: 64,
   format: 'yaml',
   ssl_verify: true,
   homeserver: 'auto-retrieval',
@@ -134,6 +137,11 @@ function coerce(key: Key, value: unknown, origin: string): unknown {
   if (key === 'timeout') {
     const n = Number(value)
     if (!Number.isFinite(n) || n <= 0) throw new SynadmError('config', `${origin}: timeout must be a positive number of seconds, not '${value}'`)
+    return n
+  }
+  if (key === 'max_reply_mb') {
+    const n = Number(value)
+    if (!Number.isFinite(n) || n <= 0 || n > 1024 * 1024) throw new SynadmError('config', `${origin}: max_reply_mb must be a positive number of MiB, not '${value}'`)
     return n
   }
   if (key === 'ssl_verify') {

@@ -25,7 +25,13 @@ export interface ClientOptions {
   log: Logger
   /** budget for waiting out 429s, per request */
   rateLimit?: { maxRetries: number; maxWaitMs: number }
+  /** a reply body larger than this ends the request with an error instead of being buffered (default 64 MiB) */
+  maxReplyBytes?: number
 }
+
+export const DEFAULT_MAX_REPLY_BYTES = 64 * 1024 * 1024
+/** HTTP methods a second send cannot make do more than the first (RFC 9110): POST is never sent twice */
+const IDEMPOTENT = new Set<Method>(['GET', 'PUT', 'DELETE'])
 
 /**
  * Percent-encodes every interpolated value: path`v2/users/${id}` → v2/users/%40a%3Ab. Each value stays one
@@ -159,6 +165,7 @@ export class HttpClient {
         timeout: this.options.timeoutMs,
         adapter: 'http',
         maxRedirects: 0,
+        maxContentLength: this.options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES,
         validateStatus: () => true,
         httpAgent: new http.Agent({ keepAlive: true }),
         httpsAgent: https && new https.Agent({ keepAlive: true, rejectUnauthorized: this.options.verifyTls }),
@@ -213,16 +220,25 @@ export class HttpClient {
   private async send(method: Method, url: string, o: RequestOptions): Promise<AxiosResponse> {
     const axios = await this.instance()
     const token = o.token === undefined ? this.options.token : o.token
-    try {
-      return await axios.request({
-        method,
-        url,
-        data: o.body,
-        signal: o.signal,
-        headers: token ? { Authorization: `Bearer ${token}` } : {},
-      })
-    } catch (error) {
-      throw networkError(error, url, this.options.timeoutMs)
+    for (let attempt = 0; ; attempt++) {
+      // axios' timeout only bounds idle time: a server sending a byte a second would never time out
+      const deadline = AbortSignal.timeout(this.options.timeoutMs)
+      try {
+        return await axios.request({
+          method,
+          url,
+          data: o.body,
+          signal: o.signal ? AbortSignal.any([o.signal, deadline]) : deadline,
+          headers: token ? { Authorization: `Bearer ${token}` } : {},
+        })
+      } catch (error) {
+        if (deadline.aborted && !o.signal?.aborted) throw networkError({ code: 'ETIMEDOUT' }, url, this.options.timeoutMs)
+        if (attempt === 0 && IDEMPOTENT.has(method) && staleKeepAlive(error)) {
+          this.options.log.info(`the server had closed the kept-alive connection; ${method} again on a new one`)
+          continue
+        }
+        throw networkError(error, url, this.options.timeoutMs, this.options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES)
+      }
     }
   }
 }
@@ -257,10 +273,23 @@ function httpError(method: string, url: string, response: AxiosResponse): Synadm
   })
 }
 
-function networkError(error: unknown, url: string, timeoutMs: number): SynadmError {
+/**
+ * A kept-alive socket the server (or a proxy) closed while it sat idle: the request died on a reused connection
+ * before any reply came, so the server never acted on it. Sending it again on a new connection is safe for
+ * idempotent methods.
+ */
+function staleKeepAlive(error: unknown): boolean {
+  const e = error as { code?: string; response?: unknown; request?: { reusedSocket?: boolean } }
+  return e.response === undefined && e.request?.reusedSocket === true && (e.code === 'ECONNRESET' || e.code === 'EPIPE')
+}
+
+function networkError(error: unknown, url: string, timeoutMs: number, maxReplyBytes = DEFAULT_MAX_REPLY_BYTES): SynadmError {
   const e = error as { code?: string; message?: string; name?: string }
   const origin = new URL(url).origin
   if (e.code === 'ERR_CANCELED' || e.name === 'CanceledError') return new SynadmError('cancelled', 'cancelled')
+  if (/maxContentLength/.test(e.message ?? '')) {
+    return new SynadmError('api', `the reply from ${origin} is larger than ${maxReplyBytes / 1024 / 1024} MiB; stopped reading it`, { hint: 'raise max_reply_mb in the config if such a reply is expected', cause: error })
+  }
   if (e.code === 'ECONNREFUSED') return new SynadmError('network', `cannot connect to ${origin}: connection refused`, { hint: 'is Synapse running, and is base_url right?', cause: error })
   if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') return new SynadmError('network', `cannot resolve the host of ${origin}`, { hint: 'check base_url', cause: error })
   if (e.code === 'ETIMEDOUT' || e.code === 'ECONNABORTED') return new SynadmError('network', `no answer from ${origin} within ${timeoutMs / 1000} s`, { hint: 'raise timeout in the config if the server is slow', cause: error })

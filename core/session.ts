@@ -100,7 +100,7 @@ export class Session {
     assertComplete(resolved)
     const s = resolved.settings
     const base = (p: string) => `${s.base_url}/${p.replace(/^\/+|\/+$/g, '')}`
-    const common = { token: s.token, timeoutMs: s.timeout * 1000, verifyTls: s.ssl_verify, log: this.log }
+    const common = { token: s.token, timeoutMs: s.timeout * 1000, maxReplyBytes: Math.round(s.max_reply_mb * 1024 * 1024), verifyTls: s.ssl_verify, log: this.log }
     this.clients = {
       admin: new HttpClient({ ...common, baseURL: base(s.admin_path) }),
       matrix: new HttpClient({ ...common, baseURL: base(s.matrix_path) }),

@@ -1,0 +1,89 @@
+// HTTP faults against a real local server: the timeout bounds the whole request, a huge reply ends with a clear
+// error, and a kept-alive connection the server closed is retried once for idempotent methods only.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import { runSynadm } from '../../core/testing.js'
+import { builtins } from '../../plugins/builtins.js'
+
+let server: Server | undefined
+afterEach(() => new Promise<void>((resolve) => (server ? (server.closeAllConnections(), server.close(() => resolve())) : resolve())))
+
+async function serve(handler: (req: IncomingMessage, res: ServerResponse, socket: Socket) => void): Promise<string> {
+  server = createServer((req, res) => handler(req, res, req.socket))
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve))
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+}
+
+const run = (baseUrl: string, argv: string[], env: Record<string, string> = {}) =>
+  runSynadm(builtins, argv, { env: { SYNADM_BASE_URL: baseUrl, SYNADM_TIMEOUT: '2', ...env } })
+
+describe('HTTP faults', () => {
+  it('a reply trickling in a byte at a time ends at the timeout, not when it ends', async () => {
+    const base = await serve((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' })
+      const body = JSON.stringify({ server_version: '1.0.0', padding: 'x'.repeat(40) })
+      let i = 0
+      const timer = setInterval(() => (i < body.length ? res.write(body[i++]) : (clearInterval(timer), res.end())), 250)
+      res.on('close', () => clearInterval(timer))
+    })
+    const started = Date.now()
+    const result = await run(base, ['version'])
+    const seconds = (Date.now() - started) / 1000
+    expect({ code: result.code, stderr: result.stderr.split('\n')[0] }).toEqual({ code: 4, stderr: `synadm: no answer from ${base} within 2 s` })
+    expect(seconds).toBeLessThan(8) // the whole body would take 15 s
+  })
+
+  it('a reply above max_reply_mb ends with one clear error', async () => {
+    const base = await serve((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' })
+      res.write('{"padding":"')
+      const chunk = 'x'.repeat(64 * 1024)
+      let sent = 0
+      const more = () => {
+        while (sent < 64 && res.write(chunk)) sent++
+        if (sent < 64) res.once('drain', () => (sent++, more()))
+        else res.end('"}')
+      }
+      more()
+    })
+    const result = await run(base, ['version'], { SYNADM_MAX_REPLY_MB: '1' })
+    expect({ code: result.code, stderr: result.stderr }).toEqual({
+      code: 5,
+      stderr: `synadm: the reply from ${base} is larger than 1 MiB; stopped reading it\nhint: raise max_reply_mb in the config if such a reply is expected\n`,
+    })
+  })
+
+  describe('a kept-alive connection the server closed', () => {
+    /** Answers the first request of each connection; a second one on the same connection finds it closed. */
+    async function closesReusedConnections(seen: string[]) {
+      const requestsOn = new WeakMap<Socket, number>()
+      return serve((req, res, socket) => {
+        const n = (requestsOn.get(socket) ?? 0) + 1
+        requestsOn.set(socket, n)
+        seen.push(`${req.method} ${n === 1 ? 'new' : 'reused'}`)
+        if (n > 1) return void socket.destroy()
+        res.writeHead(200, { 'Content-Type': 'application/json', Connection: 'keep-alive' })
+        res.end(JSON.stringify({ server_version: '1.0.0', user_id: '@admin:synapse.test', token: 'ok', uses_allowed: null, pending: 0, completed: 0, expiry_time: null }))
+      })
+    }
+
+    it('a GET is sent again once on a new connection', async () => {
+      const seen: string[] = []
+      const base = await closesReusedConnections(seen)
+      const { session } = await run(base, ['version'])
+      const { admin } = await session.http()
+      expect(await admin.get('v1/server_version')).toMatchObject({ server_version: '1.0.0' })
+      expect(seen).toEqual(['GET new', 'GET reused', 'GET new'])
+    })
+
+    it('a POST is never sent twice', async () => {
+      const seen: string[] = []
+      const base = await closesReusedConnections(seen)
+      const { session } = await run(base, ['version'])
+      const { admin } = await session.http()
+      await expect(admin.post('v1/registration_tokens/new', {})).rejects.toMatchObject({ kind: 'network' })
+      expect(seen).toEqual(['GET new', 'POST reused'])
+    })
+  })
+})

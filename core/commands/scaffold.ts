@@ -132,7 +132,7 @@ The devDependency \`synadm\` points at the synadm that wrote this package (\`fil
 ## Use it
 
 \`\`\`sh
-synadm plugins install .       # from this folder (npm packs it, so build first)
+synadm plugins install .       # from this folder: npm packs it (prepare builds it first)
 synadm ${group} user alice
 synadm plugins uninstall ${packageName}
 \`\`\`

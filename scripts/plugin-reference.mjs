@@ -65,6 +65,17 @@ function apiSection(program, checker, namespace, typeName, apiFile) {
   return [`### \`ctx.use('${namespace}')\`: \`${typeName}\``, '', ...(header ? [header.replace(/\s+/g, ' '), ''] : []), '| method | returns | request | notes |', '|---|---|---|---|', ...rows, ''].join('\n')
 }
 
+const indexFiles = () =>
+  readdirSync(join(root, 'plugins'), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => {
+      try {
+        return readFileSync(join(root, 'plugins', d.name, 'index.ts'), 'utf8')
+      } catch {
+        return ''
+      }
+    })
+
 /** `ctx.completionSource('name', …)` / `ctx.wordCompleter('name', …)` calls in the built-in plugins' index.ts. */
 function completionSources() {
   const found = []
@@ -82,7 +93,7 @@ function completionSources() {
         if (ts.isVariableStatement(node) && node.declarationList.declarations.some((d) => d.name.getText(completion) === exported)) what = docOf(node)
         if (ts.isFunctionDeclaration(node) && node.name?.text === exported) what = docOf(node)
       })
-      const uses = [...readFileSync(join(root, 'plugins', plugin, 'index.ts'), 'utf8').matchAll(new RegExp(`complete: '${name}'`, 'g'))].length
+      const uses = indexFiles().reduce((n, text) => n + [...text.matchAll(new RegExp(`complete: '${name}'`, 'g'))].length, 0)
       found.push({ name, kind: kind === 'completionSource' ? 'live values' : 'from the typed word', plugin, what, uses })
     }
   }
@@ -127,7 +138,7 @@ export function pluginReference() {
     'package exports the names as `BUILTIN_COMPLETION_SOURCES`. synadm refuses a plugin that names a source no',
     'plugin offers.',
     '',
-    '| source | offered by | kind | built-in uses | values |',
+    "| source | offered by | kind | `complete:` in built-ins | values |",
     '|---|---|---|---|---|',
     ...sources.map((s) => `| \`${s.name}\` | ${s.plugin} | ${s.kind} | ${s.uses} | ${cell(s.what)} |`),
     '',

@@ -12,6 +12,7 @@ async function rooms(api: ApiOf, limit: number, search_term?: string) {
 const aliasesOf = (list: { canonical_alias?: string | null }[]) =>
   list.map((room) => room.canonical_alias).filter((alias): alias is string => typeof alias === 'string' && alias !== '')
 
+/** Room IDs of the first 1000 rooms of the room list; its search for the rest. */
 export const roomIds: CompletionProvider = {
   async fetch(api) {
     const page = await rooms(api, CACHED)
@@ -21,6 +22,7 @@ export const roomIds: CompletionProvider = {
   search: async (api, prefix) => (await rooms(api, FOUND, prefix)).rooms.map((room) => room.room_id),
 }
 
+/** Canonical aliases of the same rooms. */
 export const roomAliases: CompletionProvider = {
   async fetch(api) {
     const page = await rooms(api, CACHED)

@@ -65,6 +65,16 @@ export class Session {
     return createLogger(this.logLevel, (line) => this.io.stderr.write(line))
   }
 
+  /** A logger that asks the level on every line: the HTTP clients outlive one shell line, its -v does not. */
+  readonly liveLog: Logger = ((session: Session): Logger => ({
+    get level() {
+      return session.logLevel
+    },
+    info: (message) => session.log.info(message),
+    debug: (message) => session.log.debug(message),
+    warn: (message) => session.log.warn(message),
+  }))(this)
+
   /** Settings for this session; `configFile` of the first call wins (REPL lines share one config). */
   settings(configFile = this.defaults.configFile): Promise<ResolvedSettings> {
     this.resolved ??= loadSettings({ configFile, env: this.io.env, cwd: this.io.cwd }).catch((error) => {
@@ -100,7 +110,7 @@ export class Session {
     assertComplete(resolved)
     const s = resolved.settings
     const base = (p: string) => `${s.base_url}/${p.replace(/^\/+|\/+$/g, '')}`
-    const common = { token: s.token, timeoutMs: s.timeout * 1000, maxReplyBytes: Math.round(s.max_reply_mb * 1024 * 1024), verifyTls: s.ssl_verify, log: this.log }
+    const common = { token: s.token, timeoutMs: s.timeout * 1000, maxReplyBytes: Math.round(s.max_reply_mb * 1024 * 1024), verifyTls: s.ssl_verify, log: this.liveLog }
     this.clients = {
       admin: new HttpClient({ ...common, baseURL: base(s.admin_path) }),
       matrix: new HttpClient({ ...common, baseURL: base(s.matrix_path) }),

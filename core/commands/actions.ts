@@ -6,7 +6,8 @@ import { Shell } from '../shell.js'
 
 export async function shell(ctx: RunContext) {
   const { session, globals } = ctx
-  const repl = new Shell(session, { globals: globalWords(globals) })
+  // the session's -v is already its log level while the shell runs: repeating it on each line would double it
+  const repl = new Shell(session, { globals: globalWords({ ...globals, verbose: 0 }) })
   if (session.io.interactive) await repl.runInteractive()
   else await repl.runStream()
 }

@@ -69,7 +69,7 @@ export const TARGETS_OPTION: OptionSpec = { flags: '--targets <file>', type: 'fi
 /** Targets a bulk run runs at once without --concurrency, unless the command declares its own number. */
 export const DEFAULT_CONCURRENCY = 4
 const concurrencyOption = (spec: CommandSpec): OptionSpec => ({ flags: '--concurrency <n>', type: 'int', min: 1, description: `targets run at once (default ${spec.bulk?.concurrency ?? DEFAULT_CONCURRENCY}; one 429 pause for all)` })
-export const JOURNAL_OPTION: OptionSpec = { flags: '--journal <file>', type: 'file', description: 'record each finished target in FILE; the same command with the same journal skips what is done' }
+export const JOURNAL_OPTION: OptionSpec = { flags: '--journal <file>', description: 'record each finished target in FILE; the same command with the same journal skips what is done' }
 export const DRY_RUN_OPTION: OptionSpec = { flags: '--dry-run', description: 'do the reads, show what would change, send no write' }
 
 /** Does the command send writes (a dry run then means something)? */

@@ -3,6 +3,7 @@
  * The grammar is click's (what Python synadm users type), so `synadm user list -l 10` and the same line at
  * the `synadm>` prompt produce the same Invocation.
  */
+import { accessSync, constants, statSync } from 'node:fs'
 import { usageError } from './errors.js'
 import { idProblem } from './ids.js'
 import { commandShape, displayName, type OptionDef } from './options.js'
@@ -92,6 +93,18 @@ function convert(def: OptionDef, name: string, raw: string): unknown {
         throw bad(`is not in the range ${rangeText(def.spec.min, def.spec.max)}`)
       }
       return n
+    }
+    case 'file': {
+      // as click's File: '-' is stdin; a path must name a readable file now, not when the action gets to it
+      if (raw === '-') return raw
+      try {
+        accessSync(raw, constants.R_OK)
+        if (statSync(raw).isDirectory()) throw Object.assign(new Error(), { code: 'EISDIR' })
+      } catch (error) {
+        const why = { ENOENT: 'No such file or directory', EACCES: 'Permission denied', EISDIR: 'Is a directory' }[(error as NodeJS.ErrnoException).code ?? '']
+        throw usageError(`Invalid value for '${name}': '${shown(raw)}': ${why ?? 'cannot be read'}.`)
+      }
+      return raw
     }
     case 'datetime': {
       const ms = parseDateTime(raw)

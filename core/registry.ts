@@ -1,5 +1,6 @@
 /** Every command, group, API and completion source that plugins declare, and the one matcher both front ends use. */
-import type { CommandSpec } from './spec.js'
+import { commandShape } from './options.js'
+import { OPTION_TYPES, type CommandSpec } from './spec.js'
 
 export interface RegisteredCommand {
   spec: CommandSpec
@@ -46,10 +47,14 @@ export class Registry {
   readonly apis = new Map<string, { load: () => Promise<ApiFactory>; plugin: string }>()
   readonly completionSources = new Map<string, { fetch: () => Promise<CompletionFetcher | CompletionProvider>; plugin: string }>()
   readonly wordCompleters = new Map<string, { complete: WordCompleter; plugin: string }>()
+  /** words of the longest path or alias: the matcher tries no longer prefixes */
+  private depth = 0
 
+  /** Registers a command; refuses a declaration that could never work (the plugin is then not loaded). */
   addCommand(spec: CommandSpec, plugin: string): void {
     const words = spec.path.trim().split(/\s+/)
     const key = words.join(' ')
+    checkDeclaration(spec, key)
     const existing = this.byPath.get(key)
     if (existing) throw new Error(`command '${key}' is already provided by plugin '${existing.plugin}'`)
     for (let n = 1; n < words.length; n++) {
@@ -57,13 +62,12 @@ export class Registry {
       if (this.byPath.has(prefix)) throw new Error(`'${prefix}' is a command, it cannot also be a group`)
       if (!this.groups.has(prefix)) this.groups.set(prefix, { description: '', plugin })
     }
+    const aliasKeys = (spec.aliases ?? []).map((alias) => alias.trim().split(/\s+/).join(' '))
+    for (const aliasKey of aliasKeys) if (this.byPath.has(aliasKey)) throw new Error(`alias '${aliasKey}' is already taken`)
     const command = { spec, words, plugin }
     this.byPath.set(key, command)
-    for (const alias of spec.aliases ?? []) {
-      const aliasKey = alias.trim().split(/\s+/).join(' ')
-      if (this.byPath.has(aliasKey)) throw new Error(`alias '${aliasKey}' is already taken`)
-      this.byPath.set(aliasKey, command)
-    }
+    for (const aliasKey of aliasKeys) this.byPath.set(aliasKey, command)
+    this.depth = Math.max(this.depth, words.length, ...aliasKeys.map((k) => k.split(' ').length))
   }
 
   addGroup(path: string, description: string, plugin: string): void {
@@ -72,6 +76,7 @@ export class Registry {
       throw new Error(`group '${path}' is already described by plugin '${existing.plugin}'`)
     }
     this.groups.set(path, { description, plugin })
+    this.depth = Math.max(this.depth, path.split(' ').length)
   }
 
   removePlugin(plugin: string): void {
@@ -93,12 +98,12 @@ export class Registry {
 
   /** Longest command path that prefixes the words; else the longest group prefix. */
   match(words: string[]): { command?: RegisteredCommand; group?: string; rest: string[] } {
-    for (let n = Math.min(words.length, 6); n > 0; n--) {
+    for (let n = Math.min(words.length, this.depth); n > 0; n--) {
       const key = words.slice(0, n).join(' ')
       const command = this.byPath.get(key)
       if (command) return { command, rest: words.slice(n) }
     }
-    for (let n = Math.min(words.length, 6); n > 0; n--) {
+    for (let n = Math.min(words.length, this.depth); n > 0; n--) {
       const key = words.slice(0, n).join(' ')
       if (this.groups.has(key)) return { group: key, rest: words.slice(n) }
     }
@@ -122,4 +127,39 @@ export class Registry {
     }
     return [...seen.values()].sort((a, b) => a.word.localeCompare(b.word))
   }
+}
+
+/** What can never work in a declaration: refused when registered, with the command named. */
+function checkDeclaration(spec: CommandSpec, path: string): void {
+  const refuse = (why: string) => {
+    throw new Error(`command '${path}': ${why}`)
+  }
+  if (typeof spec.load !== 'function') refuse('no load() for its implementation')
+  for (const option of spec.options ?? []) {
+    if (option.type !== undefined && !OPTION_TYPES.includes(option.type)) refuse(`option '${option.flags}' has type '${option.type}'; types are ${OPTION_TYPES.join(', ')}`)
+  }
+  const { args, options } = commandShape(spec)
+  const switches = new Map<string, string>()
+  for (const def of options) {
+    if (def.on.length === 0 && def.off.length === 0) refuse(`option '${def.spec.flags}' has no switch`)
+    for (const s of [...def.on, ...def.off]) {
+      if (!/^(-[^-\s]|--[^-\s][^\s]*)$/.test(s)) refuse(`option '${def.spec.flags}': '${s}' is not a switch`)
+      if (switches.has(s)) refuse(`switch '${s}' is declared twice ('${switches.get(s)}', '${def.spec.flags}')`)
+      switches.set(s, def.spec.flags)
+    }
+    if (def.spec.choices && def.spec.default !== undefined && !def.spec.choices.includes(def.spec.default as string)) {
+      refuse(`option '${def.spec.flags}' defaults to '${def.spec.default}', which is not one of its choices`)
+    }
+  }
+  args.forEach((arg, i) => {
+    if (arg.variadic && i < args.length - 1) refuse(`argument ${arg.name.toUpperCase()} takes the rest, so it must come last`)
+    if (arg.required && i > 0 && !args[i - 1].required) refuse(`required argument ${arg.name.toUpperCase()} follows an optional one`)
+  })
+  const keys = new Set(options.map((d) => d.key))
+  for (const group of spec.groups ?? []) {
+    if (!['exclusive', 'one', 'any'].includes(group.kind)) refuse(`option group kind '${group.kind}'; kinds are exclusive, one, any`)
+    const unknown = group.options.filter((k) => !keys.has(k))
+    if (unknown.length) refuse(`option group ${group.title ? `'${group.title}' ` : ''}names ${unknown.map((k) => `'${k}'`).join(', ')}, not options of the command (${[...keys].join(', ')})`)
+  }
+  if (spec.paged && !keys.has(spec.paged.from ?? 'from')) refuse(`paged: the next-page token goes to option '${spec.paged.from ?? 'from'}', which the command does not declare`)
 }

@@ -9,7 +9,9 @@ export interface CompletionSources {}
 /** a completion source: a built-in one, or one a plugin offers */
 export type CompletionSourceName = keyof CompletionSources | (string & {})
 
-export type OptionType = 'string' | 'int' | 'bool' | 'count' | 'datetime' | 'file'
+/** `file`: a readable file's path, or `-` for stdin, checked when the command line is read */
+export const OPTION_TYPES = ['string', 'int', 'bool', 'count', 'datetime', 'file'] as const
+export type OptionType = (typeof OPTION_TYPES)[number]
 
 /**
  * The kind of identifier an argument or option holds. Core checks the grammar (core/ids.ts) after parsing and

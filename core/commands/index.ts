@@ -76,7 +76,7 @@ export const corePlugin = definePlugin({
       help: "Writes the package to ./synadm-plugin-NAME (or --dir). Then: cd into it, npm install, npm test, npm run build, and 'synadm plugins install .' to use it.",
       args: '<name>',
       argInfo: { name: { description: 'the plugin name, also its command group (inactive → synadm-plugin-inactive, inactive …)' } },
-      options: [{ flags: '-d, --dir <folder>', type: 'file', description: 'where to write it (default ./synadm-plugin-NAME)' }],
+      options: [{ flags: '-d, --dir <folder>', description: 'where to write it (default ./synadm-plugin-NAME)' }],
       offline: true,
       load: scaffold('create'),
     })

@@ -5,8 +5,8 @@
  * server's search, waiting at most a short deadline (results that come later join the cache for the next Tab).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
-import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { cacheDir } from './dirs.js'
 import { commandSwitches, GLOBAL_DEFS, globalSwitch, leadingGlobalsLength, trailingGlobal, type GlobalDef } from './globals.js'
 import { commandShape, type OptionDef } from './options.js'
 import { scanLine } from './parse.js'
@@ -188,7 +188,7 @@ export function hint(registry: Registry, line: string): string | undefined {
   return parts.join(' ') || undefined
 }
 
-export const completionCacheFile = (env: NodeJS.ProcessEnv = process.env) => join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'synadm', 'completion.json')
+export const completionCacheFile = (env: NodeJS.ProcessEnv = process.env) => join(cacheDir(env), 'completion.json')
 
 /** Cached values a source keeps at most (the file is read on every shell-completion Tab) */
 const CACHE_LIMIT = 10_000

@@ -350,6 +350,7 @@ export function assertComplete(resolved: ResolvedSettings): void {
   const missing = REQUIRED.filter((key) => !resolved.settings[key])
   if (missing.length === 0) return
   throw new SynadmError('config', `synadm is not configured: ${missing.join(', ')} missing (config file ${resolved.file})`, {
+    code: 'not_configured',
     hint: "run 'synadm config' to set it up, or set SYNADM_" + missing[0].toUpperCase(),
   })
 }

@@ -24,8 +24,12 @@ export type ErrorKind = keyof typeof EXIT
 
 const BRAND = Symbol.for('synadm.error')
 
+/** synadm's own reasons within a kind, for code that must tell them apart (the server's reason is `errcode`) */
+export type ErrorCode = 'not_configured'
+
 export interface ErrorDetails {
   hint?: string
+  code?: ErrorCode
   status?: number
   errcode?: string
   /** the server's `error` text */
@@ -37,6 +41,7 @@ export class SynadmError extends Error {
   readonly [BRAND] = true
   readonly kind: ErrorKind
   readonly hint?: string
+  readonly code?: ErrorCode
   readonly status?: number
   readonly errcode?: string
   readonly serverMessage?: string
@@ -46,6 +51,7 @@ export class SynadmError extends Error {
     this.name = 'SynadmError'
     this.kind = kind
     this.hint = details.hint
+    this.code = details.code
     this.status = details.status
     this.errcode = details.errcode
     this.serverMessage = details.serverMessage

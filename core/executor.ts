@@ -2,14 +2,15 @@
  * One path for every command, whatever the front end: words → globals → match → parse → config →
  * action → formatter. Errors become one line on stderr and an exit code; nothing here exits the process.
  */
-import { createRunContext, type Invocation, type RunMode } from './context.js'
+import { createRunContext, type Invocation, type RunContext, type RunMode } from './context.js'
 import { describeError, DryRunStop, EXIT, SynadmError, toSynadmError, usageError } from './errors.js'
 import { commandSwitches, leadingGlobalsLength, liftGlobals, parseGlobals, refusePerProcess } from './globals.js'
 import { redactText } from './log.js'
 import { commandHelp, groupHelp, rootHelp, usageLine } from './help.js'
 import { format, itemStream, resolveFormat } from './output.js'
-import { ALL_CONCURRENCY, pages } from './paginate.js'
+import { ALL_CONCURRENCY, nextToken, pages, type Page } from './paginate.js'
 import { canPage, PagedOutput, pagerCommand } from './pager.js'
+import { commandShape, displayName } from './options.js'
 import { parseCommandWords } from './parse.js'
 import type { Session } from './session.js'
 import { VERSION } from './version.js'
@@ -126,7 +127,7 @@ async function runWithConfigRecovery(session: Session, invocation: Invocation, s
     await run(session, invocation, signal, mode)
   } catch (error) {
     const configurator = session.registry.find('config')
-    if (!SynadmError.is(error) || error.kind !== 'config' || !/not configured/.test(error.message)) throw error
+    if (!SynadmError.is(error) || error.code !== 'not_configured') throw error
     if (!configurator || !session.io.interactive || invocation.globals.batch || invocation.command === configurator.spec) throw error
     session.io.stderr.write(`${error.message}\nStarting the configurator…\n`)
     await run(session, { command: configurator.spec, args: {}, options: {}, given: new Set(), globals: invocation.globals }, signal, mode)
@@ -178,6 +179,19 @@ async function run(session: Session, invocation: Invocation, signal: AbortSignal
     throw error
   }
   if (result !== undefined) write(await format(fmt, result, ctx.tables))
+  if (command.paged) nextPageHint(ctx, result as Page | undefined)
+}
+
+/** The one "more pages" hint: a person shown one page of a paged command learns how to get the rest. */
+function nextPageHint(ctx: RunContext, page: Page | undefined) {
+  const spec = ctx.command.paged!
+  const next = nextToken(page, spec)
+  if (next === undefined || !(ctx.format === 'human' || ctx.format === 'wide' || ctx.interactive)) return
+  const fromKey = spec.from ?? 'from'
+  const from = commandShape(ctx.command).options.find((d) => d.key === fromKey)
+  const total = typeof page?.total === 'number' ? ` (${page.total} in all)` : ''
+  const what = spec.what ?? spec.items.replace(/_/g, ' ')
+  ctx.note(`There are more ${what} than shown${total}: use '${from ? displayName(from) : '--' + fromKey} ${next}' for the next page, or --all for every page.`)
 }
 
 function report(session: Session, thrown: unknown, level: number): number {

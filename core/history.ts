@@ -3,8 +3,8 @@
  * password or token on the command line is kept with the value replaced by `***`, in the file and in memory.
  */
 import { appendFile, chmod, mkdir, readFile } from 'node:fs/promises'
-import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { dataDir } from './dirs.js'
 import { commandShape } from './options.js'
 import { scanLine } from './parse.js'
 import type { Registry } from './registry.js'
@@ -12,7 +12,7 @@ import type { Registry } from './registry.js'
 export const HISTORY_SIZE = 1000
 export const REDACTED = '***'
 
-export const historyFile = (env: NodeJS.ProcessEnv) => join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'synadm', 'history')
+export const historyFile = (env: NodeJS.ProcessEnv) => join(dataDir(env), 'history')
 
 /** a switch whose value is a secret: --password, --token, --access-token, --secret (not --token-file) */
 const SECRET_SWITCH = /^--?([\w-]*[-_])?(password|passwd|token|secret)$/i

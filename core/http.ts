@@ -3,6 +3,7 @@
  * network faults become SynadmErrors; 429s are waited out within a budget; -v/-vv log with secrets redacted.
  */
 import type { AxiosInstance, AxiosResponse } from 'axios'
+import { sleep } from './async.js'
 import { SynadmError, type ErrorKind } from './errors.js'
 import { redact, redactText, type Logger } from './log.js'
 import { requireModule } from './modules.js'
@@ -76,13 +77,6 @@ export function queryString(query: Record<string, unknown> = {}): string {
   return text ? `?${text}` : ''
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(new SynadmError('cancelled', 'cancelled'))
-    const timer = setTimeout(resolve, ms)
-    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(new SynadmError('cancelled', 'cancelled'))), { once: true })
-  })
-
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|SSL|EPROTO/
 
 /** Per-invocation defaults: the command's abort signal, and the check that destructive commands confirmed. */
@@ -128,6 +122,7 @@ class RateGate {
   private async pause(signal?: AbortSignal) {
     const ms = this.pausedUntil - Date.now()
     if (ms > 0) await sleep(ms, signal)
+    if (signal?.aborted) throw new SynadmError('cancelled', 'cancelled')
   }
 }
 

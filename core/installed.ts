@@ -10,18 +10,15 @@
  */
 import { existsSync, mkdirSync, readFileSync, readlinkSync, realpathSync, renameSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { homedir } from 'node:os'
 import { dirname, join, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { configDir, dataDir } from './dirs.js'
 import { requireModule } from './modules.js'
 
-export const configHome = (env: NodeJS.ProcessEnv) => env.XDG_CONFIG_HOME || join(homedir(), '.config')
-export const dataHome = (env: NodeJS.ProcessEnv) => env.XDG_DATA_HOME || join(homedir(), '.local', 'share')
-
 /** the plugin list that `plugins install/uninstall` maintain */
-export const pluginListFile = (env: NodeJS.ProcessEnv) => join(configHome(env), 'synadm', 'plugins.yaml')
+export const pluginListFile = (env: NodeJS.ProcessEnv) => join(configDir(env), 'plugins.yaml')
 /** the npm project that holds installed plugin packages */
-export const pluginPackageDir = (env: NodeJS.ProcessEnv) => join(dataHome(env), 'synadm', 'plugins')
+export const pluginPackageDir = (env: NodeJS.ProcessEnv) => join(dataDir(env), 'plugins')
 
 let runningRoot: string | undefined
 /** The folder of the running synadm's package (its package.json names synadm): a checkout, a global install, npx's cache. */

@@ -1,5 +1,6 @@
 /** --wait: polls a server-side job until it completes or fails, with progress on stderr. */
 import type { Writable } from 'node:stream'
+import { sleep } from './async.js'
 import { SynadmError } from './errors.js'
 
 export interface WaitOptions<T> {
@@ -16,12 +17,6 @@ export interface WaitOptions<T> {
   progress: Writable
   interactive: boolean
 }
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms)
-    signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true })
-  })
 
 /** Returns the final reply when the job completed; throws jobFailed (with the reply) when it failed. */
 export async function waitForJob<T>(o: WaitOptions<T>): Promise<T> {

@@ -1,7 +1,10 @@
 /** Output formats: synadm's yaml, json, minified, human and pprint, plus jsonl and csv for lists. */
 import { usageError } from './errors.js'
 
-export const FORMATS = ['yaml', 'json', 'minified', 'human', 'pprint', 'jsonl', 'csv', 'wide'] as const
+/** The formats of one document: what the Python synadm offers, and what the config's `format` may name. */
+export const DOCUMENT_FORMATS = ['yaml', 'json', 'minified', 'human', 'pprint'] as const
+/** Every format `-o` takes: the document formats, and for lists one item a line (jsonl), a table (csv), all columns (wide). */
+export const FORMATS = [...DOCUMENT_FORMATS, 'jsonl', 'csv', 'wide'] as const
 export type Format = (typeof FORMATS)[number]
 
 /** synadm's prefix rule: `y` → yaml, `p` → pprint, `j` → json; full names always win. */

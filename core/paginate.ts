@@ -21,6 +21,12 @@ export const ALL_CONCURRENCY = 2
 
 const isEnd = (next: unknown) => next === undefined || next === null || next === ''
 
+/** The next page's token, or undefined when this page is the last. */
+export function nextToken(page: Page | undefined, spec: PagedSpec): unknown {
+  const next = page?.[spec.next ?? 'next_token']
+  return isEnd(next) ? undefined : next
+}
+
 /** A promise whose rejection is only reported when someone awaits it (a prefetched page the caller never takes). */
 function quiet<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => undefined)

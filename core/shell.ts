@@ -5,6 +5,7 @@
  * command per line in one process, no prompt, and a non-zero exit if any command failed.
  */
 import * as readline from 'node:readline'
+import { sleep } from './async.js'
 import { Capture } from './capture.js'
 import { CompletionCache, hint, LiveCompletion } from './completion.js'
 import { LineEditor } from './editor.js'
@@ -150,15 +151,7 @@ export class Shell {
       const stamp = new Date().toLocaleString('sv-SE')
       io.stdout.write((redraw ? CLEAR_SCREEN : '') + `${header}${' '.repeat(Math.max(2, ((io.stdout as { columns?: number }).columns ?? 80) - header.length - stamp.length))}${stamp}\n\n`)
       await this.runPipe(segments, stop, false)
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, parsed.seconds * 1000)
-        function done() {
-          clearTimeout(timer)
-          stop.removeEventListener('abort', done)
-          resolve()
-        }
-        stop.addEventListener('abort', done, { once: true })
-      })
+      await sleep(parsed.seconds * 1000, stop)
     }
     return 0
   }

@@ -112,6 +112,8 @@ export interface PagedSpec {
   style?: 'token' | 'offset'
   /** key of the number of items in all pages (offset style), e.g. `total` */
   total?: string
+  /** what the items are, for the "more pages" hint (default: `items`, `_` read as a space) */
+  what?: string
 }
 
 export interface JobSpec {

@@ -2,6 +2,7 @@ import type { RunContext } from '../context.js'
 import { assertComplete, KEYS, saveUserConfig, type Key } from '../config.js'
 import { SynadmError } from '../errors.js'
 import { globalWords } from '../globals.js'
+import { DOCUMENT_FORMATS } from '../output.js'
 import { Shell } from '../shell.js'
 
 export async function shell(ctx: RunContext) {
@@ -53,7 +54,7 @@ export async function config(ctx: RunContext) {
     values.base_url = await ask('Synapse base URL', 'base_url', true)
     values.admin_path = await ask('Synapse Admin API path', 'admin_path')
     values.matrix_path = await ask('Matrix API path', 'matrix_path')
-    values.format = await ctx.prompts.select('Default output format', ['yaml', 'json', 'minified', 'human', 'pprint'].map((value) => ({ value })), String(current.format) as never)
+    values.format = await ctx.prompts.select('Default output format', DOCUMENT_FORMATS.map((value) => ({ value })), String(current.format) as never)
     const timeout = Number(await ask('Default http timeout (seconds)', 'timeout'))
     if (!Number.isFinite(timeout) || timeout <= 0) throw new SynadmError('usage', 'the timeout must be a positive number of seconds')
     values.timeout = timeout

@@ -1,4 +1,5 @@
 /** Core's own commands: the shell, configuration, the plugin list and shell completion. They know no domain. */
+import { DOCUMENT_FORMATS } from '../output.js'
 import { definePlugin, PLUGIN_API_VERSION } from '../plugin.js'
 import { lazy } from '../spec.js'
 
@@ -8,7 +9,6 @@ const plugins = lazy(() => import('./plugins.js'))
 const scaffold = lazy(() => import('./scaffold.js'))
 /** shells that @pnpm/tabtab writes scripts for */
 export const SHELLS = ['bash', 'zsh', 'fish', 'pwsh'] as const
-const FORMATS = ['yaml', 'json', 'minified', 'human', 'pprint'] as const
 
 export const corePlugin = definePlugin({
   name: 'core',
@@ -34,7 +34,7 @@ export const corePlugin = definePlugin({
         { flags: '-p, --admin-path <path>', description: 'Admin API path (/_synapse/admin)' },
         { flags: '-m, --matrix-path <path>', description: 'Matrix client API path (/_matrix)' },
         { flags: '-w, --timeout <seconds>', type: 'int', min: 1, max: 86_400, description: 'HTTP timeout in seconds (30)' },
-        { flags: '-o, --output <format>', choices: FORMATS, description: 'default output format' },
+        { flags: '-o, --output <format>', choices: DOCUMENT_FORMATS, description: 'default output format' },
         { flags: '-d, --server-discovery <mode>', choices: ['well-known', 'dns'], description: 'kept for compatibility; synadm finds the server name with whoami' },
         { flags: '-n, --homeserver <name>', description: 'server name for user IDs and local media (auto-retrieval = ask the server)' },
         { flags: '-i, --ssl-verify / --no-ssl-verify', description: 'verify TLS certificates' },

@@ -3,13 +3,13 @@
  * as synadm word completers. Completion never waits: an answer that comes later (a callback or a promise) is
  * kept and offered from the next Tab on.
  */
+import { isThenable } from '../async.js'
 import type { WordCompleter } from '../registry.js'
 import { stripColor } from './chalk.js'
 
 type SourceFn = (input: string, callback?: (values: unknown) => void) => unknown
 export type AutocompleteSource = readonly string[] | SourceFn | { data: SourceFn }
 
-const isThenable = (value: unknown): value is PromiseLike<unknown> => typeof (value as PromiseLike<unknown>)?.then === 'function'
 const toList = (values: unknown): string[] => (Array.isArray(values) ? values.map((v) => stripColor(String(v))) : [])
 
 export function wordCompleter(source: AutocompleteSource): WordCompleter {

@@ -3,6 +3,7 @@
  * (inquirer questions asked through synadm's prompts), `delimiter`, `cancel`, `help`.
  */
 import { format } from 'node:util'
+import { isThenable } from '../async.js'
 import { writeRecord } from '../capture.js'
 import { SynadmError } from '../errors.js'
 import { commandHelp } from '../help.js'
@@ -35,7 +36,6 @@ export interface Question {
 }
 type Choice = string | { name?: string; value?: unknown; checked?: boolean; type?: string; disabled?: unknown }
 
-const isThenable = (value: unknown): value is PromiseLike<unknown> => typeof (value as PromiseLike<unknown>)?.then === 'function'
 
 /**
  * vorpal's delimiter: the prompt text. Setting it changes the prompt of the mode the shell is in; outside a mode

@@ -3,8 +3,8 @@
  * synadm's data folder (`$XDG_DATA_HOME/synadm/vorpal/<id>.json`, else `~/.local/share/…`), readable by the user only.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
-import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { dataDir } from '../dirs.js'
 
 export interface Storage {
   getItem(key: string): string | null
@@ -16,8 +16,7 @@ export interface Storage {
 }
 
 export function storageFile(id: string, env: NodeJS.ProcessEnv = process.env): string {
-  const data = env.XDG_DATA_HOME || join(homedir(), '.local', 'share')
-  return join(data, 'synadm', 'vorpal', `${encodeURIComponent(id)}.json`)
+  return join(dataDir(env), 'vorpal', `${encodeURIComponent(id)}.json`)
 }
 
 export function openStorage(id: string, env: NodeJS.ProcessEnv = process.env): Storage {

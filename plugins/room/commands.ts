@@ -35,13 +35,7 @@ function listQuery(ctx: RunContext, searchTerm: unknown): RoomListQuery {
   }
 }
 
-async function listPage(ctx: RunContext, searchTerm: unknown) {
-  const page = await (await roomApi(ctx)).listRooms(listQuery(ctx, searchTerm))
-  if (ctx.format === 'human' && !ctx.options.all && page.next_batch !== undefined) {
-    ctx.note(`There are more rooms than shown, use '--from ${page.next_batch}' or --all`)
-  }
-  return page
-}
+const listPage = async (ctx: RunContext, searchTerm: unknown) => (await roomApi(ctx)).listRooms(listQuery(ctx, searchTerm))
 
 export const list = (ctx: RunContext) => listPage(ctx, ctx.options.name)
 export const search = (ctx: RunContext) => listPage(ctx, ctx.args.search_term)

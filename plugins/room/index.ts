@@ -178,7 +178,7 @@ export default definePlugin({
         { flags: '-d, --dir <dir>', choices: ['f', 'b'], description: 'f: oldest first (server default), b: newest first' },
         EVENT_FILTER,
       ],
-      paged: { items: 'chunk', next: 'end', from: 'from' },
+      paged: { items: 'chunk', next: 'end', from: 'from', what: 'events' },
       load: commands('messages'),
     })
     ctx.command({

@@ -91,19 +91,13 @@ async function listQuery(ctx: RunContext, deactivated: boolean | undefined): Pro
   }
 }
 
-function nextPageHint(ctx: RunContext, next: unknown, what: string) {
-  if (next !== undefined && next !== null && !ctx.options.all) tell(ctx, `There are more ${what} than shown: use '--from ${next}' for the next page, or --all for every page.`)
-}
-
 export async function list(ctx: RunContext) {
   const page = await (await api(ctx)).list(await listQuery(ctx, ctx.options.deactivated ? true : undefined))
-  nextPageHint(ctx, page.next_token, 'users')
   return page
 }
 
 export async function listV3(ctx: RunContext) {
   const page = await (await api(ctx)).listV3(await listQuery(ctx, ctx.options.deactivated as boolean | undefined))
-  nextPageHint(ctx, page.next_token, 'users')
   return page
 }
 
@@ -174,7 +168,6 @@ function mediaQuery(ctx: RunContext): MediaQuery {
 export async function media(ctx: RunContext) {
   const users = await api(ctx)
   const page = await users.media(await ctx.userId(String(ctx.args.user_id)), mediaQuery(ctx))
-  nextPageHint(ctx, page.next_token, `media (${page.total} in all)`)
   return ctx.options.datetime ? withDateTimes(page, ['created_ts', 'last_access_ts']) : page
 }
 

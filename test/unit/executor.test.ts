@@ -1,7 +1,7 @@
 import nock from 'nock'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { json, runSynadm, TEST_BASE_URL } from '../../core/testing.js'
-import { EXIT } from '../../core/errors.js'
+import { EXIT, SynadmError } from '../../core/errors.js'
 import { definePlugin, PLUGIN_API_VERSION, type RunContext } from '../../core/index.js'
 import { demoPlugin } from './fixtures/demo-plugin.js'
 
@@ -95,6 +95,30 @@ describe('--all on big servers', () => {
   })
 })
 
+describe('the next-page hint of paged commands', () => {
+  const firstPage = () => api().get('/_synapse/admin/v2/users').query(true).reply(200, { users: [{ name: 'a' }], next_token: '40', total: 90 })
+
+  it('is printed once, on stderr, for a person: human format or a terminal', async () => {
+    firstPage()
+    const human = await run(['-o', 'human', 'demo', 'list'])
+    expect(human.code).toBe(0)
+    expect(human.stderr).toBe("There are more users than shown (90 in all): use '--from 40' for the next page, or --all for every page.\n")
+    firstPage()
+    const terminal = await run(['-o', 'json', 'demo', 'list'], { interactive: true })
+    expect(terminal.stderr).toContain("use '--from 40' for the next page")
+  })
+
+  it('is not printed for scripts, on the last page, or with --all', async () => {
+    firstPage()
+    expect((await run(['-o', 'json', 'demo', 'list'])).stderr).toBe('')
+    api().get('/_synapse/admin/v2/users').query(true).reply(200, { users: [{ name: 'a' }], total: 1 })
+    expect((await run(['-o', 'human', 'demo', 'list'])).stderr).toBe('')
+    firstPage()
+    api().get('/_synapse/admin/v2/users').query(true).reply(200, { users: [{ name: 'b' }] })
+    expect((await run(['-o', 'human', 'demo', 'list', '--all'])).stderr).toBe('')
+  })
+})
+
 describe('exit codes and error lines', () => {
   it.each([
     [404, { errcode: 'M_NOT_FOUND', error: 'User not found' }, EXIT.notFound, 'synadm: 404 M_NOT_FOUND: User not found (GET /_synapse/admin/v2/users/%40x%3Asynapse.test)'],
@@ -145,6 +169,26 @@ describe('exit codes and error lines', () => {
     expect(result.code).toBe(EXIT.config)
     expect(result.stderr).toMatch(/synadm is not configured: user, token missing/)
     expect(result.stderr).toContain("run 'synadm config'")
+  })
+
+  it('a missing config in a terminal starts the configurator: the error says so by its code, not its wording', async () => {
+    const { assertComplete } = await import('../../core/config.js')
+    expect(() => assertComplete({ settings: { user: '', token: '', base_url: 'http://x' }, file: 'f' } as never)).toThrow(expect.objectContaining({ kind: 'config', code: 'not_configured' }))
+    const failing = (error: SynadmError, controller: AbortController) =>
+      definePlugin({
+        name: 'failing',
+        apiVersion: PLUGIN_API_VERSION,
+        setup(ctx) {
+          // the configurator's prompts then stop at once: the test only looks at whether it was started
+          ctx.command({ path: 'fail', description: 'fail', offline: true, load: async () => () => (controller.abort(), Promise.reject(error)) })
+        },
+      })
+    const attempt = async (error: SynadmError) => {
+      const controller = new AbortController()
+      return (await runSynadm([failing(error, controller)], ['fail'], { interactive: true, signal: controller.signal })).stderr
+    }
+    expect(await attempt(new SynadmError('config', 'synadm is not configured: user missing', { code: 'not_configured' }))).toContain('Starting the configurator')
+    expect(await attempt(new SynadmError('config', 'the proxy is not configured for TLS'))).not.toContain('Starting the configurator')
   })
 
   it('a bare group prints its help on stderr and exits 2, like synadm', async () => {

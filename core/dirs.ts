@@ -1,0 +1,16 @@
+/**
+ * synadm's folders under the XDG base directories. An unset or empty variable means the default, as the XDG spec
+ * says. (bin/code-cache.cjs, which runs before this bundle, applies the same rule to the cache folder.)
+ */
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+
+type Env = NodeJS.ProcessEnv
+const under = (value: string | undefined, ...fallback: string[]) => join(value || join(homedir(), ...fallback), 'synadm')
+
+/** `$XDG_CONFIG_HOME/synadm`, else `~/.config/synadm` */
+export const configDir = (env: Env) => under(env.XDG_CONFIG_HOME, '.config')
+/** `$XDG_DATA_HOME/synadm`, else `~/.local/share/synadm` */
+export const dataDir = (env: Env) => under(env.XDG_DATA_HOME, '.local', 'share')
+/** `$XDG_CACHE_HOME/synadm`, else `~/.cache/synadm` */
+export const cacheDir = (env: Env) => under(env.XDG_CACHE_HOME, '.cache')

@@ -15,6 +15,7 @@ import type { ApiServices } from './registry.js'
 import type { Session } from './session.js'
 import type { PagedSpec, CommandSpec } from './spec.js'
 import type { Values } from './parse.js'
+import type { ArgsOf, OptionsOf } from './typed.js'
 
 /** A parsed command line: what both front ends produce, and what the executor runs. */
 export interface Invocation {
@@ -36,7 +37,15 @@ export interface Invocation {
 /** The APIs plugins offer, by name; the package's types fill in the built-in ones (plugins/apis.ts). */
 export interface Apis {}
 
-export interface RunContext extends Invocation {
+/**
+ * What an action gets. `RunContext<typeof spec>` (a spec declared with defineCommand) types `options` and `args`
+ * from the declaration; a plain `RunContext` has them as untyped Values.
+ */
+export interface RunContext<S extends CommandSpec = any> extends Omit<Invocation, 'options' | 'args'> {
+  /** options by camelCase long name, defaults applied */
+  options: OptionsOf<S>
+  /** positional arguments by name */
+  args: ArgsOf<S>
   /** core internals (registry, caches); core's own commands use it, plugins should not need it */
   session: Session
   signal: AbortSignal

@@ -4,6 +4,7 @@
  */
 export { definePlugin, PLUGIN_API_VERSION, type PluginContext, type SynadmPlugin } from './plugin.js'
 export { DAYS, lazy, TIMESTAMP_MS, type Action, type ArgSpec, type CommandSpec, type IdKind, type JobSpec, type OptionGroup, type OptionSpec, type PagedSpec } from './spec.js'
+export { defineCommand, defineOptions, type ArgsOf, type OptionsOf } from './typed.js'
 export type { RunContext, SecretSource } from './context.js'
 export type { ApiFactory, ApiServices, ApiOf, CompletionFetcher, CompletionProvider } from './registry.js'
 export { EXIT, SynadmError, usageError, type ErrorCode, type ErrorKind } from './errors.js'

@@ -142,8 +142,8 @@ export interface CommandSpec {
   args?: string | ArgSpec[]
   /** per-argument extra data keyed by arg name (description, completion source) */
   argInfo?: Record<string, { description?: string; complete?: CompletionSourceName; id?: IdKind }>
-  options?: OptionSpec[]
-  groups?: OptionGroup[]
+  options?: readonly OptionSpec[]
+  groups?: readonly OptionGroup[]
   /** longer help text shown under the usage line */
   help?: string
   /** changes or removes data: the action must call ctx.confirm() before its first write */
@@ -169,7 +169,7 @@ export interface CommandSpec {
   hidden?: boolean
   /** the command works the terminal itself (the shell): its output never goes through a pager */
   ownsTerminal?: boolean
-  aliases?: string[]
+  aliases?: readonly string[]
   /** unknown switches are kept in ctx.options under their name as typed (`--x-y=v` → `x-y`) instead of a usage error */
   allowUnknownOptions?: boolean
   load: ActionLoader

@@ -1,10 +1,11 @@
 import type { RunContext } from '../../core/index.js'
-import type { DestinationQuery, FederationApi } from './api.js'
+import type { FederationApi } from './api.js'
+import type * as spec from './index.js'
 
 const federation = (ctx: RunContext) => ctx.use<FederationApi>('federation')
 
-export async function list(ctx: RunContext) {
-  const o = ctx.options as { from?: unknown; limit: number; sort?: DestinationQuery['order_by']; reverse?: boolean; destination?: string }
+export async function list(ctx: RunContext<typeof spec.list>) {
+  const o = ctx.options
   return (await federation(ctx)).destinations({
     from: o.from,
     limit: o.limit,
@@ -14,15 +15,15 @@ export async function list(ctx: RunContext) {
   })
 }
 
-export async function details(ctx: RunContext) {
-  return (await federation(ctx)).destination(ctx.args.destination as string)
+export async function details(ctx: RunContext<typeof spec.details>) {
+  return (await federation(ctx)).destination(ctx.args.destination)
 }
 
-export async function rooms(ctx: RunContext) {
-  const o = ctx.options as { from?: unknown; limit: number; reverse?: boolean }
-  return (await federation(ctx)).destinationRooms(ctx.args.destination as string, { from: o.from, limit: o.limit, dir: o.reverse ? 'b' : undefined })
+export async function rooms(ctx: RunContext<typeof spec.rooms>) {
+  const o = ctx.options
+  return (await federation(ctx)).destinationRooms(ctx.args.destination, { from: o.from, limit: o.limit, dir: o.reverse ? 'b' : undefined })
 }
 
-export async function resetConnection(ctx: RunContext) {
-  return (await federation(ctx)).resetConnection(ctx.args.destination as string)
+export async function resetConnection(ctx: RunContext<typeof spec.resetConnection>) {
+  return (await federation(ctx)).resetConnection(ctx.args.destination)
 }

@@ -15,10 +15,22 @@ async function body(ctx: RunContext, method: Method): Promise<unknown> {
   }
 }
 
+/**
+ * URLs resolve `..` and `%2e%2e` segments, so `raw ../../_matrix/…` would leave the Admin API: refused unless the
+ * admin says --allow-outside.
+ */
+function checkPrefix(ctx: RunContext, client: HttpClient, endpoint: string) {
+  const prefix = new URL(client.options.baseURL).pathname.replace(/\/+$/, '')
+  const resolved = new URL(client.url(endpoint)).pathname
+  if (resolved.startsWith(prefix + '/') || ctx.options.allowOutside) return
+  throw usageError(`ENDPOINT '${endpoint}' resolves to ${resolved}, outside ${prefix}`, 'add --allow-outside to send it anyway')
+}
+
 /** ENDPOINT is appended to the API's base URL exactly as typed (the user handles URL encoding). */
 async function send(ctx: RunContext, client: HttpClient, token?: string) {
   const method = (ctx.options.method as string).toUpperCase() as Method
   const endpoint = ctx.args.endpoint as string
+  checkPrefix(ctx, client, endpoint)
   // A token in the query is the one meant: Synapse refuses a request that also carries an Authorization header.
   const tokenInQuery = token === undefined && /[?&]access_token=/.test(endpoint)
   return client.request(method, endpoint, { body: await body(ctx, method), token: tokenInQuery ? null : token })

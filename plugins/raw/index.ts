@@ -14,6 +14,7 @@ const requestOptions: OptionSpec[] = [
     description: `the JSON body of post, put and delete requests, e.g. '{"key1": "value1", "key2": 123}' (quote it for the shell)`,
   },
   { flags: '-f, --data-file <file>', type: 'file', description: 'read the JSON body from this file; - reads stdin' },
+  { flags: '--allow-outside', description: 'send ENDPOINT even when it resolves outside the API path (../, %2e%2e)' },
 ]
 const dataGroup = { kind: 'exclusive' as const, options: ['data', 'dataFile'], title: 'Data' }
 

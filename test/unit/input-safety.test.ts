@@ -291,3 +291,23 @@ describe('a reply without a field the command needs is an API error (exit 5), ne
     expect(result.stderr).toMatch(/^synadm: GET \S+ answered 200 with (an empty body where JSON was expected|a body that is not a JSON object)\n$/)
   })
 })
+
+describe('raw and matrix raw refuse a path that leaves their API prefix unless --allow-outside', () => {
+  it.each([
+    [['raw', '../../_matrix/client/versions']],
+    [['raw', '%2e%2e/%2E%2E/_matrix/client/versions']],
+    [['raw', 'v1/../../x']],
+    [['matrix', 'raw', '../_synapse/admin/v1/server_version']],
+  ])('%j', async (argv) => {
+    const seen = countRequests()
+    const result = await runSynadm(builtins, argv)
+    expect({ code: result.code, seen }).toEqual({ code: 2, seen: [] })
+    expect(result.stderr).toMatch(/^synadm: ENDPOINT '[^']+' resolves to \S+, outside \/_(synapse\/admin|matrix)\nhint: add --allow-outside to send it anyway\n$/)
+  })
+  it('sends it with --allow-outside, and paths inside the prefix as before', async () => {
+    const seen = countRequests()
+    expect((await runSynadm(builtins, ['raw', '../../_matrix/client/versions', '--allow-outside'])).code).toBe(0)
+    expect((await runSynadm(builtins, ['raw', 'v1/a/../server_version'])).code).toBe(0)
+    expect(seen).toEqual(['GET /_matrix/client/versions', 'GET /_synapse/admin/v1/server_version'])
+  })
+})

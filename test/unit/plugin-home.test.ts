@@ -141,6 +141,15 @@ describe('setup mistakes of plugin authors', () => {
     )
   })
 
+  it('a command without load(), or an option type synadm does not know, names the command', async () => {
+    const noLoad = `export default { name: 'p', apiVersion: 1, setup(ctx) { ctx.command({ path: 'p one', description: 'd' }) } }`
+    expect((await statusOf(noLoad)).warning).toBe("synadm: warning: plugin p (./p.mjs) not loaded: command 'p one': no load() for its implementation")
+    const integer = PLUGIN('p', 'p one', "options: [{ flags: '--days <n>', type: 'integer', description: 'd' }],")
+    expect((await statusOf(integer)).warning).toBe(
+      "synadm: warning: plugin p (./p.mjs) not loaded: command 'p one': option '--days <n>' has type 'integer'; types are string, int, bool, count, datetime, file",
+    )
+  })
+
   it('a completion source nobody offers takes the plugin back, naming the known ones', async () => {
     const typo = PLUGIN('p', 'p one', "args: '<who>', argInfo: { who: { complete: 'user_ids' } },")
     const { warning, loaded } = await statusOf(typo, ['user', 'room'])

@@ -179,8 +179,9 @@ export class HttpClient {
     const budget = this.options.rateLimit ?? { maxRetries: 5, maxWaitMs: 60_000 }
     let waited = 0
     for (let attempt = 0; ; attempt++) {
-      log.info(`${method} ${url}`)
-      if (o.body !== undefined) log.debug(`request body: ${JSON.stringify(redact(o.body))}`)
+      // log lines are built only at the level that prints them: a bulk run sends thousands of requests
+      if (log.level >= 1) log.info(`${method} ${url}`)
+      if (log.level >= 2 && o.body !== undefined) log.debug(`request body: ${JSON.stringify(redact(o.body))}`)
       const release = await this.shared.gate.enter(o.signal)
       let response: AxiosResponse
       try {
@@ -188,7 +189,7 @@ export class HttpClient {
       } finally {
         release()
       }
-      log.debug(`response ${response.status}: ${truncate(JSON.stringify(redact(response.data)))}`)
+      if (log.level >= 2) log.debug(`response ${response.status}: ${truncate(JSON.stringify(redact(response.data)))}`)
       if (response.status === 429) {
         const waitMs = retryAfter(response)
         if (attempt < budget.maxRetries && waited + waitMs <= budget.maxWaitMs) {
@@ -216,23 +217,33 @@ export class HttpClient {
     const axios = await this.instance()
     const token = o.token === undefined ? this.options.token : o.token
     for (let attempt = 0; ; attempt++) {
-      // axios' timeout only bounds idle time: a server sending a byte a second would never time out
-      const deadline = AbortSignal.timeout(this.options.timeoutMs)
+      // axios' timeout only bounds idle time: a server sending a byte a second would never time out.
+      // One controller and one timer per request, cleared when it ends (AbortSignal.any/timeout cost more per
+      // request, and each any() stays tied to the command's long-lived signal).
+      const controller = new AbortController()
+      let timedOut = false
+      const timer = setTimeout(() => ((timedOut = true), controller.abort()), this.options.timeoutMs)
+      const cancel = () => controller.abort()
+      if (o.signal?.aborted) controller.abort()
+      else o.signal?.addEventListener('abort', cancel, { once: true })
       try {
         return await axios.request({
           method,
           url,
           data: o.body,
-          signal: o.signal ? AbortSignal.any([o.signal, deadline]) : deadline,
+          signal: controller.signal,
           headers: token ? { Authorization: `Bearer ${token}` } : {},
         })
       } catch (error) {
-        if (deadline.aborted && !o.signal?.aborted) throw networkError({ code: 'ETIMEDOUT' }, url, this.options.timeoutMs)
+        if (timedOut && !o.signal?.aborted) throw networkError({ code: 'ETIMEDOUT' }, url, this.options.timeoutMs)
         if (attempt === 0 && IDEMPOTENT.has(method) && staleKeepAlive(error)) {
           this.options.log.info(`the server had closed the kept-alive connection; ${method} again on a new one`)
           continue
         }
         throw networkError(error, url, this.options.timeoutMs, this.options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES)
+      } finally {
+        clearTimeout(timer)
+        o.signal?.removeEventListener('abort', cancel)
       }
     }
   }

@@ -63,4 +63,19 @@ describe('HttpClient', () => {
     controller.abort()
     await expect(pending).rejects.toMatchObject({ kind: 'cancelled' })
   })
+
+  it('leaves nothing on the command signal once a request is over (a bulk run sends thousands on one signal)', async () => {
+    nock(BASE).get('/_synapse/admin/v1/x').times(3).reply(200, { ok: 1 })
+    nock(BASE).get('/_synapse/admin/v1/gone').reply(404, { errcode: 'M_NOT_FOUND' })
+    const controller = new AbortController()
+    const listening: unknown[] = []
+    const add = controller.signal.addEventListener.bind(controller.signal)
+    const remove = controller.signal.removeEventListener.bind(controller.signal)
+    controller.signal.addEventListener = ((type: string, listener: any, options?: any) => (listening.push(listener), add(type, listener, options))) as typeof add
+    controller.signal.removeEventListener = ((type: string, listener: any, options?: any) => (listening.splice(listening.indexOf(listener), 1), remove(type, listener, options))) as typeof remove
+    const http = client().http.bind({ signal: controller.signal })
+    for (let i = 0; i < 3; i++) expect(await http.get('v1/x')).toEqual({ ok: 1 })
+    await expect(http.get('v1/gone')).rejects.toMatchObject({ kind: 'notFound' })
+    expect(listening).toHaveLength(0)
+  })
 })

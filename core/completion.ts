@@ -117,7 +117,7 @@ export function complete(registry: Registry, line: string, live: LiveValues = ()
   const lead = leadingGlobalsLength(before)
   if (lead > before.length) {
     const pending = globalSwitch(before[before.length - 1])
-    return filter(pending ? globalValues(pending.def) : [])
+    return filter(pending ? [...globalValues(pending.def), ...valuesFor(pending.def.spec, word, registry, live).values.map((value) => ({ value }))] : [])
   }
   const path = before.slice(lead)
 
@@ -188,7 +188,9 @@ export function hint(registry: Registry, line: string): string | undefined {
   return parts.join(' ') || undefined
 }
 
-export const completionCacheFile = (env: NodeJS.ProcessEnv = process.env) => join(cacheDir(env), 'completion.json')
+/** Live values differ per server: each profile has its own cache (`completion.json` for the default). */
+export const completionCacheFile = (env: NodeJS.ProcessEnv = process.env, profile = 'default') =>
+  join(cacheDir(env), profile === 'default' ? 'completion.json' : `completion@${profile.replace(/[^\w.-]/g, '_')}.json`)
 
 /** Cached values a source keeps at most (the file is read on every shell-completion Tab) */
 const CACHE_LIMIT = 10_000

@@ -26,6 +26,13 @@ export interface Settings {
   ssl_verify: boolean
   homeserver: string
   server_discovery: string
+  /** where the token comes from instead of `token`: a file (0600 or stricter), or a command's output */
+  token_file: string
+  token_command: string
+  /** destructive commands ask even in the shell's confirm-once mode, and name the server */
+  production: boolean
+  /** the audit log's path; '' = the default under the XDG state folder; 'off' = none */
+  audit_log: string
   /** plugins to load: a package name or path, optionally with options */
   plugins: PluginEntry[]
   /** the pager for long output in a terminal (a command line), or false for none; true = $PAGER or less */
@@ -48,7 +55,7 @@ export interface ResolvedSettings {
   warnings: string[]
 }
 
-export const KEYS = ['user', 'token', 'base_url', 'admin_path', 'matrix_path', 'timeout', 'max_reply_mb', 'format', 'ssl_verify', 'homeserver', 'server_discovery'] as const
+export const KEYS = ['user', 'token', 'base_url', 'admin_path', 'matrix_path', 'timeout', 'max_reply_mb', 'format', 'ssl_verify', 'homeserver', 'server_discovery', 'token_file', 'token_command', 'production', 'audit_log'] as const
 export type Key = (typeof KEYS)[number]
 
 export const DEFAULTS: Settings = {
@@ -63,9 +70,16 @@ export const DEFAULTS: Settings = {
   ssl_verify: true,
   homeserver: 'auto-retrieval',
   server_discovery: 'well-known',
+  token_file: '',
+  token_command: '',
+  production: false,
+  audit_log: '',
   plugins: [],
   pager: true,
 }
+
+/** One of these gives the token; a source that names one overrides the others of lower sources. */
+export const TOKEN_KEYS = ['token', 'token_file', 'token_command'] as const
 
 /** Settings without which no request can be made. */
 export const REQUIRED: Key[] = ['user', 'token', 'base_url']
@@ -144,12 +158,13 @@ function coerce(key: Key, value: unknown, origin: string): unknown {
     if (!Number.isFinite(n) || n <= 0 || n > 1024 * 1024) throw new SynadmError('config', `${origin}: max_reply_mb must be a positive number of MiB, not '${value}'`)
     return n
   }
-  if (key === 'ssl_verify') {
+  if (key === 'ssl_verify' || key === 'production') {
     if (typeof value === 'boolean') return value
     if (/^(true|yes|1|on)$/i.test(String(value))) return true
     if (/^(false|no|0|off)$/i.test(String(value))) return false
-    throw new SynadmError('config', `${origin}: ssl_verify must be true or false, not '${value}'`)
+    throw new SynadmError('config', `${origin}: ${key} must be true or false, not '${value}'`)
   }
+  if (key === 'audit_log' && (value === false || /^(false|no|off|none)$/i.test(String(value)))) return 'off'
   return value === null || value === undefined ? '' : String(value)
 }
 
@@ -218,16 +233,26 @@ export async function loadSettings(options: LoadOptions = {}): Promise<ResolvedS
   const sources = Object.fromEntries(Object.keys(DEFAULTS).map((k) => [k, 'default'])) as Record<keyof Settings, Source>
   const pluginBases = new Map<PluginEntry, string>()
   const warnings: string[] = []
+  const useTokenSource = (key: (typeof TOKEN_KEYS)[number], source: Source) => {
+    for (const other of TOKEN_KEYS) {
+      if (other === key) continue
+      settings[other] = ''
+      sources[other] = source
+    }
+  }
 
   const apply = (data: Record<string, unknown>, source: Source, origin: string) => {
     if (data.protocol !== undefined && data.protocol !== 'http') {
       throw new SynadmError('config', `${origin}: protocol '${data.protocol}' is not supported; use protocol: http with an http(s) base_url`)
     }
+    const tokenKeys = TOKEN_KEYS.filter((k) => data[k] !== undefined && data[k] !== null && data[k] !== '')
+    if (tokenKeys.length > 1) throw new SynadmError('config', `${origin}: give one of ${TOKEN_KEYS.join(', ')}, not ${tokenKeys.join(' and ')}`)
     for (const key of KEYS) {
       if (data[key] === undefined) continue
       ;(settings as unknown as Record<string, unknown>)[key] = coerce(key, data[key], origin)
       sources[key] = source
     }
+    if (tokenKeys.length === 1) useTokenSource(tokenKeys[0], source)
     if (data.plugins !== undefined) {
       if (!Array.isArray(data.plugins)) throw new SynadmError('config', `${origin}: plugins must be a list`)
       for (const entry of data.plugins as PluginEntry[]) {
@@ -273,6 +298,7 @@ export async function loadSettings(options: LoadOptions = {}): Promise<ResolvedS
     if (value !== undefined && value !== '') {
       ;(settings as unknown as Record<string, unknown>)[key] = coerce(key, value, `SYNADM_${key.toUpperCase()}`)
       sources[key] = 'env'
+      if ((TOKEN_KEYS as readonly string[]).includes(key)) useTokenSource(key as (typeof TOKEN_KEYS)[number], 'env')
     }
   }
   if (options.format) {
@@ -347,7 +373,8 @@ async function movePluginList(file: string, userData: Record<string, unknown>, e
 
 /** Throws a config error naming what is missing, or returns quietly. */
 export function assertComplete(resolved: ResolvedSettings): void {
-  const missing = REQUIRED.filter((key) => !resolved.settings[key])
+  const { settings } = resolved
+  const missing = REQUIRED.filter((key) => !settings[key] && !(key === 'token' && (settings.token_file || settings.token_command)))
   if (missing.length === 0) return
   throw new SynadmError('config', `synadm is not configured: ${missing.join(', ')} missing (config file ${resolved.file})`, {
     code: 'not_configured',
@@ -355,11 +382,17 @@ export function assertComplete(resolved: ResolvedSettings): void {
   })
 }
 
-/** Writes the Python-compatible file: YAML with sorted keys, mode 0600 from the first byte. */
+/**
+ * Writes the Python-compatible file: YAML with sorted keys, mode 0600 from the first byte. Keys it does not
+ * change are kept; a value of null removes its key.
+ */
 export async function saveUserConfig(file: string, values: Partial<Record<Key, unknown>>): Promise<void> {
   const existing = (await readYamlFile(file)) ?? {}
   const merged: Record<string, unknown> = { ...existing }
-  for (const [key, value] of Object.entries(values)) if (value !== undefined) merged[key] = value
+  for (const [key, value] of Object.entries(values)) {
+    if (value === null) delete merged[key]
+    else if (value !== undefined) merged[key] = value
+  }
   const { default: yaml } = await import('js-yaml')
   await writeFileAtomic(file, yaml.dump(merged, { sortKeys: true }), 0o600)
 }

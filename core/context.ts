@@ -1,7 +1,10 @@
 /** What a command's action receives: its input, the services, and the core behaviours it may call. */
+import { randomUUID } from 'node:crypto'
+import { AuditRecorder, auditLogFile, commandLine, type AuditSubject } from './audit.js'
 import type { ResolvedSettings, Settings } from './config.js'
 import { DryRunStop, SynadmError } from './errors.js'
 import { isUserId, isUserOrLocalpart } from './ids.js'
+import { DEFAULT_PROFILE } from './profiles.js'
 import type { Globals } from './globals.js'
 import type { HttpClient } from './http.js'
 import { waitForJob, type WaitOptions } from './jobs.js'
@@ -32,6 +35,8 @@ export interface Invocation {
    * vorpal extension's command)
    */
   stdin?: string[]
+  /** the words as typed (global options included), for the audit log */
+  words?: string[]
 }
 
 /** The APIs plugins offer, by name; the package's types fill in the built-in ones (plugins/apis.ts). */
@@ -110,6 +115,8 @@ export interface RunContext<S extends CommandSpec = any> extends Omit<Invocation
   bulkFailure(summary: BulkSummary): SynadmError | undefined
   /** what `each` of forEach returns for an item it leaves alone on purpose: counted as skipped, not done */
   skipped(reason: string): unknown
+  /** what the audit log records with each write of this command; a bulk run's targets share it, with the run's ID */
+  audit: AuditSubject
 }
 
 export interface BulkSummary {
@@ -163,19 +170,52 @@ export function terminalWidth(stream: unknown): number | undefined {
   return tty.isTTY && tty.columns ? tty.columns : undefined
 }
 
+/** The audit of each run context, settled by the executor before the command reports success. */
+const audits = new WeakMap<RunContext, CommandAudit>()
+/** The audit of the command running on a session: the targets of its bulk run record through it. */
+const running = new WeakMap<Session, CommandAudit>()
+
+interface CommandAudit {
+  subject: AuditSubject
+  recorder(): Promise<AuditRecorder>
+  started?: Promise<AuditRecorder>
+}
+
+/** Syncs the audit log of a command's writes to disk (a no-op when it made none). */
+export async function settleAudit(ctx: RunContext): Promise<void> {
+  await (await audits.get(ctx)?.started?.catch(() => undefined))?.settle()
+}
+
+function commandAudit(session: Session, inv: Invocation, dryRun: boolean, bulkTarget: boolean): CommandAudit {
+  const shared = bulkTarget ? running.get(session) : undefined
+  if (shared) {
+    shared.subject.runId ??= `bulk-${randomUUID()}`
+    return shared
+  }
+  const audit: CommandAudit = {
+    subject: { profile: session.profile, command: commandLine(inv.words ?? [inv.command.path], inv.command), dryRun },
+    recorder: () => (audit.started ??= session.settings().then(({ settings }) => new AuditRecorder(auditLogFile(settings, session.io.env), settings, audit.subject))),
+  }
+  if (!bulkTarget) running.set(session, audit)
+  return audit
+}
+
 export function createRunContext(session: Session, inv: Invocation, signal: AbortSignal, outputFormat: Format, mode: RunMode = {}): RunContext {
   const { io } = session
   const dryRun = inv.options.dryRun === true
   const bulk = mode.bulkTarget
   let confirmed = !inv.command.destructive || Boolean(bulk)
-  const beforeWrite = (method: string, path: string) => {
+  const beforeWrite = async (method: string, path: string) => {
     // Core's guarantee: whatever a plugin does, a dry run sends no write.
     if (dryRun) throw new DryRunStop({ request: `${method} ${path}` })
     if (!confirmed) throw new Error(`bug: destructive command '${inv.command.path}' sent ${method} ${path} before confirming`)
+    await session.writeGuard?.(method, path)
   }
+  const audit = commandAudit(session, inv, dryRun, Boolean(bulk))
   const bound = async () => {
     const { admin, matrix } = await session.http()
-    return { admin: admin.bind({ signal, beforeWrite }), matrix: matrix.bind({ signal, beforeWrite }) }
+    const { hook } = await audit.recorder()
+    return { admin: admin.bind({ signal, beforeWrite, audit: hook }), matrix: matrix.bind({ signal, beforeWrite, audit: hook }) }
   }
   const interactive = io.interactive && !inv.globals.batch
   const prompts = new Prompts({ input: io.stdin, output: io.stderr }, signal, () => releaseOutput(io.stdout))
@@ -189,6 +229,7 @@ export function createRunContext(session: Session, inv: Invocation, signal: Abor
     globals: inv.globals,
     stdin: inv.stdin,
     inShell: Boolean(mode.inShell),
+    words: inv.words,
     signal,
     log: session.log,
     prompts,
@@ -217,7 +258,12 @@ export function createRunContext(session: Session, inv: Invocation, signal: Abor
     },
     async confirm(question, preview) {
       if (dryRun) throw new DryRunStop({ would: question, ...(preview === undefined ? {} : { preview }) })
-      if (inv.globals.batch || bulk) return void (confirmed = true)
+      // A production profile asks even when the shell runs with --batch (confirmed once for the session).
+      const { settings } = await session.settings()
+      const insist = settings.production && mode.inShell && io.interactive && !bulk
+      if ((inv.globals.batch || bulk) && !insist) return void (confirmed = true)
+      if (settings.production) question = `[${session.profile}: PRODUCTION, ${settings.base_url}] ${question}`
+      else if (session.defaults.profile && session.defaults.profile !== DEFAULT_PROFILE) question = `[${session.profile}] ${question}`
       if (!io.interactive) {
         throw new SynadmError('usage', `refusing to go on without confirmation: ${question}`, { hint: 'no terminal to ask at; add --batch to confirm in advance' })
       }
@@ -253,7 +299,9 @@ export function createRunContext(session: Session, inv: Invocation, signal: Abor
     bulkFailure: (summary) => bulkFailureOf(summary, inv.options.journal as string | undefined),
     skipped: (reason) => ({ [SKIPPED]: reason }),
     wait: (o) => waitForJob({ ...o, checkLater: ctx.checkLater(o.id), signal, progress: bulk ? quiet : io.stderr, interactive: io.interactive && !bulk }),
+    audit: audit.subject,
   }
+  audits.set(ctx, audit)
   return ctx
 }
 

@@ -2,7 +2,7 @@
  * One path for every command, whatever the front end: words → globals → match → parse → config →
  * action → formatter. Errors become one line on stderr and an exit code; nothing here exits the process.
  */
-import { createRunContext, type Invocation, type RunContext, type RunMode } from './context.js'
+import { createRunContext, settleAudit, type Invocation, type RunContext, type RunMode } from './context.js'
 import { describeError, DryRunStop, EXIT, SynadmError, toSynadmError, usageError } from './errors.js'
 import { commandSwitches, leadingGlobalsLength, liftGlobals, parseGlobals, refusePerProcess } from './globals.js'
 import { redactText } from './log.js'
@@ -11,6 +11,7 @@ import { format, itemStream, resolveFormat } from './output.js'
 import { ALL_CONCURRENCY, nextToken, pages, type Page } from './paginate.js'
 import { canPage, PagedOutput, pagerCommand } from './pager.js'
 import { commandShape, displayName } from './options.js'
+import { isFleet, selectProfiles } from './profiles.js'
 import { parseCommandWords } from './parse.js'
 import type { Session } from './session.js'
 import { VERSION } from './version.js'
@@ -91,20 +92,27 @@ export async function execute(session: Session, words: string[], options: Execut
       ;(planned.toStderr ? io.stderr : io.stdout).write(planned.text)
       return planned.exitCode
     }
-    const { invocation } = planned
+    const invocation = { ...planned.invocation, words }
     verbose = invocation.globals.verbose
     session.logLevel = baseLevel + verbose
-    const paged = options.pager === false || !invocation.globals.pager || invocation.command.ownsTerminal ? undefined : await openPager(session)
     const signal = options.signal ?? new AbortController().signal
+    // -S on the line: another server for this command (several: the fleet runner), else the session's own.
+    const server = invocation.globals.server ?? session.defaults.fleet
+    const paged = options.pager === false || !invocation.globals.pager || invocation.command.ownsTerminal ? undefined : await openPager(session)
+    // Quitting the pager early ends the command quietly, as in git: the rest of a long --all is not wanted.
+    const until = paged ? AbortSignal.any([signal, paged.quit]) : signal
+    let code: number = EXIT.ok
     try {
-      // Quitting the pager early ends the command quietly, as in git: the rest of a long --all is not wanted.
-      await session.withStdout(paged, () => runWithConfigRecovery(session, invocation, paged ? AbortSignal.any([signal, paged.quit]) : signal, { inShell: options.inShell }))
+      await session.withStdout(paged, async () => {
+        if (isFleet(server)) code = await (await import('./fleet.js')).runFleet(session, invocation, selectProfiles(server!, io.env), until, runInvocation)
+        else await runWithConfigRecovery(server === undefined || server === session.profile ? session : session.profileSession(server), invocation, until, { inShell: options.inShell })
+      })
     } catch (error) {
       if (!paged?.quit.aborted || signal.aborted) throw error
     } finally {
       await paged?.finish()
     }
-    return EXIT.ok
+    return code
   } catch (error) {
     return report(session, error, baseLevel + verbose)
   } finally {
@@ -119,6 +127,16 @@ async function openPager(session: Session): Promise<PagedOutput | undefined> {
   const setting = (await session.settings().catch(() => undefined))?.settings.pager
   const command = pagerCommand(env, setting)
   return command ? new PagedOutput(stdout, command, env) : undefined
+}
+
+/** Runs a planned invocation on a session: its exit code, its error reported on the session's stderr. */
+async function runInvocation(session: Session, invocation: Invocation, signal: AbortSignal): Promise<number> {
+  try {
+    await run(session, invocation, signal, {})
+    return EXIT.ok
+  } catch (error) {
+    return report(session, error, session.logLevel)
+  }
 }
 
 /** A missing config in a terminal offers the configurator, then carries on with the command. */
@@ -165,12 +183,17 @@ async function run(session: Session, invocation: Invocation, signal: AbortSignal
   }
   if (invocation.options.targets !== undefined) {
     const { runTargets } = await import('./bulk.js')
-    return runTargets(ctx, action)
+    try {
+      return await runTargets(ctx, action)
+    } finally {
+      await settleAudit(ctx)
+    }
   }
   let result
   try {
     result = await action(ctx)
   } catch (error) {
+    await settleAudit(ctx)
     // A dry run ends at the first write or confirmation: what would have happened is the result.
     if (DryRunStop.is(error)) return write(await format(fmt, { dry_run: true, ...error.would }))
     // A failed job still shows its final status, then the error decides the exit code.
@@ -178,6 +201,8 @@ async function run(session: Session, invocation: Invocation, signal: AbortSignal
     if (reply !== undefined) write(await format(fmt, reply, ctx.tables))
     throw error
   }
+  // The audit log is on disk before the command reports success.
+  await settleAudit(ctx)
   if (result !== undefined) write(await format(fmt, result, ctx.tables))
   if (command.paged) nextPageHint(ctx, result as Page | undefined)
 }

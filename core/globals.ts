@@ -22,6 +22,8 @@ export interface GlobalOptionSpec extends OptionSpec {
   trailing: boolean
   /** Chosen once, when the process or the shell starts: a shell line may not give it. */
   perProcess?: boolean
+  /** On a shell line it applies to that line only: the shell does not pass on what it was started with. */
+  perLine?: boolean
   /** values to offer on Tab (not enforced here: -o also takes abbreviations) */
   suggest?: readonly string[]
 }
@@ -54,6 +56,14 @@ export const GLOBAL_OPTIONS = {
     flags: '--no-pager',
     trailing: true,
     description: 'never send output through a pager (in a terminal, output taller than the screen is paged)',
+  },
+  server: {
+    flags: '-S, --server <name>',
+    trailing: true,
+    // The shell's start chooses the session's server (`use NAME` changes it); -S on a line is for that line.
+    perLine: true,
+    complete: 'server_profile',
+    description: 'server profile (see synadm servers); a,b or all: a read on each server, labelled',
   },
   version: { flags: '--version', trailing: true, description: 'show the version and exit' },
   help: { flags: '-h, --help', trailing: true, description: 'show this message and exit' },
@@ -194,7 +204,7 @@ export function globalWords(globals: Globals): string[] {
   const defaults = defaultGlobals()
   for (const d of GLOBAL_DEFS) {
     const value = globals[d.name]
-    if (d.spec.perProcess || value === defaults[d.name]) continue
+    if (d.spec.perProcess || d.spec.perLine || value === defaults[d.name]) continue
     const switchName = d.on.find((s) => s.startsWith('--')) ?? d.on[0]
     if (d.type === 'count') words.push(...Array(value as number).fill(switchName))
     else if (d.values.length) words.push(switchName, String(value))

@@ -82,8 +82,16 @@ const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|SSL|EPROTO/
 /** Per-invocation defaults: the command's abort signal, and the check that destructive commands confirmed. */
 export interface BoundDefaults {
   signal?: AbortSignal
-  beforeWrite?: (method: Method, path: string) => void
+  /** may refuse a write by throwing (a destructive command that has not confirmed, a write across servers) */
+  beforeWrite?: (method: Method, path: string) => void | Promise<void>
+  audit?: WriteAudit
 }
+
+/**
+ * Called before each write is sent (it may refuse by throwing); what it returns is called with the outcome.
+ * The audit log (core/audit.ts) is one.
+ */
+export type WriteAudit = (request: { method: Method; path: string; query?: Record<string, unknown> }) => Promise<(outcome: { status?: number; error?: string }) => Promise<void>>
 
 /**
  * One 429 budget for every request of a client, so many requests at once slow down together instead of each
@@ -172,10 +180,26 @@ export class HttpClient {
   }
 
   async request<T = any>(method: Method, p: string, o: RequestOptions = {}): Promise<T> {
+    if (method === 'GET') return (await this.exchange<T>(method, p, o)).data
+    await this.defaults.beforeWrite?.(method, p)
+    const record = await this.defaults.audit?.({ method, path: p, query: o.query })
+    if (!record) return (await this.exchange<T>(method, p, o)).data
+    let reply: { data: T; status: number }
+    try {
+      reply = await this.exchange<T>(method, p, o)
+    } catch (error) {
+      await record({ status: (error as SynadmError).status, error: (error as Error).message })
+      throw error
+    }
+    await record({ status: reply.status })
+    return reply.data
+  }
+
+  /** One request, with 429s waited out: the reply's data and status, or a SynadmError. */
+  private async exchange<T>(method: Method, p: string, o: RequestOptions): Promise<{ data: T; status: number }> {
     const url = this.url(p, o.query)
     const { log } = this.options
     o = { ...o, signal: o.signal ?? this.defaults.signal }
-    if (method !== 'GET') this.defaults.beforeWrite?.(method, p)
     const budget = this.options.rateLimit ?? { maxRetries: 5, maxWaitMs: 60_000 }
     let waited = 0
     for (let attempt = 0; ; attempt++) {
@@ -202,12 +226,12 @@ export class HttpClient {
       if (response.status >= 200 && response.status < 300) {
         // Synapse answers every success with a JSON object; anything else is a broken server or proxy, not {}
         const { data } = response
-        if (response.status === 204) return {} as T
+        if (response.status === 204) return { data: {} as T, status: response.status }
         const broken = (what: string) => new SynadmError('api', `${method} ${redactText(url)} answered ${response.status} with ${what}`)
         if (data === '' || data === undefined) throw broken('an empty body where JSON was expected')
         if (typeof data === 'string') throw broken('a body that is not JSON')
         if (typeof data !== 'object' || data === null) throw broken('a body that is not a JSON object')
-        return data as T
+        return { data: data as T, status: response.status }
       }
       throw httpError(method, url, response)
     }

@@ -10,14 +10,15 @@ import { pluginPackageDir } from './installed.js'
 import { checkCompletionSources, loadBuiltins, loadConfigured } from './loader.js'
 import type { SynadmPlugin } from './plugin.js'
 import { Registry } from './registry.js'
-import { processIO, Session, type IO } from './session.js'
+import { processIO, Session, type IO, type SessionDefaults } from './session.js'
+import { sessionDefaults } from './profiles.js'
 import { Capture } from './capture.js'
 // Registers the adapter that turns vorpal extensions into plugins; the facade itself loads only for one.
 import './vorpal/index.js'
 
-export async function createSession(builtins: SynadmPlugin[], io: IO, configFile?: string): Promise<Session> {
+export async function createSession(builtins: SynadmPlugin[], io: IO, defaults: SessionDefaults = {}): Promise<Session> {
   const registry = new Registry()
-  const session = new Session(registry, io, { configFile })
+  const session = new Session(registry, io, defaults)
   session.builtins = builtins
   session.plugins = await loadBuiltins(registry, [corePlugin, ...builtins])
   // Configured plugins are listed in the settings; a broken config is reported when a command needs it.
@@ -35,12 +36,12 @@ export async function createSession(builtins: SynadmPlugin[], io: IO, configFile
 }
 
 export async function main(argv: string[], builtins: SynadmPlugin[], io: IO = processIO()): Promise<number> {
-  let configFile: string | undefined
+  let defaults: SessionDefaults
   let rest: string[]
   let wantsHelpOrVersion = false
   try {
     const parsed = parseGlobals(argv)
-    configFile = parsed.globals.configFile
+    defaults = sessionDefaults(parsed.globals, io.env)
     rest = parsed.rest
     wantsHelpOrVersion = parsed.globals.help || parsed.globals.version
   } catch (error) {
@@ -49,7 +50,7 @@ export async function main(argv: string[], builtins: SynadmPlugin[], io: IO = pr
   }
   // Shell completion asks on every Tab: no warning may land in the middle of the user's line.
   const completing = rest[0] === 'completion-server'
-  const session = await createSession(builtins, completing ? { ...io, stderr: new Capture() } : io, configFile)
+  const session = await createSession(builtins, completing ? { ...io, stderr: new Capture() } : io, defaults)
   if (rest.length === 0 && !wantsHelpOrVersion && io.interactive) {
     return execute(session, [...argv, 'shell'])
   }

@@ -2,8 +2,11 @@
  * What lives as long as the process (one-shot) or the REPL: settings, HTTP clients, caches.
  * Everything is created on first use, so `--help` or completion never reads config or loads axios.
  */
+import { existsSync } from 'node:fs'
 import type { Readable, Writable } from 'node:stream'
 import { assertComplete, loadSettings, type ResolvedSettings } from './config.js'
+import { DEFAULT_PROFILE, sessionDefaults } from './profiles.js'
+import { resolveToken } from './tokens.js'
 import { SynadmError } from './errors.js'
 import { HttpClient } from './http.js'
 import { createLogger, type Logger } from './log.js'
@@ -42,8 +45,21 @@ export function processIO(): IO {
   }
 }
 
+/** Where a session's settings come from: a profile (`-S NAME`, `use NAME`) or a file given with -c. */
+export interface SessionDefaults {
+  configFile?: string
+  /** the profile name; unset with -c FILE (then labelled by the file) and for the default file */
+  profile?: string
+  /** several profiles (`-S a,b`, `-S all`, SYNADM_SERVER): every command runs on each of them */
+  fleet?: string
+}
+
 export class Session {
   private resolved?: Promise<ResolvedSettings>
+  /** sessions of other profiles named with -S on a shell line, kept for the shell's life */
+  private readonly others = new Map<string, Session>()
+  /** tokens from token_file / token_command by config file: a command runs once per session, also across `use` */
+  private tokens = new Map<string, Promise<string>>()
   private clients?: { admin: HttpClient; matrix: HttpClient }
   private serverNameCache?: Promise<string>
   private readonly apiFactories = new Map<string, Promise<ApiFactory>>()
@@ -54,12 +70,44 @@ export class Session {
   builtins: SynadmPlugin[] = []
   /** set while a mode has the shell's lines */
   mode?: ShellMode
+  /** consulted before every write of a command (fleet runs refuse, or confirm once for all servers) */
+  writeGuard?: (method: string, path: string) => void | Promise<void>
 
   constructor(
     readonly registry: Registry,
     public io: IO,
-    readonly defaults: { configFile?: string } = {},
+    readonly defaults: SessionDefaults = {},
   ) {}
+
+  /** The profile's name for prompts, labels and the audit log: `default`, a named profile, or the -c file. */
+  get profile(): string {
+    return this.defaults.profile ?? this.defaults.configFile ?? DEFAULT_PROFILE
+  }
+
+  /** Switches to another profile (`use NAME` in the shell): settings, clients and caches start afresh. */
+  useProfile(name: string): void {
+    Object.assign(this.defaults, { configFile: undefined, profile: undefined, fleet: undefined }, sessionDefaults({ server: name }, this.io.env))
+    this.reset()
+  }
+
+  /** The session of another profile for one command (`-S NAME` on a line), with this session's streams. */
+  profileSession(name: string): Session {
+    let other = this.others.get(name)
+    if (!other) this.others.set(name, (other = this.forProfile(name)))
+    other.io = this.io
+    other.logLevel = this.logLevel
+    return other
+  }
+
+  /** A session on another profile that shares this one's plugins, streams and token cache (fleet runs). */
+  forProfile(name: string, io: IO = this.io): Session {
+    const other = new Session(this.registry, io, { profile: name, ...sessionDefaults({ server: name }, io.env) })
+    other.plugins = this.plugins
+    other.builtins = this.builtins
+    other.logLevel = this.logLevel
+    other.tokens = this.tokens
+    return other
+  }
 
   get log(): Logger {
     return createLogger(this.logLevel, (line) => this.io.stderr.write(line))
@@ -77,7 +125,9 @@ export class Session {
 
   /** Settings for this session; `configFile` of the first call wins (REPL lines share one config). */
   settings(configFile = this.defaults.configFile): Promise<ResolvedSettings> {
-    this.resolved ??= loadSettings({ configFile, env: this.io.env, cwd: this.io.cwd }).catch((error) => {
+    // A named profile is an explicit choice of server: project config (.synadmrc …) does not override it.
+    const project = !this.defaults.profile || this.defaults.profile === DEFAULT_PROFILE
+    this.resolved ??= loadSettings({ configFile, env: this.io.env, cwd: this.io.cwd, project }).catch((error) => {
       this.resolved = undefined
       throw error
     })
@@ -102,20 +152,40 @@ export class Session {
     this.clients = undefined
     this.serverNameCache = undefined
     this.apiFactories.clear()
+    this.others.clear()
   }
 
   async http(): Promise<{ admin: HttpClient; matrix: HttpClient }> {
     if (this.clients) return this.clients
     const resolved = await this.settings()
+    const { profile } = this.defaults
+    if (profile && profile !== DEFAULT_PROFILE && !existsSync(resolved.file)) {
+      throw new SynadmError('config', `no server profile '${profile}' (${resolved.file} does not exist)`, { hint: `synadm servers lists the profiles; synadm config -S ${profile} creates it` })
+    }
     assertComplete(resolved)
     const s = resolved.settings
     const base = (p: string) => `${s.base_url}/${p.replace(/^\/+|\/+$/g, '')}`
-    const common = { token: s.token, timeoutMs: s.timeout * 1000, maxReplyBytes: Math.round(s.max_reply_mb * 1024 * 1024), verifyTls: s.ssl_verify, log: this.liveLog }
+    const token = await this.token(resolved)
+    const common = { token, timeoutMs: s.timeout * 1000, maxReplyBytes: Math.round(s.max_reply_mb * 1024 * 1024), verifyTls: s.ssl_verify, log: this.liveLog }
     this.clients = {
       admin: new HttpClient({ ...common, baseURL: base(s.admin_path) }),
       matrix: new HttpClient({ ...common, baseURL: base(s.matrix_path) }),
     }
     return this.clients
+  }
+
+  /** The access token: `token`, else token_file's or token_command's (read or run once per session). */
+  private token(resolved: ResolvedSettings): Promise<string> {
+    const { settings } = resolved
+    if (settings.token || !(settings.token_file || settings.token_command)) return Promise.resolve(settings.token)
+    const key = `${resolved.file}\0${settings.token_file}\0${settings.token_command}`
+    let token = this.tokens.get(key)
+    if (!token) {
+      token = resolveToken(settings, this.io.env)
+      this.tokens.set(key, token)
+      token.catch(() => this.tokens.delete(key))
+    }
+    return token
   }
 
   /**

@@ -7,13 +7,14 @@
 import * as readline from 'node:readline'
 import { sleep } from './async.js'
 import { Capture } from './capture.js'
-import { CompletionCache, hint, LiveCompletion } from './completion.js'
+import { CompletionCache, completionCacheFile, hint, LiveCompletion } from './completion.js'
 import { LineEditor } from './editor.js'
 import { SynadmError } from './errors.js'
 import { execute } from './executor.js'
 import { commandHelp, groupHelp, shellHelp } from './help.js'
 import { appendHistory, historyFile, loadHistory, redactSecrets } from './history.js'
 import { scanLine } from './parse.js'
+import { DEFAULT_PROFILE, namedProfiles } from './profiles.js'
 import type { Session, ShellMode } from './session.js'
 import { TerminalEditor } from './terminal.js'
 import { VERSION } from './version.js'
@@ -52,7 +53,8 @@ function watched(line: string): string {
 }
 
 export class Shell {
-  readonly completion: LiveCompletion
+  /** live completion values of the session's server (`use NAME` switches to that server's) */
+  completion: LiveCompletion
   /** called when the server's search brought values for a Tab within its deadline (the terminal Tabs again) */
   private lateCompletion?: (before: string) => void
   failures = 0
@@ -62,13 +64,33 @@ export class Shell {
   /** the line editor of an interactive shell (its history is what `history` lists) */
   editor?: LineEditor
 
+  /** the profile whose live values the cache holds (`use NAME` switches it) */
+  private cacheProfile: string
+
   constructor(private readonly session: Session, private readonly options: ShellOptions) {
+    this.cacheProfile = session.defaults.profile ?? DEFAULT_PROFILE
+    this.completion = this.liveCompletion(options.cache ?? new CompletionCache(completionCacheFile(process.env, this.cacheProfile)))
+  }
+
+  private liveCompletion(cache: CompletionCache): LiveCompletion {
+    const { session } = this
     const services = async () => {
       const clients = await session.http()
       const services = { ...clients, serverName: () => session.serverName() }
       return <T>(ns: string) => session.api<T>(ns, services)
     }
-    this.completion = new LiveCompletion(session.registry, options.cache ?? new CompletionCache(), services, (message) => session.log.debug(message))
+    return new LiveCompletion(session.registry, cache, services, (message) => session.log.debug(message))
+  }
+
+  /** After `use NAME`: completion values of that server, from its own cache, refreshed in the background. */
+  private followProfile(): void {
+    const profile = this.session.defaults.profile ?? DEFAULT_PROFILE
+    if (profile === this.cacheProfile) return
+    this.cacheProfile = profile
+    const completion = (this.completion = this.liveCompletion(new CompletionCache(completionCacheFile(process.env, profile))))
+    void completion.cache.load().then(() => {
+      for (const source of this.session.registry.completionSources.keys()) void completion.refresh(source)
+    })
   }
 
   /** Runs one line (maybe a pipe of commands); returns its exit code. Never throws. */
@@ -100,6 +122,7 @@ export class Shell {
       if (code !== 0) break
       stdin = capture?.records
     }
+    this.followProfile()
     return code
   }
 
@@ -173,7 +196,11 @@ export class Shell {
   /** synadm's prompt, or the mode's while one is on */
   prompt(): string {
     const mode = this.session.mode
-    return mode ? `synadm ${mode.delimiter.trim()} ` : PROMPT
+    if (mode) return `synadm ${mode.delimiter.trim()} `
+    // The server in use: a named profile (`synadm@prod> `), or `default` once there are others to tell it from.
+    const { profile, fleet } = this.session.defaults
+    const shown = profile ?? fleet ?? (namedProfiles(this.session.io.env).length ? DEFAULT_PROFILE : undefined)
+    return shown ? `synadm@${shown}> ` : PROMPT
   }
 
   private fail(message: string): number {

@@ -23,6 +23,8 @@ export const TEST_ENV = {
   SYNADM_TOKEN: 'test-token',
   SYNADM_HOMESERVER: 'synapse.test',
   SYNADM_FORMAT: 'json',
+  // Tests never write to the audit log in the user's home; a test of the log names its own file.
+  SYNADM_AUDIT_LOG: 'off',
 }
 
 

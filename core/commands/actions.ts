@@ -1,8 +1,9 @@
 import type { RunContext } from '../context.js'
-import { assertComplete, KEYS, saveUserConfig, type Key } from '../config.js'
+import { assertComplete, KEYS, saveUserConfig, type Key, type Settings } from '../config.js'
 import { SynadmError } from '../errors.js'
 import { globalWords } from '../globals.js'
 import { DOCUMENT_FORMATS } from '../output.js'
+import { storeTokenSource, tokenSourceQuestions } from './servers.js'
 import { Shell } from '../shell.js'
 
 export async function shell(ctx: RunContext) {
@@ -24,6 +25,9 @@ const OPTION_KEYS: Record<string, Key> = {
   serverDiscovery: 'server_discovery',
   homeserver: 'homeserver',
   sslVerify: 'ssl_verify',
+  tokenCommand: 'token_command',
+  production: 'production',
+  auditLog: 'audit_log',
 }
 
 export async function config(ctx: RunContext) {
@@ -38,6 +42,7 @@ export async function config(ctx: RunContext) {
   const values: Partial<Record<Key, unknown>> = {}
   for (const [option, key] of Object.entries(OPTION_KEYS)) if (ctx.given.has(option)) values[key] = ctx.options[option]
   if (ctx.options.tokenFile) values.token = await ctx.secret({ file: ctx.options.tokenFile, what: 'access token', fileOption: '--token-file' })
+  if (ctx.options.tokenPath) values.token_file = ctx.options.tokenPath
 
   // Options given: change only those, without prompts, in a terminal too.
   if (ctx.interactive && Object.keys(values).length === 0) {
@@ -49,8 +54,7 @@ export async function config(ctx: RunContext) {
     }
     ctx.note('Running configurator…')
     values.user = await ask('Synapse admin user name', 'user', true)
-    const token = await ctx.prompts.password(`Synapse admin user token ${current.token ? '[REDACTED] (Enter keeps it)' : '[NOT SET]'}`, { allowEmpty: Boolean(current.token) })
-    if (token) values.token = token
+    Object.assign(values, await tokenSourceQuestions(ctx, current as Partial<Settings>))
     values.base_url = await ask('Synapse base URL', 'base_url', true)
     values.admin_path = await ask('Synapse Admin API path', 'admin_path')
     values.matrix_path = await ask('Matrix API path', 'matrix_path')
@@ -64,7 +68,7 @@ export async function config(ctx: RunContext) {
   } else if (Object.keys(values).length === 0) {
     throw new SynadmError('usage', 'nothing to change: give options such as -u, --token-file, -b', { hint: 'or run synadm config in a terminal to be asked' })
   }
-  await saveUserConfig(resolved.file, values)
+  await saveUserConfig(resolved.file, await storeTokenSource(ctx, values))
   ctx.session.reset()
   ctx.note(`Saved to ${resolved.file} (readable by you only).`)
   try {

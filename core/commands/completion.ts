@@ -7,6 +7,7 @@
 import { basename } from 'node:path'
 import { CompletionCache, completionCacheFile, LiveCompletion, type Candidate } from '../completion.js'
 import { importModule } from '../modules.js'
+import { isFleet } from '../profiles.js'
 import type { RunContext } from '../context.js'
 import { SynadmError } from '../errors.js'
 import { SHELLS } from './index.js'
@@ -81,7 +82,9 @@ export async function server(ctx: RunContext) {
   if (!request) return
   // The text before the cursor, without the program's own name.
   const line = request.beforeCursor.replace(/^\s*\S+\s*/, '')
-  const cache = new CompletionCache(completionCacheFile(io.env))
+  // Values of the server the line names (-S NAME), else of SYNADM_SERVER's, else of the default profile.
+  const server = /(?:^|\s)(?:-S|--server)[ =]?(\S+)\s/.exec(line)?.[1] ?? io.env.SYNADM_SERVER
+  const cache = new CompletionCache(completionCacheFile(io.env, server && !isFleet(server) ? server : undefined))
   await cache.load()
   const { session } = ctx
   const api = async () => {

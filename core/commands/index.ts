@@ -2,11 +2,13 @@
 import { DOCUMENT_FORMATS } from '../output.js'
 import { definePlugin, PLUGIN_API_VERSION } from '../plugin.js'
 import { lazy } from '../spec.js'
+import { allProfiles } from '../profiles.js'
 
 const commands = lazy(() => import('./actions.js'))
 const completion = lazy(() => import('./completion.js'))
 const plugins = lazy(() => import('./plugins.js'))
 const scaffold = lazy(() => import('./scaffold.js'))
+const profiles = lazy(() => import('./servers.js'))
 /** shells that @pnpm/tabtab writes scripts for */
 export const SHELLS = ['bash', 'zsh', 'fish', 'pwsh'] as const
 
@@ -24,12 +26,18 @@ export const corePlugin = definePlugin({
     ctx.command({
       path: 'config',
       description: "Modify synadm's configuration (prompts in a terminal; options for scripts)",
-      help: 'Writes the config file (default ~/.config/synadm.yaml) with mode 0600. In a terminal without options it asks for every key; with options, --batch or without a terminal it changes only what is given.',
+      help:
+        'Writes the config file (default ~/.config/synadm.yaml; with -S NAME the profile NAME, created if new) with mode 0600. ' +
+        'In a terminal without options it asks for every key; with options, --batch or without a terminal it changes only what is given.',
       offline: true,
       options: [
         { flags: '-u, --user <user>', description: 'admin user ID (@admin:example.org)' },
         { flags: '-t, --token <token>', description: 'admin access token (visible to other local users in the process list: prefer --token-file or the prompt)' },
-        { flags: '--token-file <file>', type: 'file', description: 'read the access token from a file (- = stdin)' },
+        { flags: '--token-file <file>', type: 'file', description: 'read the access token from a file (- = stdin) and store it' },
+        { flags: '--token-path <file>', type: 'file', description: 'store this file as where the token comes from (token_file; mode 0600 or stricter): the token stays out of the config' },
+        { flags: '--token-command <command>', description: "store a command that prints the token (token_command), e.g. 'pass show matrix/prod'; run once per session" },
+        { flags: '--production / --no-production', description: 'mark the profile as production: destructive commands always ask, naming the server' },
+        { flags: '--audit-log <path>', description: "where the audit log goes ('off' = none; default ~/.local/state/synadm/audit.log)" },
         { flags: '-b, --base-url <url>', description: 'base URL of Synapse (http://localhost:8008)' },
         { flags: '-p, --admin-path <path>', description: 'Admin API path (/_synapse/admin)' },
         { flags: '-m, --matrix-path <path>', description: 'Matrix client API path (/_matrix)' },
@@ -80,6 +88,36 @@ export const corePlugin = definePlugin({
       offline: true,
       load: scaffold('create'),
     })
+    ctx.command({
+      path: 'servers',
+      description: 'List the server profiles (-S NAME): base URL, user, token source; --check asks each server whether it answers',
+      offline: true,
+      options: [{ flags: '--check', description: 'ask each server whether it answers (no token needed)' }],
+      load: profiles('servers'),
+    })
+    ctx.command({
+      path: 'use',
+      description: 'Switch the synadm> shell to another server profile (the prompt shows it)',
+      // A shell word: hidden from one-shot help and from completing `us` (which means user).
+      hidden: true,
+      args: '<name>',
+      argInfo: { name: { description: 'a profile name (see synadm servers), or default', complete: 'server_profile' } },
+      offline: true,
+      load: profiles('use'),
+    })
+    ctx.command({
+      path: 'audit',
+      description: 'Show the audit log: every change synadm sent, when, to which server, by which command, with its status',
+      offline: true,
+      options: [
+        { flags: '--since <date>', type: 'datetime', description: 'entries from this local date/time on (YYYY-MM-DD[ HH:MM:SS])' },
+        { flags: '--server <name>', description: 'entries of this profile (or base URL)', complete: 'server_profile' },
+        { flags: '--command <text>', description: 'entries whose command line contains this text' },
+        { flags: '--failed', description: 'only requests that failed (no answer, or a status of 300 or more)' },
+      ],
+      load: profiles('audit'),
+    })
+    ctx.wordCompleter('server_profile', () => allProfiles(process.env))
 
     ctx.group('completion', 'Shell completion (Tab) for synadm in bash, zsh, fish and PowerShell')
     for (const shell of SHELLS) {

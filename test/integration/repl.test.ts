@@ -89,6 +89,7 @@ describe.skipIf(!inject('synapse').available || !hasTmux)('the synadm> shell in 
     }
     await until('setup', /synadm is not configured: user, token missing/)
     await answer(/Synapse admin user name/, info.adminUserId)
+    await answer(/Where does the access token come from/)
     await answer(/admin user token \[NOT SET\]/, info.adminToken)
     await answer(/Synapse base URL/, info.url)
     await answer(/Admin API path/)

@@ -72,7 +72,7 @@ describe('completion-server', () => {
   it('lists options, option values and cached live values, and never runs a command or a fetch', async () => {
     const options = (await tab('synadm user list --')).lines
     expect(options).toEqual(expect.arrayContaining(['--from', '--limit', '--guests', '--no-guests', '--deactivated', '--all', '--help']))
-    expect((await tab('synadm paint wall --')).lines).toEqual(['--finish', '--dry-run', '--help', '--verbose', '--batch', '--output', '--columns', '--version'])
+    expect((await tab('synadm paint wall --')).lines).toEqual(['--finish', '--dry-run', '--help', '--verbose', '--batch', '--output', '--columns', '--server', '--version'])
     // global options may follow the command words: their values, then the command's positional again
     expect((await tab('synadm paint wall -o j')).lines).toEqual(['json', 'jsonl'])
     expect((await tab('synadm paint wall --batch --output json --fi')).lines).toEqual(['--finish'])

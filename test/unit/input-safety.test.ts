@@ -130,7 +130,7 @@ describe('the path builder', () => {
 describe('every built-in ID argument and option declares its kind', () => {
   // Names that hold an identifier; free-text filters ("contains TEXT") and regexes are named otherwise.
   const ID_NAME = /^(user_id|room_id|room_id_or_alias|event_id|media_id|media|device_id|device_ids|report_id|group_id|purge_id|redact_id|delete_id|destination|server|uri)$/
-  const FILTERS = new Set(['user list -i', 'user list-v3 -i', 'federation list -d'])
+  const FILTERS = new Set(['user list -i', 'user list-v3 -i', 'federation list -d', 'audit --server'])
   it('has an id kind wherever the name says ID', async () => {
     const { session } = await runSynadm(builtins, ['--version'])
     const missing: string[] = []

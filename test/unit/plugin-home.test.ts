@@ -154,7 +154,7 @@ describe('setup mistakes of plugin authors', () => {
     const typo = PLUGIN('p', 'p one', "args: '<who>', argInfo: { who: { complete: 'user_ids' } },")
     const { warning, loaded } = await statusOf(typo, ['user', 'room'])
     expect(warning).toBe(
-      "synadm: warning: plugin p (./p.mjs) not loaded: p one: argument who completes from 'user_ids', which no plugin offers (known sources: room_alias, room_id, user_id)",
+      "synadm: warning: plugin p (./p.mjs) not loaded: p one: argument who completes from 'user_ids', which no plugin offers (known sources: room_alias, room_id, server_profile, user_id)",
     )
     expect(loaded).not.toContain('p')
     const right = await statusOf(PLUGIN('p', 'p one', "options: [{ flags: '--who <u>', description: 'w', complete: 'user_id' }],"), ['user'])

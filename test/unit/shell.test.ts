@@ -79,12 +79,12 @@ describe('global options after the command words: parsing, help and completion a
   it("say so in the command's help, on the command line and in the shell", async () => {
     const s = await session()
     const cli = plan(s, ['demo', 'show', '--help'])
-    expect(cli.kind === 'help' && cli.text).toContain('Global options (before or after the command words): -v, --batch, -o FORMAT, --columns NAMES, --no-pager, --version; only before them: -c PATH; see synadm --help')
+    expect(cli.kind === 'help' && cli.text).toContain('Global options (before or after the command words): -v, --batch, -o FORMAT, --columns NAMES, --no-pager, -S NAME, --version; only before them: -c PATH; see synadm --help')
     // demo list has its own -o: after its words, the global is --output
     const own = plan(s, ['demo', 'list', '--help'])
-    expect(own.kind === 'help' && own.text).toContain('Global options (before or after the command words): -v, --batch, --output FORMAT, --columns NAMES, --no-pager, --version;')
+    expect(own.kind === 'help' && own.text).toContain('Global options (before or after the command words): -v, --batch, --output FORMAT, --columns NAMES, --no-pager, -S NAME, --version;')
     const inShell = plan(s, ['demo', 'show', '--help'], { inShell: true })
-    expect(inShell.kind === 'help' && inShell.text).toContain('Global options (before or after the command words): -v, --batch, -o FORMAT, --columns NAMES, --no-pager, --version; see help')
+    expect(inShell.kind === 'help' && inShell.text).toContain('Global options (before or after the command words): -v, --batch, -o FORMAT, --columns NAMES, --no-pager, -S NAME, --version; see help')
   })
 
   it('the root help and the shell help say where they may stand; the shell leaves out -c', async () => {
@@ -108,8 +108,8 @@ describe('completion engine', () => {
     expect(values('de')).toEqual(['demo'])
     expect(values('demo l')).toEqual(['list'])
     // the command's own switches, then the global options that may follow it (-o is the command's: --output is not)
-    expect(values('demo list --')).toEqual(['--from', '--limit', '--order', '--all', '--help', '--verbose', '--batch', '--output', '--columns', '--version'])
-    expect(values('demo list --limit 5 --')).toEqual(['--from', '--order', '--all', '--help', '--verbose', '--batch', '--output', '--columns', '--version'])
+    expect(values('demo list --')).toEqual(['--from', '--limit', '--order', '--all', '--help', '--verbose', '--batch', '--output', '--columns', '--server', '--version'])
+    expect(values('demo list --limit 5 --')).toEqual(['--from', '--order', '--all', '--help', '--verbose', '--batch', '--output', '--columns', '--server', '--version'])
     expect(values('demo list --order ')).toEqual(['name', 'admin'])
     expect(values('-o j')).toEqual(['json', 'jsonl'])
     expect(values('-o json de')).toEqual(['demo'])

@@ -1,0 +1,139 @@
+/** Server profiles (`servers`, `use`), where the token comes from (for `config`), and `audit`. */
+import { createReadStream, existsSync } from 'node:fs'
+import { isAbsolute, resolve } from 'node:path'
+import * as readline from 'node:readline'
+import { auditLogFile, type AuditEntry } from '../audit.js'
+import { expandHome, TOKEN_KEYS, type Key, type Settings } from '../config.js'
+import type { RunContext } from '../context.js'
+import { SynadmError, usageError } from '../errors.js'
+import { HttpClient } from '../http.js'
+import { allProfiles, DEFAULT_PROFILE, namedProfiles } from '../profiles.js'
+import { readTokenFile } from '../tokens.js'
+
+type TokenKey = (typeof TOKEN_KEYS)[number]
+const tokenSource = (s: Partial<Settings>): TokenKey => (s.token_command ? 'token_command' : s.token_file ? 'token_file' : 'token')
+
+/** The configurator's questions about the token: where it comes from, then the token or its reference. */
+export async function tokenSourceQuestions(ctx: RunContext, current: Partial<Settings>): Promise<Partial<Record<Key, unknown>>> {
+  const how = await ctx.prompts.select(
+    'Where does the access token come from?',
+    [
+      { value: 'token' as const, label: 'typed here, kept in the config file (mode 0600)' },
+      { value: 'token_file' as const, label: 'a file of its own (mode 0600 or stricter)' },
+      { value: 'token_command' as const, label: 'a command that prints it, e.g. pass show matrix/prod' },
+    ],
+    tokenSource(current),
+  )
+  if (how === 'token') {
+    const keep = Boolean(current.token)
+    const token = await ctx.prompts.password(`Synapse admin user token ${keep ? '[REDACTED] (Enter keeps it)' : '[NOT SET]'}`, { allowEmpty: keep })
+    return token ? { token } : {}
+  }
+  const now = String(current[how] ?? '')
+  const message = how === 'token_file' ? 'Token file (mode 0600 or stricter)' : 'Token command (run without a shell unless it uses shell syntax)'
+  return { [how]: await ctx.prompts.text(message, { placeholder: now, defaultValue: now, validate: (v) => (v ? undefined : 'a value is required') }) }
+}
+
+/**
+ * One token source per profile: the one being stored replaces the others. A token file is checked now (mode,
+ * content) and stored as an absolute path; a command is stored as given, not run.
+ */
+export async function storeTokenSource(ctx: RunContext, values: Partial<Record<Key, unknown>>): Promise<Partial<Record<Key, unknown>>> {
+  const given = TOKEN_KEYS.filter((k) => values[k] !== undefined && values[k] !== null && values[k] !== '')
+  if (given.length > 1) throw usageError(`give one of --token/--token-file, --token-path, --token-command, not ${given.length}`)
+  if (given.length === 0) return values
+  if (values.token_file) {
+    const file = expandHome(String(values.token_file))
+    values.token_file = isAbsolute(file) ? file : resolve(ctx.session.io.cwd, file)
+    await readTokenFile(String(values.token_file))
+  }
+  for (const key of TOKEN_KEYS) if (key !== given[0]) values[key] = null
+  return values
+}
+
+/** `synadm servers`: each profile with its server, user and token source; with --check, whether it answers. */
+export async function servers(ctx: RunContext) {
+  const { session } = ctx
+  const names = allProfiles(session.io.env)
+  const rows = await Promise.all(
+    names.map(async (name) => {
+      const other = session.forProfile(name)
+      let settings: Settings
+      let file: string
+      let sources: Record<string, string>
+      try {
+        ;({ settings, file, sources } = await other.settings())
+      } catch (error) {
+        return { name, base_url: null, user: null, production: null, token: null, file: null, current: false, ...(ctx.options.check ? { reachable: (error as Error).message } : {}) }
+      }
+      // The default profile when nothing sets it up: no file, no SYNADM_BASE_URL.
+      if (name === DEFAULT_PROFILE && !existsSync(file) && sources.base_url === 'default') return undefined
+      const row = {
+        name,
+        base_url: settings.base_url,
+        user: settings.user,
+        production: settings.production,
+        token: settings.token || settings.token_file || settings.token_command ? tokenSource(settings) : 'none',
+        file,
+        current: name === session.profile,
+      }
+      return ctx.options.check ? { ...row, reachable: await reachable(settings, ctx) } : row
+    }),
+  )
+  return rows.filter((row) => row !== undefined)
+}
+
+/** 'yes', or why not: the client API's versions endpoint, which needs no token. */
+async function reachable(settings: Settings, ctx: RunContext): Promise<string> {
+  const matrix = new HttpClient({
+    baseURL: `${settings.base_url}/${settings.matrix_path.replace(/^\/+|\/+$/g, '')}`,
+    token: '',
+    timeoutMs: Math.min(settings.timeout, 10) * 1000,
+    verifyTls: settings.ssl_verify,
+    log: ctx.log,
+  })
+  try {
+    await matrix.get('client/versions', { signal: ctx.signal, token: null })
+    return 'yes'
+  } catch (error) {
+    return `no: ${(error as Error).message}`
+  }
+}
+
+/** `use NAME` in the shell: later lines go to that server; the prompt shows it. */
+export function use(ctx: RunContext) {
+  const name = String(ctx.args.name)
+  if (!ctx.inShell) throw usageError('use switches the server of the synadm> shell', `for one command give -S ${name}: synadm -S ${name} …`)
+  if (name !== DEFAULT_PROFILE && !namedProfiles(ctx.session.io.env).includes(name)) {
+    throw usageError(`no server profile '${name}'`, `synadm servers lists them; synadm config -S ${name} creates it`)
+  }
+  ctx.session.useProfile(name)
+}
+
+/** `synadm audit`: the audit log's entries, filtered, in any output format. */
+export async function audit(ctx: RunContext) {
+  const file = auditLogFile(await ctx.settings(), ctx.session.io.env)
+  if (!file) throw new SynadmError('config', 'the audit log is switched off (audit_log: off)')
+  if (!existsSync(file)) return []
+  const since = ctx.options.since as number | undefined
+  const server = ctx.options.server as string | undefined
+  const command = ctx.options.command as string | undefined
+  const entries: AuditEntry[] = []
+  const lines = readline.createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })
+  for await (const line of lines) {
+    if (!line.trim()) continue
+    let entry: AuditEntry
+    try {
+      entry = JSON.parse(line)
+    } catch {
+      ctx.log.warn(`${file}: a line that is not JSON was skipped`)
+      continue
+    }
+    if (since !== undefined && Date.parse(entry.time) < since) continue
+    if (server !== undefined && entry.profile !== server && entry.base_url !== server) continue
+    if (command !== undefined && !entry.command.includes(command)) continue
+    if (ctx.options.failed && entry.status !== null && entry.status < 300) continue
+    entries.push(entry)
+  }
+  return entries
+}

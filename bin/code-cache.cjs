@@ -16,6 +16,8 @@ function cacheFileFor(file) {
 
 exports.run = function run(url) {
   const file = fileURLToPath(url)
+  // Module.wrap and new Module() are not documented API: without them, run the file as plain require() would.
+  if (typeof Module.wrap !== 'function' || typeof Module !== 'function') return require(file)
   const source = readFileSync(file, 'utf8')
   let cacheFile
   let cachedData
@@ -35,6 +37,6 @@ exports.run = function run(url) {
   }
   const module = new Module(file, null)
   module.filename = file
-  module.paths = Module._nodeModulePaths(dirname(file))
+  module.paths = Module._nodeModulePaths?.(dirname(file)) ?? []
   script.runInThisContext()(module.exports, Module.createRequire(file), module, file, dirname(file))
 }

@@ -6,21 +6,36 @@ import { build } from 'esbuild'
 import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync, rmSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+
+// Every patch below must apply: an axios update that moves what they patch fails the build here, instead of
+// silently shipping a slower start-up (or an adapter that wakes undici). `applied` counts each patch's hits.
+const applied = new Map()
+const hit = (patch) => applied.set(patch, (applied.get(patch) ?? 0) + 1)
+const PATCHES = ['axios fetch adapter', 'axios utils FormData probe', ...['http2', 'crypto', 'https', 'https-proxy-agent'].map((m) => `axios import of ${m}`)]
+/** `text.replace(from, to)` that throws when `from` is not there */
+function patchText(text, from, to, patch) {
+  if (!text.includes(from)) throw new Error(`build: patch '${patch}' no longer applies: ${JSON.stringify(from)} not found (did axios change?)`)
+  hit(patch)
+  return text.replace(from, to)
+}
 
 // axios's fetch adapter and its FormData probe touch Node's lazy fetch globals when loaded, which makes Node
-// load undici (~30 ms). synadm uses the http adapter and sends JSON only, so both are replaced by stand-ins.
+// load undici (~30 ms). synadm uses the http adapter and sends JSON only, so both are replaced by stand-ins
+// (axios's FormData class comes from form-data, which the alias below replaces).
 const stub = (file) => ({ path: new URL(`./stubs/${file}`, import.meta.url).pathname })
 const leaveOutAxiosFetchAdapter = {
   name: 'leave-out-axios-fetch-adapter',
   setup(build) {
     const inAxios = (args) => args.importer.includes('/node_modules/axios/lib/')
-    build.onResolve({ filter: /^\.\/fetch\.js$/ }, (args) => (inAxios(args) && args.importer.endsWith('adapters.js') ? stub('axios-fetch-adapter.mjs') : undefined))
-    build.onResolve({ filter: /env\/classes\/FormData\.js$/ }, (args) => (inAxios(args) ? stub('form-data.mjs') : undefined))
+    build.onResolve({ filter: /^\.\/fetch\.js$/ }, (args) => (inAxios(args) && args.importer.endsWith('adapters.js') ? (hit('axios fetch adapter'), stub('axios-fetch-adapter.mjs')) : undefined))
     // utils.js reads globalThis.FormData at load time, only to recognise FormData bodies.
     build.onLoad({ filter: /node_modules\/axios\/lib\/utils\.js$/ }, async (args) => ({
-      contents: (await readFile(args.path, 'utf8')).replace(
+      contents: patchText(
+        await readFile(args.path, 'utf8'),
         "const FormDataCtor = typeof G.FormData !== 'undefined' ? G.FormData : undefined;",
         'const FormDataCtor = undefined;',
+        'axios utils FormData probe',
       ),
       loader: 'js',
     }))
@@ -35,20 +50,35 @@ const loadOnFirstUse = {
   name: 'load-on-first-use',
   setup(build) {
     const filter = new RegExp(`^(node:)?(${LAZY_IN_AXIOS.join('|')})$`)
-    build.onResolve({ filter }, (args) =>
-      args.importer.includes('/node_modules/axios/lib/') ? { path: args.path.replace(/^node:/, ''), namespace: 'load-on-first-use' } : undefined,
-    )
+    build.onResolve({ filter }, (args) => {
+      if (!args.importer.includes('/node_modules/axios/lib/')) return undefined
+      const path = args.path.replace(/^node:/, '')
+      hit(`axios import of ${path}`)
+      return { path, namespace: 'load-on-first-use' }
+    })
     build.onLoad({ filter: /.*/, namespace: 'load-on-first-use' }, ({ path }) => ({
       resolveDir: root,
       loader: 'js',
       contents:
         path === 'https-proxy-agent'
-          ? `export default function HttpsProxyAgent(options) { return new (require('https-proxy-agent'))(options) }`
+          ? // axios's own dependency, resolved from axios's folder: found however npm lays out node_modules (the
+            // name is computed, or esbuild would resolve it at build time through the axios alias)
+            `export default function HttpsProxyAgent(options) {
+               const fromAxios = require('node:module').createRequire(require.resolve(['axios', 'package.json'].join('/')))
+               return new (fromAxios('https-proxy-agent'))(options)
+             }`
           : `let real; const load = () => (real ??= require('node:${path}'));
              export default new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => key in load() });`,
     }))
   },
 }
+
+/**
+ * Modules the bundle leaves out and loads at run time, and the package of ours they are resolved from: cosmiconfig
+ * only needs TypeScript for .ts configs, which we do not search for (never loaded: no check); tabtab reads its script
+ * templates from its own folder; axios's proxy agent (and its debug logger) is only needed behind a proxy.
+ */
+const RUNTIME_MODULES = { typescript: null, '@pnpm/tabtab': '.', 'https-proxy-agent': 'axios' }
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
 const root = new URL('..', import.meta.url).pathname
@@ -62,10 +92,8 @@ const common = {
   minify: process.env.SYNADM_NO_MINIFY !== '1',
   sourcemap: 'linked',
   define: { __SYNADM_VERSION__: JSON.stringify(version) },
-  // cosmiconfig only needs TypeScript for .ts configs, which we do not search for; tabtab reads its script
-  // templates from its own folder; axios's proxy agent (and its debug logger) is only needed behind a proxy.
-  // These load from node_modules when used.
-  external: ['typescript', '@pnpm/tabtab', 'https-proxy-agent'],
+  // What the bundle loads from node_modules at run time (RUNTIME_MODULES, checked after the build).
+  external: Object.keys(RUNTIME_MODULES),
   banner: { js: "import { createRequire as __synadmRequire } from 'node:module'; const require = __synadmRequire(import.meta.url);" },
   logLevel: 'warning',
 }
@@ -89,6 +117,18 @@ await build({
   },
   plugins: [leaveOutAxiosFetchAdapter, loadOnFirstUse],
 })
+
+// The patches all applied, and what the bundle loads at run time resolves as an installed synadm would resolve it:
+// from our own dependencies (listed in package.json), or from the dependency that brings it (axios's proxy agent).
+for (const patch of PATCHES) if (!applied.get(patch)) throw new Error(`build: patch '${patch}' was never applied (did axios change?)`)
+const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+for (const [name, from] of Object.entries(RUNTIME_MODULES)) {
+  if (from === null) continue
+  if (from === '.' && !manifest.dependencies[name]) throw new Error(`build: the bundle loads ${name} at run time: list it in dependencies`)
+  if (from !== '.' && !manifest.dependencies[from]) throw new Error(`build: ${name} comes with ${from}, which is not a dependency`)
+  const base = from === '.' ? new URL('../dist/synadm.cjs', import.meta.url).pathname : createRequire(new URL('../dist/synadm.cjs', import.meta.url)).resolve(`${from}/package.json`)
+  createRequire(base).resolve(name)
+}
 
 // The package's API for plugins: `synadm` (definePlugin, types, errors) and `synadm/testing` (runs synadm
 // in-process with captured streams, for a plugin's own tests).

@@ -219,7 +219,6 @@ async function searchProjectConfig(cwd: string) {
 
 export interface LoadOptions {
   configFile?: string
-  format?: string
   env?: NodeJS.ProcessEnv
   cwd?: string
   /** skip the project search (tests, or `-c` pointing elsewhere explicitly) */
@@ -300,10 +299,6 @@ export async function loadSettings(options: LoadOptions = {}): Promise<ResolvedS
       sources[key] = 'env'
       if ((TOKEN_KEYS as readonly string[]).includes(key)) useTokenSource(key as (typeof TOKEN_KEYS)[number], 'env')
     }
-  }
-  if (options.format) {
-    settings.format = options.format
-    sources.format = 'flag'
   }
   settings.base_url = settings.base_url.replace(/\/+$/, '')
   return { settings, sources, file, pluginBases, projectFile, warnings }

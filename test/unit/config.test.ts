@@ -22,9 +22,9 @@ describe('settings', () => {
     await writeFile(file, 'user: u-file\ntoken: t-file\nformat: yaml\ntimeout: 5\nbase_url: http://file\n')
     await writeFile(join(dir, '.synadmrc.json'), JSON.stringify({ format: 'human', timeout: 9, plugins: ['./p.mjs'] }))
     await writeFile(join(dir, 'package.json'), '{}')
-    const { settings, sources, pluginBases } = await loadSettings({ configFile: file, env: { SYNADM_TIMEOUT: '12', SYNADM_BASE_URL: 'http://env' }, cwd: dir, format: 'json' })
-    expect(settings).toMatchObject({ user: 'u-file', format: 'json', timeout: 12, base_url: 'http://env', plugins: ['./p.mjs'] })
-    expect(sources).toMatchObject({ user: 'file', format: 'flag', timeout: 'env', plugins: 'project' })
+    const { settings, sources, pluginBases } = await loadSettings({ configFile: file, env: { SYNADM_TIMEOUT: '12', SYNADM_BASE_URL: 'http://env' }, cwd: dir })
+    expect(settings).toMatchObject({ user: 'u-file', format: 'human', timeout: 12, base_url: 'http://env', plugins: ['./p.mjs'] })
+    expect(sources).toMatchObject({ user: 'file', format: 'project', timeout: 'env', plugins: 'project' })
     expect(pluginBases.get('./p.mjs')).toBe(dir)
   })
 

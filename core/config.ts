@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { chmod, mkdir, readFile, writeFile, rename } from 'node:fs/promises'
+import { chmod, mkdir, readFile, writeFile, rename, stat } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -147,6 +147,15 @@ export async function readYamlFile(path: string): Promise<Record<string, unknown
   }
 }
 
+const urlProtocol = (text: string) => {
+  try {
+    const url = new URL(text)
+    return url.hostname ? url.protocol : ''
+  } catch {
+    return ''
+  }
+}
+
 function coerce(key: Key, value: unknown, origin: string): unknown {
   if (key === 'timeout') {
     const n = Number(value)
@@ -157,6 +166,9 @@ function coerce(key: Key, value: unknown, origin: string): unknown {
     const n = Number(value)
     if (!Number.isFinite(n) || n <= 0 || n > 1024 * 1024) throw new SynadmError('config', `${origin}: max_reply_mb must be a positive number of MiB, not '${value}'`)
     return n
+  }
+  if (key === 'base_url' && value !== '' && value !== null && value !== undefined && !/^https?:$/.test(urlProtocol(String(value)))) {
+    throw new SynadmError('config', `${origin}: base_url must be an http:// or https:// URL, e.g. https://matrix.example.org, not '${value}'`)
   }
   if (key === 'ssl_verify' || key === 'production') {
     if (typeof value === 'boolean') return value
@@ -278,6 +290,11 @@ export async function loadSettings(options: LoadOptions = {}): Promise<ResolvedS
     }
   }
   if (userData) apply(userData, 'file', file)
+  if (userData?.token) {
+    // as ssh does for keys: a token others can read is as good as theirs
+    const mode = (await stat(file)).mode & 0o777
+    if (mode & 0o077) warnings.push(`${file} holds a token and can be read by others (mode ${mode.toString(8).padStart(4, '0')}); run: chmod 600 ${file}`)
+  }
   await applyPluginList(env, settings, pluginBases, () => (sources.plugins = 'file'))
 
   let projectFile: string | undefined

@@ -88,6 +88,7 @@ describe.each(Object.keys(MODES))('fault %s', (mode) => {
     const code = await execute(s, ['version'])
     expect(code).toBe(EXPECTED[mode])
     expectClean(io.stderr.text, io.stdout.text, EXPECTED[mode] === 0 ? 0 : 1)
+    if (mode === 'huge') expect(io.stderr.text).toContain('is larger than 1 MiB; stopped reading it\nhint: raise max_reply_mb in the config')
   })
 
   it('piped shell: each line fails alone and the session goes on', async () => {

@@ -1,31 +1,30 @@
 #!/usr/bin/env node
 // Builds the "big server" fixture for bench/big.mjs (not run in CI): a real Synapse with a persistent data dir,
-// N users, M rooms and K media of the admin. Users come from concurrent admin PUT v2/users without a password (no
-// bcrypt: the cheapest account Synapse makes through an API); rooms from concurrent createRoom calls of the admin,
-// every tenth with an alias; media from concurrent uploads of a few bytes. Idempotent: counts what is there and
-// only adds the rest.
+// N users and M rooms. Users come from bench/users-fixture.mjs (concurrent admin PUT v2/users without a password:
+// no bcrypt, the cheapest account Synapse makes through an API); rooms from concurrent createRoom calls of the
+// admin, every tenth with an alias. Idempotent: counts what is there and only adds the rest.
 //
-//   node bench/big-server.mjs [users=10000] [rooms=2000] [media=0]     (BIG_DATA_DIR, default /var/tmp/synadm-big)
+//   node bench/big-server.mjs [users=10000] [rooms=2000]     (BIG_DATA_DIR, default /var/tmp/synadm-big)
 //
 // Prints the server's URL and admin token as JSON on the last line; the server keeps running (detached);
 // stop it with `kill <pid>` (the pid is in the JSON).
 import http from 'node:http'
 import { startSynapse } from '../test/synapse/server.mjs'
+import { fillUsers } from './users-fixture.mjs'
 
 const USERS = Number(process.argv[2] ?? 10_000)
 const ROOMS = Number(process.argv[3] ?? 2000)
-const MEDIA = Number(process.argv[4] ?? 0)
 const CONCURRENCY = Number(process.env.BIG_CONCURRENCY ?? 16)
 const dataDir = process.env.BIG_DATA_DIR ?? '/var/tmp/synadm-big'
 
 const server = await startSynapse({ dataDir, detached: true, port: Number(process.env.BIG_PORT ?? 0) || undefined })
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY })
 
-function request(method, path, body, contentType = 'application/json') {
+function request(method, path, body) {
   const url = new URL(path, server.url)
-  const payload = body === undefined || Buffer.isBuffer(body) ? body : JSON.stringify(body)
+  const payload = body === undefined ? undefined : JSON.stringify(body)
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, agent, headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': contentType } }, (res) => {
+    const req = http.request(url, { method, agent, headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' } }, (res) => {
       let text = ''
       res.setEncoding('utf8').on('data', (c) => (text += c)).on('end', () => {
         if (res.statusCode >= 300) reject(new Error(`${method} ${path} → ${res.statusCode} ${text.slice(0, 200)}`))
@@ -50,20 +49,14 @@ function progress(what, done, total, started) {
   if (done % 1000 === 0 || done === total) process.stderr.write(`${what}: ${done}/${total} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`)
 }
 
-const have = (await request('GET', '/_synapse/admin/v2/users?limit=1&guests=true&deactivated=true')).total
 let started = Date.now()
-let done = 0
-// Localparts u000000…: admin is one more account, so the list holds USERS + 1.
-await pool(have - 1 < 0 ? 0 : have - 1, USERS, async (i) => {
-  const localpart = `u${String(i).padStart(6, '0')}`
-  await request('PUT', `/_synapse/admin/v2/users/${encodeURIComponent(`@${localpart}:${server.serverName}`)}`, { displayname: `User ${i}` })
-  progress('users', ++done, USERS - have + 1, started)
-})
+const have = (await request('GET', '/_synapse/admin/v2/users?limit=1')).total
+await fillUsers(server, server.serverName, USERS, (line) => process.stderr.write(`users: ${line}\n`))
 const userSeconds = (Date.now() - started) / 1000
+let done = 0
 
 const rooms = (await request('GET', '/_synapse/admin/v1/rooms?limit=1')).total_rooms
 started = Date.now()
-done = 0
 await pool(rooms, ROOMS, async (i) => {
   const body = { name: `Room ${i}`, preset: 'public_chat', ...(i % 10 === 0 ? { room_alias_name: `room${String(i).padStart(5, '0')}` } : {}) }
   await request('POST', '/_matrix/client/v3/createRoom', body)
@@ -71,13 +64,5 @@ await pool(rooms, ROOMS, async (i) => {
 })
 const roomSeconds = (Date.now() - started) / 1000
 
-const media = (await request('GET', `/_synapse/admin/v1/users/${encodeURIComponent(server.adminUserId)}/media?limit=1`)).total
-started = Date.now()
-done = 0
-await pool(media, MEDIA, async (i) => {
-  await request('POST', `/_matrix/media/v3/upload?filename=m${i}.txt`, Buffer.from(`media ${i}\n`), 'text/plain')
-  progress('media', ++done, MEDIA - media, started)
-})
-const mediaSeconds = (Date.now() - started) / 1000
 agent.destroy()
-console.log(JSON.stringify({ url: server.url, adminToken: server.adminToken, adminUserId: server.adminUserId, serverName: server.serverName, pid: server.pid, dataDir: server.dataDir, userSeconds, roomSeconds, mediaSeconds, usersAdded: Math.max(0, USERS - have + 1), roomsAdded: Math.max(0, ROOMS - rooms), mediaAdded: Math.max(0, MEDIA - media) }))
+console.log(JSON.stringify({ url: server.url, adminToken: server.adminToken, adminUserId: server.adminUserId, serverName: server.serverName, pid: server.pid, dataDir: server.dataDir, userSeconds, roomSeconds, usersAdded: Math.max(0, USERS + 1 - have), roomsAdded: Math.max(0, ROOMS - rooms) }))

@@ -252,24 +252,27 @@ export function itemStream(fmt: Format, write: (text: string) => void, layout = 
   const tables = fmt === 'wide' ? new TableLayout({ columns: layout.options.columns }) : layout
   return {
     async page(items: unknown[]) {
+      // One write per page: a write per item costs more than formatting it on big lists.
+      const out: string[] = []
       for (const item of items) {
         switch (fmt) {
-          case 'json': write((count ? ',\n' : '[\n') + asciiJson(item, 4).replace(/^/gm, '    ')); break
-          case 'minified': write((count ? ',' : '[') + asciiJson(item)); break
-          case 'yaml': write(await yamlDump([item])); break
-          case 'pprint': write(pythonRepr(item) + '\n'); break
-          case 'jsonl': write(asciiJson(item) + '\n'); break
+          case 'json': out.push((count ? ',\n' : '[\n') + asciiJson(item, 4).replace(/^/gm, '    ')); break
+          case 'minified': out.push((count ? ',' : '[') + asciiJson(item)); break
+          case 'yaml': out.push(await yamlDump([item])); break
+          case 'pprint': out.push(pythonRepr(item) + '\n'); break
+          case 'jsonl': out.push(asciiJson(item) + '\n'); break
           case 'csv': {
             const record = isRecord(item) ? item : { value: item }
-            if (!columns) write(csvRow((columns = csvColumns([record], layout.options))))
-            write(csvRow(columns.map((c) => record[c])))
+            if (!columns) out.push(csvRow((columns = csvColumns([record], layout.options))))
+            out.push(csvRow(columns.map((c) => record[c])))
             break
           }
           case 'human': case 'wide': break
         }
         count++
       }
-      if ((fmt === 'human' || fmt === 'wide') && items.length) write(await human(items, tables))
+      if ((fmt === 'human' || fmt === 'wide') && items.length) out.push(await human(items, tables))
+      if (out.length) write(out.join(''))
     },
     end() {
       if (fmt === 'json') write(count ? '\n]\n' : '[]\n')

@@ -56,7 +56,7 @@ export class Shell {
   /** live completion values of the session's server (`use NAME` switches to that server's) */
   completion: LiveCompletion
   /** called when the server's search brought values for a Tab within its deadline (the terminal Tabs again) */
-  private lateCompletion?: (before: string) => void
+  lateCompletion?: (before: string) => void
   failures = 0
   commands = 0
   /** `timing on`: each command's duration on stderr, as psql's \\timing */

@@ -1,6 +1,13 @@
 import nock from 'nock'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { complete } from '../../core/completion.js'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { PassThrough } from 'node:stream'
+import { complete, CompletionCache } from '../../core/completion.js'
+import { LineEditor } from '../../core/editor.js'
+import { definePlugin, PLUGIN_API_VERSION } from '../../core/plugin.js'
+import { TerminalEditor } from '../../core/terminal.js'
 import { createRunContext } from '../../core/context.js'
 import { plan } from '../../core/executor.js'
 import { createSession } from '../../core/main.js'
@@ -189,5 +196,49 @@ describe('run context', () => {
     expect(await ctx.userId('alice')).toBe('@alice:synapse.test')
     expect(await ctx.userId('@bob:other.org')).toBe('@bob:other.org')
     await expect(ctx.userId('not a user')).rejects.toMatchObject({ kind: 'usage' })
+  })
+})
+
+describe('completion beyond the cache in the terminal', () => {
+  it('a Tab answers from the cache at once; the server values that come in time complete the unchanged line', async () => {
+    const users = Array.from({ length: 3000 }, (_, i) => `@u${String(i).padStart(4, '0')}:big.test`)
+    const big = definePlugin({
+      name: 'big',
+      apiVersion: PLUGIN_API_VERSION,
+      setup(ctx) {
+        ctx.completionSource('user_id', async () => ({
+          fetch: async () => ({ values: users.slice(0, 1000), partial: true }),
+          search: async (_api: unknown, prefix: string) => {
+            await new Promise((done) => setTimeout(done, 30))
+            return users.filter((u) => u.includes(prefix))
+          },
+        }))
+        ctx.command({ path: 'who', description: 'a user', args: '<user_id>', argInfo: { user_id: { complete: 'user_id', id: 'user' } }, load: async () => () => 'x' })
+      },
+    })
+    const s = await createSession([big], testIO())
+    const cache = new CompletionCache(join(mkdtempSync(join(tmpdir(), 'synadm-late-')), 'c.json'))
+    const shell = new Shell(s, { globals: [], cache })
+    await shell.completion.refresh('user_id')
+    const editor = new LineEditor({ complete: (before) => shell.completer(before), hint: () => undefined })
+    const input = new PassThrough()
+    const output = Object.assign(new PassThrough(), { columns: 120 })
+    const terminal = new TerminalEditor(editor, input as never, output as never, { interrupt: '' })
+    shell.lateCompletion = (before) => terminal.tabAgain(before)
+    void terminal.read('synadm> ')
+    input.write('who @u2999')
+    await new Promise((done) => setTimeout(done, 10))
+    input.write('\t')
+    await new Promise((done) => setImmediate(done))
+    // Nothing cached matches: the Tab answered at once, leaving the line as typed.
+    expect(editor.line).toBe('who @u2999')
+    for (let i = 0; i < 100 && editor.line === 'who @u2999'; i++) await new Promise((done) => setTimeout(done, 20))
+    expect(editor.line).toBe('who @u2999:big.test ')
+    // A line that changed meanwhile is left alone.
+    input.write('\x15who @u2998')
+    input.write('\t')
+    input.write('x')
+    await new Promise((done) => setTimeout(done, 300))
+    expect(editor.line).toBe('who @u2998x')
   })
 })

@@ -280,6 +280,8 @@ export class LiveCompletion {
       if (!provider) return
       const { values, partial } = await provider.fetch(await this.api())
       await this.cache.store(source, values, partial)
+      // The fresh values replace what searches had added: a Tab searches again.
+      for (const key of this.searches.keys()) if (JSON.parse(key)[0] === source) this.searches.delete(key)
     } catch (error) {
       this.log(`completion source ${source} not refreshed: ${(error as Error).message}`)
     } finally {

@@ -2,7 +2,7 @@
 // Tab completion in the synadm> shell beyond the first 1000 users, localparts and aliases, and how long a key
 // waits; --all with the big page size; human tables in an 80-column terminal.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import http from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -94,8 +94,9 @@ describe.skipIf(!inject('synapse').available || !readyRoot())('a server with mor
     const vars = [`HOME=${home}`, `XDG_DATA_HOME=${join(home, 'data')}`, `XDG_CACHE_HOME=${join(home, 'cache')}`, 'NO_COLOR=1']
     tmux('new-session', '-d', '-s', 'big', '-x', '160', '-y', '40', 'env', ...vars, process.execPath, join(repoRoot, 'bin/synadm.js'), '-c', configFile)
     await until('big', /synadm>\s*$/m)
-    // The shell fills the cache with the first 1000 users when it starts.
-    await sleep(1500)
+    // The shell fills the cache with the first 1000 users when it starts: wait until it has.
+    const cacheFile = join(home, 'cache', 'synadm', 'completion.json')
+    for (let i = 0; i < 300 && !(existsSync(cacheFile) && readFileSync(cacheFile, 'utf8').includes('"user_id"')); i++) await sleep(50)
 
     /**
      * Tab, then a key at once: how long the key waits before it is on screen. Then the completion itself: the

@@ -256,3 +256,26 @@ describe('completion on big servers', () => {
     expect(calls).toBe(2)
   })
 })
+
+describe('completion cache refreshes', () => {
+  it('a refresh that lands after a search does not lose the searched values for good', async () => {
+    const registry = new Registry()
+    let searches = 0
+    await installPlugin(registry, definePlugin({
+      name: 'refresh',
+      apiVersion: PLUGIN_API_VERSION,
+      setup(ctx) {
+        ctx.completionSource('user_id', async () => ({
+          fetch: async () => ({ values: ['@a:s'], partial: true }),
+          search: async () => { searches++; return ['@zed:s'] },
+        }))
+        ctx.command({ path: 'who', description: 'a user', args: '<user_id>', argInfo: { user_id: { complete: 'user_id', id: 'user' } }, load: async () => () => 'x' })
+      },
+    }))
+    const live = new LiveCompletion(registry, new CompletionCache(join(mkdtempSync(join(tmpdir(), 'synadm-refresh-')), 'c.json')), async () => (async () => ({})) as never)
+    expect((await live.complete('who @z')).candidates.map((c) => c.value)).toEqual(['@zed:s'])
+    await live.refresh('user_id')
+    expect((await live.complete('who @z')).candidates.map((c) => c.value)).toEqual(['@zed:s'])
+    expect(searches).toBe(2)
+  })
+})

@@ -74,7 +74,7 @@ export function plan(session: Session, words: string[], options: ExecuteOptions 
     }
     throw error
   }
-  if (parsed.options.help) return { kind: 'help', text: commandHelp(spec, where), toStderr: false, exitCode: EXIT.ok }
+  if (parsed.options.help && !spec.ownsHelp) return { kind: 'help', text: commandHelp(spec, where), toStderr: false, exitCode: EXIT.ok }
   return { kind: 'run', invocation: { command: spec, ...parsed, globals, stdin: options.stdin } }
 }
 

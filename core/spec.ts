@@ -170,6 +170,8 @@ export interface CommandSpec {
   /** the command works the terminal itself (the shell): its output never goes through a pager */
   ownsTerminal?: boolean
   aliases?: readonly string[]
+  /** `--help` runs the action, which shows help its own way (vorpal's Command.help) */
+  ownsHelp?: boolean
   /** unknown switches are kept in ctx.options under their name as typed (`--x-y=v` → `x-y`) instead of a usage error */
   allowUnknownOptions?: boolean
   load: ActionLoader

@@ -84,7 +84,6 @@ export class VorpalCommand extends EventEmitter {
   _cancel?: (this: CommandInstance) => void
   _help?: ActionFn
   _done?: (this: CommandInstance) => void
-  _after?: (this: CommandInstance) => void
   _usage?: string
 
   constructor(
@@ -155,7 +154,7 @@ export class VorpalCommand extends EventEmitter {
     return this
   }
 
-  /** kept for compatibility: `--help` shows synadm's help, generated from the declarations */
+  /** as vorpal's: `--help` runs fn as the action (args, callback), instead of the generated help */
   help(fn: ActionFn) {
     this._help = fn
     return this
@@ -188,8 +187,8 @@ export class VorpalCommand extends EventEmitter {
     return this
   }
 
-  after(fn: (this: CommandInstance) => void) {
-    this._after = fn
+  /** vorpal 1.12 keeps this function and never calls it (command.js, session.js): accepted, chainable, unused */
+  after(_fn: (this: CommandInstance) => void) {
     return this
   }
 
@@ -214,6 +213,7 @@ export function toCommandSpec(command: VorpalCommand, action: Action): CommandSp
     hidden: command._hidden,
     aliases: command._aliases,
     allowUnknownOptions: command._allowUnknownOptions,
+    ownsHelp: Boolean(command._help),
     // Extensions run locally; they reach Synapse, if at all, through vorpal.exec of synadm commands.
     offline: true,
     load: async () => action,

@@ -304,8 +304,11 @@ export class Vorpal {
       const inputs = ctx.stdin === undefined ? [args] : ctx.stdin.map((record) => ({ ...args, stdin: [record] }))
       // As in vorpal, the command is called once per record at once, and done when every call called back
       // (vorpal-less keeps its first callback until the user quits, and takes the other records meanwhile).
+      // vorpal's Command.help(fn): --help runs fn as the action, instead of the help vorpal would print
+      const customHelp = ctx.options.help && command._help
       const calls = inputs.map((input) => {
         instance.args = input
+        if (customHelp) return instance.call(command._help!, input)
         validate(command, instance, input)
         return instance.call(command._fn ?? nothing, input)
       })

@@ -129,6 +129,19 @@ describe('vorpal extensions from npm, unmodified', () => {
 })
 
 describe('the vorpal contract', () => {
+  it('Command.help(fn) runs fn on --help, as vorpal does; after(fn) is accepted and, as in vorpal, never called', async () => {
+    const HELPED = `module.exports = function (vorpal) {
+      vorpal.command('helped <name>', 'has its own help')
+        .help(function (args, cb) { this.log('custom help for helped'); cb() })
+        .after(function () { throw new Error('vorpal never calls after()') })
+        .action(function (args, cb) { this.log('hello ' + args.name); cb() })
+    }
+    `
+    const s = await configured(['./helped.cjs'], { files: { 'helped.cjs': HELPED } })
+    expect(await s.run(['helped', '--help'])).toMatchObject({ code: 0, stdout: 'custom help for helped\n' })
+    expect(await s.run(['helped', 'you'])).toMatchObject({ code: 0, stdout: 'hello you\n' })
+  })
+
   it('maps args as vorpal: kebab long names, negated switches, numbers, variadics, types, unknown options', async () => {
     const s = await configured(['./show.cjs'], { files: { 'show.cjs': ECHO_ARGS } })
     const args = async (...argv: string[]) => JSON.parse((await s.run(argv)).stdout)

@@ -76,7 +76,7 @@ const KINDS: Record<IdKind, { check: (text: string) => boolean; expected: string
   mxc: { check: isMxcUri, expected: 'an mxc:// URI (mxc://server/media_id)' },
   media_or_mxc: { check: (t) => MEDIA_ID.test(t) || isMxcUri(t), expected: 'a media ID or an mxc:// URI' },
   device: { check: isOpaque, expected: 'a device ID' },
-  regtok: { check: (t) => REGISTRATION_TOKEN.test(t) && isOpaque(t), expected: 'a registration token (1 to 64 of A-Z a-z 0-9 . _ ~ -)' },
+  regtok: { check: (t) => REGISTRATION_TOKEN.test(t) && isOpaque(t), expected: 'a registration token (1 to 64 of A-Z a-z 0-9 . _ ~ -; not . or ..)' },
   report: { check: (t) => /^\d{1,15}$/.test(t), expected: 'a report ID (a number)' },
   group: { check: (t) => sigilled('+', t), expected: 'a group ID (+name:server)' },
   job: { check: isOpaque, expected: 'a job ID as the server printed it' },

@@ -1,75 +1,22 @@
 // Fault injection: a small fake server misbehaves on purpose; for each fault, one-shot and piped shell end with
 // README's exit code, one error line on stderr (and perhaps a hint), no stack trace, no token, and the shell goes on.
-import { createServer, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execute } from '../../core/executor.js'
 import { createSession } from '../../core/main.js'
 import { testIO } from '../../core/testing.js'
 import server from '../../plugins/server/index.js'
+import { EXPECTED, type FakeServer, MODES, selfSigned, startFakeServer, TOKEN } from '../faults/server.js'
 
-const TOKEN = 'fault-test-secret-token'
-const json = (res: ServerResponse, status: number, body: unknown) => (res.writeHead(status, { 'Content-Type': 'application/json' }), res.end(JSON.stringify(body)))
-const attempts = new Map<string, number>()
-
-/** Each mode is the first path segment: /<mode>/_synapse/admin/v1/server_version */
-const MODES: Record<string, (res: ServerResponse, n: number) => void> = {
-  hang: () => {},
-  'slow-body': (res) => {
-    res.writeHead(200, { 'Content-Type': 'application/json' })
-    const timer = setInterval(() => res.write(' '), 200)
-    res.on('close', () => clearInterval(timer))
-  },
-  reset: (res) => res.socket?.destroy(),
-  'close-after-reply': (res) => (res.setHeader('Connection', 'close'), json(res, 200, { server_version: '1.0.0' })),
-  'html-error': (res) => (res.writeHead(502, { 'Content-Type': 'text/html' }), res.end('<html><body><h1>502 Bad Gateway</h1></body></html>')),
-  truncated: (res) => (res.writeHead(200, { 'Content-Type': 'application/json' }), res.end('{"server_version": "1.')),
-  garbage: (res) => (res.writeHead(200, { 'Content-Type': 'application/json' }), res.end('\u0000\u0001garbage')),
-  empty: (res) => (res.writeHead(200, { 'Content-Type': 'application/json' }), res.end()),
-  401: (res) => json(res, 401, { errcode: 'M_UNKNOWN_TOKEN', error: 'Invalid access token passed.' }),
-  403: (res) => json(res, 403, { errcode: 'M_FORBIDDEN', error: 'You are not a server admin' }),
-  404: (res) => json(res, 404, { errcode: 'M_UNRECOGNIZED', error: 'Unrecognized request' }),
-  500: (res) => json(res, 500, { errcode: 'M_UNKNOWN', error: 'Internal server error' }),
-  '429-forever': (res) => json(res, 429, { errcode: 'M_LIMIT_EXCEEDED', retry_after_ms: 5 }),
-  '429-then-ok': (res, n) => (n === 1 ? json(res, 429, { errcode: 'M_LIMIT_EXCEEDED', retry_after_ms: 5 }) : json(res, 200, { server_version: '1.0.0' })),
-  redirect: (res) => (res.writeHead(302, { Location: 'http://other.invalid/steal' }), res.end()),
-  huge: (res) => {
-    res.writeHead(200, { 'Content-Type': 'application/json' })
-    res.write('{"x":"')
-    const chunk = 'x'.repeat(256 * 1024)
-    let sent = 0
-    const more = () => {
-      while (sent < 12 && res.write(chunk)) sent++
-      if (sent < 12) res.once('drain', () => (sent++, more()))
-      else res.end('"}')
-    }
-    more()
-  },
-}
-
-/** README's exit codes: 0 ok, 4 network, 5 API, 6 auth, 7 not found, 8 rate limited */
-const EXPECTED: Record<string, number> = {
-  hang: 4, 'slow-body': 4, reset: 4, 'close-after-reply': 0, 'html-error': 5, truncated: 5, garbage: 5, empty: 5,
-  401: 6, 403: 6, 404: 7, 500: 5, '429-forever': 8, '429-then-ok': 0, redirect: 5, huge: 5,
-}
-
-let fake: Server
+let fake: FakeServer
 let origin: string
 beforeAll(async () => {
-  fake = createServer((req, res) => {
-    const mode = req.url!.split('/')[1]
-    const key = `${mode} ${req.headers['x-run'] ?? ''}`
-    const n = (attempts.get(key) ?? 0) + 1
-    attempts.set(key, n)
-    MODES[mode](res, n)
-  })
-  await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve))
-  origin = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`
+  fake = await startFakeServer()
+  origin = fake.origin
 })
-afterAll(() => (fake.closeAllConnections(), new Promise((resolve) => fake.close(resolve))))
+afterAll(() => fake.close())
 
 async function session(mode: string, input?: string) {
-  attempts.clear()
+  fake.attempts.clear()
   const io = testIO({ input, env: { SYNADM_BASE_URL: `${origin}/${mode}`, SYNADM_TOKEN: TOKEN, SYNADM_TIMEOUT: '1', SYNADM_MAX_REPLY_MB: '1' } })
   return { io, session: await createSession([server], io) }
 }
@@ -98,5 +45,35 @@ describe.each(Object.keys(MODES))('fault %s', (mode) => {
     expect(code).toBe(failed ? 9 : 0)
     // each failed line, then the shell's closing count of failures
     expectClean(io.stderr.text, io.stdout.text, failed ? failed + 1 : 0)
+  })
+})
+
+// A self-signed certificate made at test time; node:crypto cannot make X.509 certificates, so without openssl: skip.
+const tls = selfSigned()
+describe.skipIf(!tls)(`self-signed TLS${tls ? '' : ' (skipped: no openssl to make a certificate)'}`, () => {
+  let secure: FakeServer
+  beforeAll(async () => (secure = await startFakeServer(tls)))
+  afterAll(() => secure.close())
+
+  const run = async (sslVerify: string) => {
+    const io = testIO({ env: { SYNADM_BASE_URL: `${secure.origin}/ok`, SYNADM_TOKEN: TOKEN, SYNADM_TIMEOUT: '5', SYNADM_SSL_VERIFY: sslVerify } })
+    return { io, code: await execute(await createSession([server], io), ['-o', 'minified', 'version']) }
+  }
+
+  it('ssl_verify true: exit 4, one line naming TLS and the ssl_verify hint', async () => {
+    const { io, code } = await run('true')
+    expect(code).toBe(4)
+    expectClean(io.stderr.text, io.stdout.text, 1)
+    const [line, hint] = io.stderr.text.split('\n')
+    expect(line).toMatch(/^synadm: TLS with https:\/\/127\.0\.0\.1:\d+ failed/)
+    expect(hint).toMatch(/^hint: ssl_verify: false/)
+    expect(io.stdout.text).toBe('')
+  })
+
+  it('ssl_verify false: succeeds', async () => {
+    const { io, code } = await run('false')
+    expect(io.stderr.text).toBe('')
+    expect(code).toBe(0)
+    expect(io.stdout.text).toContain('"server_version":"1.0.0"')
   })
 })

@@ -100,6 +100,7 @@ export async function loadPlugin(registry: Registry, plugin: SynadmPlugin, optio
 }
 
 export async function loadBuiltins(registry: Registry, builtins: SynadmPlugin[]): Promise<PluginStatus[]> {
+  for (const p of builtins) registry.trusted.add(p.name)
   return Promise.all(builtins.map((p) => loadPlugin(registry, p, undefined, { name: p.name, source: 'built-in', builtin: true })))
 }
 

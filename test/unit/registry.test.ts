@@ -7,7 +7,7 @@ import nock from 'nock'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { loadPlugin, type PluginStatus } from '../../core/loader.js'
 import { definePlugin, PLUGIN_API_VERSION } from '../../core/plugin.js'
-import { Registry } from '../../core/registry.js'
+import { checkDeclaration, Registry } from '../../core/registry.js'
 import type { CommandSpec } from '../../core/spec.js'
 import { runSynadm } from '../../core/testing.js'
 import { builtins } from '../../plugins/builtins.js'
@@ -67,6 +67,8 @@ describe('addCommand refuses declarations that can never work', () => {
     expect(result.session.plugins.filter((p) => p.error)).toEqual([])
     expect(result.session.plugins.length).toBe(builtins.length + 1)
     const registry = result.session.registry
+    // built-ins are trusted at start (their checks would cost every run): here each declaration is checked
+    for (const { spec } of registry.commands()) expect(() => checkDeclaration(spec, spec.path)).not.toThrow()
     const known = new Set([...registry.completionSources.keys(), ...registry.wordCompleters.keys()])
     const named = registry.commands().flatMap(({ spec }) => [
       ...(spec.options ?? []).map((o) => o.complete),

@@ -51,8 +51,9 @@ export const EXPECTED: Record<string, number> = {
   401: 6, 403: 6, 404: 7, 500: 5, '429-forever': 8, '429-then-ok': 0, redirect: 5, huge: 5,
 }
 
-/** Not a fault: the well-behaved answer, for the line after a failure. */
-const ok = (res: ServerResponse) => json(res, 200, { server_version: '1.0.0' })
+/** Not a fault: the well-behaved answer (any mode not in MODES, or healed), for the line after a failure. */
+const ok = (req: IncomingMessage, res: ServerResponse) =>
+  json(res, 200, req.url!.includes('/users') ? { users: [{ name: '@fake:127.0.0.1' }], total: 1 } : { server_version: '1.0.0' })
 
 /** A self-signed key and certificate for 127.0.0.1, made now (openssl, else undefined: the caller skips). */
 export function selfSigned(): { key: string; cert: string } | undefined {
@@ -71,18 +72,24 @@ export interface FakeServer {
   origin: string
   /** Requests per mode (and X-Run header) since the last reset, for modes that answer differently the second time. */
   attempts: Map<string, number>
+  /** Modes that answer well from now on: the session after a fault goes on. */
+  healed: Set<string>
   close(): Promise<void>
 }
 
 /** Starts the fake server on loopback; with `tls`, over HTTPS with that key and certificate. */
 export async function startFakeServer(tls?: { key: string; cert: string }): Promise<FakeServer> {
   const attempts = new Map<string, number>()
+  const healed = new Set<string>()
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const mode = req.url!.split('/')[1]
     const key = `${mode} ${req.headers['x-run'] ?? ''}`
     const n = (attempts.get(key) ?? 0) + 1
     attempts.set(key, n)
-    ;(MODES[mode] ?? ok)(res, n)
+    // `slow`: well-behaved, but late, so that lines typed meanwhile queue up
+    if (mode === 'slow') setTimeout(() => ok(req, res), 1500)
+    else if (MODES[mode] && !healed.has(mode)) MODES[mode](res, n)
+    else ok(req, res)
   }
   const fake = tls ? createTlsServer(tls, handle) : createServer(handle)
   await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve))
@@ -90,6 +97,7 @@ export async function startFakeServer(tls?: { key: string; cert: string }): Prom
   return {
     origin,
     attempts,
+    healed,
     close: () => (fake.closeAllConnections(), new Promise<void>((resolve) => fake.close(() => resolve()))),
   }
 }

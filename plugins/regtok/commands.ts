@@ -1,19 +1,20 @@
 import { withDateTimes, type RunContext } from '../../core/index.js'
 import type { RegtokApi, TokenUpdate } from './api.js'
+import type * as spec from './index.js'
 
 const regtok = (ctx: RunContext) => ctx.use<RegtokApi>('regtok')
 const readable = <T>(ctx: RunContext, data: T): T => (ctx.options.datetime ? withDateTimes(data, ['expiry_time']) : data)
 
-export async function list(ctx: RunContext) {
-  return readable(ctx, await (await regtok(ctx)).list(ctx.options.valid as boolean | undefined))
+export async function list(ctx: RunContext<typeof spec.list>) {
+  return readable(ctx, await (await regtok(ctx)).list(ctx.options.valid))
 }
 
-export async function details(ctx: RunContext) {
-  return readable(ctx, await (await regtok(ctx)).details(ctx.args.token as string))
+export async function details(ctx: RunContext<typeof spec.details>) {
+  return readable(ctx, await (await regtok(ctx)).details(ctx.args.token))
 }
 
-export async function create(ctx: RunContext) {
-  const o = ctx.options as { token?: string; length: number; usesAllowed?: number; expiryTs?: number; expireAt?: number }
+export async function create(ctx: RunContext<typeof spec.create>) {
+  const o = ctx.options
   return (await regtok(ctx)).create({
     length: o.length,
     uses_allowed: o.usesAllowed ?? null,
@@ -23,18 +24,18 @@ export async function create(ctx: RunContext) {
   })
 }
 
-export async function update(ctx: RunContext) {
-  const o = ctx.options as { usesAllowed?: number; expiryTs?: number; expireAt?: number }
+export async function update(ctx: RunContext<typeof spec.update>) {
+  const o = ctx.options
   const changes: TokenUpdate = {}
   // -1 lifts the limit (null); fields not given stay as they are.
   if (o.usesAllowed !== undefined) changes.uses_allowed = o.usesAllowed === -1 ? null : o.usesAllowed
   const expiry = o.expiryTs ?? o.expireAt
   if (expiry !== undefined) changes.expiry_time = expiry === -1 ? null : expiry
-  return (await regtok(ctx)).update(ctx.args.token as string, changes)
+  return (await regtok(ctx)).update(ctx.args.token, changes)
 }
 
-export async function remove(ctx: RunContext) {
-  const token = ctx.args.token as string
+export async function remove(ctx: RunContext<typeof spec.remove>) {
+  const token = ctx.args.token
   const api = await regtok(ctx)
   const preview = await api.details(token)
   await ctx.confirm(`Delete registration token ${token}?`, preview)

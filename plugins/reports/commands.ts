@@ -1,11 +1,12 @@
 import type { RunContext } from '../../core/index.js'
 import type { ReportQuery, ReportsApi } from './api.js'
+import type * as spec from './index.js'
 
 const reports = (ctx: RunContext) => ctx.use<ReportsApi>('reports')
 
 /** Paging and the reporter filter, shared by both report lists. */
-async function commonQuery(ctx: RunContext): Promise<ReportQuery> {
-  const o = ctx.options as { from?: unknown; limit: number; reverse?: boolean; userId?: string }
+async function commonQuery(ctx: RunContext<typeof spec.eventReports> | RunContext<typeof spec.userReports>): Promise<ReportQuery> {
+  const o = ctx.options
   return {
     from: o.from,
     limit: o.limit,
@@ -14,41 +15,41 @@ async function commonQuery(ctx: RunContext): Promise<ReportQuery> {
   }
 }
 
-const optionalUser = (ctx: RunContext, value: unknown) => (value === undefined ? undefined : ctx.userId(value as string))
+const optionalUser = (ctx: RunContext, value: string | undefined) => (value === undefined ? undefined : ctx.userId(value))
 
-export async function eventReports(ctx: RunContext) {
+export async function eventReports(ctx: RunContext<typeof spec.eventReports>) {
   return (await reports(ctx)).eventReports({
     ...(await commonQuery(ctx)),
-    room_id: ctx.options.roomId as string | undefined,
+    room_id: ctx.options.roomId,
     event_sender_user_id: await optionalUser(ctx, ctx.options.sender),
   })
 }
 
-export async function eventReport(ctx: RunContext) {
-  return (await reports(ctx)).eventReport(ctx.args.report_id as string)
+export async function eventReport(ctx: RunContext<typeof spec.eventReport>) {
+  return (await reports(ctx)).eventReport(ctx.args.report_id)
 }
 
-export async function deleteEventReport(ctx: RunContext) {
-  const id = ctx.args.report_id as string
+export async function deleteEventReport(ctx: RunContext<typeof spec.deleteEventReport>) {
+  const id = ctx.args.report_id
   const api = await reports(ctx)
   const preview = await api.eventReport(id)
   await ctx.confirm(`Delete event report ${id}? The reported event stays; only the report goes.`, preview)
   return api.deleteEventReport(id)
 }
 
-export async function userReports(ctx: RunContext) {
+export async function userReports(ctx: RunContext<typeof spec.userReports>) {
   return (await reports(ctx)).userReports({
     ...(await commonQuery(ctx)),
     target_user_id: await optionalUser(ctx, ctx.options.target),
   })
 }
 
-export async function userReport(ctx: RunContext) {
-  return (await reports(ctx)).userReport(ctx.args.report_id as string)
+export async function userReport(ctx: RunContext<typeof spec.userReport>) {
+  return (await reports(ctx)).userReport(ctx.args.report_id)
 }
 
-export async function deleteUserReport(ctx: RunContext) {
-  const id = ctx.args.report_id as string
+export async function deleteUserReport(ctx: RunContext<typeof spec.deleteUserReport>) {
+  const id = ctx.args.report_id
   const api = await reports(ctx)
   const preview = await api.userReport(id)
   await ctx.confirm(`Delete user report ${id}? The reported account is not affected.`, preview)

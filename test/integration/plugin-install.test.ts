@@ -3,11 +3,11 @@
 // 'synadm', build and test, `plugins install` into a fresh HOME, its commands against the real Synapse one-shot and
 // in the shell, `plugins update`, `plugins uninstall`; a plugin that does not load is not kept.
 //
-// No registry is needed: synadm's tarball is unpacked where `npm install -g` puts it, with the repository's
-// node_modules standing for its dependencies (CI has no npm cache of them); the plugin's tools (typescript, vitest,
-// nock) are linked the same way. `plugins install` runs the real npm, offline.
+// Every install is npm's own: synadm's tarball with `npm install --global --prefix`, the scaffold's tools with
+// `npm install` (both --prefer-offline: `npm ci` has put every package in npm's cache, and the registry answers
+// for anything else), and `plugins install` runs npm offline.
 import { execFile } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import yaml from 'js-yaml'
@@ -60,34 +60,26 @@ export async function created(ctx: RunContext) {
 
 describe.skipIf(!inject('synapse').available)('a third-party plugin from plugins new to plugins uninstall', () => {
   beforeAll(async () => {
-    // npm pack, then npm's global layout: PREFIX/lib/node_modules/synadm and PREFIX/bin/synadm.
-    const packed = await exec('npm', ['pack', '--ignore-scripts', '--pack-destination', work], { cwd: repoRoot, env: { ...process.env, npm_config_update_notifier: 'false' } })
+    const env = { ...process.env, npm_config_update_notifier: 'false' }
+    const packed = await exec('npm', ['pack', '--ignore-scripts', '--pack-destination', work], { cwd: repoRoot, env })
     expect(packed.code, packed.stderr).toBe(0)
-    mkdirSync(join(prefix, 'lib', 'node_modules'), { recursive: true })
-    mkdirSync(join(prefix, 'bin'))
-    const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'))!
-    expect((await exec('tar', ['-xzf', join(work, tarball), '-C', join(prefix, 'lib', 'node_modules')])).code).toBe(0)
-    renameSync(join(prefix, 'lib', 'node_modules', 'package'), globalSynadm)
-    symlinkSync(join(repoRoot, 'node_modules'), join(globalSynadm, 'node_modules'))
-    symlinkSync('../lib/node_modules/synadm/bin/synadm.js', join(prefix, 'bin', 'synadm'))
+    const tarball = join(work, readdirSync(work).find((f) => f.endsWith('.tgz'))!)
+    const installed = await exec('npm', ['install', '--global', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', tarball], { env, timeoutMs: 240_000 })
+    expect(installed.code, installed.stderr).toBe(0)
     // The admin's settings in the default place, as `synadm config` writes them.
     mkdirSync(join(home, '.config'), { recursive: true })
     writeFileSync(join(home, '.config', 'synadm.yaml'), readFileSync(synapse().configFile), { mode: 0o600 })
     mkdirSync(author)
-  }, 120_000)
+  }, 300_000)
 
   it('scaffolds a package that builds and whose test passes', async () => {
     const created = await synadm(['-o', 'json', 'plugins', 'new', 'inactive'], { cwd: author })
     expect({ code: created.code, stderr: created.stderr }).toEqual({ code: 0, stderr: expect.stringContaining('Next: cd ') })
     const manifest = JSON.parse(readFileSync(join(pluginDir, 'package.json'), 'utf8'))
     expect(manifest.devDependencies.synadm).toBe(`file:${globalSynadm}`)
-    // What `npm install` puts there: the tools, and synadm linked from its file: reference (npm then runs synadm's
-    // prepare script in the installed package, which has no scripts/ to build from).
-    const prepared = await exec('npm', ['run', 'prepare'], { cwd: globalSynadm, env: { ...process.env, npm_config_update_notifier: 'false' } })
-    expect(prepared.code, prepared.stderr).toBe(0)
-    mkdirSync(join(pluginDir, 'node_modules', '@types'), { recursive: true })
-    for (const name of ['typescript', 'vitest', 'nock', '@types/node']) symlinkSync(join(repoRoot, 'node_modules', name), join(pluginDir, 'node_modules', name))
-    symlinkSync(globalSynadm, join(pluginDir, 'node_modules', 'synadm'))
+    const env = { ...process.env, npm_config_update_notifier: 'false' }
+    const installed = await exec('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: pluginDir, env, timeoutMs: 240_000 })
+    expect(installed.code, installed.stderr).toBe(0)
     // The author adds a command.
     writeFileSync(join(pluginDir, 'src', 'created.ts'), CREATED)
     const index = readFileSync(join(pluginDir, 'src', 'index.ts'), 'utf8')
@@ -98,14 +90,13 @@ describe.skipIf(!inject('synapse').available)('a third-party plugin from plugins
         "    ctx.command({ path: 'inactive created', description: 'When the account was created', args: '<user_id>', argInfo: { user_id: { complete: 'user_id' } }, load: () => import('./created.js').then((m) => m.created) })\n  },\n} satisfies SynadmPlugin",
       ),
     )
-    const env = { ...process.env, npm_config_update_notifier: 'false' }
     const built = await exec('npm', ['run', 'build'], { cwd: pluginDir, env })
     expect(built.code, built.stdout + built.stderr).toBe(0)
     expect(readdirSync(join(pluginDir, 'dist')).sort()).toEqual(['commands.d.ts', 'commands.js', 'created.d.ts', 'created.js', 'index.d.ts', 'index.js'])
     const tested = await exec('npm', ['test'], { cwd: pluginDir, env })
     expect(tested.code, tested.stdout + tested.stderr).toBe(0)
     expect(tested.stdout.replace(/\x1b\[[0-9;]*m/g, '')).toMatch(/Tests +2 passed/)
-  }, 180_000)
+  }, 360_000)
 
   it('installs it into a fresh HOME and runs it one-shot and in the shell', async () => {
     const { adminUserId } = synapse()

@@ -1,6 +1,7 @@
 import { SynadmError, type RunContext } from '../../core/index.js'
 import type { ServerApi } from '../server/api.js'
 import type { GroupApi } from './api.js'
+import type * as spec from './index.js'
 
 const noGroupApi = () =>
   new SynadmError('notFound', 'groups (communities) were removed from Synapse in 1.61; this server has no group API')
@@ -13,8 +14,8 @@ function mayHaveGroups(serverVersion: string): boolean {
   return major < 1 || (major === 1 && minor < 61)
 }
 
-export async function deleteGroup(ctx: RunContext) {
-  const groupId = String(ctx.args.group_id)
+export async function deleteGroup(ctx: RunContext<typeof spec.deleteGroup>) {
+  const groupId = ctx.args.group_id
   // Asking first and failing after would waste the admin's confirmation.
   const { server_version } = await (await ctx.use<ServerApi>('server')).version()
   if (!mayHaveGroups(server_version)) throw noGroupApi()

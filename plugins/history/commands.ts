@@ -1,12 +1,13 @@
 import { daysFromNow, localDateTime, replyField, SynadmError, usageError, type RunContext } from '../../core/index.js'
 import type { RoomApi } from '../room/api.js'
 import type { HistoryApi, PurgeHistoryBody, PurgeStatus } from './api.js'
+import type * as spec from './index.js'
 
 /** The cut-off the options give, as the request body wants it. */
-function cutOff(options: RunContext['options']): PurgeHistoryBody {
-  if (options.beforeEventId !== undefined) return { purge_up_to_event_id: String(options.beforeEventId) }
+function cutOff(options: RunContext<typeof spec.purge>['options']): PurgeHistoryBody {
+  if (options.beforeEventId !== undefined) return { purge_up_to_event_id: options.beforeEventId }
   if (options.beforeDays !== undefined) {
-    const days = Number(options.beforeDays)
+    const days = options.beforeDays
     if (days < 0) throw usageError(`--before-days must not be negative, not ${days}`)
     return { purge_up_to_ts: daysFromNow(-days) }
   }
@@ -16,12 +17,12 @@ function cutOff(options: RunContext['options']): PurgeHistoryBody {
   return { purge_up_to_ts: ts }
 }
 
-export async function purge(ctx: RunContext) {
+export async function purge(ctx: RunContext<typeof spec.purge>) {
   const rooms = await ctx.use<RoomApi>('room')
   const history = await ctx.use<HistoryApi>('history')
   const body = cutOff(ctx.options)
   if (ctx.options.deleteLocal) body.delete_local_events = true
-  const roomId = await rooms.resolveRoom(String(ctx.args.room_id), ctx.note)
+  const roomId = await rooms.resolveRoom(ctx.args.room_id, ctx.note)
 
   const room = await rooms.details(roomId)
   let purgeUpTo: Record<string, unknown>
@@ -63,6 +64,6 @@ export async function purge(ctx: RunContext) {
   }
 }
 
-export async function purgeStatus(ctx: RunContext) {
-  return (await ctx.use<HistoryApi>('history')).status(String(ctx.args.purge_id))
+export async function purgeStatus(ctx: RunContext<typeof spec.purgeStatus>) {
+  return (await ctx.use<HistoryApi>('history')).status(ctx.args.purge_id)
 }

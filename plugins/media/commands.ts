@@ -1,6 +1,7 @@
 import { daysFromNow, localDateTime, usageError, withDateTimes, type RunContext } from '../../core/index.js'
 import type { UserApi } from '../user/api.js'
 import type { MediaApi } from './api.js'
+import type * as spec from './index.js'
 
 interface MediaOptions {
   mediaId?: string
@@ -37,8 +38,8 @@ function cutOff(options: { beforeDays?: number; before?: number; beforeTs?: numb
 
 const media = (ctx: RunContext) => ctx.use<MediaApi>('media')
 
-export async function list(ctx: RunContext) {
-  const o = ctx.options as unknown as MediaOptions & { from?: number | string; limit: number; sort?: string; reverse?: boolean; datetime: boolean; all?: boolean }
+export async function list(ctx: RunContext<typeof spec.list>) {
+  const o = ctx.options
   const api = await media(ctx)
   // As in synadm, -r wins when both are given.
   if (o.roomId !== undefined) {
@@ -55,15 +56,15 @@ export async function list(ctx: RunContext) {
   return o.datetime ? withDateTimes(page, ['created_ts', 'last_access_ts']) : page
 }
 
-export async function details(ctx: RunContext) {
-  const value = ctx.args.media as string
-  const serverName = ctx.options.serverName as string | undefined
+export async function details(ctx: RunContext<typeof spec.details>) {
+  const value = ctx.args.media
+  const serverName = ctx.options.serverName
   const item = await mediaItem(ctx, value.startsWith('mxc://') ? { mxcUri: value, serverName } : { mediaId: value, serverName })
   return (await media(ctx)).details(item.serverName, item.mediaId)
 }
 
-export async function quarantine(ctx: RunContext) {
-  const o = ctx.options as MediaOptions
+export async function quarantine(ctx: RunContext<typeof spec.quarantine>) {
+  const o = ctx.options
   const api = await media(ctx)
   if (o.roomId !== undefined || o.userId !== undefined) {
     if (o.serverName !== undefined) throw usageError('-s/--server-name applies to -i/--media-id only')
@@ -73,25 +74,25 @@ export async function quarantine(ctx: RunContext) {
   return api.quarantine(item.serverName, item.mediaId)
 }
 
-export async function unquarantine(ctx: RunContext) {
-  const item = await mediaItem(ctx, ctx.options as MediaOptions)
+export async function unquarantine(ctx: RunContext<typeof spec.unquarantine>) {
+  const item = await mediaItem(ctx, ctx.options)
   return (await media(ctx)).unquarantine(item.serverName, item.mediaId)
 }
 
-export async function protect(ctx: RunContext) {
-  return (await media(ctx)).protect(ctx.args.media_id as string)
+export async function protect(ctx: RunContext<typeof spec.protect>) {
+  return (await media(ctx)).protect(ctx.args.media_id)
 }
 
-export async function unprotect(ctx: RunContext) {
-  return (await media(ctx)).unprotect(ctx.args.media_id as string)
+export async function unprotect(ctx: RunContext<typeof spec.unprotect>) {
+  return (await media(ctx)).unprotect(ctx.args.media_id)
 }
 
-export async function quarantineChanges(ctx: RunContext) {
+export async function quarantineChanges(ctx: RunContext<typeof spec.quarantineChanges>) {
   return (await media(ctx)).quarantineChanges(ctx.options.from)
 }
 
-export async function deleteMedia(ctx: RunContext) {
-  const o = ctx.options as { mediaId?: string; beforeDays?: number; before?: number; beforeTs?: number; size?: number; deleteProfiles?: boolean }
+export async function deleteMedia(ctx: RunContext<typeof spec.deleteMedia>) {
+  const o = ctx.options
   const api = await media(ctx)
   if (o.mediaId !== undefined) {
     if (o.size !== undefined || o.deleteProfiles) throw usageError('--size and --delete-profiles select media by age; they do not combine with -i/--media-id')
@@ -112,6 +113,6 @@ export async function deleteMedia(ctx: RunContext) {
   return api.deleteOld(query)
 }
 
-export async function purge(ctx: RunContext) {
+export async function purge(ctx: RunContext<typeof spec.purge>) {
   return (await media(ctx)).purgeRemoteCache(cutOff(ctx.options))
 }

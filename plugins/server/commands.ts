@@ -1,26 +1,27 @@
 import { usageError, type RunContext } from '../../core/index.js'
 import { BACKGROUND_JOBS, type BackgroundJob, type ServerApi } from './api.js'
+import type * as spec from './index.js'
 
 const server = (ctx: RunContext) => ctx.use<ServerApi>('server')
 
-export async function version(ctx: RunContext) {
+export async function version(ctx: RunContext<typeof spec.version>) {
   return (await server(ctx)).version()
 }
 
-export async function backgroundUpdatesStatus(ctx: RunContext) {
+export async function backgroundUpdatesStatus(ctx: RunContext<typeof spec.backgroundUpdatesStatus>) {
   return (await server(ctx)).backgroundUpdatesStatus()
 }
 
 /** Shows whether background updates run; --enable/--disable changes it first. */
-export async function backgroundUpdatesEnabled(ctx: RunContext) {
+export async function backgroundUpdatesEnabled(ctx: RunContext<typeof spec.backgroundUpdatesEnabled>) {
   const api = await server(ctx)
-  const enable = ctx.options.enable as boolean | undefined
+  const enable = ctx.options.enable
   return enable === undefined ? api.backgroundUpdatesEnabled() : api.setBackgroundUpdatesEnabled(enable)
 }
 
-export async function startBackgroundJob(ctx: RunContext) {
+export async function startBackgroundJob(ctx: RunContext<typeof spec.startBackgroundJob>) {
   const jobName = ctx.args.job_name as BackgroundJob['job_name']
-  const o = ctx.options as { oldKey?: string; before?: number; beforeTs?: number }
+  const o = ctx.options
   if (!BACKGROUND_JOBS.includes(jobName)) throw usageError(`'${jobName}' is not one of ${BACKGROUND_JOBS.join(', ')}`)
   const beforeTs = o.before ?? o.beforeTs
   if (jobName !== 'event_resign' && (o.oldKey !== undefined || beforeTs !== undefined)) {
@@ -34,8 +35,8 @@ export async function startBackgroundJob(ctx: RunContext) {
   return reply
 }
 
-export async function scheduledTasks(ctx: RunContext) {
-  const o = ctx.options as { action?: string[]; resourceId?: string; status?: string[]; before?: number; beforeTs?: number }
+export async function scheduledTasks(ctx: RunContext<typeof spec.scheduledTasks>) {
+  const o = ctx.options
   return (await server(ctx)).scheduledTasks({
     action_name: o.action,
     resource_id: o.resourceId,
@@ -44,18 +45,8 @@ export async function scheduledTasks(ctx: RunContext) {
   })
 }
 
-export async function userMediaStatistics(ctx: RunContext) {
-  const o = ctx.options as {
-    from?: unknown
-    limit: number
-    sort?: 'user_id' | 'displayname' | 'media_length' | 'media_count'
-    reverse?: boolean
-    since?: number
-    sinceTs?: number
-    until?: number
-    untilTs?: number
-    search?: string
-  }
+export async function userMediaStatistics(ctx: RunContext<typeof spec.userMediaStatistics>) {
+  const o = ctx.options
   return (await server(ctx)).userMediaStatistics({
     from: o.from,
     limit: o.limit,
@@ -67,6 +58,6 @@ export async function userMediaStatistics(ctx: RunContext) {
   })
 }
 
-export async function largestRooms(ctx: RunContext) {
+export async function largestRooms(ctx: RunContext<typeof spec.largestRooms>) {
   return (await server(ctx)).largestRooms()
 }

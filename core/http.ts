@@ -136,7 +136,11 @@ class RateGate {
 
 export class HttpClient {
   /** shared by bound copies, so they use one keep-alive connection pool and one 429 budget */
-  private readonly shared: { axios?: Promise<AxiosInstance>; gate: RateGate } = { gate: new RateGate() }
+  private readonly shared: {
+    axios?: Promise<AxiosInstance>
+    gate: RateGate
+    authorization?: { token: string; headers: { Authorization: string } }
+  } = { gate: new RateGate() }
   private defaults: BoundDefaults = {}
 
   constructor(readonly options: ClientOptions) {}
@@ -173,6 +177,9 @@ export class HttpClient {
         httpAgent: new http.Agent({ keepAlive: true }),
         httpsAgent: https && new https.Agent({ keepAlive: true, rejectUnauthorized: this.options.verifyTls }),
         headers: { Accept: 'application/json', 'User-Agent': 'synadm-ts' },
+        // axios looks up a proxy in the environment on every request; with none set at start that work is
+        // skipped (a bulk run sends thousands). With one set, axios keeps resolving it per request (NO_PROXY too).
+        ...(proxyInEnvironment() ? {} : { proxy: false as const }),
         transitional: { silentJSONParsing: true, forcedJSONParsing: true, clarifyTimeoutError: true },
       })
     })
@@ -237,6 +244,12 @@ export class HttpClient {
     }
   }
 
+  /** built once per token, not on every request of a bulk run */
+  private authorization(token: string): { Authorization: string } {
+    if (this.shared.authorization?.token !== token) this.shared.authorization = { token, headers: { Authorization: `Bearer ${token}` } }
+    return this.shared.authorization.headers
+  }
+
   private async send(method: Method, url: string, o: RequestOptions): Promise<AxiosResponse> {
     const axios = await this.instance()
     const token = o.token === undefined ? this.options.token : o.token
@@ -256,7 +269,7 @@ export class HttpClient {
           url,
           data: o.body,
           signal: controller.signal,
-          headers: token ? { Authorization: `Bearer ${token}` } : {},
+          headers: token ? this.authorization(token) : {},
         })
       } catch (error) {
         if (timedOut && !o.signal?.aborted) throw networkError({ code: 'ETIMEDOUT' }, url, this.options.timeoutMs)
@@ -272,6 +285,9 @@ export class HttpClient {
     }
   }
 }
+
+/** HTTP_PROXY, https_proxy, ALL_PROXY, NO_PROXY... (any case), or Node's own NODE_USE_ENV_PROXY */
+const proxyInEnvironment = () => Object.keys(process.env).some((name) => /_PROXY$/i.test(name) && process.env[name])
 
 function retryAfter(response: AxiosResponse): number {
   const fromBody = Number((response.data as { retry_after_ms?: unknown })?.retry_after_ms)

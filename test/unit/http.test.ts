@@ -1,12 +1,15 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import nock from 'nock'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { HttpClient, path, queryString } from '../../core/http.js'
 import { createLogger } from '../../core/log.js'
 
 const BASE = 'http://hs.test'
-function client(level = 0, rateLimit?: { maxRetries: number; maxWaitMs: number }) {
+// a generous timeout except where the timeout is the subject: a first request (lazy loads) on a busy machine
+function client(level = 0, rateLimit?: { maxRetries: number; maxWaitMs: number }, timeoutMs = 10_000) {
   const lines: string[] = []
-  const http = new HttpClient({ baseURL: `${BASE}/_synapse/admin`, token: 'sekrit', timeoutMs: 200, verifyTls: true, log: createLogger(level, (l) => lines.push(l)), rateLimit })
+  const http = new HttpClient({ baseURL: `${BASE}/_synapse/admin`, token: 'sekrit', timeoutMs, verifyTls: true, log: createLogger(level, (l) => lines.push(l)), rateLimit })
   return { http, lines }
 }
 
@@ -37,7 +40,7 @@ describe('HttpClient', () => {
 
   it('turns a timeout into a network error', async () => {
     nock(BASE).get('/_synapse/admin/v1/slow').delay(1000).reply(200, {})
-    await expect(client().http.get('v1/slow')).rejects.toMatchObject({ kind: 'network', message: expect.stringContaining('no answer from http://hs.test within 0.2 s') })
+    await expect(client(0, undefined, 200).http.get('v1/slow')).rejects.toMatchObject({ kind: 'network', message: expect.stringContaining('no answer from http://hs.test within 0.2 s') })
   })
 
   it('rejects a 2xx body that is not JSON', async () => {
@@ -77,5 +80,40 @@ describe('HttpClient', () => {
     for (let i = 0; i < 3; i++) expect(await http.get('v1/x')).toEqual({ ok: 1 })
     await expect(http.get('v1/gone')).rejects.toMatchObject({ kind: 'notFound' })
     expect(listening).toHaveLength(0)
+  })
+})
+
+describe('HttpClient and proxies from the environment', () => {
+  const saved = { ...process.env }
+  afterEach(() => {
+    for (const name of Object.keys(process.env)) if (/_PROXY$/i.test(name) && !(name in saved)) delete process.env[name]
+  })
+
+  it('sends through HTTP_PROXY when it is set at client creation', async () => {
+    // a real listener (nock cannot take a request through a proxy): the request line carries the whole URL
+    const seen: string[] = []
+    const proxy = createServer((req, res) => (seen.push(req.url ?? ''), res.setHeader('Content-Type', 'application/json'), res.end('{"via":"proxy"}')))
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
+    nock.restore()
+    try {
+      process.env.HTTP_PROXY = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`
+      expect(await client().http.get('v1/x')).toEqual({ via: 'proxy' })
+      expect(seen).toEqual(['http://hs.test/_synapse/admin/v1/x'])
+    } finally {
+      nock.activate()
+      proxy.closeAllConnections()
+      proxy.close()
+    }
+  })
+
+  it('goes direct for a host in NO_PROXY, and with no proxy variable at all', async () => {
+    process.env.HTTP_PROXY = 'http://proxy.test:3128'
+    process.env.NO_PROXY = 'hs.test'
+    nock(BASE).get('/_synapse/admin/v1/x').reply(200, { via: 'direct' })
+    expect(await client().http.get('v1/x')).toEqual({ via: 'direct' })
+    delete process.env.HTTP_PROXY
+    delete process.env.NO_PROXY
+    nock(BASE).get('/_synapse/admin/v1/y').reply(200, { via: 'direct' })
+    expect(await client().http.get('v1/y')).toEqual({ via: 'direct' })
   })
 })

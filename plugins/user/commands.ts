@@ -1,6 +1,7 @@
 /** The user commands: each returns the server's reply (or the data it was asked for); people's messages go to stderr. */
 import { daysFromNow, localDateTime, replyField, SynadmError, usageError, withDateTimes, type RunContext } from '../../core/index.js'
 import type { Device, ExternalId, MediaQuery, ThreePid, UserApi, UserDetails, UserListItem, UserListQuery } from './api.js'
+import type * as spec from './index.js'
 
 const api = (ctx: RunContext) => ctx.use<UserApi>('user')
 
@@ -51,19 +52,22 @@ const readNewPassword = (ctx: RunContext, typed: unknown, file: unknown, ask = f
   ctx.secret({ typed, file, ask, envVar: 'SYNADM_PASSWORD', what: 'password', fileOption: '--password-file', repeat: true })
 
 /** `--expire-days N` / `--expire DATE` / `--expire-ts MS` style options → epoch ms (0 is a time, not "unset"). */
-function pointInTime(ctx: RunContext, keys: { days?: string; daysAgo?: string; date: string; ts: string }): number | undefined {
+function pointInTime<K extends string>(
+  ctx: { given: Set<string>; options: { [P in NoInfer<K>]?: number } },
+  keys: { days?: K; daysAgo?: K; date: K; ts: K },
+): number | undefined {
   const o = ctx.options
-  if (keys.days && ctx.given.has(keys.days)) return daysFromNow(o[keys.days] as number)
-  if (keys.daysAgo && ctx.given.has(keys.daysAgo)) return daysFromNow(-(o[keys.daysAgo] as number))
-  if (ctx.given.has(keys.date)) return o[keys.date] as number
-  if (ctx.given.has(keys.ts)) return o[keys.ts] as number
+  if (keys.days && ctx.given.has(keys.days)) return daysFromNow(o[keys.days]!)
+  if (keys.daysAgo && ctx.given.has(keys.daysAgo)) return daysFromNow(-o[keys.daysAgo]!)
+  if (ctx.given.has(keys.date)) return o[keys.date]
+  if (ctx.given.has(keys.ts)) return o[keys.ts]
   return undefined
 }
 
 // --- list and search -------------------------------------------------------------------------------------------
 
 /** `-i` filters by a substring of the ID: a localpart or full ID is expanded as synadm does, anything else sent as typed. */
-async function userIdFilter(ctx: RunContext): Promise<string | undefined> {
+async function userIdFilter(ctx: RunContext<typeof spec.list> | RunContext<typeof spec.listV3>): Promise<string | undefined> {
   const value = ctx.options.userId
   if (typeof value !== 'string') return undefined
   try {
@@ -73,41 +77,41 @@ async function userIdFilter(ctx: RunContext): Promise<string | undefined> {
   }
 }
 
-async function listQuery(ctx: RunContext, deactivated: boolean | undefined): Promise<UserListQuery> {
+async function listQuery(ctx: RunContext<typeof spec.list> | RunContext<typeof spec.listV3>, deactivated: boolean | undefined): Promise<UserListQuery> {
   const o = ctx.options
   return {
-    from: o.from as number,
-    limit: o.limit as number,
-    guests: o.guests as boolean | undefined,
+    from: o.from,
+    limit: o.limit,
+    guests: o.guests,
     deactivated,
-    admins: o.admins as boolean | undefined,
-    name: o.name as string | undefined,
+    admins: o.admins,
+    name: o.name,
     user_id: await userIdFilter(ctx),
-    order_by: o.sortBy as string | undefined,
+    order_by: o.sortBy,
     dir: o.reverse ? 'b' : undefined,
-    not_user_type: o.excludeUserType as string[] | undefined,
+    not_user_type: o.excludeUserType,
     // synadm always sends locked (false unless -L), so the same filter applies as there.
     locked: Boolean(o.locked),
   }
 }
 
-export async function list(ctx: RunContext) {
+export async function list(ctx: RunContext<typeof spec.list>) {
   const page = await (await api(ctx)).list(await listQuery(ctx, ctx.options.deactivated ? true : undefined))
   return page
 }
 
-export async function listV3(ctx: RunContext) {
-  const page = await (await api(ctx)).listV3(await listQuery(ctx, ctx.options.deactivated as boolean | undefined))
+export async function listV3(ctx: RunContext<typeof spec.listV3>) {
+  const page = await (await api(ctx)).listV3(await listQuery(ctx, ctx.options.deactivated))
   return page
 }
 
 /** Python's str.capitalize: first character upper case, the rest lower case. */
 const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1).toLowerCase()
 
-export async function search(ctx: RunContext) {
+export async function search(ctx: RunContext<typeof spec.search>) {
   const users = await api(ctx)
   const term = String(ctx.args.search_term)
-  const query = (name: string): UserListQuery => ({ from: ctx.options.from as number, limit: ctx.options.limit as number, guests: true, deactivated: true, name, locked: false })
+  const query = (name: string): UserListQuery => ({ from: ctx.options.from, limit: ctx.options.limit, guests: true, deactivated: true, name, locked: false })
   // Two searches and two documents, as in synadm (whose search predates Synapse matching names case-insensitively).
   ctx.note(`User search results for '${term.toLowerCase()}':`)
   await ctx.emit(await users.list(query(term.toLowerCase())))
@@ -117,16 +121,16 @@ export async function search(ctx: RunContext) {
 
 // --- one account -----------------------------------------------------------------------------------------------
 
-export async function details(ctx: RunContext) {
+export async function details(ctx: RunContext<typeof spec.details>) {
   return (await existingUser(ctx, ctx.args.user_id)).details
 }
 
-export async function whois(ctx: RunContext) {
+export async function whois(ctx: RunContext<typeof spec.whois>) {
   const { userId, users } = await existingUser(ctx, ctx.args.user_id)
   return users.whois(userId)
 }
 
-export async function membership(ctx: RunContext) {
+export async function membership(ctx: RunContext<typeof spec.membership>) {
   const { userId, users } = await existingUser(ctx, ctx.args.user_id)
   const rooms = await users.joinedRooms(userId)
   if (ctx.options.aliases) {
@@ -140,38 +144,38 @@ export async function membership(ctx: RunContext) {
   return rooms
 }
 
-export async function joinedRooms(ctx: RunContext) {
+export async function joinedRooms(ctx: RunContext<typeof spec.joinedRooms>) {
   const { userId, users } = await existingUser(ctx, ctx.args.user_id)
   return users.joinedRooms(userId)
 }
 
-export async function memberships(ctx: RunContext) {
+export async function memberships(ctx: RunContext<typeof spec.memberships>) {
   const { userId, users } = await existingUser(ctx, ctx.args.user_id)
   return users.memberships(userId)
 }
 
-export async function accountData(ctx: RunContext) {
+export async function accountData(ctx: RunContext<typeof spec.accountData>) {
   const users = await api(ctx)
   return users.accountData(await ctx.userId(String(ctx.args.user_id)))
 }
 
-export async function pushers(ctx: RunContext) {
+export async function pushers(ctx: RunContext<typeof spec.pushers>) {
   const users = await api(ctx)
   return users.pushers(await ctx.userId(String(ctx.args.user_id)))
 }
 
-function mediaQuery(ctx: RunContext): MediaQuery {
+function mediaQuery(ctx: RunContext<typeof spec.media> | RunContext<typeof spec.deleteMedia>): MediaQuery {
   const o = ctx.options
-  return { from: o.from as number, limit: o.limit as number, order_by: o.sort as string | undefined, dir: o.reverse ? 'b' : undefined }
+  return { from: o.from, limit: o.limit, order_by: o.sort, dir: o.reverse ? 'b' : undefined }
 }
 
-export async function media(ctx: RunContext) {
+export async function media(ctx: RunContext<typeof spec.media>) {
   const users = await api(ctx)
   const page = await users.media(await ctx.userId(String(ctx.args.user_id)), mediaQuery(ctx))
   return ctx.options.datetime ? withDateTimes(page, ['created_ts', 'last_access_ts']) : page
 }
 
-export async function deleteMedia(ctx: RunContext) {
+export async function deleteMedia(ctx: RunContext<typeof spec.deleteMedia>) {
   const { userId, users } = await existingUser(ctx, ctx.args.user_id)
   const query = mediaQuery(ctx)
   const page = await users.media(userId, query)
@@ -189,7 +193,7 @@ export async function deleteMedia(ctx: RunContext) {
   return users.deleteMedia(userId, query)
 }
 
-export async function login(ctx: RunContext) {
+export async function login(ctx: RunContext<typeof spec.login>) {
   const { userId, users } = await existingUser(ctx, ctx.args.user_id)
   const validUntil = ctx.options.expireNever ? undefined : pointInTime(ctx, { days: 'expireDays', date: 'expire', ts: 'expireTs' }) ?? daysFromNow(1)
   if (ctx.interactive) {
@@ -200,13 +204,13 @@ export async function login(ctx: RunContext) {
 
 // --- changing accounts -----------------------------------------------------------------------------------------
 
-const pairs = (value: unknown) => ((value as [string, string][] | undefined) ?? []).map(([medium, address]) => ({ medium, address }))
+const pairs = (value: string[][] | undefined) => (value ?? []).map(([medium, address]) => ({ medium, address }))
 
 /**
  * The 3PID list after --threepid / --clear-threepids / --add-threepid / --remove-threepid, starting from the current
  * one. Synapse replaces the whole list on every change, so this is what lets an admin add or remove one address.
  */
-function targetThreePids(ctx: RunContext, userId: string, current: ThreePid[]) {
+function targetThreePids(ctx: RunContext<typeof spec.modify>, userId: string, current: ThreePid[]) {
   const o = ctx.options
   const replacement = pairs(o.threepid)
   // synadm's way of clearing: --threepid '' ''
@@ -240,7 +244,7 @@ function fieldText(key: string, value: unknown): string {
 
 const THREEPID_OPTIONS = ['threepid', 'clearThreepids', 'addThreepid', 'removeThreepid']
 
-export async function modify(ctx: RunContext) {
+export async function modify(ctx: RunContext<typeof spec.modify>) {
   const o = ctx.options
   const settingPassword = o.passwordPrompt || ctx.given.has('password') || ctx.given.has('passwordFile')
   if (o.deactivate && settingPassword) throw usageError('Deactivating a user and setting a password does not make sense.')
@@ -261,7 +265,7 @@ export async function modify(ctx: RunContext) {
   if (o.deactivate) body.deactivated = true
   if (ctx.given.has('userType')) body.user_type = o.userType === 'regular' ? null : o.userType
   if (ctx.given.has('externalId') || o.clearExternalIds) {
-    const given = (o.externalId as [string, string][] | undefined) ?? []
+    const given = o.externalId ?? []
     body.external_ids = o.clearExternalIds ? [] : given.map(([provider, id]): ExternalId => ({ auth_provider: provider, external_id: id }))
   }
   // The confirmation shows each change as "before → after" (just the value for a new account).
@@ -286,7 +290,7 @@ export async function modify(ctx: RunContext) {
   return reply
 }
 
-export async function password(ctx: RunContext) {
+export async function password(ctx: RunContext<typeof spec.password>) {
   const { userId, users } = await existingUser(ctx, ctx.args.user_id)
   const newPassword = await readNewPassword(ctx, ctx.options.password, ctx.options.passwordFile)
   const reply = await users.resetPassword(userId, newPassword, ctx.options.noLogout ? false : undefined)
@@ -294,7 +298,7 @@ export async function password(ctx: RunContext) {
   return reply
 }
 
-export async function deactivate(ctx: RunContext) {
+export async function deactivate(ctx: RunContext<typeof spec.deactivate>) {
   const { userId, details, users } = await existingUser(ctx, ctx.args.user_id)
   const erase = Boolean(ctx.options.gdprErase)
   if (details.deactivated && !erase) tell(ctx, `${userId} is already deactivated.`)
@@ -323,7 +327,7 @@ async function ownUserId(ctx: RunContext): Promise<string | undefined> {
   }
 }
 
-export async function deactivateRegex(ctx: RunContext) {
+export async function deactivateRegex(ctx: RunContext<typeof spec.deactivateRegex>) {
   const o = ctx.options
   let pattern: RegExp
   try {
@@ -335,7 +339,7 @@ export async function deactivateRegex(ctx: RunContext) {
   const users = await api(ctx)
   const own = await ownUserId(ctx)
   const matches: string[] = []
-  const fetchPage = (token: unknown) => users.list({ from: (token as string | undefined) ?? 0, limit: o.batchSize as number, guests: true, locked: false })
+  const fetchPage = (token: unknown) => users.list({ from: (token as string | undefined) ?? 0, limit: o.batchSize, guests: true, locked: false })
   for await (const user of ctx.items<UserListItem>(fetchPage, { items: 'users', next: 'next_token' })) {
     if (!pattern.test(user.name)) continue
     if (user.name === own) ctx.note(`skipping ${own}: it is the account synadm acts as`)
@@ -363,7 +367,7 @@ export async function deactivateRegex(ctx: RunContext) {
   return results
 }
 
-export async function shadowBan(ctx: RunContext) {
+export async function shadowBan(ctx: RunContext<typeof spec.shadowBan>) {
   const { userId, users } = await existingUser(ctx, ctx.args.user_id)
   const unban = Boolean(ctx.options.unban)
   const reply = await (unban ? users.removeShadowBan(userId) : users.shadowBan(userId))
@@ -371,7 +375,7 @@ export async function shadowBan(ctx: RunContext) {
   return reply
 }
 
-export async function suspend(ctx: RunContext) {
+export async function suspend(ctx: RunContext<typeof spec.suspend>) {
   const { userId, details, users } = await existingUser(ctx, ctx.args.user_id)
   const unsuspend = Boolean(ctx.options.unsuspend)
   await ctx.confirm(`${unsuspend ? 'Lift the suspension of' : 'Suspend'} ${userId}?`, accountSummary(details))
@@ -402,11 +406,11 @@ export function pruneCandidates(devices: Device[], o: { minDays: number; minSurv
   return chosen
 }
 
-export async function pruneDevices(ctx: RunContext) {
+export async function pruneDevices(ctx: RunContext<typeof spec.pruneDevices>) {
   const o = ctx.options
   const { userId, users } = await existingUser(ctx, ctx.args.user_id)
   const { devices } = await users.devices(userId)
-  const candidates = pruneCandidates(devices, { minDays: o.minDays as number, minSurviving: o.minSurviving as number, deviceId: o.deviceId as string | undefined })
+  const candidates = pruneCandidates(devices, { minDays: o.minDays, minSurviving: o.minSurviving, deviceId: o.deviceId })
   const shown = o.datetime ? withDateTimes(candidates, ['last_seen_ts']) : candidates
   if (candidates.length === 0) {
     tell(ctx, `${userId} has no devices to delete.`)
@@ -420,19 +424,19 @@ export async function pruneDevices(ctx: RunContext) {
   return shown
 }
 
-export async function redact(ctx: RunContext) {
+export async function redact(ctx: RunContext<typeof spec.redact>) {
   const o = ctx.options
   const userId = await ctx.userId(String(ctx.args.user_id))
   const users = await api(ctx)
-  if (ctx.given.has('limit') && (o.limit as number) < 1) throw usageError('--limit must be 1 or more (Synapse rejects other values)')
+  if (ctx.given.has('limit') && o.limit! < 1) throw usageError('--limit must be 1 or more (Synapse rejects other values)')
   // Remote senders' events can be redacted too; only a local account can be checked for existence first.
   if (userId.endsWith(`:${await ctx.serverName()}`)) await existingUser(ctx, userId)
   const after = pointInTime(ctx, { date: 'after', ts: 'afterTs' })
   const before = pointInTime(ctx, { date: 'before', ts: 'beforeTs' })
   const body = {
-    rooms: (o.room as string[] | undefined) ?? [],
-    ...(o.reason !== undefined ? { reason: o.reason as string } : {}),
-    ...(ctx.given.has('limit') ? { limit: o.limit as number } : {}),
+    rooms: o.room ?? [],
+    ...(o.reason !== undefined ? { reason: o.reason } : {}),
+    ...(ctx.given.has('limit') ? { limit: o.limit } : {}),
     ...(o.useAdmin ? { use_admin: true } : {}),
     ...(after !== undefined ? { after_ts: after } : {}),
     ...(before !== undefined ? { before_ts: before } : {}),
@@ -460,62 +464,62 @@ export async function redact(ctx: RunContext) {
   }
 }
 
-export async function redactStatus(ctx: RunContext) {
+export async function redactStatus(ctx: RunContext<typeof spec.redactStatus>) {
   return (await api(ctx)).redactStatus(String(ctx.args.redact_id))
 }
 
-export async function threePid(ctx: RunContext) {
+export async function threePid(ctx: RunContext<typeof spec.threePid>) {
   return (await api(ctx)).byThreePid(String(ctx.options.medium), String(ctx.args.address))
 }
 
-export async function authProvider(ctx: RunContext) {
+export async function authProvider(ctx: RunContext<typeof spec.authProvider>) {
   return (await api(ctx)).byAuthProvider(String(ctx.options.provider), String(ctx.args.external_user_id))
 }
 
 // --- endpoints synadm lacks ------------------------------------------------------------------------------------
 
-export async function admin(ctx: RunContext) {
+export async function admin(ctx: RunContext<typeof spec.admin>) {
   const { userId, users } = await existingUser(ctx, ctx.args.user_id)
-  const set = ctx.options.set as boolean | undefined
+  const set = ctx.options.set
   if (set === undefined) return users.isAdmin(userId)
   const reply = await users.setAdmin(userId, set)
   tell(ctx, `${userId} is ${set ? 'now' : 'no longer'} a server admin.`)
   return reply
 }
 
-export async function sentInviteCount(ctx: RunContext) {
+export async function sentInviteCount(ctx: RunContext<typeof spec.sentInviteCount>) {
   const { userId, users } = await existingUser(ctx, ctx.args.user_id)
   return users.sentInviteCount(userId, pointInTime(ctx, { daysAgo: 'sinceDays', date: 'since', ts: 'sinceTs' })!)
 }
 
-export async function joinedRoomCount(ctx: RunContext) {
+export async function joinedRoomCount(ctx: RunContext<typeof spec.joinedRoomCount>) {
   const { userId, users } = await existingUser(ctx, ctx.args.user_id)
   return users.cumulativeJoinedRoomCount(userId, pointInTime(ctx, { daysAgo: 'sinceDays', date: 'since', ts: 'sinceTs' })!)
 }
 
-export async function allowCrossSigningReplacement(ctx: RunContext) {
+export async function allowCrossSigningReplacement(ctx: RunContext<typeof spec.allowCrossSigningReplacement>) {
   const { userId, users } = await existingUser(ctx, ctx.args.user_id)
   const reply = await users.allowCrossSigningReplacement(userId)
   tell(ctx, `${userId} may replace their master cross-signing key without authenticating until ${localDateTime(reply.updatable_without_uia_before_ms)}.`)
   return reply
 }
 
-export async function experimentalFeaturesGet(ctx: RunContext) {
+export async function experimentalFeaturesGet(ctx: RunContext<typeof spec.experimentalFeaturesGet>) {
   const { userId, users } = await existingUser(ctx, ctx.args.user_id)
   return users.experimentalFeatures(userId)
 }
 
-export async function experimentalFeaturesSet(ctx: RunContext) {
+export async function experimentalFeaturesSet(ctx: RunContext<typeof spec.experimentalFeaturesSet>) {
   const { userId, users } = await existingUser(ctx, ctx.args.user_id)
-  const enable = (ctx.options.enable as string[] | undefined) ?? []
-  const disable = (ctx.options.disable as string[] | undefined) ?? []
+  const enable = ctx.options.enable ?? []
+  const disable = ctx.options.disable ?? []
   const both = enable.filter((f) => disable.includes(f))
   if (both.length) throw usageError(`cannot both enable and disable ${both.join(', ')}`)
   const features = Object.fromEntries([...enable.map((f) => [f, true]), ...disable.map((f) => [f, false])])
   return users.setExperimentalFeatures(userId, features)
 }
 
-export async function validity(ctx: RunContext) {
+export async function validity(ctx: RunContext<typeof spec.validity>) {
   const { userId, users } = await existingUser(ctx, ctx.args.user_id)
   const expiration = pointInTime(ctx, { days: 'expireDays', date: 'expire', ts: 'expirationTs' })
   return users.renewAccountValidity({
@@ -525,7 +529,7 @@ export async function validity(ctx: RunContext) {
   })
 }
 
-export async function usernameAvailable(ctx: RunContext) {
+export async function usernameAvailable(ctx: RunContext<typeof spec.usernameAvailable>) {
   const users = await api(ctx)
   try {
     return await users.usernameAvailable(String(ctx.args.username))
@@ -538,7 +542,7 @@ export async function usernameAvailable(ctx: RunContext) {
   }
 }
 
-export async function register(ctx: RunContext) {
+export async function register(ctx: RunContext<typeof spec.register>) {
   const o = ctx.options
   if (o.passwordFile === '-' && o.sharedSecretFile === '-') throw usageError('only one of --password-file and --shared-secret-file can read stdin')
   const typed = String(ctx.args.username)
@@ -556,8 +560,8 @@ export async function register(ctx: RunContext) {
     password: newPassword,
     sharedSecret,
     admin: Boolean(o.admin),
-    displayname: o.displayName as string | undefined,
-    userType: o.userType as string | undefined,
+    displayname: o.displayName,
+    userType: o.userType,
   })
 }
 
@@ -565,24 +569,24 @@ export async function register(ctx: RunContext) {
 
 const deviceTimes = <T>(ctx: RunContext, data: T) => (ctx.options.datetime ? withDateTimes(data, ['last_seen_ts']) : data)
 
-export async function devicesList(ctx: RunContext) {
+export async function devicesList(ctx: RunContext<typeof spec.devicesList>) {
   const users = await api(ctx)
   return deviceTimes(ctx, await users.devices(await ctx.userId(String(ctx.args.user_id))))
 }
 
-export async function devicesShow(ctx: RunContext) {
+export async function devicesShow(ctx: RunContext<typeof spec.devicesShow>) {
   const users = await api(ctx)
   return deviceTimes(ctx, await users.device(await ctx.userId(String(ctx.args.user_id)), String(ctx.args.device_id)))
 }
 
-export async function devicesCreate(ctx: RunContext) {
+export async function devicesCreate(ctx: RunContext<typeof spec.devicesCreate>) {
   const { userId, users } = await existingUser(ctx, ctx.args.user_id)
   const reply = await users.createDevice(userId, String(ctx.args.device_id))
   tell(ctx, `Device ${ctx.args.device_id} of ${userId} created.`)
   return reply
 }
 
-export async function devicesRename(ctx: RunContext) {
+export async function devicesRename(ctx: RunContext<typeof spec.devicesRename>) {
   const { userId, users } = await existingUser(ctx, ctx.args.user_id)
   const deviceId = String(ctx.args.device_id)
   await users.device(userId, deviceId)
@@ -591,7 +595,7 @@ export async function devicesRename(ctx: RunContext) {
   return reply
 }
 
-export async function devicesDelete(ctx: RunContext) {
+export async function devicesDelete(ctx: RunContext<typeof spec.devicesDelete>) {
   const { userId, users } = await existingUser(ctx, ctx.args.user_id)
   // the device typed is the one deleted, whatever the reply names
   const deviceId = String(ctx.args.device_id)
@@ -600,9 +604,9 @@ export async function devicesDelete(ctx: RunContext) {
   return users.deleteDevice(userId, deviceId)
 }
 
-export async function devicesDeleteMany(ctx: RunContext) {
+export async function devicesDeleteMany(ctx: RunContext<typeof spec.devicesDeleteMany>) {
   const { userId, users } = await existingUser(ctx, ctx.args.user_id)
-  const wanted = [...new Set(ctx.args.device_ids as string[])]
+  const wanted = [...new Set(ctx.args.device_ids)]
   const { devices } = await users.devices(userId)
   const missing = wanted.filter((id) => !devices.some((d) => d.device_id === id))
   // Synapse ignores unknown device IDs; a typo should not pass silently.
@@ -614,19 +618,19 @@ export async function devicesDeleteMany(ctx: RunContext) {
 
 // --- rate limit override ---------------------------------------------------------------------------------------
 
-export async function ratelimitGet(ctx: RunContext) {
+export async function ratelimitGet(ctx: RunContext<typeof spec.ratelimitGet>) {
   const users = await api(ctx)
   const reply = await users.ratelimit(await ctx.userId(String(ctx.args.user_id)))
   if (Object.keys(reply).length === 0) tell(ctx, 'No override: the server-wide rate limits apply.')
   return reply
 }
 
-export async function ratelimitSet(ctx: RunContext) {
+export async function ratelimitSet(ctx: RunContext<typeof spec.ratelimitSet>) {
   const { userId, users } = await existingUser(ctx, ctx.args.user_id)
-  return users.setRatelimit(userId, { messages_per_second: ctx.options.messagesPerSecond as number, burst_count: ctx.options.burstCount as number })
+  return users.setRatelimit(userId, { messages_per_second: ctx.options.messagesPerSecond, burst_count: ctx.options.burstCount })
 }
 
-export async function ratelimitDelete(ctx: RunContext) {
+export async function ratelimitDelete(ctx: RunContext<typeof spec.ratelimitDelete>) {
   const { userId, users } = await existingUser(ctx, ctx.args.user_id)
   const reply = await users.deleteRatelimit(userId)
   tell(ctx, `Rate limit override of ${userId} removed.`)

@@ -7,6 +7,7 @@
 import { writeFileSync } from 'node:fs'
 import { basename } from 'node:path'
 import { SynadmError, usageError, type RunContext } from '../../core/index.js'
+import type * as spec from './index.js'
 import type { UserApi } from './api.js'
 
 /** Columns that set something, with the names other tools use for them. */
@@ -224,7 +225,7 @@ export function unknownColumns(columns: string[]): string[] {
 /** The request without the password, for previews and dry runs. */
 const shown = (body: Record<string, unknown>) => ('password' in body ? { ...body, password: '(set, not shown)' } : body)
 
-function rejectsFile(ctx: RunContext, file: string, format: ImportFormat): string {
+function rejectsFile(ctx: RunContext<typeof spec.importUsers>, file: string, format: ImportFormat): string {
   if (ctx.options.rejects) return String(ctx.options.rejects)
   const ext = format === 'csv' ? 'csv' : 'jsonl'
   return file === '-' ? `synadm-import.rejected.${ext}` : `${file.replace(/\.(csv|jsonl?|txt)$/i, '')}.rejected.${ext}`
@@ -243,7 +244,7 @@ function writeRejects(path: string, format: ImportFormat, columns: string[], rej
   writeFileSync(path, text, { mode: 0o600 })
 }
 
-export async function importUsers(ctx: RunContext) {
+export async function importUsers(ctx: RunContext<typeof spec.importUsers>) {
   const file = String(ctx.args.file)
   const onConflict = String(ctx.options.onConflict)
   const { format, columns, records } = readRecords(await ctx.readFile(file))

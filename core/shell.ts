@@ -103,13 +103,18 @@ export class Shell {
     const [first] = segments[0]
     if (segments.length === 1 && (first === 'help' || first === '?')) return this.help(segments[0].slice(1))
     if (segments.length === 1 && ['shell', 'exit', 'quit'].includes(first)) return 0
-    if (segments.length === 1 && (SHELL_COMMANDS as readonly string[]).includes(first)) return this.shellCommand(trimmed, segments[0], signal)
+    if (segments.length === 1 && this.isShellCommand(segments[0])) return this.shellCommand(trimmed, segments[0], signal)
     this.commands++
     const started = performance.now()
     const code = await this.runPipe(segments, signal)
     if (this.timing) this.session.io.stderr.write(`Time: ${(performance.now() - started).toFixed(1)} ms\n`)
     if (code !== 0) this.failures++
     return code
+  }
+
+  /** The shell's own command, unless the words name a plugin's command (`history purge` is the history plugin's). */
+  private isShellCommand(words: string[]): boolean {
+    return (SHELL_COMMANDS as readonly string[]).includes(words[0]) && !this.session.registry.match(words).command
   }
 
   private async runPipe(segments: string[][], signal?: AbortSignal, pager?: boolean): Promise<number> {

@@ -208,6 +208,16 @@ describe("the shell's own commands and help", () => {
     expect(io.stdout.text).toBe('{"name":"@a:synapse.test"}\n')
   })
 
+  it("a plugin's command under a shell command's name runs: `history purge` is not the shell's history", async () => {
+    const s = await createSession([demoPlugin], testIO({ input: 'history purge now\nhistory 1\n' }))
+    s.registry.addCommand({ path: 'history purge', description: 'purge', args: '<when>', load: async () => (ctx) => ({ purged: ctx.args.when }) }, 'history')
+    const shell = new Shell(s, { globals: ['-o', 'minified'] })
+    await shell.runStream()
+    const io = s.io as ReturnType<typeof testIO>
+    expect(io.stdout.text).toMatch(/^\{"purged":"now"\}\n/)
+    expect(io.stderr.text).not.toContain('usage: history')
+  })
+
   it('help groups commands by plugin, third-party plugins apart', async () => {
     const s = await createSession([demoPlugin], testIO())
     s.registry.addCommand({ path: 'hello greet', description: 'greet', load: async () => () => undefined }, 'hello')

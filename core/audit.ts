@@ -5,7 +5,7 @@
  * to a file opened with O_APPEND, so concurrent synadm processes never mix their lines.
  */
 import { mkdir, open, type FileHandle } from 'node:fs/promises'
-import { homedir } from 'node:os'
+import { stateDir } from './dirs.js'
 import { dirname, join } from 'node:path'
 import { expandHome, type Settings } from './config.js'
 import { SynadmError } from './errors.js'
@@ -44,7 +44,7 @@ export interface AuditSubject {
   runId?: string
 }
 
-export const defaultAuditLog = (env: NodeJS.ProcessEnv) => join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'synadm', 'audit.log')
+export const defaultAuditLog = (env: NodeJS.ProcessEnv) => join(stateDir(env), 'audit.log')
 
 /** The log file the settings name: `audit_log`, else the default; undefined when switched off. */
 export function auditLogFile(settings: Pick<Settings, 'audit_log'>, env: NodeJS.ProcessEnv): string | undefined {

@@ -12,5 +12,7 @@ const under = (value: string | undefined, ...fallback: string[]) => join(value |
 export const configDir = (env: Env) => under(env.XDG_CONFIG_HOME, '.config')
 /** `$XDG_DATA_HOME/synadm`, else `~/.local/share/synadm` */
 export const dataDir = (env: Env) => under(env.XDG_DATA_HOME, '.local', 'share')
+/** `$XDG_STATE_HOME/synadm`, else `~/.local/state/synadm` */
+export const stateDir = (env: Env) => under(env.XDG_STATE_HOME, '.local', 'state')
 /** `$XDG_CACHE_HOME/synadm`, else `~/.cache/synadm` */
 export const cacheDir = (env: Env) => under(env.XDG_CACHE_HOME, '.cache')

@@ -4,7 +4,7 @@
  * synadm's `config` command rewrites that file with its own keys only. The user file is the profile `default`.
  */
 import { readdirSync } from 'node:fs'
-import { homedir } from 'node:os'
+import { configDir } from './dirs.js'
 import { join } from 'node:path'
 import { defaultConfigFile } from './config.js'
 import { usageError } from './errors.js'
@@ -14,7 +14,7 @@ export const DEFAULT_PROFILE = 'default'
 export const ALL_PROFILES = 'all'
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/
 
-export const profilesDir = (env: NodeJS.ProcessEnv) => join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'synadm', 'servers')
+export const profilesDir = (env: NodeJS.ProcessEnv) => join(configDir(env), 'servers')
 
 export function checkProfileName(name: string): string {
   if (!NAME.test(name) || name === ALL_PROFILES || name.endsWith('.yaml')) {

@@ -9,6 +9,7 @@
  * as core/options.ts reads it at run time; its value:
  * - `type: 'int' | 'count' | 'datetime'` → number (datetime: epoch ms); `bool`, or a switch without a value → boolean
  * - `choices` → their union; a value (`<n>`) → string; several values (`<medium> <address>`) → string[]; `[value]` → string | true
+ * - an on/off pair whose on side takes a value (`--txn-id <id> / --no-txn-id`) → that value | false (the off switch)
  * - `repeatable` → an array; without a `default`, `| undefined` (on/off pairs: undefined when neither is given)
  * - the option that receives a paged command's next-page token also takes the token (a string) under --all
  */
@@ -43,7 +44,7 @@ export type OptionKey<F extends string> =
         ? Camel<Undash<H>>
         : never
 
-type Scalar<O extends OptionSpec> = O['type'] extends 'int' | 'count' | 'datetime'
+type OnValue<O extends OptionSpec> = O['type'] extends 'int' | 'count' | 'datetime'
   ? number
   : O['type'] extends 'bool'
     ? boolean
@@ -56,6 +57,8 @@ type Scalar<O extends OptionSpec> = O['type'] extends 'int' | 'count' | 'datetim
           : ValuesOf<FlagWords<O['flags']>> extends [string]
             ? string
             : string[]
+/** the off switch of a pair sets the option to false (core/parse.ts; a count to 1); for a switch without a value that is its boolean */
+type Scalar<O extends OptionSpec> = O['flags'] extends `${string} / ${string}` ? (O['type'] extends 'count' ? OnValue<O> : OnValue<O> | false) : OnValue<O>
 
 type Present<O extends OptionSpec, T> = O extends { default: {} | null } ? T : T | undefined
 /** The value an option has in ctx.options. */

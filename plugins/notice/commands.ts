@@ -1,21 +1,16 @@
 import { createHash } from 'node:crypto'
-import { SynadmError, usageError, type RunContext } from '../../core/index.js'
+import { SynadmError, usageError, type OptionsOf, type RunContext } from '../../core/index.js'
 import type { UserApi } from '../user/api.js'
 import type { NoticeApi, NoticeBody } from './api.js'
+import type * as spec from './index.js'
 
-interface SendOptions {
-  fromFile?: boolean
-  batchSize: number
-  regex?: boolean
-  previewLength: number
-  silent?: boolean
-  /** an ID, false for --no-txn-id, undefined for the derived default */
-  txnId?: string | false
-}
+type SendContext = RunContext<typeof spec.send>
+/** txnId: an ID, false for --no-txn-id, undefined for the derived default */
+type SendOptions = OptionsOf<typeof spec.send>
 
 /** PLAIN and FORMATTED as given, or read from the files they name (-f). */
-async function messages(ctx: RunContext): Promise<{ plain: string; formatted: string }> {
-  const { plain, formatted } = ctx.args as { plain: string; formatted?: string }
+async function messages(ctx: SendContext): Promise<{ plain: string; formatted: string }> {
+  const { plain, formatted } = ctx.args
   if (!ctx.options.fromFile) return { plain, formatted: formatted ?? plain }
   const read = (file: string) => ctx.readFile(file)
   const plainText = await read(plain)
@@ -23,8 +18,8 @@ async function messages(ctx: RunContext): Promise<{ plain: string; formatted: st
 }
 
 /** TO as one user ID, or (-r) every listed user whose full ID matches TO from its first character. */
-async function recipients(ctx: RunContext, api: NoticeApi, o: SendOptions): Promise<string[]> {
-  const to = ctx.args.to as string
+async function recipients(ctx: SendContext, api: NoticeApi, o: SendOptions): Promise<string[]> {
+  const to = ctx.args.to
   if (!o.regex) return [await ctx.userId(to)]
   let pattern: RegExp
   try {
@@ -51,8 +46,8 @@ function transactionId(o: SendOptions, notice: NoticeBody): string | undefined {
   return 'synadm-' + createHash('sha256').update(JSON.stringify([notice.user_id, notice.content])).digest('hex').slice(0, 32)
 }
 
-export async function send(ctx: RunContext) {
-  const o = ctx.options as unknown as SendOptions
+export async function send(ctx: SendContext) {
+  const o = ctx.options
   const api = await ctx.use<NoticeApi>('notice')
   const { plain, formatted } = await messages(ctx)
   const content = { msgtype: 'm.text', body: plain, format: 'org.matrix.custom.html', formatted_body: formatted }

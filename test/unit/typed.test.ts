@@ -23,6 +23,7 @@ const spec = defineCommand({
     { flags: '-p, --batch-size, --paginate <n>', type: 'int', default: 10, description: 'batch' },
     { flags: '--password-file <file>', type: 'file', description: 'a file' },
     { flags: '-x [value]', description: 'vorpal style' },
+    { flags: '--txn-id <id> / --no-txn-id', description: 'an ID, or none' },
   ],
   paged: { items: 'users', from: 'from' },
   load: async () => () => undefined,
@@ -44,6 +45,8 @@ describe('typed options', () => {
     expectTypeOf<O['batchSize']>().toEqualTypeOf<number>()
     expectTypeOf<O['passwordFile']>().toEqualTypeOf<string | undefined>()
     expectTypeOf<O['x']>().toEqualTypeOf<string | true | undefined>()
+    // the off switch of a pair whose on side takes a value sets false
+    expectTypeOf<O['txnId']>().toEqualTypeOf<string | false | undefined>()
     expectTypeOf<O['all']>().toEqualTypeOf<boolean | undefined>()
     expectTypeOf<RunContext<typeof spec>['options']>().toEqualTypeOf<O>()
   })
@@ -65,6 +68,7 @@ describe('typed options', () => {
       '-o, --order-by <field>': 'orderBy' satisfies OptionKey<'-o, --order-by <field>'>,
       '-p, --batch-size, --paginate <n>': 'batchSize' satisfies OptionKey<'-p, --batch-size, --paginate <n>'>,
       '-x [value]': 'x' satisfies OptionKey<'-x [value]'>,
+      '--txn-id <id> / --no-txn-id': 'txnId' satisfies OptionKey<'--txn-id <id> / --no-txn-id'>,
       '--since-ts2 <ms>': 'sinceTs2' satisfies OptionKey<'--since-ts2 <ms>'>,
     }
     for (const [flags, key] of Object.entries(keys)) expect(defineOption({ flags, description: '' }).key).toBe(key)

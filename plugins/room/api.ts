@@ -21,7 +21,8 @@ export interface RoomListPage {
 }
 
 export interface RoomListQuery {
-  from?: number
+  /** an offset; under --all the next_batch of the page before */
+  from?: number | string
   limit?: number
   search_term?: string
   order_by?: string

@@ -1,55 +1,57 @@
-import { replyField, SynadmError, usageError, type RunContext } from '../../core/index.js'
+import { replyField, SynadmError, usageError, type OptionsOf, type RunContext } from '../../core/index.js'
 import type { DeleteRoomBody, DeleteStatus, RoomApi, RoomListQuery, RoomRecord } from './api.js'
+import type * as spec from './index.js'
 
 const roomApi = (ctx: RunContext) => ctx.use<RoomApi>('room')
 
 /** A room argument (ID or alias) as a room ID; an alias's room ID is shown on stderr. */
-async function roomArg(ctx: RunContext, value: unknown): Promise<string> {
-  return (await roomApi(ctx)).resolveRoom(String(value), ctx.note)
+async function roomArg(ctx: RunContext, value: string): Promise<string> {
+  return (await roomApi(ctx)).resolveRoom(value, ctx.note)
 }
-
-const str = (value: unknown) => (value === undefined ? undefined : String(value))
-const int = (value: unknown) => (value === undefined ? undefined : Number(value))
 
 /** --filter: checked here, so a typo is a usage error rather than a server 400. */
-function eventFilter(value: unknown): string | undefined {
+function eventFilter(value: string | undefined): string | undefined {
   if (value === undefined) return undefined
   try {
-    JSON.parse(String(value))
+    JSON.parse(value)
   } catch {
-    throw usageError(`--filter is not JSON: ${String(value)}`)
+    throw usageError(`--filter is not JSON: ${value}`)
   }
-  return String(value)
+  return value
 }
 
-function listQuery(ctx: RunContext, searchTerm: unknown): RoomListQuery {
-  const o = ctx.options
+type ListOptions = OptionsOf<typeof spec.list>
+/** The options of the room list that `room list`, `room search` and `room power-levels` share; -e and --public are list's own. */
+type Listing = Pick<ListOptions, 'from' | 'limit' | 'sort' | 'reverse'> & Partial<Pick<ListOptions, 'empty' | 'public'>>
+
+function listQuery(o: Listing, searchTerm: string | undefined): RoomListQuery {
   return {
-    from: int(o.from),
-    limit: int(o.limit),
-    search_term: str(searchTerm),
-    order_by: str(o.sort),
+    from: o.from,
+    limit: o.limit,
+    search_term: searchTerm,
+    order_by: o.sort,
     dir: o.reverse ? 'b' : undefined,
-    empty_rooms: o.empty as boolean | undefined,
-    public_rooms: o.public as boolean | undefined,
+    empty_rooms: o.empty,
+    public_rooms: o.public,
   }
 }
 
-const listPage = async (ctx: RunContext, searchTerm: unknown) => (await roomApi(ctx)).listRooms(listQuery(ctx, searchTerm))
+const listPage = async (ctx: RunContext<typeof spec.list> | RunContext<typeof spec.search>, searchTerm: string | undefined) =>
+  (await roomApi(ctx)).listRooms(listQuery(ctx.options, searchTerm))
 
-export const list = (ctx: RunContext) => listPage(ctx, ctx.options.name)
-export const search = (ctx: RunContext) => listPage(ctx, ctx.args.search_term)
+export const list = (ctx: RunContext<typeof spec.list>) => listPage(ctx, ctx.options.name)
+export const search = (ctx: RunContext<typeof spec.search>) => listPage(ctx, ctx.args.search_term)
 
-export async function details(ctx: RunContext) {
+export async function details(ctx: RunContext<typeof spec.details>) {
   return (await roomApi(ctx)).details(await roomArg(ctx, ctx.args.room_id))
 }
 
-export async function members(ctx: RunContext) {
+export async function members(ctx: RunContext<typeof spec.members>) {
   return (await roomApi(ctx)).members(await roomArg(ctx, ctx.args.room_id))
 }
 
-export async function state(ctx: RunContext) {
-  return (await roomApi(ctx)).state(await roomArg(ctx, ctx.args.room_id), str(ctx.options.type))
+export async function state(ctx: RunContext<typeof spec.state>) {
+  return (await roomApi(ctx)).state(await roomArg(ctx, ctx.args.room_id), ctx.options.type)
 }
 
 /** Room fields `room power-levels` leaves out unless --all-details. */
@@ -73,12 +75,12 @@ async function mapConcurrently<T, R>(items: T[], limit: number, fn: (item: T) =>
   return results
 }
 
-export async function powerLevels(ctx: RunContext) {
+export async function powerLevels(ctx: RunContext<typeof spec.powerLevels>) {
   const api = await roomApi(ctx)
   const o = ctx.options
   // Like synadm: one room is found through the list's search, so the output keeps the list's shape.
   const searchTerm = o.roomId === undefined ? o.name : await roomArg(ctx, o.roomId)
-  const page = await api.listRooms(listQuery(ctx, searchTerm))
+  const page = await api.listRooms(listQuery(o, searchTerm))
   let withPowerLevels = 0
   const rooms = await mapConcurrently(page.rooms, STATE_CONCURRENCY, async (room) => {
     const { state: events } = await api.state(room.room_id, 'm.room.power_levels')
@@ -90,26 +92,26 @@ export async function powerLevels(ctx: RunContext) {
   return { ...page, rooms, rooms_w_power_levels_curr_batch: withPowerLevels }
 }
 
-export async function resolve(ctx: RunContext) {
+export async function resolve(ctx: RunContext<typeof spec.resolve>) {
   const api = await roomApi(ctx)
-  const value = String(ctx.args.room_id_or_alias)
+  const value = ctx.args.room_id_or_alias
   if (ctx.options.reverse) return api.aliasesOf(await roomArg(ctx, value))
   if (value.startsWith('!')) throw usageError(`'${value}' is already a room ID; -r lists its aliases`)
   return api.resolveRoom(value)
 }
 
-export async function join(ctx: RunContext) {
+export async function join(ctx: RunContext<typeof spec.join>) {
   const api = await roomApi(ctx)
-  const userId = await ctx.userId(String(ctx.args.user_id))
-  const target = String(ctx.args.room_id_or_alias)
+  const userId = await ctx.userId(ctx.args.user_id)
+  const target = ctx.args.room_id_or_alias
   await roomArg(ctx, target)
   // The server gets the alias as typed: it then also knows which servers to join a remote room through.
   return api.join(target, userId)
 }
 
-export async function makeAdmin(ctx: RunContext) {
+export async function makeAdmin(ctx: RunContext<typeof spec.makeAdmin>) {
   const api = await roomApi(ctx)
-  const userId = ctx.options.userId === undefined ? undefined : await ctx.userId(String(ctx.options.userId))
+  const userId = ctx.options.userId === undefined ? undefined : await ctx.userId(ctx.options.userId)
   const roomId = await roomArg(ctx, ctx.args.room_id)
   try {
     return await api.makeAdmin(roomId, userId)
@@ -124,11 +126,11 @@ export async function makeAdmin(ctx: RunContext) {
   }
 }
 
-export async function block(ctx: RunContext) {
+export async function block(ctx: RunContext<typeof spec.block>) {
   return (await roomApi(ctx)).setBlocked(await roomArg(ctx, ctx.args.room_id), ctx.options.block !== false)
 }
 
-export async function blockStatus(ctx: RunContext) {
+export async function blockStatus(ctx: RunContext<typeof spec.blockStatus>) {
   return (await roomApi(ctx)).blockStatus(await roomArg(ctx, ctx.args.room_id))
 }
 
@@ -152,24 +154,24 @@ async function waitForDeletion(ctx: RunContext, api: RoomApi, roomId: string, de
 }
 
 /** What both delete commands send: the purge flags, and only the options that were given. */
-function deleteBody(ctx: RunContext, extra: Partial<DeleteRoomBody> = {}): DeleteRoomBody {
+function deleteBody(ctx: RunContext<typeof spec.deleteRoom> | RunContext<typeof spec.purgeEmpty>, extra: Partial<DeleteRoomBody> = {}): DeleteRoomBody {
   const purge = ctx.options.purge !== false
   const body: DeleteRoomBody = { block: false, ...extra, purge }
   if (ctx.options.forcePurge && purge) body.force_purge = true
   return body
 }
 
-export async function deleteRoom(ctx: RunContext) {
+export async function deleteRoom(ctx: RunContext<typeof spec.deleteRoom>) {
   const api = await roomApi(ctx)
   const o = ctx.options
-  const newRoomUserId = o.newRoomUserId === undefined ? undefined : await ctx.userId(String(o.newRoomUserId))
+  const newRoomUserId = o.newRoomUserId === undefined ? undefined : await ctx.userId(o.newRoomUserId)
   const roomId = await roomArg(ctx, ctx.args.room_id)
   if (o.purge === false && o.forcePurge) ctx.note('--force-purge is ignored: --no-purge keeps the room in the database')
   const body = deleteBody(ctx, {
     block: Boolean(o.block),
     ...(newRoomUserId !== undefined && { new_room_user_id: newRoomUserId }),
-    ...(o.roomName !== undefined && { room_name: String(o.roomName) }),
-    ...(o.message !== undefined && { message: String(o.message) }),
+    ...(o.roomName !== undefined && { room_name: o.roomName }),
+    ...(o.message !== undefined && { message: o.message }),
   })
 
   let room: RoomRecord
@@ -209,16 +211,17 @@ function pick(record: Record<string, unknown>, keys: string[]) {
   return Object.fromEntries(keys.filter((key) => key in record).map((key) => [key, record[key]]))
 }
 
-export async function deleteStatus(ctx: RunContext) {
+export async function deleteStatus(ctx: RunContext<typeof spec.deleteStatus>) {
   const api = await roomApi(ctx)
-  if (ctx.options.deleteId !== undefined) return api.deleteStatus(String(ctx.options.deleteId))
-  return api.deleteStatusOfRoom(await roomArg(ctx, ctx.options.roomId))
+  if (ctx.options.deleteId !== undefined) return api.deleteStatus(ctx.options.deleteId)
+  // the 'one' group: without -d, -r was given
+  return api.deleteStatusOfRoom(await roomArg(ctx, ctx.options.roomId!))
 }
 
-export async function purgeEmpty(ctx: RunContext) {
+export async function purgeEmpty(ctx: RunContext<typeof spec.purgeEmpty>) {
   const api = await roomApi(ctx)
   const o = ctx.options
-  const batchSize = Number(o.batchSize)
+  const batchSize = o.batchSize
   if (batchSize < 1) throw usageError(`--batch-size must be at least 1, not ${batchSize}`)
 
   // Sorted by local members, fewest first: the first room with a local member ends the search.
@@ -278,49 +281,50 @@ export async function purgeEmpty(ctx: RunContext) {
   return results
 }
 
-export async function messages(ctx: RunContext) {
+export async function messages(ctx: RunContext<typeof spec.messages>) {
   const o = ctx.options
   return (await roomApi(ctx)).messages(await roomArg(ctx, ctx.args.room_id), {
-    from: str(o.from),
-    to: str(o.to),
-    limit: int(o.limit),
-    dir: str(o.dir),
+    from: o.from,
+    to: o.to,
+    limit: o.limit,
+    dir: o.dir,
     filter: eventFilter(o.filter),
   })
 }
 
-export async function timestampToEvent(ctx: RunContext) {
+export async function timestampToEvent(ctx: RunContext<typeof spec.timestampToEvent>) {
   const o = ctx.options
-  const ts = Number(o.atTs ?? o.at)
-  return (await roomApi(ctx)).timestampToEvent(await roomArg(ctx, ctx.args.room_id), ts, String(o.dir))
+  // the 'one' group: --at or --at-ts was given
+  const ts = (o.atTs ?? o.at)!
+  return (await roomApi(ctx)).timestampToEvent(await roomArg(ctx, ctx.args.room_id), ts, o.dir)
 }
 
-export async function context(ctx: RunContext) {
+export async function context(ctx: RunContext<typeof spec.context>) {
   const o = ctx.options
-  return (await roomApi(ctx)).eventContext(await roomArg(ctx, ctx.args.room_id), String(ctx.args.event_id), {
-    limit: int(o.limit),
+  return (await roomApi(ctx)).eventContext(await roomArg(ctx, ctx.args.room_id), ctx.args.event_id, {
+    limit: o.limit,
     filter: eventFilter(o.filter),
   })
 }
 
-export async function hierarchy(ctx: RunContext) {
+export async function hierarchy(ctx: RunContext<typeof spec.hierarchy>) {
   const o = ctx.options
   return (await roomApi(ctx)).hierarchy(await roomArg(ctx, ctx.args.room_id), {
-    from: str(o.from),
-    limit: int(o.limit),
-    max_depth: int(o.maxDepth),
+    from: o.from,
+    limit: o.limit,
+    max_depth: o.maxDepth,
   })
 }
 
-export async function event(ctx: RunContext) {
-  return (await roomApi(ctx)).fetchEvent(String(ctx.args.event_id))
+export async function event(ctx: RunContext<typeof spec.event>) {
+  return (await roomApi(ctx)).fetchEvent(ctx.args.event_id)
 }
 
-export async function forwardExtremities(ctx: RunContext) {
+export async function forwardExtremities(ctx: RunContext<typeof spec.forwardExtremities>) {
   return (await roomApi(ctx)).forwardExtremities(await roomArg(ctx, ctx.args.room_id))
 }
 
-export async function deleteForwardExtremities(ctx: RunContext) {
+export async function deleteForwardExtremities(ctx: RunContext<typeof spec.deleteForwardExtremities>) {
   const api = await roomApi(ctx)
   const roomId = await roomArg(ctx, ctx.args.room_id)
   const current = await api.forwardExtremities(roomId)

@@ -20,9 +20,10 @@ export async function backgroundUpdatesEnabled(ctx: RunContext<typeof spec.backg
 }
 
 export async function startBackgroundJob(ctx: RunContext<typeof spec.startBackgroundJob>) {
-  const jobName = ctx.args.job_name as BackgroundJob['job_name']
+  // find, not includes: the name found has the type of a job name, without a cast
+  const jobName = BACKGROUND_JOBS.find((job) => job === ctx.args.job_name)
   const o = ctx.options
-  if (!BACKGROUND_JOBS.includes(jobName)) throw usageError(`'${jobName}' is not one of ${BACKGROUND_JOBS.join(', ')}`)
+  if (jobName === undefined) throw usageError(`'${ctx.args.job_name}' is not one of ${BACKGROUND_JOBS.join(', ')}`)
   const beforeTs = o.before ?? o.beforeTs
   if (jobName !== 'event_resign' && (o.oldKey !== undefined || beforeTs !== undefined)) {
     throw usageError('--old-key, --before and --before-ts apply to the event_resign job only')

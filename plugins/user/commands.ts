@@ -110,7 +110,7 @@ const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1
 
 export async function search(ctx: RunContext<typeof spec.search>) {
   const users = await api(ctx)
-  const term = String(ctx.args.search_term)
+  const term = ctx.args.search_term
   const query = (name: string): UserListQuery => ({ from: ctx.options.from, limit: ctx.options.limit, guests: true, deactivated: true, name, locked: false })
   // Two searches and two documents, as in synadm (whose search predates Synapse matching names case-insensitively).
   ctx.note(`User search results for '${term.toLowerCase()}':`)
@@ -156,12 +156,12 @@ export async function memberships(ctx: RunContext<typeof spec.memberships>) {
 
 export async function accountData(ctx: RunContext<typeof spec.accountData>) {
   const users = await api(ctx)
-  return users.accountData(await ctx.userId(String(ctx.args.user_id)))
+  return users.accountData(await ctx.userId(ctx.args.user_id))
 }
 
 export async function pushers(ctx: RunContext<typeof spec.pushers>) {
   const users = await api(ctx)
-  return users.pushers(await ctx.userId(String(ctx.args.user_id)))
+  return users.pushers(await ctx.userId(ctx.args.user_id))
 }
 
 function mediaQuery(ctx: RunContext<typeof spec.media> | RunContext<typeof spec.deleteMedia>): MediaQuery {
@@ -171,7 +171,7 @@ function mediaQuery(ctx: RunContext<typeof spec.media> | RunContext<typeof spec.
 
 export async function media(ctx: RunContext<typeof spec.media>) {
   const users = await api(ctx)
-  const page = await users.media(await ctx.userId(String(ctx.args.user_id)), mediaQuery(ctx))
+  const page = await users.media(await ctx.userId(ctx.args.user_id), mediaQuery(ctx))
   return ctx.options.datetime ? withDateTimes(page, ['created_ts', 'last_access_ts']) : page
 }
 
@@ -248,7 +248,7 @@ export async function modify(ctx: RunContext<typeof spec.modify>) {
   const o = ctx.options
   const settingPassword = o.passwordPrompt || ctx.given.has('password') || ctx.given.has('passwordFile')
   if (o.deactivate && settingPassword) throw usageError('Deactivating a user and setting a password does not make sense.')
-  const userId = await ctx.userId(String(ctx.args.user_id))
+  const userId = await ctx.userId(ctx.args.user_id)
   const users = await api(ctx)
   let current: UserDetails | undefined
   try {
@@ -332,7 +332,7 @@ export async function deactivateRegex(ctx: RunContext<typeof spec.deactivateRege
   let pattern: RegExp
   try {
     // Python's re.match: the match starts at the first character of the full user ID.
-    pattern = new RegExp(`^(?:${String(ctx.args.regex)})`)
+    pattern = new RegExp(`^(?:${ctx.args.regex})`)
   } catch (error) {
     throw usageError(`invalid regular expression: ${(error as Error).message}`)
   }
@@ -426,7 +426,7 @@ export async function pruneDevices(ctx: RunContext<typeof spec.pruneDevices>) {
 
 export async function redact(ctx: RunContext<typeof spec.redact>) {
   const o = ctx.options
-  const userId = await ctx.userId(String(ctx.args.user_id))
+  const userId = await ctx.userId(ctx.args.user_id)
   const users = await api(ctx)
   if (ctx.given.has('limit') && o.limit! < 1) throw usageError('--limit must be 1 or more (Synapse rejects other values)')
   // Remote senders' events can be redacted too; only a local account can be checked for existence first.
@@ -465,15 +465,16 @@ export async function redact(ctx: RunContext<typeof spec.redact>) {
 }
 
 export async function redactStatus(ctx: RunContext<typeof spec.redactStatus>) {
-  return (await api(ctx)).redactStatus(String(ctx.args.redact_id))
+  return (await api(ctx)).redactStatus(ctx.args.redact_id)
 }
 
 export async function threePid(ctx: RunContext<typeof spec.threePid>) {
-  return (await api(ctx)).byThreePid(String(ctx.options.medium), String(ctx.args.address))
+  return (await api(ctx)).byThreePid(ctx.options.medium, ctx.args.address)
 }
 
 export async function authProvider(ctx: RunContext<typeof spec.authProvider>) {
-  return (await api(ctx)).byAuthProvider(String(ctx.options.provider), String(ctx.args.external_user_id))
+  // the 'one' group of -p alone: it was given
+  return (await api(ctx)).byAuthProvider(ctx.options.provider!, ctx.args.external_user_id)
 }
 
 // --- endpoints synadm lacks ------------------------------------------------------------------------------------
@@ -532,7 +533,7 @@ export async function validity(ctx: RunContext<typeof spec.validity>) {
 export async function usernameAvailable(ctx: RunContext<typeof spec.usernameAvailable>) {
   const users = await api(ctx)
   try {
-    return await users.usernameAvailable(String(ctx.args.username))
+    return await users.usernameAvailable(ctx.args.username)
   } catch (error) {
     // Synapse answers "taken" and "not allowed" with HTTP 400; for this question they are answers, not failures.
     if (SynadmError.is(error) && error.status === 400 && ['M_USER_IN_USE', 'M_INVALID_USERNAME', 'M_EXCLUSIVE'].includes(error.errcode ?? '')) {
@@ -545,7 +546,7 @@ export async function usernameAvailable(ctx: RunContext<typeof spec.usernameAvai
 export async function register(ctx: RunContext<typeof spec.register>) {
   const o = ctx.options
   if (o.passwordFile === '-' && o.sharedSecretFile === '-') throw usageError('only one of --password-file and --shared-secret-file can read stdin')
-  const typed = String(ctx.args.username)
+  const typed = ctx.args.username
   // The API takes a localpart; a full ID of this server is accepted too.
   let username = typed
   if (typed.startsWith('@')) {
@@ -571,26 +572,26 @@ const deviceTimes = <T>(ctx: RunContext, data: T) => (ctx.options.datetime ? wit
 
 export async function devicesList(ctx: RunContext<typeof spec.devicesList>) {
   const users = await api(ctx)
-  return deviceTimes(ctx, await users.devices(await ctx.userId(String(ctx.args.user_id))))
+  return deviceTimes(ctx, await users.devices(await ctx.userId(ctx.args.user_id)))
 }
 
 export async function devicesShow(ctx: RunContext<typeof spec.devicesShow>) {
   const users = await api(ctx)
-  return deviceTimes(ctx, await users.device(await ctx.userId(String(ctx.args.user_id)), String(ctx.args.device_id)))
+  return deviceTimes(ctx, await users.device(await ctx.userId(ctx.args.user_id), ctx.args.device_id))
 }
 
 export async function devicesCreate(ctx: RunContext<typeof spec.devicesCreate>) {
   const { userId, users } = await existingUser(ctx, ctx.args.user_id)
-  const reply = await users.createDevice(userId, String(ctx.args.device_id))
+  const reply = await users.createDevice(userId, ctx.args.device_id)
   tell(ctx, `Device ${ctx.args.device_id} of ${userId} created.`)
   return reply
 }
 
 export async function devicesRename(ctx: RunContext<typeof spec.devicesRename>) {
   const { userId, users } = await existingUser(ctx, ctx.args.user_id)
-  const deviceId = String(ctx.args.device_id)
+  const deviceId = ctx.args.device_id
   await users.device(userId, deviceId)
-  const reply = await users.renameDevice(userId, deviceId, String(ctx.args.display_name))
+  const reply = await users.renameDevice(userId, deviceId, ctx.args.display_name)
   tell(ctx, `Device ${deviceId} of ${userId} renamed.`)
   return reply
 }
@@ -598,7 +599,7 @@ export async function devicesRename(ctx: RunContext<typeof spec.devicesRename>) 
 export async function devicesDelete(ctx: RunContext<typeof spec.devicesDelete>) {
   const { userId, users } = await existingUser(ctx, ctx.args.user_id)
   // the device typed is the one deleted, whatever the reply names
-  const deviceId = String(ctx.args.device_id)
+  const deviceId = ctx.args.device_id
   const device = await users.device(userId, deviceId)
   await ctx.confirm(`Delete device ${deviceId} of ${userId}? Its session ends and its encryption keys are lost.`, withDateTimes(device, ['last_seen_ts']))
   return users.deleteDevice(userId, deviceId)
@@ -620,7 +621,7 @@ export async function devicesDeleteMany(ctx: RunContext<typeof spec.devicesDelet
 
 export async function ratelimitGet(ctx: RunContext<typeof spec.ratelimitGet>) {
   const users = await api(ctx)
-  const reply = await users.ratelimit(await ctx.userId(String(ctx.args.user_id)))
+  const reply = await users.ratelimit(await ctx.userId(ctx.args.user_id))
   if (Object.keys(reply).length === 0) tell(ctx, 'No override: the server-wide rate limits apply.')
   return reply
 }

@@ -226,7 +226,7 @@ export function unknownColumns(columns: string[]): string[] {
 const shown = (body: Record<string, unknown>) => ('password' in body ? { ...body, password: '(set, not shown)' } : body)
 
 function rejectsFile(ctx: RunContext<typeof spec.importUsers>, file: string, format: ImportFormat): string {
-  if (ctx.options.rejects) return String(ctx.options.rejects)
+  if (ctx.options.rejects) return ctx.options.rejects
   const ext = format === 'csv' ? 'csv' : 'jsonl'
   return file === '-' ? `synadm-import.rejected.${ext}` : `${file.replace(/\.(csv|jsonl?|txt)$/i, '')}.rejected.${ext}`
 }
@@ -245,8 +245,8 @@ function writeRejects(path: string, format: ImportFormat, columns: string[], rej
 }
 
 export async function importUsers(ctx: RunContext<typeof spec.importUsers>) {
-  const file = String(ctx.args.file)
-  const onConflict = String(ctx.options.onConflict)
+  const file = ctx.args.file
+  const onConflict = ctx.options.onConflict
   const { format, columns, records } = readRecords(await ctx.readFile(file))
   const unknown = unknownColumns(columns)
   if (unknown.length) throw usageError(`${file === '-' ? 'stdin' : basename(file)}: unknown column(s) ${unknown.join(', ')}`, `known: ${Object.keys(COLUMNS).join(', ')} (read-only fields of an export are ignored)`)

@@ -7,6 +7,7 @@ import { sleep } from './async.js'
 import { SynadmError, type ErrorKind } from './errors.js'
 import { redact, redactText, type Logger } from './log.js'
 import { requireModule } from './modules.js'
+import { ACCEPT_ENCODING, nodeTransport, REPLY_TOO_LARGE } from './transport.js'
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
 
@@ -168,18 +169,21 @@ export class HttpClient {
     this.shared.axios ??= import('axios').then(({ default: axios }) => {
       const http: typeof import('node:http') = requireModule('node:http')
       const https: typeof import('node:https') | undefined = secure ? requireModule('node:https') : undefined
+      const maxReplyBytes = this.options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES
+      const httpAgent = new http.Agent({ keepAlive: true })
+      const httpsAgent = https && new https.Agent({ keepAlive: true, rejectUnauthorized: this.options.verifyTls })
+      const direct = !proxyInEnvironment()
       return axios.create({
         timeout: this.options.timeoutMs,
-        adapter: 'http',
+        // Reached directly: synadm's own lean transport (core/transport.ts). Behind a proxy: axios's http adapter,
+        // which resolves the proxy from the environment (NO_PROXY too) on every request.
+        adapter: direct ? nodeTransport({ request: (https ?? http).request, agent: httpsAgent ?? httpAgent, maxReplyBytes }) : 'http',
         maxRedirects: 0,
-        maxContentLength: this.options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES,
+        maxContentLength: maxReplyBytes,
         validateStatus: () => true,
-        httpAgent: new http.Agent({ keepAlive: true }),
-        httpsAgent: https && new https.Agent({ keepAlive: true, rejectUnauthorized: this.options.verifyTls }),
-        headers: { Accept: 'application/json', 'User-Agent': 'synadm-ts' },
-        // axios looks up a proxy in the environment on every request; with none set at start that work is
-        // skipped (a bulk run sends thousands). With one set, axios keeps resolving it per request (NO_PROXY too).
-        ...(proxyInEnvironment() ? {} : { proxy: false as const }),
+        httpAgent,
+        httpsAgent,
+        headers: { Accept: 'application/json', 'Accept-Encoding': ACCEPT_ENCODING, 'User-Agent': 'synadm-ts' },
         transitional: { silentJSONParsing: true, forcedJSONParsing: true, clarifyTimeoutError: true },
       })
     })
@@ -333,7 +337,7 @@ function networkError(error: unknown, url: string, timeoutMs: number, maxReplyBy
   const e = error as { code?: string; message?: string; name?: string }
   const origin = new URL(url).origin
   if (e.code === 'ERR_CANCELED' || e.name === 'CanceledError') return new SynadmError('cancelled', 'cancelled')
-  if (/maxContentLength/.test(e.message ?? '')) {
+  if (e.code === REPLY_TOO_LARGE || /maxContentLength/.test(e.message ?? '')) {
     return new SynadmError('api', `the reply from ${origin} is larger than ${maxReplyBytes / 1024 / 1024} MiB; stopped reading it`, { hint: 'raise max_reply_mb in the config if such a reply is expected', cause: error })
   }
   if (e.code === 'ECONNREFUSED') return new SynadmError('network', `cannot connect to ${origin}: connection refused`, { hint: 'is Synapse running, and is base_url right?', cause: error })

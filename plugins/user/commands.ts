@@ -17,8 +17,13 @@ function tell(ctx: RunContext, message: string) {
 async function existingUser(ctx: RunContext, value: unknown): Promise<{ userId: string; details: UserDetails; users: UserApi }> {
   const userId = await ctx.userId(String(value))
   const users = await api(ctx)
+  return { userId, details: await knownUser(userId, users.details(userId)), users }
+}
+
+/** A request about one account, whose 404 says the account does not exist: the error names it and how to find one. */
+async function knownUser<T>(userId: string, request: Promise<T>): Promise<T> {
   try {
-    return { userId, details: await users.details(userId), users }
+    return await request
   } catch (error) {
     if (SynadmError.is(error) && error.kind === 'notFound') {
       throw new SynadmError('notFound', `user ${userId} does not exist on this server`, { status: 404, errcode: error.errcode, hint: "check the spelling; 'synadm user search NAME' finds accounts" })
@@ -368,9 +373,11 @@ export async function deactivateRegex(ctx: RunContext<typeof spec.deactivateRege
 }
 
 export async function shadowBan(ctx: RunContext<typeof spec.shadowBan>) {
-  const { userId, users } = await existingUser(ctx, ctx.args.user_id)
   const unban = Boolean(ctx.options.unban)
-  const reply = await (unban ? users.removeShadowBan(userId) : users.shadowBan(userId))
+  // Synapse answers 404 for an account it does not have, so a run sends just the write (half the requests of a
+  // bulk run); a dry run reads the account first, to refuse a missing one as the run would.
+  const { userId, users } = ctx.dryRun ? await existingUser(ctx, ctx.args.user_id) : { userId: await ctx.userId(ctx.args.user_id), users: await api(ctx) }
+  const reply = await knownUser(userId, unban ? users.removeShadowBan(userId) : users.shadowBan(userId))
   tell(ctx, `${unban ? 'Lifted the shadow-ban of' : 'Shadow-banned'} ${userId}.`)
   return reply
 }

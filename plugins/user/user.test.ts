@@ -526,14 +526,25 @@ describe('user login', () => {
 })
 
 describe('user shadow-ban and suspend', () => {
-  it('shadow-ban POSTs, -u DELETEs', async () => {
-    aliceExists()
+  it('shadow-ban POSTs, -u DELETEs: the write alone, no read first', async () => {
     const ban = api().post(`${A}/v1/users/${ALICE_PATH}/shadow_ban`).reply(200, {})
     expect((await run(['user', 'shadow-ban', 'alice'])).code).toBe(0)
-    aliceExists()
     const unban = api().delete(`${A}/v1/users/${ALICE_PATH}/shadow_ban`).reply(200, {})
     expect((await run(['user', 'shadow-ban', 'alice', '-u'])).code).toBe(0)
     expect([ban.isDone(), unban.isDone()]).toEqual([true, true])
+  })
+
+  it("shadow-ban of an account Synapse does not have: its 404 names the user, exit 4", async () => {
+    api().post(`${A}/v1/users/${ALICE_PATH}/shadow_ban`).reply(404, { errcode: 'M_UNKNOWN', error: 'No row found (users)' })
+    const result = await run(['user', 'shadow-ban', 'alice'])
+    expect(result.code).toBe(EXIT.notFound)
+    expect(result.stderr).toContain('user @alice:synapse.test does not exist on this server')
+  })
+
+  it('shadow-ban --dry-run reads the account and sends no write', async () => {
+    const read = api().get(`${A}/v2/users/${ALICE_PATH}`).reply(404, { errcode: 'M_NOT_FOUND', error: 'User not found' })
+    const result = await run(['user', 'shadow-ban', 'alice', '--dry-run'])
+    expect([read.isDone(), result.code]).toEqual([true, EXIT.notFound])
   })
 
   it('suspend sends suspend: true; -U and --unsuspend both lift it', async () => {

@@ -2,6 +2,7 @@
 // commands the Python synadm has give the same -o json data as synadm 0.49.2 on the same server.
 import { randomBytes } from 'node:crypto'
 import { beforeAll, describe, expect, inject, it } from 'vitest'
+import { EXIT } from '../../core/index.js'
 import { parseJson, parseJsonDocuments, runPythonSynadm, runSynadm, type RunResult } from './cli.js'
 import { differencesFor } from './known-differences.js'
 import { expectSameAsPython } from './run-helpers.js'
@@ -223,6 +224,10 @@ describe.skipIf(!inject('synapse').available)('user plugin against a real Synaps
       expect((await details(bob.userId)).shadow_banned).toBe(true)
       await ours(['user', 'shadow-ban', bob.userId, '-u'])
       expect((await details(bob.userId)).shadow_banned).toBe(false)
+      // the write alone: Synapse's own 404 for a missing account becomes the one-line 'does not exist' (exit 7)
+      const missing = `@nobody-${Date.now()}:${bob.userId.split(':')[1]}`
+      const result = await runSynadm(['user', 'shadow-ban', missing])
+      expect([result.code, result.stderr.trim().split('\n')[0]]).toEqual([EXIT.notFound, `synadm: user ${missing} does not exist on this server`])
     })
 
     it('suspend and -U', async () => {

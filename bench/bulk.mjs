@@ -100,8 +100,9 @@ const section = `<!-- bulk:start (written by bench/bulk.mjs) -->
 
 Measured by \`node bench/bulk.mjs\` on ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, Node ${process.version}, against a
 fresh Synapse ${server.version} on loopback, all in one run. Each contender starts with no user shadow-banned and is
-checked afterwards on the server (${USERS} shadow-banned). synadm and the minimal script send the same requests
-(GET the account, POST its shadow_ban) on keep-alive connections; the Python synadm sends only the POST. The
+checked afterwards on the server (${USERS} shadow-banned). All send the same request per user, a POST of its
+shadow_ban (Synapse answers 404 for an account it does not have); synadm and the minimal script on keep-alive
+connections, ${CONCURRENCY} at a time. The
 loops start one process per user and are **measured on a sample and extrapolated**, as marked. Load average
 (1 min) at the start ${loadBefore.toFixed(1)}, at the end ${loadavg()[0].toFixed(1)}: other jobs shared the machine, so
 compare within this table only.

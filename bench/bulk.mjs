@@ -104,8 +104,7 @@ checked afterwards on the server (${USERS} shadow-banned). All send the same req
 shadow_ban (Synapse answers 404 for an account it does not have); synadm and the minimal script on keep-alive
 connections, ${CONCURRENCY} at a time. The
 loops start one process per user and are **measured on a sample and extrapolated**, as marked. Load average
-(1 min) at the start ${loadBefore.toFixed(1)}, at the end ${loadavg()[0].toFixed(1)}: other jobs shared the machine, so
-compare within this table only.
+(1 min) at the start ${loadBefore.toFixed(1)}, at the end ${loadavg()[0].toFixed(1)}${loadBefore > cpus().length ? ': other jobs shared the machine, so compare within this table only' : ' (Synapse and the contender on the same cores)'}.
 
 | contender | ${USERS} users | per user | how |
 |---|---|---|---|

@@ -114,6 +114,10 @@ describe('parseGlobals', () => {
     expect(parseGlobals(['-v', '--verbose', '--output=csv', '-o', 'yaml', 'version']).globals).toMatchObject({ verbose: 2, output: 'yaml' })
     expect(() => parseGlobals(['--confirm', 'version'])).toThrow('No such option: --confirm')
     expect(() => parseGlobals(['-o'])).toThrow("Option '-o' requires an argument.")
+    // as click: the word after a value switch is its value, whatever it looks like (README: why not cac)
+    expect(parseGlobals(['-o', '--yes', 'version']).globals).toMatchObject({ output: '--yes', batch: false })
+    expect(parseGlobals(['--no-pager', 'version']).globals.pager).toBe(false)
+    expect(parseGlobals(['version']).globals).toMatchObject({ pager: true, batch: false })
   })
 
   it('rejects unknown global options', () => {

@@ -10,6 +10,7 @@
  * so no target is written twice.
  */
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs'
+import { parseCsv } from './csv.js'
 import { bulkFailureOf, createRunContext, skippedReason, type BulkSummary, type Invocation, type RunContext } from './context.js'
 import { DryRunStop, SynadmError, toSynadmError, usageError } from './errors.js'
 import { idProblem } from './ids.js'
@@ -49,14 +50,28 @@ export interface TargetLine {
   line: number
 }
 
-/** Lines of a target list: blank lines and `#` comments skipped, JSON lines read by field. Errors carry line numbers. */
-export function parseTargetLines(text: string, fields: string[]): { targets: TargetLine[]; errors: string[] } {
+/** Room aliases start with `#`, as comments do: in a list of rooms, a line that is an alias is a target. */
+const takesAliases = (kind?: IdKind) => kind === 'alias' || kind === 'room_or_alias'
+
+/**
+ * Lines of a target list: one target a line, blank lines and `#` comments skipped, JSON lines read by field; or CSV
+ * whose header row names one of the fields (what `-o csv` and spreadsheets write), read from that column. Errors
+ * carry line numbers.
+ */
+export function parseTargetLines(text: string, fields: string[], kind?: IdKind): { targets: TargetLine[]; errors: string[]; column?: string } {
+  const lines = text.split(/\r?\n/)
+  const isAlias = (trimmed: string) => takesAliases(kind) && !idProblem(kind!, trimmed)
+  const skipped = (trimmed: string) => trimmed === '' || (trimmed.startsWith('#') && !isAlias(trimmed))
+  const first = lines.findIndex((raw) => !skipped(raw.trim()))
+  const header = first >= 0 && !lines[first].trim().startsWith('{') ? csvHeader(lines[first]) : []
+  const column = fields.find((f) => header.includes(f))
+  if (column) return { ...csvTargets(lines.slice(first).join('\n'), first, header.indexOf(column), column), column }
   const targets: TargetLine[] = []
   const errors: string[] = []
-  text.split(/\r?\n/).forEach((raw, index) => {
+  lines.forEach((raw, index) => {
     const line = index + 1
     const trimmed = raw.trim()
-    if (trimmed === '' || trimmed.startsWith('#')) return
+    if (skipped(trimmed)) return
     if (trimmed.startsWith('{')) {
       let record: unknown
       try {
@@ -74,13 +89,41 @@ export function parseTargetLines(text: string, fields: string[]): { targets: Tar
   return { targets, errors }
 }
 
+/** The cells of a line read as a CSV header row; none when it cannot be one. */
+function csvHeader(line: string): string[] {
+  try {
+    return parseCsv(line)[0]?.cells.map((cell) => cell.trim()) ?? []
+  } catch {
+    return []
+  }
+}
+
+/** The rows under a CSV header (which stands on line `offset` + 1), one target each from the column. */
+function csvTargets(text: string, offset: number, index: number, column: string): { targets: TargetLine[]; errors: string[] } {
+  const targets: TargetLine[] = []
+  const errors: string[] = []
+  let rows: ReturnType<typeof parseCsv>
+  try {
+    rows = parseCsv(text).slice(1)
+  } catch (error) {
+    return { targets, errors: [toSynadmError(error).message] }
+  }
+  for (const { cells, line } of rows) {
+    const value = cells[index]?.trim()
+    if (value) targets.push({ value, line: line + offset })
+    else errors.push(`line ${line + offset}: no value in the column '${column}'`)
+  }
+  return { targets, errors }
+}
+
 export const jsonFieldsFor = (argName: string, kind: IdKind) => [...new Set([argName, ...(JSON_FIELDS[kind] ?? [])])]
 
 /** Reads and checks the whole list before anything runs: normalised (localpart → user ID …), de-duplicated. */
 async function readTargets(ctx: RunContext, file: string, argName: string, kind: IdKind): Promise<string[]> {
   if (file === '-' && !ctx.stdin && ctx.inShell) throw usageError("in the shell, '--targets -' takes what the command before a pipe printed", "e.g. user list --all -o jsonl -n spam | user shadow-ban --targets -")
   const text = file === '-' && ctx.stdin ? ctx.stdin.join('\n') : await readInput(file, ctx.session.io.stdin)
-  const { targets, errors } = parseTargetLines(text, jsonFieldsFor(argName, kind))
+  const { targets, errors, column } = parseTargetLines(text, jsonFieldsFor(argName, kind), kind)
+  if (column) ctx.note(`${file === '-' ? 'stdin' : file}: CSV with a header row; the targets are its column '${column}'`)
   const values: string[] = []
   for (const target of targets) {
     try {

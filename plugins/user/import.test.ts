@@ -5,7 +5,7 @@ import nock from 'nock'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { EXIT } from '../../core/index.js'
 import { runSynadm, TEST_BASE_URL } from '../../core/testing.js'
-import { checkRows, parseCsv, readRecords } from './import.js'
+import { checkRows, readRecords } from './import.js'
 import user from './index.js'
 
 const A = '/_synapse/admin'
@@ -25,14 +25,6 @@ beforeAll(() => nock.disableNetConnect())
 afterEach(() => nock.cleanAll())
 
 describe('reading the file', () => {
-  it('parses RFC 4180 CSV: quotes, doubled quotes, line breaks in a cell, CRLF', () => {
-    expect(parseCsv('a,b\r\n"x, y","say ""hi"""\n"two\nlines",z\n')).toEqual([
-      { cells: ['a', 'b'], line: 1 },
-      { cells: ['x, y', 'say "hi"'], line: 2 },
-      { cells: ['two\nlines', 'z'], line: 3 },
-    ])
-  })
-
   it('takes what user list and user details print: CSV, JSON lines, a JSON page', () => {
     const csv = readRecords('name,user_type,is_guest,admin,deactivated,displayname,creation_ts\n@a:old.example,,false,true,false,Alice,1700000000000\n')
     expect(csv.records[0].raw).toEqual({ name: '@a:old.example', is_guest: 'false', admin: 'true', deactivated: 'false', displayname: 'Alice', creation_ts: '1700000000000' })

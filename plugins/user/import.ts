@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from 'node:fs'
 import { basename } from 'node:path'
-import { SynadmError, usageError, type RunContext } from '../../core/index.js'
+import { parseCsv, SynadmError, usageError, type RunContext } from '../../core/index.js'
 import type * as spec from './index.js'
 import type { UserApi } from './api.js'
 
@@ -40,40 +40,6 @@ export interface ImportRow {
   /** the body of PUT v2/users (may hold the password) */
   body: Record<string, unknown>
   error?: string
-}
-
-/** RFC 4180 CSV: quoted fields with "" and line breaks, CRLF or LF. Returns rows of cells with their line numbers. */
-export function parseCsv(text: string): { cells: string[]; line: number }[] {
-  const rows: { cells: string[]; line: number }[] = []
-  let cells: string[] = []
-  let cell = ''
-  let quoted = false
-  let line = 1
-  let rowLine = 1
-  let any = false
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++
-      else if (ch === '"') quoted = false
-      else {
-        if (ch === '\n') line++
-        cell += ch
-      }
-    } else if (ch === '"') (quoted = true), (any = true)
-    else if (ch === ',') (cells.push(cell), (cell = ''), (any = true))
-    else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++
-      if (any || cell !== '') rows.push({ cells: [...cells, cell], line: rowLine })
-      cells = []
-      cell = ''
-      any = false
-      rowLine = ++line
-    } else (cell += ch), (any = true)
-  }
-  if (quoted) throw usageError(`CSV: a quoted field starting on line ${rowLine} never ends`)
-  if (any || cell !== '') rows.push({ cells: [...cells, cell], line: rowLine })
-  return rows
 }
 
 export type ImportFormat = 'csv' | 'jsonl'

@@ -135,12 +135,17 @@ describe.skipIf(!inject('synapse').available)('bulk runs', () => {
     expect(await banned()).toEqual(ids.slice(0, 500).sort())
   }, 300_000)
 
-  it('deletes 20 rooms with --wait per target', async () => {
+  it('deletes 20 rooms with --wait per target, five of them listed by alias among comments', async () => {
     const owner = await registerUser(uniqueName('bulk-owner'))
     const rooms: string[] = []
-    for (let i = 0; i < 20; i++) rooms.push(await createRoom(owner.token, { name: uniqueName('doomed') }))
+    const aliases: string[] = []
+    for (let i = 0; i < 20; i++) {
+      const alias = i < 5 ? uniqueName('doomed-alias') : undefined
+      rooms.push(await createRoom(owner.token, { name: uniqueName('doomed'), alias }))
+      if (alias) aliases.push(`#${alias}:${synapse().serverName}`)
+    }
     const list = join(dir, 'rooms.txt')
-    writeFileSync(list, rooms.join('\n') + '\n')
+    writeFileSync(list, ['# spam rooms, found by hand', ...aliases, '#', ...rooms.slice(5)].join('\n') + '\n')
     const result = await runSynadm(['--batch', '-o', 'jsonl', 'room', 'delete', '--targets', list, '--wait'], { timeoutMs: 240_000 })
     expect(result.code, result.stderr).toBe(0)
     const report = jsonLines(result.stdout)
@@ -150,4 +155,21 @@ describe.skipIf(!inject('synapse').available)('bulk runs', () => {
       await expect(adminRequest('GET', `/_synapse/admin/v1/rooms/${encodeURIComponent(room)}`)).rejects.toThrow(/404/)
     }
   }, 250_000)
+
+  it('takes the CSV that user list -o csv writes as a target list, from its name column', async () => {
+    const csv = await runSynadm(['-o', 'csv', 'user', 'list', '-n', `${prefix}-09`, '-l', '5'])
+    expect(csv.code, csv.stderr).toBe(0)
+    const [header, ...rows] = csv.stdout.trim().split('\n')
+    const column = header.split(',').indexOf('name')
+    const listed = rows.map((row) => row.split(',')[column])
+    expect(listed).toEqual(ids.slice(900, 905))
+    const file = join(dir, 'export.csv')
+    writeFileSync(file, csv.stdout)
+    const result = await runSynadm(['--batch', '-o', 'jsonl', 'user', 'shadow-ban', '--targets', file])
+    expect(result.code, result.stderr).toBe(0)
+    expect(result.stderr).toContain("CSV with a header row; the targets are its column 'name'")
+    expect(jsonLines(result.stdout).map((l) => l.target).sort()).toEqual([...listed].sort())
+    const state = await shadowBans()
+    expect(listed.every((id) => state.get(id) === true)).toBe(true)
+  })
 })

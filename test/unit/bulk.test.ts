@@ -44,6 +44,25 @@ describe('target lists', () => {
     ])
   })
 
+  it('reads CSV whose header names the field, from that column; quoted cells, empty cells numbered', () => {
+    const csv = '# exported from the old server\nuser_type,name,displayname\n,@a:x,Alice\n,"@b:x","Bob, the builder"\n,,Nobody\n'
+    expect(parseTargetLines(csv, ['user_id', 'name'], 'user')).toEqual({
+      targets: [{ value: '@a:x', line: 3 }, { value: '@b:x', line: 4 }],
+      errors: ["line 5: no value in the column 'name'"],
+      column: 'name',
+    })
+    // a lone header line is a header, never the localpart 'name'
+    expect(parseTargetLines('name\n@a:x\n', ['user_id', 'name'], 'user').targets).toEqual([{ value: '@a:x', line: 2 }])
+    // a word that is no field: a plain list
+    expect(parseTargetLines('alice\nbob\n', ['user_id', 'name'], 'user')).toEqual({ targets: [{ value: 'alice', line: 1 }, { value: 'bob', line: 2 }], errors: [] })
+  })
+
+  it('in a list of rooms a room alias is a target, not a comment; comments still are', () => {
+    const text = '# rooms of the spam wave\n#spam:x\n!abc:x\n#not an alias\n'
+    expect(parseTargetLines(text, ['room_id', 'alias'], 'room_or_alias').targets).toEqual([{ value: '#spam:x', line: 2 }, { value: '!abc:x', line: 3 }])
+    expect(parseTargetLines(text, ['user_id', 'name'], 'user').targets).toEqual([{ value: '!abc:x', line: 3 }])
+  })
+
   it('runs the command once per distinct target, localparts expanded, one JSON line each', async () => {
     expectBans(['@a:synapse.test', '@b:synapse.test', '@c:synapse.test'])
     const result = await run(['--batch', '-o', 'jsonl', 'bt', 'ban', '--targets', file('a\n@b:synapse.test\n{"name":"@c:synapse.test"}\n@a:synapse.test\n')])

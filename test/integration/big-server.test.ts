@@ -1,7 +1,6 @@
 // A server with more users than the completion cache holds (its own Synapse, so the shared one keeps its size):
 // Tab completion in the synadm> shell beyond the first 1000 users, localparts and aliases, and how long a key
 // waits; --all with the big page size; human tables in an 80-column terminal.
-import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import http from 'node:http'
 import { tmpdir } from 'node:os'
@@ -10,20 +9,20 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createRoom } from '../synapse/client.mjs'
 import { readyRoot, repoRoot, startSynapse, writeSynadmConfig, type RunningSynapse } from '../synapse/server.mjs'
 import { runSynadm } from './cli.js'
+import { hasTmux, sleep, tmux } from './tmux.js'
 
-const hasTmux = spawnSync('tmux', ['-V']).status === 0
 const USERS = 1200
 const CONCURRENCY = 16
 const SEARCH_DEADLINE_MS = 400
 const localpart = (i: number) => `zz-big-${String(i).padStart(4, '0')}`
 const LATE = 'zz-late-unique'
 
-const socket = `synadm-test-${process.pid}-big`
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' })
-const screen = (session: string) => tmux('capture-pane', '-p', '-t', session)
-const keys = (session: string, ...args: string[]) => tmux('send-keys', '-t', session, ...args)
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+// One tmux server per session (./tmux.js): a server whose last session ended exits, and the next test's session
+// on the same socket could meet it exiting ('server exited unexpectedly').
+const terminal = tmux('synadm-test-big')
+const { screen, keys } = terminal
 
+/** Polls every 20 ms (the key latencies below are measured with it), for up to 15 s. */
 async function until(session: string, expected: RegExp, timeoutMs = 15_000): Promise<string> {
   const started = Date.now()
   for (;;) {
@@ -72,7 +71,7 @@ describe.skipIf(!inject('synapse').available || !readyRoot())('a server with mor
   }, 300_000)
 
   afterAll(async () => {
-    spawnSync('tmux', ['-L', socket, 'kill-server'])
+    for (const session of ['big', 'narrow']) terminal.kill(session)
     await server?.stop()
   })
 
@@ -92,7 +91,7 @@ describe.skipIf(!inject('synapse').available || !readyRoot())('a server with mor
   it.skipIf(!hasTmux)('the shell completes a user beyond the first 1000, a localpart and an alias; no key waits longer than the deadline', async () => {
     // NO_COLOR: no grey hints after the line, so the screen shows only what is typed and completed.
     const vars = [`HOME=${home}`, `XDG_DATA_HOME=${join(home, 'data')}`, `XDG_CACHE_HOME=${join(home, 'cache')}`, 'NO_COLOR=1']
-    tmux('new-session', '-d', '-s', 'big', '-x', '160', '-y', '40', 'env', ...vars, process.execPath, join(repoRoot, 'bin/synadm.js'), '-c', configFile)
+    terminal.on('big', 'new-session', '-d', '-s', 'big', '-x', '160', '-y', '40', 'env', ...vars, process.execPath, join(repoRoot, 'bin/synadm.js'), '-c', configFile)
     await until('big', /synadm>\s*$/m)
     // The shell fills the cache with the first 1000 users when it starts: wait until it has.
     const cacheFile = join(home, 'cache', 'synadm', 'completion.json')
@@ -142,10 +141,10 @@ describe.skipIf(!inject('synapse').available || !readyRoot())('a server with mor
   it.skipIf(!hasTmux)('an 80-column terminal: the user list fits, one note says how to see the rest; piped it is as before', async () => {
     const command = [process.execPath, join(repoRoot, 'bin/synadm.js'), '-c', configFile, '-o', 'human', 'user', 'list', '-l', '5']
     const stderrFile = join(home, 'narrow.stderr')
-    tmux('new-session', '-d', '-s', 'narrow', '-x', '80', '-y', '40', 'sh', '-c', `HOME=${home} "$@" 2>${stderrFile}; echo "exit=$?"; sleep 60`, 'sh', ...command)
+    terminal.on('narrow', 'new-session', '-d', '-s', 'narrow', '-x', '80', '-y', '40', 'sh', '-c', `HOME=${home} "$@" 2>${stderrFile}; echo "exit=$?"; sleep 60`, 'sh', ...command)
     await until('narrow', /exit=0/)
     // -J joins what the terminal wrapped: a table line wider than the terminal would show as one long line.
-    const lines = tmux('capture-pane', '-p', '-J', '-t', 'narrow').split('\n').filter((line) => line.trim())
+    const lines = terminal.on('narrow', 'capture-pane', '-p', '-J', '-t', 'narrow').split('\n').filter((line) => line.trim())
     const header = lines.find((line) => line.startsWith('name '))!.split(/\s+/)
     expect(header).toEqual(expect.arrayContaining(['name', 'displayname', 'admin', 'deactivated', 'last_seen_ts']))
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(80)

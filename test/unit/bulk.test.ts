@@ -97,6 +97,16 @@ describe('target lists', () => {
     expect(result.stderr).toContain("line 3: a JSON line needs the field 'user_id' or 'name'")
   })
 
+  it('refuses a CSV list with a bad or empty cell in its column before any request', async () => {
+    expectBans(['@a:synapse.test'])
+    const result = await run(['--batch', 'bt', 'ban', '--targets', file('name,displayname\n@a:synapse.test,A\nbad user!,B\n,C\n')])
+    expect(result.code).toBe(EXIT.usage)
+    expect(result.stderr).toContain('2 bad line(s); nothing was run')
+    expect(result.stderr).toContain("line 4: no value in the column 'name'")
+    // the account of the good row was neither read nor written
+    expect(nock.pendingMocks()).toHaveLength(2)
+  })
+
   it('takes the argument or --targets, not both', async () => {
     const result = await run(['--batch', 'bt', 'ban', '@a:synapse.test', '--targets', file('@b:synapse.test\n')])
     expect(result.code).toBe(EXIT.usage)

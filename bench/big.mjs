@@ -9,6 +9,7 @@ import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { writeSynadmConfig } from '../test/synapse/server.mjs'
+import { writeSection } from './report.mjs'
 
 const repo = fileURLToPath(new URL('..', import.meta.url))
 const RUNS = Number(process.env.BENCH_RUNS ?? 5)
@@ -166,8 +167,4 @@ ${runRows(replayRuns, 'synadm user list --all -o jsonl')}
 - Against the minimal script: ${ratio(replayRuns).toFixed(2)}× its time.
 <!-- big-servers:end -->
 `
-const file = join(repo, 'BENCHMARKS.md')
-const current = readFileSync(file, 'utf8')
-const marked = /<!-- big-servers:start[\s\S]*?<!-- big-servers:end -->\n?/
-writeFileSync(file, marked.test(current) ? current.replace(marked, section) : current.trimEnd() + '\n\n' + section)
-console.log(section)
+writeSection('big-servers', section)

@@ -3,12 +3,13 @@
 // The loops take minutes for 1000 users: they run on a sample and are extrapolated (the report says so).
 // Writes its section of BENCHMARKS.md (between the bulk markers); every figure comes from this one run.
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { matrixRequest } from '../test/synapse/client.mjs'
 import { readyRoot, startSynapse, writeSynadmConfig } from '../test/synapse/server.mjs'
+import { writeSection } from './report.mjs'
 
 const repo = fileURLToPath(new URL('..', import.meta.url))
 const USERS = Number(process.env.BENCH_BULK_USERS ?? 1000)
@@ -115,8 +116,4 @@ ${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}
 - Against a loop of our own one-shot command: ${((oursLoopPerUser * USERS) / oursMs).toFixed(0)}× faster.
 <!-- bulk:end -->
 `
-const file = join(repo, 'BENCHMARKS.md')
-const current = readFileSync(file, 'utf8')
-const marked = /<!-- bulk:start[\s\S]*?<!-- bulk:end -->\n?/
-writeFileSync(file, marked.test(current) ? current.replace(marked, section) : current.trimEnd() + '\n\n' + section)
-console.log(section)
+writeSection('bulk', section)

@@ -2,22 +2,11 @@
 // one page after another with a fixed page size, and prints one JSON line per item.
 //   node bench/list-baseline.mjs <path> <items key> <next key> <limit>   (SYNAPSE_URL, SYNAPSE_ADMIN_TOKEN)
 import http from 'node:http'
+import { getPage } from './admin-page.mjs'
 
 const [path, itemsKey, nextKey, limit] = process.argv.slice(2)
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
-const get = (from) =>
-  new Promise((resolve, reject) => {
-    const url = new URL(path, process.env.SYNAPSE_URL)
-    url.searchParams.set('limit', limit)
-    url.searchParams.set('from', String(from))
-    http
-      .get(url, { agent, headers: { Authorization: `Bearer ${process.env.SYNAPSE_ADMIN_TOKEN}` } }, (res) => {
-        let body = ''
-        res.setEncoding('utf8').on('data', (chunk) => (body += chunk))
-        res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(body)) : reject(new Error(`${res.statusCode} ${body}`))))
-      })
-      .on('error', reject)
-  })
+const get = (from) => getPage(agent, path, from, limit)
 let from = 0
 for (;;) {
   const page = await get(from)

@@ -3,25 +3,13 @@
 //   node bench/page-size.mjs <path> <items key> <next key> <total key> [concurrency page size]
 //   (SYNAPSE_URL, SYNAPSE_ADMIN_TOKEN; prints a JSON report; bench/big.mjs records it in BENCHMARKS.md)
 import http from 'node:http'
+import { getPage } from './admin-page.mjs'
 
 const [path, itemsKey, nextKey, totalKey, concurrencySize = '1000'] = process.argv.slice(2)
 const RUNS = Number(process.env.BENCH_RUNS ?? 5)
 const SIZES = (process.env.BENCH_SIZES ?? '100,250,500,1000,2000,5000').split(',').map(Number)
 
-function get(agent, from, limit) {
-  return new Promise((resolve, reject) => {
-    const url = new URL(path, process.env.SYNAPSE_URL)
-    url.searchParams.set('limit', String(limit))
-    url.searchParams.set('from', String(from))
-    http
-      .get(url, { agent, headers: { Authorization: `Bearer ${process.env.SYNAPSE_ADMIN_TOKEN}` } }, (res) => {
-        let body = ''
-        res.setEncoding('utf8').on('data', (chunk) => (body += chunk))
-        res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(body)) : reject(new Error(`${res.statusCode} ${body}`))))
-      })
-      .on('error', reject)
-  })
-}
+const get = (agent, from, limit) => getPage(agent, path, from, limit)
 
 /** All items with `concurrency` pages in flight (offsets known from the total); resolves to [ms, items]. */
 async function all(limit, concurrency) {

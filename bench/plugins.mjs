@@ -3,11 +3,12 @@
 // file elsewhere (through the module resolution hook), against a minimal node:http script, interleaved.
 // Writes its section of BENCHMARKS.md (between the plugins markers); every figure comes from this one run.
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startSynapse, writeSynadmConfig } from '../test/synapse/server.mjs'
+import { writeSection } from './report.mjs'
 
 const repo = fileURLToPath(new URL('..', import.meta.url))
 const RUNS = Number(process.env.BENCH_RUNS ?? 21)
@@ -85,8 +86,4 @@ ${Object.entries(stats).map(([name, s]) => `| ${name} | ${ms(s.median)} | ${ms(s
 - With no plugin configured synadm reads only the absent plugins.yaml.
 <!-- plugins:end -->
 `
-const target = join(repo, 'BENCHMARKS.md')
-const current = readFileSync(target, 'utf8')
-const marked = /<!-- plugins:start[\s\S]*?<!-- plugins:end -->\n?/
-writeFileSync(target, marked.test(current) ? current.replace(marked, section) : current.trimEnd() + '\n\n' + section)
-console.log(section)
+writeSection('plugins', section)

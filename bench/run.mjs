@@ -1,11 +1,12 @@
 // Start-up and shell throughput benchmarks against a local Synapse; writes BENCHMARKS.md.
 // Every figure is measured in this one run, next to its baseline.
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { readyRoot, startSynapse, writeSynadmConfig } from '../test/synapse/server.mjs'
+import { writeHead } from './report.mjs'
 
 const repo = fileURLToPath(new URL('..', import.meta.url))
 const RUNS = Number(process.env.BENCH_RUNS ?? 11)
@@ -107,8 +108,7 @@ after another on one keep-alive connection by a minimal Node.js script (both inc
 - Overhead per command: **${f(perShell - perKeepAlive)}** (goal ≤ 3 ms: ${verdict(perShell - perKeepAlive <= 3)}).
 ${pythonMs ? `- The Python synadm needs a process per command: ${SHELL_COMMANDS} × ${f(pythonMs)} ≈ ${(SHELL_COMMANDS * pythonMs / 1000).toFixed(0)} s.` : ''}
 `
-// Other benchmarks (bench/bulk.mjs, bench/shell-keys.mjs) write their own marked sections; keep them.
-const sections = readFileSync(join(repo, 'BENCHMARKS.md'), 'utf8').match(/<!-- ([\w-]+):start[\s\S]*?<!-- \1:end -->\n?/g) ?? []
-writeFileSync(join(repo, 'BENCHMARKS.md'), [report.trimEnd(), ...sections.map((s) => s.trimEnd())].join('\n\n') + '\n')
+// Other benchmarks (bench/bulk.mjs, bench/shell-keys.mjs …) write their own marked sections: writeHead keeps them.
+writeHead(report)
 process.stdout.write(report)
 await server.stop()

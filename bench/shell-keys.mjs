@@ -7,12 +7,13 @@
 // Node.js program in the same pseudo-terminal that echoes each key in raw mode: what the terminal relay costs.
 // Server: SYNAPSE_URL + SYNAPSE_ADMIN_TOKEN, else a fresh local Synapse; it is filled up to 10,000 users first.
 import { spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startSynapse, writeSynadmConfig } from '../test/synapse/server.mjs'
 import { fillUsers } from './users-fixture.mjs'
+import { writeSection } from './report.mjs'
 
 const repo = fileURLToPath(new URL('..', import.meta.url))
 const USERS = Number(process.env.BENCH_USERS ?? 10_000)
@@ -131,9 +132,5 @@ key in raw mode in the same pseudo-terminal. Load average during the run: ${load
 - Median key → echo: **${f(ours.median)}** (goal < 20 ms: ${verdict(ours.median < 20)}).
 <!-- shell-keys:end -->
 `
-const file = join(repo, 'BENCHMARKS.md')
-const current = readFileSync(file, 'utf8')
-const marked = /<!-- shell-keys:start[\s\S]*?<!-- shell-keys:end -->\n?/
-writeFileSync(file, marked.test(current) ? current.replace(marked, section) : current.trimEnd() + '\n\n' + section)
-console.log(section)
+writeSection('shell-keys', section)
 process.exit(0)

@@ -20,18 +20,9 @@ const LATE = 'zz-late-unique'
 // One tmux server per session (./tmux.js): a server whose last session ended exits, and the next test's session
 // on the same socket could meet it exiting ('server exited unexpectedly').
 const terminal = tmux('synadm-test-big')
-const { screen, keys } = terminal
-
+const { keys } = terminal
 /** Polls every 20 ms (the key latencies below are measured with it), for up to 15 s. */
-async function until(session: string, expected: RegExp, timeoutMs = 15_000): Promise<string> {
-  const started = Date.now()
-  for (;;) {
-    const text = screen(session)
-    if (expected.test(text)) return text
-    if (Date.now() - started > timeoutMs) throw new Error(`screen never showed ${expected}:\n${text}`)
-    await sleep(20)
-  }
-}
+const until = (session: string, expected: RegExp, timeoutMs = 15_000) => terminal.until(session, expected, timeoutMs, 20)
 
 /** Accounts through concurrent admin PUTs without a password (no bcrypt): the quickest way through the API. */
 async function createUsers(server: RunningSynapse) {

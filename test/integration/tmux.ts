@@ -11,14 +11,14 @@ export function tmux(prefix: string) {
   const on = (session: string, ...args: string[]) => execFileSync('tmux', ['-L', socket(session), ...args], { encoding: 'utf8' })
   const screen = (session: string) => on(session, 'capture-pane', '-p', '-t', session)
   const keys = (session: string, ...args: string[]) => on(session, 'send-keys', '-t', session, ...args)
-  /** Polls the screen until it matches; fails with what it showed last. */
-  async function until(session: string, expected: RegExp, timeoutMs = 8000): Promise<string> {
+  /** Polls the screen every `pollMs` until it matches; fails with what it showed last. */
+  async function until(session: string, expected: RegExp, timeoutMs = 8000, pollMs = 50): Promise<string> {
     const started = Date.now()
     for (;;) {
       const text = screen(session)
       if (expected.test(text)) return text
       if (Date.now() - started > timeoutMs) throw new Error(`screen never showed ${expected}:\n${text}`)
-      await sleep(50)
+      await sleep(pollMs)
     }
   }
   const kill = (session: string) => spawnSync('tmux', ['-L', socket(session), 'kill-server'])

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { answerLines, completionRequest } from '../../core/commands/completion.js'
 import { complete, CompletionCache, LiveCompletion, type Completion } from '../../core/completion.js'
 import { definePlugin, installPlugin, PLUGIN_API_VERSION } from '../../core/plugin.js'
-import { Registry } from '../../core/registry.js'
+import { Registry, type CompletionProvider } from '../../core/registry.js'
 import { runSynadm } from '../../core/testing.js'
 import { wordCompleter } from '../../core/vorpal/autocomplete.js'
 import { builtins } from '../../plugins/builtins.js'
@@ -240,39 +240,35 @@ describe('completion on big servers', () => {
   })
 
   it('a failed search leaves the cached answer and is tried again', async () => {
-    const registry = new Registry()
     let calls = 0
-    await installPlugin(registry, definePlugin({
-      name: 'flaky',
-      apiVersion: PLUGIN_API_VERSION,
-      setup(ctx) {
-        ctx.completionSource('user_id', async () => ({ fetch: async () => ({ values: [], partial: true }), search: async () => { calls++; throw new Error('down') } }))
-        ctx.command({ path: 'who', description: 'a user', args: '<user_id>', argInfo: { user_id: { complete: 'user_id', id: 'user' } }, load: async () => () => 'x' })
-      },
-    }))
-    const live = new LiveCompletion(registry, new CompletionCache(join(mkdtempSync(join(tmpdir(), 'synadm-big-')), 'c.json')), async () => (async () => ({})) as never)
+    const live = await liveUserCompletion('flaky', { fetch: async () => ({ values: [], partial: true }), search: async () => { calls++; throw new Error('down') } })
     expect(values(await live.complete('who @a'))).toEqual([])
     expect(values(await live.complete('who @a'))).toEqual([])
     expect(calls).toBe(2)
   })
 })
 
+/** Live completion over one plugin: a `user_id` source as given and the command `who <user_id>` that uses it. */
+async function liveUserCompletion(name: string, source: CompletionProvider) {
+  const registry = new Registry()
+  await installPlugin(registry, definePlugin({
+    name,
+    apiVersion: PLUGIN_API_VERSION,
+    setup(ctx) {
+      ctx.completionSource('user_id', async () => source)
+      ctx.command({ path: 'who', description: 'a user', args: '<user_id>', argInfo: { user_id: { complete: 'user_id', id: 'user' } }, load: async () => () => 'x' })
+    },
+  }))
+  return new LiveCompletion(registry, new CompletionCache(join(mkdtempSync(join(tmpdir(), `synadm-${name}-`)), 'c.json')), async () => (async () => ({})) as never)
+}
+
 describe('completion cache refreshes', () => {
   it('a refresh that lands after a search does not lose the searched values for good', async () => {
-    const registry = new Registry()
     let searches = 0
-    await installPlugin(registry, definePlugin({
-      name: 'refresh',
-      apiVersion: PLUGIN_API_VERSION,
-      setup(ctx) {
-        ctx.completionSource('user_id', async () => ({
-          fetch: async () => ({ values: ['@a:s'], partial: true }),
-          search: async () => { searches++; return ['@zed:s'] },
-        }))
-        ctx.command({ path: 'who', description: 'a user', args: '<user_id>', argInfo: { user_id: { complete: 'user_id', id: 'user' } }, load: async () => () => 'x' })
-      },
-    }))
-    const live = new LiveCompletion(registry, new CompletionCache(join(mkdtempSync(join(tmpdir(), 'synadm-refresh-')), 'c.json')), async () => (async () => ({})) as never)
+    const live = await liveUserCompletion('refresh', {
+      fetch: async () => ({ values: ['@a:s'], partial: true }),
+      search: async () => { searches++; return ['@zed:s'] },
+    })
     expect((await live.complete('who @z')).candidates.map((c) => c.value)).toEqual(['@zed:s'])
     await live.refresh('user_id')
     expect((await live.complete('who @z')).candidates.map((c) => c.value)).toEqual(['@zed:s'])

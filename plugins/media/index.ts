@@ -8,9 +8,9 @@ const mxcUri = { flags: '-U, --mxc-uri <uri>', description: 'the media as an MXC
 const serverName = { flags: '-s, --server-name <server>', description: 'the server the media came from, for remote media [default: this homeserver]', id: 'server' } as const satisfies OptionSpec
 const before = (verb: string) =>
   defineOptions([
-  { flags: '-d, --before-days <days>', type: 'int', ...DAYS, description: `${verb} media last accessed more than this many days ago` },
-  { flags: '-b, --before <date>', type: 'datetime', description: `${verb} media last accessed before this date/time, e.g. 2021-01-01 (local time)` },
-  { flags: '-t, --before-ts <ms>', type: 'int', ...TIMESTAMP_MS, description: `${verb} media last accessed before this unix timestamp in ms` },
+    { flags: '-d, --before-days <days>', type: 'int', ...DAYS, description: `${verb} media last accessed more than this many days ago` },
+    { flags: '-b, --before <date>', type: 'datetime', description: `${verb} media last accessed before this date/time, e.g. 2021-01-01 (local time)` },
+    { flags: '-t, --before-ts <ms>', type: 'int', ...TIMESTAMP_MS, description: `${verb} media last accessed before this unix timestamp in ms` },
   ])
 
 export const list = defineCommand({

@@ -6,11 +6,7 @@ import type * as spec from './index.js'
 /** The cut-off the options give, as the request body wants it. */
 function cutOff(options: RunContext<typeof spec.purge>['options']): PurgeHistoryBody {
   if (options.beforeEventId !== undefined) return { purge_up_to_event_id: options.beforeEventId }
-  if (options.beforeDays !== undefined) {
-    const days = options.beforeDays
-    if (days < 0) throw usageError(`--before-days must not be negative, not ${days}`)
-    return { purge_up_to_ts: daysFromNow(-days) }
-  }
+  if (options.beforeDays !== undefined) return { purge_up_to_ts: daysFromNow(-options.beforeDays) }
   // --before arrives as epoch ms; --before-ts 0 is a real cut-off (the epoch), not "unset".
   const ts = Number(options.before ?? options.beforeTs)
   if (ts < 0) throw usageError(`--before-ts must not be negative, not ${ts}`)

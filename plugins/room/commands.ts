@@ -221,12 +221,10 @@ export async function deleteStatus(ctx: RunContext<typeof spec.deleteStatus>) {
 export async function purgeEmpty(ctx: RunContext<typeof spec.purgeEmpty>) {
   const api = await roomApi(ctx)
   const o = ctx.options
-  const batchSize = o.batchSize
-  if (batchSize < 1) throw usageError(`--batch-size must be at least 1, not ${batchSize}`)
 
   // Sorted by local members, fewest first: the first room with a local member ends the search.
   const empty: RoomRecord[] = []
-  const fetchPage = (from: unknown) => api.listRooms({ from: (from as number | undefined) ?? 0, limit: batchSize, order_by: 'joined_local_members', dir: 'b' })
+  const fetchPage = (from: unknown) => api.listRooms({ from: (from as number | undefined) ?? 0, limit: o.batchSize, order_by: 'joined_local_members', dir: 'b' })
   for await (const room of ctx.items<RoomRecord>(fetchPage, { items: 'rooms', next: 'next_batch' })) {
     if (room.joined_local_members !== 0) break
     empty.push(room)

@@ -435,7 +435,6 @@ export async function redact(ctx: RunContext<typeof spec.redact>) {
   const o = ctx.options
   const userId = await ctx.userId(ctx.args.user_id)
   const users = await api(ctx)
-  if (ctx.given.has('limit') && o.limit! < 1) throw usageError('--limit must be 1 or more (Synapse rejects other values)')
   // Remote senders' events can be redacted too; only a local account can be checked for existence first.
   if (userId.endsWith(`:${await ctx.serverName()}`)) await existingUser(ctx, userId)
   const after = pointInTime(ctx, { date: 'after', ts: 'afterTs' })

@@ -18,7 +18,7 @@ async function messages(ctx: SendContext): Promise<{ plain: string; formatted: s
 }
 
 /** TO as one user ID, or (-r) every listed user whose full ID matches TO from its first character. */
-async function recipients(ctx: SendContext, api: NoticeApi, o: SendOptions): Promise<string[]> {
+async function recipients(ctx: SendContext, o: SendOptions): Promise<string[]> {
   const to = ctx.args.to
   if (!o.regex) return [await ctx.userId(to)]
   let pattern: RegExp
@@ -51,7 +51,7 @@ export async function send(ctx: SendContext) {
   const api = await ctx.use<NoticeApi>('notice')
   const { plain, formatted } = await messages(ctx)
   const content = { msgtype: 'm.text', body: plain, format: 'org.matrix.custom.html', formatted_body: formatted }
-  const users = await recipients(ctx, api, o)
+  const users = await recipients(ctx, o)
   if (users.length === 0) {
     ctx.note(`No user matches '${ctx.args.to}': nothing was sent.`)
     return o.silent ? undefined : []

@@ -4,6 +4,8 @@ import type * as spec from './index.js'
 
 const reports = (ctx: RunContext) => ctx.use<ReportsApi>('reports')
 
+const optionalUser = (ctx: RunContext, value: string | undefined) => (value === undefined ? undefined : ctx.userId(value))
+
 /** Paging and the reporter filter, shared by both report lists. */
 async function commonQuery(ctx: RunContext<typeof spec.eventReports> | RunContext<typeof spec.userReports>): Promise<ReportQuery> {
   const o = ctx.options
@@ -11,11 +13,9 @@ async function commonQuery(ctx: RunContext<typeof spec.eventReports> | RunContex
     from: o.from,
     limit: o.limit,
     dir: o.reverse ? 'f' : undefined,
-    user_id: o.userId === undefined ? undefined : await ctx.userId(o.userId),
+    user_id: await optionalUser(ctx, o.userId),
   }
 }
-
-const optionalUser = (ctx: RunContext, value: string | undefined) => (value === undefined ? undefined : ctx.userId(value))
 
 export async function eventReports(ctx: RunContext<typeof spec.eventReports>) {
   return (await reports(ctx)).eventReports({

@@ -14,8 +14,8 @@ function tell(ctx: RunContext, message: string) {
  * The account behind an argument, fetched before anything is changed: a mistyped or unknown ID stops here
  * with a not-found error (exit 7) instead of failing halfway, or silently reading empty data.
  */
-async function existingUser(ctx: RunContext, value: unknown): Promise<{ userId: string; details: UserDetails; users: UserApi }> {
-  const userId = await ctx.userId(String(value))
+async function existingUser(ctx: RunContext, value: string): Promise<{ userId: string; details: UserDetails; users: UserApi }> {
+  const userId = await ctx.userId(value)
   const users = await api(ctx)
   return { userId, details: await knownUser(userId, users.details(userId)), users }
 }
@@ -101,13 +101,11 @@ async function listQuery(ctx: RunContext<typeof spec.list> | RunContext<typeof s
 }
 
 export async function list(ctx: RunContext<typeof spec.list>) {
-  const page = await (await api(ctx)).list(await listQuery(ctx, ctx.options.deactivated ? true : undefined))
-  return page
+  return (await api(ctx)).list(await listQuery(ctx, ctx.options.deactivated ? true : undefined))
 }
 
 export async function listV3(ctx: RunContext<typeof spec.listV3>) {
-  const page = await (await api(ctx)).listV3(await listQuery(ctx, ctx.options.deactivated))
-  return page
+  return (await api(ctx)).listV3(await listQuery(ctx, ctx.options.deactivated))
 }
 
 /** Python's str.capitalize: first character upper case, the rest lower case. */

@@ -1,8 +1,7 @@
 import type { RunContext } from '../../core/index.js'
-import type { FederationApi } from './api.js'
 import type * as spec from './index.js'
 
-const federation = (ctx: RunContext) => ctx.use<FederationApi>('federation')
+const federation = (ctx: RunContext) => ctx.use('federation')
 
 export async function list(ctx: RunContext<typeof spec.list>) {
   const o = ctx.options

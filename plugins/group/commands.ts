@@ -1,6 +1,4 @@
 import { SynadmError, type RunContext } from '../../core/index.js'
-import type { ServerApi } from '../server/api.js'
-import type { GroupApi } from './api.js'
 import type * as spec from './index.js'
 
 const noGroupApi = () =>
@@ -17,11 +15,11 @@ function mayHaveGroups(serverVersion: string): boolean {
 export async function deleteGroup(ctx: RunContext<typeof spec.deleteGroup>) {
   const groupId = ctx.args.group_id
   // Asking first and failing after would waste the admin's confirmation.
-  const { server_version } = await (await ctx.use<ServerApi>('server')).version()
+  const { server_version } = await (await ctx.use('server')).version()
   if (!mayHaveGroups(server_version)) throw noGroupApi()
   await ctx.confirm('Are you sure you want to delete this group?', { group_id: groupId, server_version })
   try {
-    return await (await ctx.use<GroupApi>('group')).deleteGroup(groupId)
+    return await (await ctx.use('group')).deleteGroup(groupId)
   } catch (error) {
     if (SynadmError.is(error) && (error.errcode === 'M_UNRECOGNIZED' || (error.status === 404 && !error.errcode))) throw noGroupApi()
     throw error

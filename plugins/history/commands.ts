@@ -1,6 +1,5 @@
 import { daysFromNow, localDateTime, replyField, SynadmError, usageError, type RunContext } from '../../core/index.js'
-import type { RoomApi } from '../room/api.js'
-import type { HistoryApi, PurgeHistoryBody, PurgeStatus } from './api.js'
+import type { PurgeHistoryBody, PurgeStatus } from './api.js'
 import type * as spec from './index.js'
 
 /** The cut-off the options give, as the request body wants it. */
@@ -14,8 +13,8 @@ function cutOff(options: RunContext<typeof spec.purge>['options']): PurgeHistory
 }
 
 export async function purge(ctx: RunContext<typeof spec.purge>) {
-  const rooms = await ctx.use<RoomApi>('room')
-  const history = await ctx.use<HistoryApi>('history')
+  const rooms = await ctx.use('room')
+  const history = await ctx.use('history')
   const body = cutOff(ctx.options)
   if (ctx.options.deleteLocal) body.delete_local_events = true
   const roomId = await rooms.resolveRoom(ctx.args.room_id, ctx.note)
@@ -61,5 +60,5 @@ export async function purge(ctx: RunContext<typeof spec.purge>) {
 }
 
 export async function purgeStatus(ctx: RunContext<typeof spec.purgeStatus>) {
-  return (await ctx.use<HistoryApi>('history')).status(ctx.args.purge_id)
+  return (await ctx.use('history')).status(ctx.args.purge_id)
 }

@@ -1,6 +1,4 @@
 import { daysFromNow, localDateTime, usageError, withDateTimes, type RunContext } from '../../core/index.js'
-import type { UserApi } from '../user/api.js'
-import type { MediaApi } from './api.js'
 import type * as spec from './index.js'
 
 interface MediaOptions {
@@ -36,7 +34,7 @@ function cutOff(options: { beforeDays?: number; before?: number; beforeTs?: numb
   return (options.before ?? options.beforeTs)!
 }
 
-const media = (ctx: RunContext) => ctx.use<MediaApi>('media')
+const media = (ctx: RunContext) => ctx.use('media')
 
 export async function list(ctx: RunContext<typeof spec.list>) {
   const o = ctx.options
@@ -46,7 +44,7 @@ export async function list(ctx: RunContext<typeof spec.list>) {
     if (o.all) throw usageError('--all pages through the media of a user (-u); the media of a room come in one reply')
     return api.roomMedia(o.roomId)
   }
-  const users = await ctx.use<UserApi>('user')
+  const users = await ctx.use('user')
   const page = await users.media(await ctx.userId(o.userId!), {
     from: o.from,
     limit: o.limit,

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto'
 import { SynadmError, usageError, type OptionsOf, type RunContext } from '../../core/index.js'
-import type { UserApi } from '../user/api.js'
-import type { NoticeApi, NoticeBody } from './api.js'
+import type { NoticeBody } from './api.js'
 import type * as spec from './index.js'
 
 type SendContext = RunContext<typeof spec.send>
@@ -28,7 +27,7 @@ async function recipients(ctx: SendContext, o: SendOptions): Promise<string[]> {
     throw usageError(`TO is not a valid regular expression: ${(error as Error).message}`)
   }
   const matched: string[] = []
-  const accounts = await ctx.use<UserApi>('user')
+  const accounts = await ctx.use('user')
   // guests included, deactivated accounts left out
   const users = ctx.items<{ name: string }>((from) => accounts.list({ from: (from as string | undefined) ?? 0, limit: o.batchSize, guests: true }), { items: 'users', next: 'next_token' })
   for await (const user of users) if (pattern.test(user.name)) matched.push(user.name)
@@ -48,7 +47,7 @@ function transactionId(o: SendOptions, notice: NoticeBody): string | undefined {
 
 export async function send(ctx: SendContext) {
   const o = ctx.options
-  const api = await ctx.use<NoticeApi>('notice')
+  const api = await ctx.use('notice')
   const { plain, formatted } = await messages(ctx)
   const content = { msgtype: 'm.text', body: plain, format: 'org.matrix.custom.html', formatted_body: formatted }
   const users = await recipients(ctx, o)

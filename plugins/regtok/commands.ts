@@ -1,8 +1,8 @@
 import { withDateTimes, type RunContext } from '../../core/index.js'
-import type { RegtokApi, TokenUpdate } from './api.js'
+import type { TokenUpdate } from './api.js'
 import type * as spec from './index.js'
 
-const regtok = (ctx: RunContext) => ctx.use<RegtokApi>('regtok')
+const regtok = (ctx: RunContext) => ctx.use('regtok')
 const readable = <T>(ctx: RunContext, data: T): T => (ctx.options.datetime ? withDateTimes(data, ['expiry_time']) : data)
 
 export async function list(ctx: RunContext<typeof spec.list>) {

@@ -1,8 +1,8 @@
 import type { RunContext } from '../../core/index.js'
-import type { ReportQuery, ReportsApi } from './api.js'
+import type { ReportQuery } from './api.js'
 import type * as spec from './index.js'
 
-const reports = (ctx: RunContext) => ctx.use<ReportsApi>('reports')
+const reports = (ctx: RunContext) => ctx.use('reports')
 
 const optionalUser = (ctx: RunContext, value: string | undefined) => (value === undefined ? undefined : ctx.userId(value))
 

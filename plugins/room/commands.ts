@@ -2,7 +2,7 @@ import { replyField, SynadmError, usageError, type OptionsOf, type RunContext } 
 import type { DeleteRoomBody, DeleteStatus, RoomApi, RoomListQuery, RoomRecord } from './api.js'
 import type * as spec from './index.js'
 
-const roomApi = (ctx: RunContext) => ctx.use<RoomApi>('room')
+const roomApi = (ctx: RunContext) => ctx.use('room')
 
 /** A room argument (ID or alias) as a room ID; an alias's room ID is shown on stderr. */
 async function roomArg(ctx: RunContext, value: string): Promise<string> {

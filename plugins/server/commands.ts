@@ -1,8 +1,8 @@
 import { usageError, type RunContext } from '../../core/index.js'
-import { BACKGROUND_JOBS, type BackgroundJob, type ServerApi } from './api.js'
+import { BACKGROUND_JOBS, type BackgroundJob } from './api.js'
 import type * as spec from './index.js'
 
-const server = (ctx: RunContext) => ctx.use<ServerApi>('server')
+const server = (ctx: RunContext) => ctx.use('server')
 
 export async function version(ctx: RunContext<typeof spec.version>) {
   return (await server(ctx)).version()

@@ -3,7 +3,7 @@ import { daysFromNow, localDateTime, replyField, SynadmError, usageError, withDa
 import type { Device, ExternalId, MediaQuery, ThreePid, UserApi, UserDetails, UserListItem, UserListQuery } from './api.js'
 import type * as spec from './index.js'
 
-const api = (ctx: RunContext) => ctx.use<UserApi>('user')
+const api = (ctx: RunContext) => ctx.use('user')
 
 /** A line for people reading human output; scripts asking for json/yaml get data only. */
 function tell(ctx: RunContext, message: string) {

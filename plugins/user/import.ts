@@ -8,7 +8,6 @@ import { writeFileSync } from 'node:fs'
 import { basename } from 'node:path'
 import { parseCsv, SynadmError, usageError, type RunContext } from '../../core/index.js'
 import type * as spec from './index.js'
-import type { UserApi } from './api.js'
 
 /** Columns that set something, with the names other tools use for them. */
 const COLUMNS: Record<string, string> = {
@@ -228,7 +227,7 @@ export async function importUsers(ctx: RunContext<typeof spec.importUsers>) {
   const summary = await ctx.forEach(
     valid.map((row) => ({ target: row.userId!, value: row })),
     async (row, rowCtx) => {
-      const rowUsers = await rowCtx.use<UserApi>('user')
+      const rowUsers = await rowCtx.use('user')
       let exists = true
       try {
         await rowUsers.details(row.userId!)

@@ -55,7 +55,7 @@ export async function send(ctx: SendContext) {
     ctx.note(`No user matches '${ctx.args.to}': nothing was sent.`)
     return o.silent ? undefined : []
   }
-  const shown = users.slice(0, Math.max(0, o.previewLength))
+  const shown = users.slice(0, o.previewLength)
   await ctx.confirm(`Send this notice to ${users.length} user${users.length === 1 ? '' : 's'}?`, {
     recipient_count: users.length,
     recipients: users.length > shown.length ? [...shown, `... and ${users.length - shown.length} more`] : shown,

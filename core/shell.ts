@@ -14,6 +14,7 @@ import { execute } from './executor.js'
 import { commandHelp, groupHelp, shellHelp } from './help.js'
 import { appendHistory, historyFile, loadHistory, redactSecrets } from './history.js'
 import { scanLine } from './parse.js'
+import { localDateTime } from './output.js'
 import { DEFAULT_PROFILE, namedProfiles } from './profiles.js'
 import type { Session, ShellMode } from './session.js'
 import { TerminalEditor } from './terminal.js'
@@ -37,9 +38,14 @@ export interface ShellOptions {
   interactive?: boolean
 }
 
+/** watch's interval option (`-n 2`, `-n2`, `--interval 2`, `--interval=2`), before its value */
+const INTERVAL_SWITCH = String.raw`(?:-n\s*|--interval(?:\s+|=))`
+const WATCH_LINE = new RegExp(String.raw`^\s*watch(?:\s+${INTERVAL_SWITCH}(\S+))?\s+(.*\S)\s*$`)
+const WATCH_START = new RegExp(String.raw`^\s*watch\s+(?:${INTERVAL_SWITCH}\S+\s+)?`)
+
 /** `watch [-n SECONDS] COMMAND…` split into its interval and the command line it reruns. */
 export function parseWatch(line: string): { seconds: number; command: string } | undefined {
-  const match = /^\s*watch(?:\s+(?:-n\s*|--interval(?:\s+|=))(\S+))?\s+(.*\S)\s*$/.exec(line)
+  const match = WATCH_LINE.exec(line)
   if (!match) return undefined
   const seconds = match[1] === undefined ? WATCH_SECONDS : Number(match[1])
   if (!Number.isFinite(seconds) || seconds < 0.1 || seconds > 86400) throw new SynadmError('usage', `watch: -n takes seconds between 0.1 and 86400, not '${match[1]}'`)
@@ -48,7 +54,7 @@ export function parseWatch(line: string): { seconds: number; command: string } |
 
 /** The command part of a line that starts with `watch [-n N] `, for completion and hints; else the line. */
 function watched(line: string): string {
-  const match = /^\s*watch\s+(?:(?:-n\s*|--interval(?:\s+|=))\S+\s+)?/.exec(line)
+  const match = WATCH_START.exec(line)
   return match && line.length > match[0].length ? line.slice(match[0].length) : match ? '' : line
 }
 
@@ -173,13 +179,12 @@ export class Shell {
     const { segments } = scanLine(parsed.command)
     if (segments.some((s) => s.length === 0)) return this.fail('synadm: empty command in a pipe')
     const redraw = (io.stdout as { isTTY?: boolean }).isTTY
-    const stop = signal
-    while (!stop.aborted) {
+    while (!signal.aborted) {
       const header = `Every ${parsed.seconds}s: ${parsed.command}`
-      const stamp = new Date().toLocaleString('sv-SE')
+      const stamp = localDateTime(Date.now())
       io.stdout.write((redraw ? CLEAR_SCREEN : '') + `${header}${' '.repeat(Math.max(2, ((io.stdout as { columns?: number }).columns ?? 80) - header.length - stamp.length))}${stamp}\n\n`)
-      await this.runPipe(segments, stop, false)
-      await sleep(parsed.seconds * 1000, stop)
+      await this.runPipe(segments, signal, false)
+      await sleep(parsed.seconds * 1000, signal)
     }
     return 0
   }

@@ -10,7 +10,9 @@ import { cacheDir } from './dirs.js'
 import { commandSwitches, GLOBAL_DEFS, globalSwitch, leadingGlobalsLength, trailingGlobal, type GlobalDef } from './globals.js'
 import { commandShape, type OptionDef } from './options.js'
 import { scanLine } from './parse.js'
+import { DEFAULT_PROFILE } from './profiles.js'
 import { completionProvider, type ApiOf, type Registry } from './registry.js'
+import type { Session } from './session.js'
 import type { CommandSpec } from './spec.js'
 
 export interface Candidate {
@@ -189,8 +191,8 @@ export function hint(registry: Registry, line: string): string | undefined {
 }
 
 /** Live values differ per server: each profile has its own cache (`completion.json` for the default). */
-export const completionCacheFile = (env: NodeJS.ProcessEnv = process.env, profile = 'default') =>
-  join(cacheDir(env), profile === 'default' ? 'completion.json' : `completion@${profile.replace(/[^\w.-]/g, '_')}.json`)
+export const completionCacheFile = (env: NodeJS.ProcessEnv = process.env, profile = DEFAULT_PROFILE) =>
+  join(cacheDir(env), profile === DEFAULT_PROFILE ? 'completion.json' : `completion@${profile.replace(/[^\w.-]/g, '_')}.json`)
 
 /** Cached values a source keeps at most (the file is read on every shell-completion Tab) */
 const CACHE_LIMIT = 10_000
@@ -265,6 +267,21 @@ export class LiveCompletion {
     private readonly api: () => Promise<ApiOf>,
     private readonly log: (message: string) => void = () => undefined,
   ) {}
+
+  /** Completion on a session's server: its plugins' APIs, asked only when a value is fetched or searched. */
+  static of(session: Session, cache: CompletionCache, log?: (message: string) => void): LiveCompletion {
+    const api = async () => {
+      const services = { ...(await session.http()), serverName: () => session.serverName() }
+      return <T>(ns: string) => session.api<T>(ns, services)
+    }
+    return new LiveCompletion(session.registry, cache, api, log)
+  }
+
+  /** Loads the cache, then refreshes every source in the background. */
+  async warm(): Promise<void> {
+    await this.cache.load()
+    for (const source of this.registry.completionSources.keys()) void this.refresh(source)
+  }
 
   private async provider(source: string) {
     const entry = this.registry.completionSources.get(source)

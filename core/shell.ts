@@ -79,13 +79,7 @@ export class Shell {
   }
 
   private liveCompletion(cache: CompletionCache): LiveCompletion {
-    const { session } = this
-    const services = async () => {
-      const clients = await session.http()
-      const services = { ...clients, serverName: () => session.serverName() }
-      return <T>(ns: string) => session.api<T>(ns, services)
-    }
-    return new LiveCompletion(session.registry, cache, services, (message) => session.log.debug(message))
+    return LiveCompletion.of(this.session, cache, (message) => this.session.log.debug(message))
   }
 
   /** After `use NAME`: completion values of that server, from its own cache, refreshed in the background. */
@@ -93,10 +87,8 @@ export class Shell {
     const profile = this.session.defaults.profile ?? DEFAULT_PROFILE
     if (profile === this.cacheProfile) return
     this.cacheProfile = profile
-    const completion = (this.completion = this.liveCompletion(new CompletionCache(completionCacheFile(process.env, profile))))
-    void completion.cache.load().then(() => {
-      for (const source of this.session.registry.completionSources.keys()) void completion.refresh(source)
-    })
+    this.completion = this.liveCompletion(new CompletionCache(completionCacheFile(process.env, profile)))
+    void this.completion.warm()
   }
 
   /** Runs one line (maybe a pipe of commands); returns its exit code. Never throws. */
@@ -270,8 +262,7 @@ export class Shell {
     const file = historyFile(io.env)
     const ghosts = io.env.TERM !== 'dumb' && io.env.NO_COLOR === undefined
     this.editor = new LineEditor({ complete: (before) => this.completer(before), hint: (line) => this.hint(line) }, { history: await loadHistory(file), ghosts })
-    await this.completion.cache.load()
-    for (const source of this.session.registry.completionSources.keys()) void this.completion.refresh(source)
+    await this.completion.warm()
     io.stderr.write(`synadm ${VERSION} shell. Type help for commands, exit or Ctrl-D to leave.\n`)
     const terminal = new TerminalEditor(this.editor, io.stdin as never, io.stdout, { interrupt: '(type exit or press Ctrl-D to leave)' })
     this.lateCompletion = (before) => terminal.tabAgain(before)

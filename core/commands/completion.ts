@@ -86,11 +86,6 @@ export async function server(ctx: RunContext) {
   const server = /(?:^|\s)(?:-S|--server)[ =]?(\S+)\s/.exec(line)?.[1] ?? io.env.SYNADM_SERVER
   const cache = new CompletionCache(completionCacheFile(io.env, server && !isFleet(server) ? server : undefined))
   await cache.load()
-  const { session } = ctx
-  const api = async () => {
-    const services = { ...(await session.http()), serverName: () => session.serverName() }
-    return <T>(ns: string) => session.api<T>(ns, services)
-  }
-  const { candidates } = await new LiveCompletion(session.registry, cache, api).complete(line)
+  const { candidates } = await LiveCompletion.of(ctx.session, cache).complete(line)
   for (const text of answerLines(candidates, request.shell)) io.stdout.write(text + '\n')
 }

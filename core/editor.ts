@@ -166,8 +166,6 @@ export class LineEditor {
         case 'right':
           this.cursor = this.wordEnd(this.cursor)
           return
-        case 'g':
-          return
         default:
           return
       }
@@ -393,7 +391,7 @@ export class LineEditor {
   }
 }
 
-export function commonPrefix(values: string[]): string {
+function commonPrefix(values: string[]): string {
   if (values.length === 0) return ''
   let prefix = values[0]
   for (const value of values) while (!value.startsWith(prefix)) prefix = prefix.slice(0, -1)

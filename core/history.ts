@@ -9,8 +9,8 @@ import { commandShape } from './options.js'
 import { scanLine } from './parse.js'
 import type { Registry } from './registry.js'
 
-export const HISTORY_SIZE = 1000
-export const REDACTED = '***'
+const HISTORY_SIZE = 1000
+const REDACTED = '***'
 
 export const historyFile = (env: NodeJS.ProcessEnv) => join(dataDir(env), 'history')
 

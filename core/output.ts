@@ -180,7 +180,7 @@ export class TableLayout {
   }
 }
 
-export async function humanTable(items: Record<string, unknown>[], layout = new TableLayout()): Promise<string> {
+async function humanTable(items: Record<string, unknown>[], layout = new TableLayout()): Promise<string> {
   return table(layout.rows(items), true)
 }
 

@@ -151,7 +151,7 @@ export class TerminalEditor {
 }
 
 /** Completion choices in columns, as readline lists them. */
-export function layOut(values: string[], width: number): string {
+function layOut(values: string[], width: number): string {
   const cell = Math.max(...values.map((v) => v.length)) + 2
   const perRow = Math.max(1, Math.floor(width / cell))
   const rows: string[] = []

@@ -1,5 +1,5 @@
 import type { RunContext } from '../context.js'
-import { assertComplete, KEYS, saveUserConfig, type Key, type Settings } from '../config.js'
+import { assertComplete, KEYS, saveUserConfig, type Key } from '../config.js'
 import { SynadmError } from '../errors.js'
 import { globalWords } from '../globals.js'
 import { DOCUMENT_FORMATS } from '../output.js'
@@ -46,7 +46,7 @@ export async function config(ctx: RunContext) {
 
   // Options given: change only those, without prompts, in a terminal too.
   if (ctx.interactive && Object.keys(values).length === 0) {
-    const current = { ...resolved.settings, ...values } as Record<Key, unknown>
+    const current = resolved.settings
     // Enter keeps the current value (shown as the placeholder); typing replaces it.
     const ask = (message: string, key: Key, required = false) => {
       const now = String(current[key] ?? '')
@@ -54,7 +54,7 @@ export async function config(ctx: RunContext) {
     }
     ctx.note('Running configurator…')
     values.user = await ask('Synapse admin user name', 'user', true)
-    Object.assign(values, await tokenSourceQuestions(ctx, current as Partial<Settings>))
+    Object.assign(values, await tokenSourceQuestions(ctx, current))
     values.base_url = await ask('Synapse base URL', 'base_url', true)
     values.admin_path = await ask('Synapse Admin API path', 'admin_path')
     values.matrix_path = await ask('Matrix API path', 'matrix_path')

@@ -12,6 +12,8 @@ import { Writable } from 'node:stream'
 type Tty = NodeJS.WritableStream & { isTTY?: boolean; columns?: number; rows?: number }
 
 const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g
+/** the columns `text` takes on screen: its length without colour and cursor sequences */
+export const visibleLength = (text: string) => text.replace(ANSI, '').length
 
 function onPath(program: string, env: NodeJS.ProcessEnv): boolean {
   for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
@@ -78,7 +80,7 @@ export class PagedOutput extends Writable {
     if (this.pager) return this.toPager(text, done)
     this.held.push(text)
     const width = Math.max(1, this.terminal.columns ?? 80)
-    for (const line of text.replace(ANSI, '').split('\n').slice(0, -1)) this.rows += Math.max(1, Math.ceil(line.length / width))
+    for (const line of text.split('\n').slice(0, -1)) this.rows += Math.max(1, Math.ceil(visibleLength(line) / width))
     if (this.rows > this.height) this.start()
     done()
   }

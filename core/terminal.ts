@@ -6,9 +6,9 @@
  */
 import { emitKeypressEvents } from 'node:readline'
 import type { EditorView, Key, LineEditor } from './editor.js'
+import { visibleLength } from './pager.js'
 
-const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g
-export const visibleLength = (text: string) => text.replace(ANSI, '').length
+export { visibleLength }
 
 type TtyIn = NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?(mode: boolean): unknown; isPaused(): boolean }
 type TtyOut = NodeJS.WritableStream & { columns?: number }

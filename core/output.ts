@@ -7,12 +7,14 @@ export const DOCUMENT_FORMATS = ['yaml', 'json', 'minified', 'human', 'pprint'] 
 export const FORMATS = [...DOCUMENT_FORMATS, 'jsonl', 'csv', 'wide'] as const
 export type Format = (typeof FORMATS)[number]
 
-/** synadm's prefix rule: `y` → yaml, `p` → pprint, `j` → json; full names always win. */
+/**
+ * synadm's prefix rule: `y` → yaml, `p` → pprint, `j` → json; full names always win. The only prefixes two
+ * formats share are json's, and FORMATS lists json before jsonl.
+ */
 export function resolveFormat(name: string): Format {
   const exact = FORMATS.find((f) => f === name)
   if (exact) return exact
-  const order: Format[] = ['pprint', 'json', 'minified', 'yaml', 'human', 'jsonl', 'csv', 'wide']
-  const hit = name ? order.find((f) => f.startsWith(name)) : undefined
+  const hit = name ? FORMATS.find((f) => f.startsWith(name)) : undefined
   if (!hit) throw usageError(`Invalid value for '-o' / '--output': '${name}' is not one of ${FORMATS.join(', ')}.`)
   return hit
 }

@@ -204,10 +204,6 @@ export class Journal {
     for (const target of started) if (!this.done.has(target)) this.unfinished.add(target)
   }
 
-  get exists(): boolean {
-    return existsSync(this.file)
-  }
-
   /** Appends a line now (write(2) before the next step: a kill loses nothing the journal says happened). */
   private write(line: JournalLine) {
     if (this.fd === undefined) {

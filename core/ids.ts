@@ -82,8 +82,6 @@ const KINDS: Record<IdKind, { check: (text: string) => boolean; expected: string
   job: { check: isOpaque, expected: 'a job ID as the server printed it' },
 }
 
-export const ID_KINDS = Object.keys(KINDS) as IdKind[]
-
 /** undefined when `text` is a valid `kind`, else what was expected (for "'x' is not …"). */
 export function idProblem(kind: IdKind, text: string): string | undefined {
   const rule = KINDS[kind]

@@ -294,10 +294,10 @@ export function createRunContext(session: Session, inv: Invocation, signal: Abor
     pages: (fetchPage, spec) => pages(fetchPage, spec),
     items: (fetchPage, spec) => items(fetchPage, spec),
     checkLater: (id) => (inv.command.job?.checkLater ?? '').replace('{id}', id),
-    // A bulk run shows its own progress: a target's job polls quietly.
     forEach: async (items, each, o = {}) => (await import('./bulk.js')).runBulk({ ctx, items, each, effect: o.effect }),
     bulkFailure: (summary) => bulkFailureOf(summary, inv.options.journal as string | undefined),
     skipped: (reason) => ({ [SKIPPED]: reason }),
+    // A bulk run shows its own progress: a target's job polls quietly.
     wait: (o) => waitForJob({ ...o, checkLater: ctx.checkLater(o.id), signal, progress: bulk ? quiet : io.stderr, interactive: io.interactive && !bulk }),
     audit: audit.subject,
   }

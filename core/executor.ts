@@ -39,6 +39,7 @@ export function plan(session: Session, words: string[], options: ExecuteOptions 
   const leadingCount = leadingGlobalsLength(words)
   const leading = words.slice(0, leadingCount)
   const rest = words.slice(leadingCount)
+  const where = options.inShell ? 'shell' : 'cli'
   let { globals } = parseGlobals(leading)
   if (options.inShell) refusePerProcess(globals)
   if (globals.version) return { kind: 'version' }
@@ -54,12 +55,11 @@ export function plan(session: Session, words: string[], options: ExecuteOptions 
       const near = session.registry.children(level).filter((c) => c.word.startsWith(unknown.slice(0, 2))).map((c) => c.word)
       throw usageError(`No such command '${[level, unknown].filter(Boolean).join(' ')}'.`, near.length ? `did you mean ${near.map((n) => [level, n].filter(Boolean).join(' ')).join(', ')}?` : `see 'synadm ${level ? level + ' ' : ''}--help'`)
     }
-    const text = match.group ? groupHelp(session.registry, match.group) : rootHelp(session.registry, VERSION, options.inShell ? 'shell' : 'cli')
+    const text = match.group ? groupHelp(session.registry, match.group) : rootHelp(session.registry, VERSION, where)
     // synadm prints a group's help on stderr with exit 2 when no subcommand was given.
     return { kind: 'help', text, toStderr: !asked, exitCode: asked ? EXIT.ok : EXIT.usage }
   }
   const spec = match.command.spec
-  const where = options.inShell ? 'shell' : 'cli'
   if (globals.help) return { kind: 'help', text: commandHelp(spec, where), toStderr: false, exitCode: EXIT.ok }
   const lifted = liftGlobals(leading, match.rest, commandSwitches(spec))
   globals = lifted.globals

@@ -19,12 +19,10 @@ export interface PageOptions {
 /** Pages fetched at once by `--all` where the endpoint's paging allows it (measured: BENCHMARKS.md). */
 export const ALL_CONCURRENCY = 2
 
-const isEnd = (next: unknown) => next === undefined || next === null || next === ''
-
 /** The next page's token, or undefined when this page is the last. */
 export function nextToken(page: Page | undefined, spec: PagedSpec): unknown {
   const next = page?.[spec.next ?? 'next_token']
-  return isEnd(next) ? undefined : next
+  return next === null || next === '' ? undefined : next
 }
 
 /** A promise whose rejection is only reported when someone awaits it (a prefetched page the caller never takes). */
@@ -35,30 +33,26 @@ function quiet<T>(promise: Promise<T>): Promise<T> {
 
 /** Yields every page; `fetchPage(token)` gets the page that starts at token (undefined = the first). */
 export async function* pages(fetchPage: (token: unknown) => Promise<Page>, spec: PagedSpec, options: PageOptions = {}): AsyncGenerator<Page> {
-  const nextKey = spec.next ?? 'next_token'
   const concurrency = Math.max(1, options.concurrency ?? 1)
   const seen = new Set<string>()
   // Pages on their way, in the order they are yielded.
   let window: { token: unknown; page: Promise<Page> }[] = []
   const launch = (token: unknown) => window.push({ token, page: quiet(fetchPage(token)) })
   let plan: OffsetPlan | undefined
-  let planned = false
   launch(options.first)
   for (;;) {
     const current = window.shift()
     if (!current) return
     const page = await current.page
-    const next = page[nextKey]
+    const next = nextToken(page, spec)
     // A server that repeats a token would loop forever; stop instead.
-    if (isEnd(next) || seen.has(String(next))) {
+    if (next === undefined || seen.has(String(next))) {
       yield page
       return
     }
     seen.add(String(next))
-    if (!planned) {
-      planned = true
-      plan = offsetPlan(page, spec, options.first, next, concurrency)
-    }
+    // One token seen: this is the first page, which the plan starts from.
+    if (seen.size === 1) plan = offsetPlan(page, spec, options.first, next, concurrency)
     if (window.length && String(window[0].token) !== String(next)) {
       // The data moved under us (accounts created or removed): what was fetched ahead no longer lines up.
       window = []

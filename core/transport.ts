@@ -43,6 +43,8 @@ export function nodeTransport({ request, agent, maxReplyBytes }: TransportOption
   return (config: InternalAxiosRequestConfig) =>
     new Promise<AxiosResponse>((resolve, reject) => {
       const { signal } = config
+      // Cancelled already: no request at all (one destroyed before its error listener exists would crash the process).
+      if (signal?.aborted) return reject(new TransportError('cancelled', 'ERR_CANCELED'))
       const headers = config.headers.toJSON() as Record<string, string>
       const body = config.data as string | Buffer | undefined
       if (body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(body))
@@ -53,7 +55,6 @@ export function nodeTransport({ request, agent, maxReplyBytes }: TransportOption
       }
       // The signal (the caller's deadline and Ctrl-C) ends the request wherever it is; axios reports a cancel.
       const cancel = () => req.destroy(new TransportError('cancelled', 'ERR_CANCELED', req))
-      if (signal?.aborted) return cancel(), fail(new TransportError('cancelled', 'ERR_CANCELED', req))
       signal?.addEventListener?.('abort', cancel, { once: true })
       req.on('error', (error: Error & { code?: string }) => fail(Object.assign(error, { request: req })))
       req.on('response', (res: IncomingMessage) => {

@@ -13,6 +13,7 @@ import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:f
 import { parseCsv } from './csv.js'
 import { bulkFailureOf, createRunContext, skippedReason, type BulkSummary, type Invocation, type RunContext } from './context.js'
 import { DryRunStop, SynadmError, toSynadmError, usageError } from './errors.js'
+import { path } from './http.js'
 import { idProblem } from './ids.js'
 import { readInput } from './input.js'
 import { asciiJson, format, type Format } from './output.js'
@@ -122,8 +123,9 @@ export const jsonFieldsFor = (argName: string, kind: IdKind) => [...new Set([arg
 async function readTargets(ctx: RunContext, file: string, argName: string, kind: IdKind): Promise<string[]> {
   if (file === '-' && !ctx.stdin && ctx.inShell) throw usageError("in the shell, '--targets -' takes what the command before a pipe printed", "e.g. user list --all -o jsonl -n spam | user shadow-ban --targets -")
   const text = file === '-' && ctx.stdin ? ctx.stdin.join('\n') : await readInput(file, ctx.session.io.stdin)
+  const source = file === '-' ? 'stdin' : file
   const { targets, errors, column } = parseTargetLines(text, jsonFieldsFor(argName, kind), kind)
-  if (column) ctx.note(`${file === '-' ? 'stdin' : file}: CSV with a header row; the targets are its column '${column}'`)
+  if (column) ctx.note(`${source}: CSV with a header row; the targets are its column '${column}'`)
   const values: string[] = []
   for (const target of targets) {
     try {
@@ -135,9 +137,9 @@ async function readTargets(ctx: RunContext, file: string, argName: string, kind:
   if (errors.length) {
     const shown = errors.slice(0, 10).join('\n  ')
     const more = errors.length > 10 ? `\n  … and ${errors.length - 10} more` : ''
-    throw usageError(`${file === '-' ? 'stdin' : file}: ${errors.length} bad line(s); nothing was run:\n  ${shown}${more}`, 'fix or remove those lines, then run the command again')
+    throw usageError(`${source}: ${errors.length} bad line(s); nothing was run:\n  ${shown}${more}`, 'fix or remove those lines, then run the command again')
   }
-  if (values.length === 0) throw usageError(`${file === '-' ? 'stdin' : file} holds no targets`)
+  if (values.length === 0) throw usageError(`${source} holds no targets`)
   return [...new Set(values)]
 }
 
@@ -148,7 +150,7 @@ async function normalise(ctx: RunContext, kind: IdKind, value: string): Promise<
   if (kind === 'user') return ctx.userId(value)
   if (kind === 'room_or_alias' && value.startsWith('#')) {
     const matrix = await ctx.matrix()
-    const { room_id: roomId } = await matrix.get<{ room_id: string }>(`client/v3/directory/room/${encodeURIComponent(value)}`)
+    const { room_id: roomId } = await matrix.get<{ room_id: string }>(path`client/v3/directory/room/${value}`)
     return roomId
   }
   return value

@@ -1,4 +1,4 @@
-/** CSV as spreadsheets and `-o csv` write it, for what synadm reads from files (`user import`, `--targets`). */
+/** CSV as spreadsheets write it: what `-o csv` prints, and what synadm reads from files (`user import`, `--targets`). */
 import { usageError } from './errors.js'
 
 /** RFC 4180 CSV: quoted fields with "" and line breaks, CRLF or LF. Returns rows of cells with their line numbers. */
@@ -33,4 +33,14 @@ export function parseCsv(text: string): { cells: string[]; line: number }[] {
   if (quoted) throw usageError(`CSV: a quoted field starting on line ${rowLine} never ends`)
   if (any || cell !== '') rows.push({ cells: [...cells, cell], line: rowLine })
   return rows
+}
+
+/** One CSV row, line end included: objects as JSON, null and undefined as empty cells, quoted where needed. */
+export function csvRow(values: unknown[]): string {
+  return values.map(csvCell).join(',') + '\n'
+}
+
+function csvCell(value: unknown): string {
+  const text = typeof value === 'object' && value !== null ? JSON.stringify(value) : value === null || value === undefined ? '' : String(value)
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
 }

@@ -11,5 +11,5 @@ export { EXIT, SynadmError, usageError, type ErrorCode, type ErrorKind } from '.
 export { HttpClient, path, replyField, type Method, type RequestOptions } from './http.js'
 export { localDateTime, withDateTimes } from './output.js'
 export { daysFromNow, parseDateTime } from './parse.js'
-export { parseCsv } from './csv.js'
+export { csvRow, parseCsv } from './csv.js'
 export type { Page } from './paginate.js'

@@ -1,4 +1,5 @@
 /** Output formats: synadm's yaml, json, minified, human and pprint, plus jsonl and csv for lists. */
+import { csvRow } from './csv.js'
 import { usageError } from './errors.js'
 
 /** The formats of one document: what the Python synadm offers, and what the config's `format` may name. */
@@ -207,10 +208,6 @@ export async function human(data: unknown, layout = new TableLayout()): Promise<
     return (items.length ? await humanTable(items, layout) : `(no ${key})\n`) + pairs
   }
   return cell(data) + '\n'
-}
-
-function csvRow(values: unknown[]): string {
-  return values.map((v) => { const s = typeof v === 'object' && v !== null ? JSON.stringify(v) : v === null || v === undefined ? '' : String(v); return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s }).join(',') + '\n'
 }
 
 const itemsOf = (data: unknown): unknown[] => (Array.isArray(data) ? data : listKey(data) ? ((data as Record<string, unknown>)[listKey(data)!] as unknown[]) : [data])

@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from 'node:fs'
 import { basename } from 'node:path'
-import { parseCsv, SynadmError, usageError, type RunContext } from '../../core/index.js'
+import { csvRow, parseCsv, SynadmError, usageError, type RunContext } from '../../core/index.js'
 import type * as spec from './index.js'
 
 /** Columns that set something, with the names other tools use for them. */
@@ -197,13 +197,10 @@ function rejectsFile(ctx: RunContext<typeof spec.importUsers>, file: string, for
 }
 
 function writeRejects(path: string, format: ImportFormat, columns: string[], rejected: { raw: Record<string, unknown>; why: string }[]) {
-  const cellText = (v: unknown) => {
-    const s = v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v)
-    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
-  }
+  const kept = columns.filter((c) => c !== REJECTED_COLUMN)
   const text =
     format === 'csv'
-      ? [[...columns.filter((c) => c !== REJECTED_COLUMN), REJECTED_COLUMN], ...rejected.map(({ raw, why }) => [...columns.filter((c) => c !== REJECTED_COLUMN).map((c) => raw[c]), why])].map((r) => r.map(cellText).join(',')).join('\n') + '\n'
+      ? [[...kept, REJECTED_COLUMN], ...rejected.map(({ raw, why }) => [...kept.map((c) => raw[c]), why])].map(csvRow).join('')
       : rejected.map(({ raw, why }) => JSON.stringify({ ...raw, [REJECTED_COLUMN]: why })).join('\n') + '\n'
   // It may hold passwords: readable by the owner only.
   writeFileSync(path, text, { mode: 0o600 })

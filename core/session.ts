@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs'
 import type { Readable, Writable } from 'node:stream'
-import { assertComplete, loadSettings, type ResolvedSettings } from './config.js'
+import { assertComplete, loadSettings, type ResolvedSettings, type Settings } from './config.js'
 import { DEFAULT_PROFILE, sessionDefaults } from './profiles.js'
 import { resolveToken } from './tokens.js'
 import { SynadmError } from './errors.js'
@@ -53,6 +53,9 @@ export interface SessionDefaults {
   /** several profiles (`-S a,b`, `-S all`, SYNADM_SERVER): every command runs on each of them */
   fleet?: string
 }
+
+/** The base URL of one of the server's APIs: `base_url` joined with `admin_path` or `matrix_path`. */
+export const apiBase = (settings: Pick<Settings, 'base_url'>, path: string) => `${settings.base_url}/${path.replace(/^\/+|\/+$/g, '')}`
 
 export class Session {
   private resolved?: Promise<ResolvedSettings>
@@ -164,12 +167,11 @@ export class Session {
     }
     assertComplete(resolved)
     const s = resolved.settings
-    const base = (p: string) => `${s.base_url}/${p.replace(/^\/+|\/+$/g, '')}`
     const token = await this.token(resolved)
     const common = { token, timeoutMs: s.timeout * 1000, maxReplyBytes: Math.round(s.max_reply_mb * 1024 * 1024), verifyTls: s.ssl_verify, log: this.liveLog }
     this.clients = {
-      admin: new HttpClient({ ...common, baseURL: base(s.admin_path) }),
-      matrix: new HttpClient({ ...common, baseURL: base(s.matrix_path) }),
+      admin: new HttpClient({ ...common, baseURL: apiBase(s, s.admin_path) }),
+      matrix: new HttpClient({ ...common, baseURL: apiBase(s, s.matrix_path) }),
     }
     return this.clients
   }

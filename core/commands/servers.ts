@@ -8,6 +8,7 @@ import type { RunContext } from '../context.js'
 import { SynadmError, usageError } from '../errors.js'
 import { HttpClient } from '../http.js'
 import { allProfiles, DEFAULT_PROFILE, namedProfiles } from '../profiles.js'
+import { apiBase } from '../session.js'
 import { readTokenFile } from '../tokens.js'
 
 type TokenKey = (typeof TOKEN_KEYS)[number]
@@ -86,7 +87,7 @@ export async function servers(ctx: RunContext) {
 /** 'yes', or why not: the client API's versions endpoint, which needs no token. */
 async function reachable(settings: Settings, ctx: RunContext): Promise<string> {
   const matrix = new HttpClient({
-    baseURL: `${settings.base_url}/${settings.matrix_path.replace(/^\/+|\/+$/g, '')}`,
+    baseURL: apiBase(settings, settings.matrix_path),
     token: '',
     timeoutMs: Math.min(settings.timeout, 10) * 1000,
     verifyTls: settings.ssl_verify,

@@ -80,6 +80,9 @@ export const DEFAULTS: Settings = {
 
 /** One of these gives the token; a source that names one overrides the others of lower sources. */
 export const TOKEN_KEYS = ['token', 'token_file', 'token_command'] as const
+export type TokenKey = (typeof TOKEN_KEYS)[number]
+/** The token keys that `data` gives a value (null and '' give none). */
+export const tokenKeysGiven = (data: Partial<Record<string, unknown>>): TokenKey[] => TOKEN_KEYS.filter((k) => data[k] !== undefined && data[k] !== null && data[k] !== '')
 
 /** Settings without which no request can be made. */
 export const REQUIRED: Key[] = ['user', 'token', 'base_url']
@@ -244,7 +247,7 @@ export async function loadSettings(options: LoadOptions = {}): Promise<ResolvedS
   const sources = Object.fromEntries(Object.keys(DEFAULTS).map((k) => [k, 'default'])) as Record<keyof Settings, Source>
   const pluginBases = new Map<PluginEntry, string>()
   const warnings: string[] = []
-  const useTokenSource = (key: (typeof TOKEN_KEYS)[number], source: Source) => {
+  const useTokenSource = (key: TokenKey, source: Source) => {
     for (const other of TOKEN_KEYS) {
       if (other === key) continue
       settings[other] = ''
@@ -256,7 +259,7 @@ export async function loadSettings(options: LoadOptions = {}): Promise<ResolvedS
     if (data.protocol !== undefined && data.protocol !== 'http') {
       throw new SynadmError('config', `${origin}: protocol '${data.protocol}' is not supported; use protocol: http with an http(s) base_url`)
     }
-    const tokenKeys = TOKEN_KEYS.filter((k) => data[k] !== undefined && data[k] !== null && data[k] !== '')
+    const tokenKeys = tokenKeysGiven(data)
     if (tokenKeys.length > 1) throw new SynadmError('config', `${origin}: give one of ${TOKEN_KEYS.join(', ')}, not ${tokenKeys.join(' and ')}`)
     for (const key of KEYS) {
       if (data[key] === undefined) continue
@@ -314,7 +317,7 @@ export async function loadSettings(options: LoadOptions = {}): Promise<ResolvedS
     if (value !== undefined && value !== '') {
       ;(settings as unknown as Record<string, unknown>)[key] = coerce(key, value, `SYNADM_${key.toUpperCase()}`)
       sources[key] = 'env'
-      if ((TOKEN_KEYS as readonly string[]).includes(key)) useTokenSource(key as (typeof TOKEN_KEYS)[number], 'env')
+      if ((TOKEN_KEYS as readonly string[]).includes(key)) useTokenSource(key as TokenKey, 'env')
     }
   }
   settings.base_url = settings.base_url.replace(/\/+$/, '')

@@ -3,7 +3,7 @@ import { createReadStream, existsSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import * as readline from 'node:readline'
 import { auditLogFile, type AuditEntry } from '../audit.js'
-import { expandHome, TOKEN_KEYS, type Key, type Settings } from '../config.js'
+import { expandHome, TOKEN_KEYS, tokenKeysGiven, type Key, type Settings, type TokenKey } from '../config.js'
 import type { RunContext } from '../context.js'
 import { SynadmError, usageError } from '../errors.js'
 import { HttpClient } from '../http.js'
@@ -11,7 +11,6 @@ import { allProfiles, DEFAULT_PROFILE, namedProfiles } from '../profiles.js'
 import { apiBase } from '../session.js'
 import { readTokenFile } from '../tokens.js'
 
-type TokenKey = (typeof TOKEN_KEYS)[number]
 const tokenSource = (s: Partial<Settings>): TokenKey => (s.token_command ? 'token_command' : s.token_file ? 'token_file' : 'token')
 
 /** The configurator's questions about the token: where it comes from, then the token or its reference. */
@@ -40,7 +39,7 @@ export async function tokenSourceQuestions(ctx: RunContext, current: Partial<Set
  * content) and stored as an absolute path; a command is stored as given, not run.
  */
 export async function storeTokenSource(ctx: RunContext, values: Partial<Record<Key, unknown>>): Promise<Partial<Record<Key, unknown>>> {
-  const given = TOKEN_KEYS.filter((k) => values[k] !== undefined && values[k] !== null && values[k] !== '')
+  const given = tokenKeysGiven(values)
   if (given.length > 1) throw usageError(`give one of --token/--token-file, --token-path, --token-command, not ${given.length}`)
   if (given.length === 0) return values
   if (values.token_file) {

@@ -22,24 +22,28 @@ export function list(ctx: RunContext) {
 /** npm's flags for synadm's folder: a plugin's peer dependency on synadm is not installed (the link stands for it). */
 const NPM_FLAGS = ['--legacy-peer-deps', '--install-links', '--no-audit', '--no-fund', '--no-update-notifier']
 
+/** Runs a program to its end (Ctrl-C stops it), collecting what it prints. */
+function runToEnd(ctx: RunContext, program: string, args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(program, args, { cwd, env: ctx.env, stdio: ['ignore', 'pipe', 'pipe'], signal: ctx.signal })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk) => (stdout += chunk))
+    child.stderr.on('data', (chunk) => (stderr += chunk))
+    child.on('error', fail)
+    child.on('close', (status) => done({ code: status ?? 1, stdout, stderr }))
+  })
+}
+
 async function npm(ctx: RunContext, dir: string, args: string[]): Promise<void> {
   ctx.note(`npm ${args.filter((a) => !NPM_FLAGS.includes(a)).join(' ')}`)
-  const output: string[] = []
-  const code = await new Promise<number>((done, fail) => {
-    const child = spawn('npm', args, { cwd: dir, env: ctx.env, stdio: ['ignore', 'pipe', 'pipe'], signal: ctx.signal })
-    child.stdout.on('data', (chunk) => output.push(String(chunk)))
-    child.stderr.on('data', (chunk) => output.push(String(chunk)))
-    child.on('error', (error: NodeJS.ErrnoException) =>
-      fail(
-        error.code === 'ENOENT'
-          ? new SynadmError('config', 'npm was not found: installing plugins needs npm, which comes with Node.js', { hint: 'put npm on PATH' })
-          : error,
-      ),
-    )
-    child.on('close', (status) => done(status ?? 1))
+  const { code, stdout, stderr } = await runToEnd(ctx, 'npm', args, dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error
+    throw new SynadmError('config', 'npm was not found: installing plugins needs npm, which comes with Node.js', { hint: 'put npm on PATH' })
   })
   if (code !== 0) {
-    const reason = output.join('').split('\n').filter((line) => /npm (error|ERR!)/.test(line)).slice(0, 3).map((line) => line.replace(/^npm (error|ERR!) ?/, ''))
+    // npm writes its errors to stderr
+    const reason = `${stderr}\n${stdout}`.split('\n').filter((line) => /npm (error|ERR!)/.test(line)).slice(0, 3).map((line) => line.replace(/^npm (error|ERR!) ?/, ''))
     throw new SynadmError('failure', `npm ${args[0]} failed (exit ${code})${reason.length ? ': ' + reason.join(' / ') : ''}`)
   }
 }
@@ -107,15 +111,7 @@ async function verifyApart(ctx: RunContext, names: string[]): Promise<Verified> 
   const bin = join(runningPackageRoot(), 'bin', 'synadm.js')
   const configFile = ctx.session.defaults.configFile
   const argv = [bin, ...(configFile ? ['-c', configFile] : []), '-o', 'json', 'plugins', 'verify', ...names]
-  const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((done, fail) => {
-    const child = spawn(process.execPath, argv, { cwd: ctx.session.io.cwd, env: ctx.env, stdio: ['ignore', 'pipe', 'pipe'], signal: ctx.signal })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk) => (stdout += chunk))
-    child.stderr.on('data', (chunk) => (stderr += chunk))
-    child.on('error', fail)
-    child.on('close', (status) => done({ code: status ?? 1, stdout, stderr }))
-  })
+  const { code, stdout, stderr } = await runToEnd(ctx, process.execPath, argv, ctx.session.io.cwd)
   if (code !== 0) {
     const reason = stderr.split('\n').find((line) => line.startsWith('synadm: ') && !line.startsWith('synadm: warning:'))
     throw new SynadmError('failure', reason?.replace(/^synadm: /, '') ?? `the check of ${names.join(', ')} failed (exit ${code})`)

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { isAbsolute, join, resolve } from 'node:path'
 import type { RunContext } from '../context.js'
-import { isPathEntry, readPluginList, writePluginList, type PluginEntry } from '../config.js'
+import { expandHome, isPathEntry, readPluginList, writePluginList, type PluginEntry } from '../config.js'
 import { SynadmError, usageError } from '../errors.js'
 import { ensurePackageDir, linkRunningSynadm, pluginListFile, pluginPackageDir, runningPackageRoot } from '../installed.js'
 import { checkCompletionSources, loadBuiltins, loadConfigured, packageCandidates } from '../loader.js'
@@ -67,7 +67,7 @@ function snapshot(dir: string) {
 /** What the user typed: a folder or tarball (made absolute for npm), or a package name with an optional version. */
 function installSpecs(what: string, cwd: string): string[] {
   const local = isPathEntry(what) || what.startsWith('~') || /\.(tgz|tar\.gz)$/.test(what) || existsSync(resolve(cwd, what))
-  if (local) return [resolve(cwd, what.replace(/^~(?=\/|$)/, process.env.HOME ?? '~'))]
+  if (local) return [resolve(cwd, expandHome(what))]
   const versioned = /^(@?[^@]+)(@.+)?$/.exec(what)!
   return packageCandidates(versioned[1]).map((name) => name + (versioned[2] ?? ''))
 }
@@ -137,7 +137,8 @@ export async function install(ctx: RunContext) {
   const restore = snapshot(dir)
   let lastError: unknown
   let installed = false
-  for (const spec of installSpecs(what, ctx.session.io.cwd)) {
+  const specs = installSpecs(what, ctx.session.io.cwd)
+  for (const spec of specs) {
     try {
       await npm(ctx, dir, ['install', ...NPM_FLAGS, '--save', spec])
       installed = true
@@ -150,7 +151,7 @@ export async function install(ctx: RunContext) {
   if (!installed) throw lastError
   linkRunningSynadm(dir)
   const after = readManifest(dir).dependencies ?? {}
-  const name = Object.keys(after).find((key) => before[key] !== after[key]) ?? Object.keys(after).find((key) => installSpecs(what, ctx.session.io.cwd).some((s) => s === key || s.startsWith(key + '@') || resolve(s) === resolve(dir, after[key].replace(/^file:/, ''))))
+  const name = Object.keys(after).find((key) => before[key] !== after[key]) ?? Object.keys(after).find((key) => specs.some((s) => s === key || s.startsWith(key + '@') || resolve(s) === resolve(dir, after[key].replace(/^file:/, ''))))
   if (!name) throw new SynadmError('failure', `npm installed ${what}, but synadm cannot tell which package it is in ${join(dir, 'package.json')}`)
   let verified: Verified[number]
   try {

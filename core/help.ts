@@ -37,17 +37,16 @@ function defaultNote(d: OptionDef): string {
 /** Where help is shown: on the command line, or at the synadm> prompt (no `synadm` before commands, no -c). */
 export type HelpPlace = 'cli' | 'shell'
 
+const SHELL_INTRO = 'In the shell, type commands without "synadm": user list -l 5 · help COMMAND · exit (or Ctrl-D)'
+
 export function rootHelp(registry: Registry, version: string, where: HelpPlace = 'cli'): string {
   const commands = registry.children('').filter((c) => !c.hidden)
   return [
-    where === 'cli' ? 'Usage: synadm [OPTIONS] COMMAND [ARGS]...' : 'In the shell, type commands without "synadm": user list -l 5 · help COMMAND · exit (or Ctrl-D)',
+    where === 'cli' ? 'Usage: synadm [OPTIONS] COMMAND [ARGS]...' : SHELL_INTRO,
     '',
     `  the Matrix-Synapse admin CLI and shell (version ${version}); run without a command for the synadm> shell`,
     '',
-    'Options:',
-    columns(optionRows(globalsFor(where))),
-    '',
-    globalPlacement(where),
+    ...globalOptions(where),
     '',
     'Commands:',
     columns(commands.map((c) => [c.word, c.description])),
@@ -58,6 +57,9 @@ export function rootHelp(registry: Registry, version: string, where: HelpPlace =
 /** The global options shown here: the shell's lines may not give per-process ones. */
 const globalsFor = (where: HelpPlace) => GLOBAL_DEFS.filter((d) => !d.spec.hidden && (where === 'cli' || !d.spec.perProcess))
 const leadingOnly = (where: HelpPlace) => globalsFor(where).filter((d) => !d.spec.trailing)
+
+/** The global options' rows, and where they may stand. */
+const globalOptions = (where: HelpPlace) => ['Options:', columns(optionRows(globalsFor(where))), '', globalPlacement(where)]
 
 /** Where global options may stand, from their declarations. */
 function globalPlacement(where: HelpPlace): string {
@@ -173,12 +175,9 @@ export function shellHelp(registry: Registry, plugins: { name: string; source: s
   const third = pluginNames.filter((p) => !builtin.has(p))
   const sourceOf = (name: string) => plugins.find((p) => p.name === name)?.source
   return [
-    'In the shell, type commands without "synadm": user list -l 5 · help COMMAND · exit (or Ctrl-D)',
+    SHELL_INTRO,
     '',
-    'Options:',
-    columns(optionRows(globalsFor('shell'))),
-    '',
-    globalPlacement('shell'),
+    ...globalOptions('shell'),
     '',
     'Commands by plugin:',
     section(pluginNames.filter((p) => builtin.has(p)), builtinRows),

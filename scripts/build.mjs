@@ -80,7 +80,8 @@ const loadOnFirstUse = {
  */
 const RUNTIME_MODULES = { typescript: null, '@pnpm/tabtab': '.', 'https-proxy-agent': 'axios' }
 
-const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+const { version } = manifest
 const root = new URL('..', import.meta.url).pathname
 
 const common = {
@@ -121,7 +122,6 @@ await build({
 // The patches all applied, and what the bundle loads at run time resolves as an installed synadm would resolve it:
 // from our own dependencies (listed in package.json), or from the dependency that brings it (axios's proxy agent).
 for (const patch of PATCHES) if (!applied.get(patch)) throw new Error(`build: patch '${patch}' was never applied (did axios change?)`)
-const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
 for (const [name, from] of Object.entries(RUNTIME_MODULES)) {
   if (from === null) continue
   if (from === '.' && !manifest.dependencies[name]) throw new Error(`build: the bundle loads ${name} at run time: list it in dependencies`)

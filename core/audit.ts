@@ -44,7 +44,7 @@ export interface AuditSubject {
   runId?: string
 }
 
-export const defaultAuditLog = (env: NodeJS.ProcessEnv) => join(stateDir(env), 'audit.log')
+const defaultAuditLog = (env: NodeJS.ProcessEnv) => join(stateDir(env), 'audit.log')
 
 /** The log file the settings name: `audit_log`, else the default; undefined when switched off. */
 export function auditLogFile(settings: Pick<Settings, 'audit_log'>, env: NodeJS.ProcessEnv): string | undefined {

@@ -91,7 +91,7 @@ const BY_SWITCH = new Map(GLOBAL_DEFS.flatMap((d) => [...d.on, ...d.off].map((s)
 /** Reads global options with the grammar of command options (clusters `-vv`, `-ojson`, `--output=json`). */
 const GLOBAL_SPEC: CommandSpec = { path: '', description: '', options: GLOBAL_DEFS.map((d) => d.spec), load: async () => () => undefined }
 
-export function defaultGlobals(): Globals {
+function defaultGlobals(): Globals {
   const globals: Record<string, unknown> = {}
   // A switch that only turns something off (--no-pager) means it is on unless given.
   for (const d of GLOBAL_DEFS) globals[d.name] = d.type === 'count' ? 0 : d.values.length ? undefined : d.on.length === 0 && d.off.length > 0
@@ -137,11 +137,6 @@ function readGlobals(words: string[]): Globals {
 export function parseGlobals(words: string[]): { globals: Globals; rest: string[] } {
   const i = leadingGlobalsLength(words)
   return { globals: readGlobals(words.slice(0, i)), rest: words.slice(i) }
-}
-
-/** Global options given on a shell line that only the start of the process or shell may choose. */
-export function perProcessGiven(globals: Globals): GlobalDef[] {
-  return GLOBAL_DEFS.filter((d) => d.spec.perProcess && globals[d.name] !== defaultGlobals()[d.name])
 }
 
 /**
@@ -215,6 +210,7 @@ export function globalWords(globals: Globals): string[] {
 
 /** Refuses a shell line that gives an option the shell's start decides. */
 export function refusePerProcess(globals: Globals): void {
-  const given = perProcessGiven(globals)
+  const defaults = defaultGlobals()
+  const given = GLOBAL_DEFS.filter((d) => d.spec.perProcess && globals[d.name] !== defaults[d.name])
   if (given.length) throw usageError(`${given.map((d) => d.on.join('/')).join(', ')} is chosen when the shell starts, not per line`)
 }

@@ -14,9 +14,9 @@ export const DEFAULT_PROFILE = 'default'
 export const ALL_PROFILES = 'all'
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/
 
-export const profilesDir = (env: NodeJS.ProcessEnv) => join(configDir(env), 'servers')
+const profilesDir = (env: NodeJS.ProcessEnv) => join(configDir(env), 'servers')
 
-export function checkProfileName(name: string): string {
+function checkProfileName(name: string): string {
   if (!NAME.test(name) || name === ALL_PROFILES || name.endsWith('.yaml')) {
     throw usageError(`'${name}' is not a server profile name`, 'names are letters, digits, - _ and . (not "all"); see synadm servers')
   }
@@ -24,7 +24,7 @@ export function checkProfileName(name: string): string {
 }
 
 /** The file of a profile: `default` is the user config file, every other name a file in the profiles folder. */
-export function profileFile(name: string, env: NodeJS.ProcessEnv): string {
+function profileFile(name: string, env: NodeJS.ProcessEnv): string {
   if (name === DEFAULT_PROFILE) return defaultConfigFile(env)
   return join(profilesDir(env), `${checkProfileName(name)}.yaml`)
 }

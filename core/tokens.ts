@@ -43,7 +43,7 @@ export function tokenCommandArgv(command: string): string[] {
 }
 
 /** Runs token_command once; its stdout is the token (first line), its stderr is shown if it fails. */
-export function runTokenCommand(command: string, env: NodeJS.ProcessEnv): Promise<string> {
+function runTokenCommand(command: string, env: NodeJS.ProcessEnv): Promise<string> {
   const [program, ...args] = tokenCommandArgv(command)
   return new Promise((resolve, reject) => {
     const child = spawn(program, args, { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: COMMAND_TIMEOUT_MS })

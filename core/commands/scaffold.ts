@@ -20,7 +20,7 @@ export function pluginNames(name: string): { packageName: string; group: string 
 }
 
 /** The files of a new plugin package, by path. */
-export function scaffoldFiles(name: string, synadm: { root: string; version: string; devDependencies: Record<string, string> }): Record<string, string> {
+function scaffoldFiles(name: string, synadm: { root: string; version: string; devDependencies: Record<string, string> }): Record<string, string> {
   const { packageName, group } = pluginNames(name)
   const tools = (pkg: string, fallback: string) => synadm.devDependencies[pkg] ?? fallback
   const manifest = {

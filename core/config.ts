@@ -4,7 +4,6 @@
  * project config (`.synadmrc*`, `synadm.config.*`, `package.json#synadm`) comes through cosmiconfig.
  */
 import { readdirSync, readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { chmod, mkdir, readFile, writeFile, rename, stat } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
@@ -360,20 +359,15 @@ async function movePluginList(file: string, userData: Record<string, unknown>, e
   if (!Array.isArray(userData.plugins)) throw new Error('not a list')
   const listFile = pluginListFile(env)
   const base = dirname(file)
-  const { packageCandidates } = await import('./loader.js')
-  const lookup = createRequire(join(base, 'noop.js'))
+  const { resolveEntry } = await import('./loader.js')
   const moved = (userData.plugins as PluginEntry[]).map((entry) => {
     const [name, options] = Array.isArray(entry) ? entry : [String(entry), undefined]
+    if (typeof name !== 'string') throw new Error('a plugin name is not text')
+    // the loader's lookup; a package it cannot find stays as named
     let target = name
-    if (isPathEntry(name)) target = resolve(base, name)
-    else {
-      for (const candidate of packageCandidates(name)) {
-        try {
-          target = lookup.resolve(candidate)
-          break
-        } catch {}
-      }
-    }
+    try {
+      target = resolveEntry(name, base)
+    } catch {}
     return Array.isArray(entry) ? ([target, options] as PluginEntry) : target
   })
   const existing = await readPluginList(listFile)

@@ -37,7 +37,7 @@ export function packageCandidates(name: string): string[] {
 }
 
 /** The file a plugin entry names: a path (relative to `base`), or a package found from `base` upwards. */
-function resolveEntry(name: string, base: string): string {
+export function resolveEntry(name: string, base: string): string {
   if (isPathEntry(name)) return resolve(base, name)
   const require = createRequire(resolve(base, 'noop.js'))
   let lastError: unknown

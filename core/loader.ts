@@ -137,16 +137,18 @@ function completionNames(spec: CommandSpec): { what: string; source: string }[] 
  * (a typo such as 'user_ids') is taken back, like one whose setup threw.
  */
 export function checkCompletionSources(registry: Registry, statuses: PluginStatus[]): void {
-  const known = () => [...registry.completionSources.keys(), ...registry.wordCompleters.keys()]
+  const sourceNames = () => [...registry.completionSources.keys(), ...registry.wordCompleters.keys()]
   for (const status of statuses) {
     if (status.error || status.builtin) continue
+    // asked per plugin, not per name: a plugin taken back takes its sources with it
+    const known = sourceNames()
     const unknown = registry
       .commands()
       .filter((c) => c.plugin === status.name)
       .flatMap((c) => completionNames(c.spec).map((n) => ({ ...n, command: c.words.join(' ') })))
-      .find((n) => !known().includes(n.source))
+      .find((n) => !known.includes(n.source))
     if (!unknown) continue
     registry.removePlugin(status.name)
-    status.error = `${unknown.command}: ${unknown.what} completes from '${unknown.source}', which no plugin offers (known sources: ${known().sort().join(', ')})`
+    status.error = `${unknown.command}: ${unknown.what} completes from '${unknown.source}', which no plugin offers (known sources: ${sourceNames().sort().join(', ')})`
   }
 }

@@ -6,7 +6,6 @@ import { existsSync } from 'node:fs'
 import type { Readable, Writable } from 'node:stream'
 import { assertComplete, loadSettings, type ResolvedSettings, type Settings } from './config.js'
 import { DEFAULT_PROFILE, sessionDefaults } from './profiles.js'
-import { resolveToken } from './tokens.js'
 import { SynadmError } from './errors.js'
 import { HttpClient } from './http.js'
 import { createLogger, type Logger } from './log.js'
@@ -183,7 +182,8 @@ export class Session {
     const key = `${resolved.file}\0${settings.token_file}\0${settings.token_command}`
     let token = this.tokens.get(key)
     if (!token) {
-      token = resolveToken(settings, this.io.env)
+      // tokens.ts (and node:child_process for token_command) load only for a profile that names one
+      token = import('./tokens.js').then(({ resolveToken }) => resolveToken(settings, this.io.env))
       this.tokens.set(key, token)
       token.catch(() => this.tokens.delete(key))
     }

@@ -1,6 +1,6 @@
 /** Every command, group, API and completion source that plugins declare, and the one matcher both front ends use. */
 import { commandShape } from './options.js'
-import { OPTION_TYPES, type CommandSpec } from './spec.js'
+import { GROUP_KINDS, OPTION_TYPES, type CommandSpec } from './spec.js'
 
 export interface RegisteredCommand {
   spec: CommandSpec
@@ -162,7 +162,7 @@ export function checkDeclaration(spec: CommandSpec, path: string): void {
   })
   const keys = new Set(options.map((d) => d.key))
   for (const group of spec.groups ?? []) {
-    if (!['exclusive', 'one', 'any'].includes(group.kind)) refuse(`option group kind '${group.kind}'; kinds are exclusive, one, any`)
+    if (!GROUP_KINDS.includes(group.kind)) refuse(`option group kind '${group.kind}'; kinds are ${GROUP_KINDS.join(', ')}`)
     const unknown = group.options.filter((k) => !keys.has(k))
     if (unknown.length) refuse(`option group ${group.title ? `'${group.title}' ` : ''}names ${unknown.map((k) => `'${k}'`).join(', ')}, not options of the command (${[...keys].join(', ')})`)
   }

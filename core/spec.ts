@@ -83,9 +83,11 @@ export interface ArgSpec {
   id?: IdKind
 }
 
+/** exclusive: at most one; one: exactly one; any: at least one */
+export const GROUP_KINDS = ['exclusive', 'one', 'any'] as const
+
 export interface OptionGroup {
-  /** exclusive: at most one; one: exactly one; any: at least one */
-  kind: 'exclusive' | 'one' | 'any'
+  kind: (typeof GROUP_KINDS)[number]
   /** option keys (camelCase of the first long name) */
   options: readonly string[]
   title?: string

@@ -8,6 +8,7 @@ import { configDir } from './dirs.js'
 import { join } from 'node:path'
 import { defaultConfigFile } from './config.js'
 import { usageError } from './errors.js'
+import type { SessionDefaults } from './session.js'
 
 export const DEFAULT_PROFILE = 'default'
 /** `-S all`: every profile */
@@ -59,7 +60,7 @@ export function selectProfiles(value: string, env: NodeJS.ProcessEnv): string[] 
  * What the command line starts the session on: -c FILE, or -S (else SYNADM_SERVER): one profile, or several
  * (a fleet: each command runs on every one of them).
  */
-export function sessionDefaults(globals: { configFile?: string; server?: string }, env: NodeJS.ProcessEnv): { configFile?: string; profile?: string; fleet?: string } {
+export function sessionDefaults(globals: { configFile?: string; server?: string }, env: NodeJS.ProcessEnv): SessionDefaults {
   if (globals.configFile !== undefined && globals.server !== undefined) throw usageError('-c and -S both choose the configuration: give one of them')
   if (globals.configFile !== undefined) return { configFile: globals.configFile }
   const server = globals.server ?? (env.SYNADM_SERVER || undefined)

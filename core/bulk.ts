@@ -13,7 +13,7 @@ import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:f
 import { parseCsv } from './csv.js'
 import { bulkFailureOf, createRunContext, skippedReason, type BulkSummary, type Invocation, type RunContext } from './context.js'
 import { DryRunStop, SynadmError, toSynadmError, usageError } from './errors.js'
-import { path } from './http.js'
+import { path, replyField } from './http.js'
 import { idProblem } from './ids.js'
 import { readInput } from './input.js'
 import { asciiJson, format, type Format } from './output.js'
@@ -150,8 +150,7 @@ async function normalise(ctx: RunContext, kind: IdKind, value: string): Promise<
   if (kind === 'user') return ctx.userId(value)
   if (kind === 'room_or_alias' && value.startsWith('#')) {
     const matrix = await ctx.matrix()
-    const { room_id: roomId } = await matrix.get<{ room_id: string }>(path`client/v3/directory/room/${value}`)
-    return roomId
+    return replyField(await matrix.get(path`client/v3/directory/room/${value}`), 'room_id', `the lookup of ${value}`)
   }
   return value
 }
@@ -253,6 +252,16 @@ const STOPS_THE_RUN = new Set(['auth', 'network', 'config', 'cancelled'])
 
 const OWN_OPTIONS = new Set(['targets', 'journal', 'concurrency', 'dryRun'])
 
+/** The switches of the options given (not core's own bulk options), as typed: `--no-x` for the off side of a pair. */
+function givenSwitches(ctx: RunContext, spec: CommandSpec): string[] {
+  return commandShape(spec)
+    .options.filter((d) => ctx.given.has(d.key) && !OWN_OPTIONS.has(d.key))
+    .map((d) => {
+      const side = ctx.options[d.key] === false && d.off.length ? d.off : d.on
+      return side.find((s) => s.startsWith('--')) ?? side[0]
+    })
+}
+
 function identityOf(inv: Invocation, targetArg?: string): { args: Record<string, unknown>; options: Record<string, unknown> } {
   const args = Object.fromEntries(Object.entries(inv.args).filter(([k]) => k !== targetArg))
   const options = Object.fromEntries([...inv.given].filter((k) => !OWN_OPTIONS.has(k)).sort().map((k) => [k, inv.options[k]]))
@@ -303,7 +312,7 @@ export async function runBulk<T>(o: BulkOptions<T>): Promise<BulkSummary> {
 
   if (todo.length && writes(spec) && !dryRun) {
     const first = todo.slice(0, PREVIEW_TARGETS).map((t) => t.target)
-    const words = [spec.path, ...Object.values(identityOf(ctx).args).map(String), ...[...ctx.given].filter((k) => !OWN_OPTIONS.has(k)).map((k) => `--${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`)]
+    const words = [spec.path, ...Object.values(identityOf(ctx).args).map(String), ...givenSwitches(ctx, spec)]
     await ctx.confirm(`Run '${words.join(' ')}' on ${todo.length === 1 ? 'this target' : `these ${todo.length} targets`}?`, {
       command: words.join(' '),
       does: o.effect ?? spec.description,

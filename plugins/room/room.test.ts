@@ -207,6 +207,15 @@ describe('room block', () => {
     expect(json(await run(['room', 'block', ROOM, '-u']))).toEqual({ block: false })
     expect(on.isDone() && off.isDone()).toBe(true)
   })
+
+  it('--targets: an alias whose lookup answers without room_id is a bad line; nothing is blocked', async () => {
+    const lookup = api().get('/_matrix/client/v3/directory/room/%23lobby%3Asynapse.test').reply(200, { servers: ['synapse.test'] })
+    const block = api().put(`${A}/v1/rooms/${ROOM_PATH}/block`).reply(200, { block: true })
+    const result = await runSynadm([room], ['--batch', 'room', 'block', '--targets', '-'], { input: `${ALIAS}\n` })
+    expect(result.code).toBe(EXIT.usage)
+    expect(result.stderr).toContain("line 1: the server's reply to the lookup of #lobby:synapse.test has no room_id")
+    expect([lookup.isDone(), block.isDone()]).toEqual([true, false])
+  })
 })
 
 describe('room delete', () => {

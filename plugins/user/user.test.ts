@@ -525,6 +525,14 @@ describe('user login', () => {
   })
 })
 
+describe('user modify over --targets', () => {
+  it('the confirmation names the switches as given: the off side of a pair, not its on side', async () => {
+    const result = await run(['user', 'modify', '--targets', '-', '-u', '-L'], { input: '@a:synapse.test\n@b:synapse.test\n' })
+    expect(result.code).toBe(EXIT.usage)
+    expect(result.stderr).toContain("Run 'user modify --no-admin --unlock' on these 2 targets?")
+  })
+})
+
 describe('user shadow-ban and suspend', () => {
   it('shadow-ban POSTs, -u DELETEs: the write alone, no read first', async () => {
     const ban = api().post(`${A}/v1/users/${ALICE_PATH}/shadow_ban`).reply(200, {})

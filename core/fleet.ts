@@ -9,7 +9,7 @@
 import { Capture } from './capture.js'
 import type { Invocation } from './context.js'
 import { EXIT, SynadmError, usageError } from './errors.js'
-import { format, listKey, resolveFormat } from './output.js'
+import { format, isRecord, listKey, resolveFormat } from './output.js'
 import { Prompts } from './prompts.js'
 import type { Session } from './session.js'
 
@@ -18,7 +18,6 @@ const CONCURRENCY = 8
 
 type RunInvocation = (session: Session, invocation: Invocation, signal: AbortSignal) => Promise<number>
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /** `{server, ...item}`; an item's own `server` field is kept as `server_field`. */
 function label(server: string, item: unknown): Record<string, unknown> {

@@ -51,7 +51,7 @@ function reprFlat(v: unknown): string {
   return `{${Object.keys(v as object).sort().map((k) => `${reprFlat(k)}: ${reprFlat((v as Record<string, unknown>)[k])}`).join(', ')}}`
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 function cell(v: unknown): string {
   if (v === null || v === undefined) return ''

@@ -4,10 +4,11 @@
  * `pager: false` turn it off. Output is held back until it is taller than the screen, so short output is
  * written as usual and long streamed output (`--all`) starts paging as soon as it is long.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { accessSync, constants } from 'node:fs'
 import { delimiter, join } from 'node:path'
 import { Writable } from 'node:stream'
+import { requireModule } from './modules.js'
 
 type Tty = NodeJS.WritableStream & { isTTY?: boolean; columns?: number; rows?: number }
 
@@ -92,6 +93,8 @@ export class PagedOutput extends Writable {
   }
 
   private start() {
+    // child_process loads only when output is paged: not on every start
+    const { spawn }: typeof import('node:child_process') = requireModule('node:child_process')
     const pager = spawn(this.command, { shell: true, stdio: ['pipe', 'inherit', 'inherit'], env: { LESS: 'FRX', LV: '-c', ...this.env } })
     this.pager = pager
     pager.stdin!.on('error', () => undefined) // EPIPE once the user quits the pager early

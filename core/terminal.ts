@@ -8,7 +8,6 @@ import { emitKeypressEvents } from 'node:readline'
 import type { EditorView, Key, LineEditor } from './editor.js'
 import { visibleLength } from './pager.js'
 
-export { visibleLength }
 
 type TtyIn = NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?(mode: boolean): unknown; isPaused(): boolean }
 type TtyOut = NodeJS.WritableStream & { columns?: number }

@@ -6,7 +6,7 @@
  */
 import { emitKeypressEvents } from 'node:readline'
 import { releaseOutput } from '../pager.js'
-import { visibleLength } from '../terminal.js'
+import { visibleLength } from '../pager.js'
 
 type Tty = NodeJS.WritableStream & { isTTY?: boolean; columns?: number }
 type TtyIn = NodeJS.ReadStream

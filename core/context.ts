@@ -79,6 +79,8 @@ export interface RunContext<S extends CommandSpec = any> extends Omit<Invocation
   serverName(): Promise<string>
   /** synadm's [mxid] rule: `alice` → `@alice:server`; a full ID as is; anything else a usage error */
   userId(value: string): Promise<string>
+  /** an optional option's value: undefined stays undefined */
+  userId(value: string | undefined): Promise<string | undefined>
   /**
    * Asks before a destructive step (unless --batch), showing `preview` first. Refuses without a terminal.
    * Destructive commands cannot send a write before this returned.
@@ -251,11 +253,11 @@ export function createRunContext(session: Session, inv: Invocation, signal: Abor
       return session.api<T>(namespace, services)
     },
     serverName: () => session.serverName(),
-    async userId(value) {
-      if (isUserId(value)) return value
+    userId: (async (value: string | undefined) => {
+      if (value === undefined || isUserId(value)) return value
       if (isUserOrLocalpart(value)) return `@${value.replace(/^@/, '').replace(/:$/, '')}:${await session.serverName()}`
       throw new SynadmError('usage', `'${value}' is not a user ID (@localpart:server) or a localpart`)
-    },
+    }) as RunContext['userId'],
     async confirm(question, preview) {
       if (dryRun) throw new DryRunStop({ would: question, ...(preview === undefined ? {} : { preview }) })
       // A production profile asks even when the shell runs with --batch (confirmed once for the session).

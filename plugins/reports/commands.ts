@@ -4,7 +4,6 @@ import type * as spec from './index.js'
 
 const reports = (ctx: RunContext) => ctx.use('reports')
 
-const optionalUser = (ctx: RunContext, value: string | undefined) => (value === undefined ? undefined : ctx.userId(value))
 
 /** Paging and the reporter filter, shared by both report lists. */
 async function commonQuery(ctx: RunContext<typeof spec.eventReports> | RunContext<typeof spec.userReports>): Promise<ReportQuery> {
@@ -13,7 +12,7 @@ async function commonQuery(ctx: RunContext<typeof spec.eventReports> | RunContex
     from: o.from,
     limit: o.limit,
     dir: o.reverse ? 'f' : undefined,
-    user_id: await optionalUser(ctx, o.userId),
+    user_id: await ctx.userId(o.userId),
   }
 }
 
@@ -21,7 +20,7 @@ export async function eventReports(ctx: RunContext<typeof spec.eventReports>) {
   return (await reports(ctx)).eventReports({
     ...(await commonQuery(ctx)),
     room_id: ctx.options.roomId,
-    event_sender_user_id: await optionalUser(ctx, ctx.options.sender),
+    event_sender_user_id: await ctx.userId(ctx.options.sender),
   })
 }
 
@@ -40,7 +39,7 @@ export async function deleteEventReport(ctx: RunContext<typeof spec.deleteEventR
 export async function userReports(ctx: RunContext<typeof spec.userReports>) {
   return (await reports(ctx)).userReports({
     ...(await commonQuery(ctx)),
-    target_user_id: await optionalUser(ctx, ctx.options.target),
+    target_user_id: await ctx.userId(ctx.options.target),
   })
 }
 

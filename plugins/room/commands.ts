@@ -111,7 +111,7 @@ export async function join(ctx: RunContext<typeof spec.join>) {
 
 export async function makeAdmin(ctx: RunContext<typeof spec.makeAdmin>) {
   const api = await roomApi(ctx)
-  const userId = ctx.options.userId === undefined ? undefined : await ctx.userId(ctx.options.userId)
+  const userId = await ctx.userId(ctx.options.userId)
   const roomId = await roomArg(ctx, ctx.args.room_id)
   try {
     return await api.makeAdmin(roomId, userId)
@@ -164,7 +164,7 @@ function deleteBody(ctx: RunContext<typeof spec.deleteRoom> | RunContext<typeof 
 export async function deleteRoom(ctx: RunContext<typeof spec.deleteRoom>) {
   const api = await roomApi(ctx)
   const o = ctx.options
-  const newRoomUserId = o.newRoomUserId === undefined ? undefined : await ctx.userId(o.newRoomUserId)
+  const newRoomUserId = await ctx.userId(o.newRoomUserId)
   const roomId = await roomArg(ctx, ctx.args.room_id)
   if (o.purge === false && o.forcePurge) ctx.note('--force-purge is ignored: --no-purge keeps the room in the database')
   const body = deleteBody(ctx, {

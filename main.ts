@@ -1,5 +1,5 @@
 /** Entry of the synadm binary (bundled to dist/synadm.js; bin/synadm.js imports it). */
-import { main } from './core/main.js'
+import { main } from './core/app/start.js'
 import { builtins } from './plugins/builtins.js'
 
 // A reader that stops early (`synadm user list | head`) is not an error.

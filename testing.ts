@@ -2,11 +2,11 @@
  * `synadm/testing`: runs synadm in-process for a plugin's own tests (HTTP mocked with nock), with the built-in
  * plugins its commands use beside it: `runSynadm([myPlugin], argv, { builtins: ['user'] })`.
  */
-import type { SynadmPlugin } from './core/plugin.js'
-import { runSynadm as runWith, type RunResult } from './core/testing.js'
+import type { SynadmPlugin } from './core/contract/plugin.js'
+import { runSynadm as runWith, type RunResult } from './core/app/in-process.js'
 import { builtins } from './plugins/builtins.js'
 
-export { Capture, json, testIO, TEST_BASE_URL, TEST_ENV, type RunResult, type TestIO } from './core/testing.js'
+export { Capture, json, testIO, TEST_BASE_URL, TEST_ENV, type RunResult, type TestIO } from './core/app/in-process.js'
 
 /** the built-in plugins, as synadm loads them */
 export const builtinPlugins: readonly SynadmPlugin[] = builtins

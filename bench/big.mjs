@@ -130,7 +130,7 @@ ${flightRows(roomSizes)}
 
 Each page costs Synapse a count of the whole list besides the page itself, so fewer, larger pages win; 5000 is
 what \`user list\` and \`room list\` declare for \`--all\` without \`-l\` (pageSize), with 2 pages in flight
-(core/paginate.ts ALL_CONCURRENCY) and the next page fetched while the current one is printed.
+(core/run/paginate.ts ALL_CONCURRENCY) and the next page fetched while the current one is printed.
 
 ### \`user list --all -o jsonl\` (${users.toLocaleString('en')} users)
 

@@ -16,7 +16,7 @@ const USERS = Number(process.env.BENCH_BULK_USERS ?? 1000)
 const RUNS = Number(process.env.BENCH_BULK_RUNS ?? 3)
 const LOOP_SAMPLE = Number(process.env.BENCH_LOOP_SAMPLE ?? 100)
 const PYTHON_SAMPLE = Number(process.env.BENCH_PYTHON_SAMPLE ?? 50)
-const CONCURRENCY = 8 // synadm's default for shadow-ban (core/options.ts)
+const CONCURRENCY = 8 // synadm's default for shadow-ban (core/cli/options.ts)
 
 const loadBefore = loadavg()[0]
 const server = await startSynapse()

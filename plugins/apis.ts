@@ -46,9 +46,9 @@ export interface BuiltinApis {
 export const BUILTIN_COMPLETION_SOURCES = ['user_id', 'room_id', 'room_alias', 'media_id', 'regtok'] as const
 export type BuiltinCompletionSource = (typeof BUILTIN_COMPLETION_SOURCES)[number]
 
-declare module '../core/context.js' {
+declare module '../core/run/context.js' {
   interface Apis extends BuiltinApis {}
 }
-declare module '../core/spec.js' {
+declare module '../core/contract/spec.js' {
   interface CompletionSources extends Record<BuiltinCompletionSource, true> {}
 }

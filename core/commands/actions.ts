@@ -1,10 +1,10 @@
-import type { RunContext } from '../context.js'
-import { assertComplete, KEYS, saveUserConfig, type Key } from '../config.js'
-import { SynadmError } from '../errors.js'
-import { globalWords } from '../globals.js'
-import { DOCUMENT_FORMATS } from '../output.js'
+import type { RunContext } from '../run/context.js'
+import { assertComplete, KEYS, saveUserConfig, type Key } from '../config/settings.js'
+import { SynadmError } from '../kernel/errors.js'
+import { globalWords } from '../cli/globals.js'
+import { DOCUMENT_FORMATS } from '../output/formats.js'
 import { storeTokenSource, tokenSourceQuestions } from './servers.js'
-import { Shell } from '../shell.js'
+import { Shell } from '../shell/shell.js'
 
 export async function shell(ctx: RunContext) {
   const { session, globals } = ctx

@@ -1,11 +1,11 @@
 /** Core's own commands: the shell, configuration, the plugin list and shell completion. They know no domain. */
-import { DOCUMENT_FORMATS } from '../output.js'
-import { definePlugin, PLUGIN_API_VERSION } from '../plugin.js'
-import { lazy } from '../spec.js'
-import { allProfiles } from '../profiles.js'
+import { DOCUMENT_FORMATS } from '../output/formats.js'
+import { definePlugin, PLUGIN_API_VERSION } from '../contract/plugin.js'
+import { lazy } from '../contract/spec.js'
+import { allProfiles } from '../config/profiles.js'
 
 const commands = lazy(() => import('./actions.js'))
-const completion = lazy(() => import('./completion.js'))
+const completion = lazy(() => import('./shell-completion.js'))
 const plugins = lazy(() => import('./plugins.js'))
 const scaffold = lazy(() => import('./scaffold.js'))
 const profiles = lazy(() => import('./servers.js'))

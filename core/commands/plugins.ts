@@ -7,12 +7,12 @@
 import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { isAbsolute, join, resolve } from 'node:path'
-import type { RunContext } from '../context.js'
-import { expandHome, isPathEntry, readPluginList, writePluginList, type PluginEntry } from '../config.js'
-import { SynadmError, usageError } from '../errors.js'
-import { ensurePackageDir, linkRunningSynadm, pluginListFile, pluginPackageDir, runningPackageRoot } from '../installed.js'
-import { checkCompletionSources, loadBuiltins, loadConfigured, packageCandidates } from '../loader.js'
-import { Registry } from '../registry.js'
+import type { RunContext } from '../run/context.js'
+import { expandHome, isPathEntry, readPluginList, writePluginList, type PluginEntry } from '../config/settings.js'
+import { SynadmError, usageError } from '../kernel/errors.js'
+import { ensurePackageDir, linkRunningSynadm, pluginListFile, pluginPackageDir, runningPackageRoot } from '../plugin-host/installed.js'
+import { checkCompletionSources, loadBuiltins, loadConfigured, packageCandidates } from '../plugin-host/loader.js'
+import { Registry } from '../cli/registry.js'
 import { corePlugin } from './index.js'
 
 export function list(ctx: RunContext) {

@@ -6,10 +6,10 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import type { RunContext } from '../context.js'
-import { usageError } from '../errors.js'
-import { runningPackageRoot } from '../installed.js'
-import { PLUGIN_API_VERSION } from '../plugin.js'
+import type { RunContext } from '../run/context.js'
+import { usageError } from '../kernel/errors.js'
+import { runningPackageRoot } from '../plugin-host/installed.js'
+import { PLUGIN_API_VERSION } from '../contract/plugin.js'
 
 /** `inactive` → synadm-plugin-inactive; `@acme/audit` → @acme/synadm-plugin-audit; the group is the bare name. */
 export function pluginNames(name: string): { packageName: string; group: string } {

@@ -2,14 +2,14 @@
 import { createReadStream, existsSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import * as readline from 'node:readline'
-import { auditLogFile, type AuditEntry } from '../audit.js'
-import { expandHome, TOKEN_KEYS, tokenKeysGiven, type Key, type Settings, type TokenKey } from '../config.js'
-import type { RunContext } from '../context.js'
-import { SynadmError, usageError } from '../errors.js'
-import { HttpClient } from '../http.js'
-import { allProfiles, DEFAULT_PROFILE, namedProfiles } from '../profiles.js'
-import { apiBase } from '../session.js'
-import { readTokenFile } from '../tokens.js'
+import { auditLogFile, type AuditEntry } from '../run/audit.js'
+import { expandHome, TOKEN_KEYS, tokenKeysGiven, type Key, type Settings, type TokenKey } from '../config/settings.js'
+import type { RunContext } from '../run/context.js'
+import { SynadmError, usageError } from '../kernel/errors.js'
+import { HttpClient } from '../http/client.js'
+import { allProfiles, DEFAULT_PROFILE, namedProfiles } from '../config/profiles.js'
+import { apiBase } from '../run/session.js'
+import { readTokenFile } from '../config/tokens.js'
 
 const tokenSource = (s: Partial<Settings>): TokenKey => (s.token_command ? 'token_command' : s.token_file ? 'token_file' : 'token')
 

@@ -3,8 +3,8 @@
  * as synadm word completers. Completion never waits: an answer that comes later (a callback or a promise) is
  * kept and offered from the next Tab on.
  */
-import { isThenable } from '../async.js'
-import type { WordCompleter } from '../registry.js'
+import { isThenable } from '../kernel/async.js'
+import type { WordCompleter } from '../cli/registry.js'
 import { stripColor } from './chalk.js'
 
 type SourceFn = (input: string, callback?: (values: unknown) => void) => unknown

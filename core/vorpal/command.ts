@@ -4,9 +4,9 @@
  * synadm CommandSpec and back (vorpal-style `args` from a parsed invocation).
  */
 import { EventEmitter } from 'node:events'
-import type { RunContext } from '../context.js'
-import { defineOption, parseArgSyntax } from '../options.js'
-import type { Action, ArgSpec, CommandSpec, OptionSpec } from '../spec.js'
+import type { RunContext } from '../run/context.js'
+import { defineOption, parseArgSyntax } from '../cli/options.js'
+import type { Action, ArgSpec, CommandSpec, OptionSpec } from '../contract/spec.js'
 import type { AutocompleteSource } from './autocomplete.js'
 import type { CommandInstance } from './instance.js'
 

@@ -4,8 +4,8 @@
  * when a configured plugin turns out to be a vorpal extension.
  */
 import { basename, dirname, extname, isAbsolute } from 'node:path'
-import { registerPluginAdapter } from '../loader.js'
-import { PLUGIN_API_VERSION, type SynadmPlugin } from '../plugin.js'
+import { registerPluginAdapter } from '../plugin-host/loader.js'
+import { PLUGIN_API_VERSION, type SynadmPlugin } from '../contract/plugin.js'
 
 export type VorpalExtension = (this: unknown, vorpal: unknown, options?: unknown) => unknown
 

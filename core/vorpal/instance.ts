@@ -3,14 +3,14 @@
  * (inquirer questions asked through synadm's prompts), `delimiter`, `cancel`, `help`.
  */
 import { format } from 'node:util'
-import { isThenable } from '../async.js'
-import { writeRecord } from '../capture.js'
-import { SynadmError } from '../errors.js'
-import { commandHelp } from '../help.js'
-import type { Prompts } from '../prompts.js'
-import type { Session } from '../session.js'
+import { isThenable } from '../kernel/async.js'
+import { writeRecord } from '../output/capture.js'
+import { SynadmError } from '../kernel/errors.js'
+import { commandHelp } from '../cli/help.js'
+import type { Prompts } from '../run/prompts.js'
+import type { Session } from '../run/session.js'
 import type { ActionFn, Callback, VorpalArgs, VorpalCommand } from './command.js'
-import { PROMPT } from '../shell.js'
+import { PROMPT } from '../shell/shell.js'
 
 /** What an instance runs with: one command invocation, or one line of a mode. */
 export interface Runtime {

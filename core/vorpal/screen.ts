@@ -5,8 +5,8 @@
  * `validate`, which may keep the prompt open (vorpal-less reads Enter as "one line down" that way).
  */
 import { emitKeypressEvents } from 'node:readline'
-import { releaseOutput } from '../pager.js'
-import { visibleLength } from '../pager.js'
+import { releaseOutput } from '../output/pager.js'
+import { visibleLength } from '../output/pager.js'
 
 type Tty = NodeJS.WritableStream & { isTTY?: boolean; columns?: number }
 type TtyIn = NodeJS.ReadStream

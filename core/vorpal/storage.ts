@@ -4,7 +4,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { dataDir } from '../dirs.js'
+import { dataDir } from '../kernel/dirs.js'
 
 export interface Storage {
   getItem(key: string): string | null

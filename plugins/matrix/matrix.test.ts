@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import nock from 'nock'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { EXIT } from '../../core/index.js'
-import { json, runSynadm, TEST_BASE_URL } from '../../core/testing.js'
+import { json, runSynadm, TEST_BASE_URL } from 'synadm/testing'
 import matrix from './index.js'
 
 const LOGIN = '/_matrix/client/v3/login'

@@ -1,7 +1,7 @@
 import nock from 'nock'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { EXIT, localDateTime } from '../../core/index.js'
-import { json, runSynadm, TEST_BASE_URL } from '../../core/testing.js'
+import { json, runSynadm, TEST_BASE_URL } from 'synadm/testing'
 import { tokenNames } from './completion.js'
 import regtok from './index.js'
 

@@ -1,7 +1,7 @@
 import nock from 'nock'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { EXIT } from '../../core/index.js'
-import { json, runSynadm, TEST_BASE_URL } from '../../core/testing.js'
+import { json, runSynadm, TEST_BASE_URL } from 'synadm/testing'
 import reports from './index.js'
 
 const A = '/_synapse/admin/v1'

@@ -1,8 +1,8 @@
 import nock from 'nock'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { EXIT } from '../../core/index.js'
-import { json, runSynadm, TEST_BASE_URL } from '../../core/testing.js'
-import { completionProvider } from '../../core/registry.js'
+import { json, runSynadm, TEST_BASE_URL } from 'synadm/testing'
+import { completionProvider } from '../../core/index.js'
 import room from './index.js'
 
 const A = '/_synapse/admin'

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import nock from 'nock'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { EXIT } from '../../core/index.js'
-import { runSynadm, TEST_BASE_URL } from '../../core/testing.js'
+import { runSynadm, TEST_BASE_URL } from 'synadm/testing'
 import { checkRows, readRecords } from './import.js'
 import user from './index.js'
 

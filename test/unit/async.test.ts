@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isThenable, sleep } from '../../core/async.js'
+import { isThenable, sleep } from '../../core/kernel/async.js'
 
 describe('sleep', () => {
   it('waits, or resolves as soon as the signal aborts', async () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import nock from 'nock'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { runSynadm, TEST_BASE_URL } from '../../core/testing.js'
+import { runSynadm, TEST_BASE_URL } from '../../core/app/in-process.js'
 import server from '../../plugins/server/index.js'
 
 beforeAll(() => nock.disableNetConnect())

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { loadSettings, readFlatYaml, saveUserConfig } from '../../core/config.js'
+import { loadSettings, readFlatYaml, saveUserConfig } from '../../core/config/settings.js'
 
 const temp = () => mkdtemp(join(tmpdir(), 'synadm-config-'))
 

@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { build } from 'esbuild'
 import yaml from 'js-yaml'
-import { execute } from '../../core/executor.js'
-import { createSession } from '../../core/main.js'
-import type { SynadmPlugin } from '../../core/plugin.js'
-import type { Session } from '../../core/session.js'
-import { Shell } from '../../core/shell.js'
-import { testIO, type TestIO } from '../../core/testing.js'
+import { execute } from '../../core/execute/executor.js'
+import { createSession } from '../../core/app/start.js'
+import type { SynadmPlugin } from '../../core/contract/plugin.js'
+import type { Session } from '../../core/run/session.js'
+import { Shell } from '../../core/shell/shell.js'
+import { testIO, type TestIO } from '../../core/app/in-process.js'
 
 export const repoRoot = resolve(import.meta.dirname, '..', '..')
 export const examples = join(repoRoot, 'examples')

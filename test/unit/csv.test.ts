@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseCsv } from '../../core/csv.js'
+import { parseCsv } from '../../core/output/csv.js'
 
 describe('parseCsv', () => {
   it('parses RFC 4180 CSV: quotes, doubled quotes, line breaks in a cell, CRLF', () => {

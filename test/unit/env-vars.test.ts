@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { KEYS } from '../../core/config.js'
+import { KEYS } from '../../core/config/settings.js'
 
 const repoRoot = join(import.meta.dirname, '..', '..')
 /** read by libraries, not by our code: axios's proxy support */

@@ -1,7 +1,7 @@
 import nock from 'nock'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { json, runSynadm, TEST_BASE_URL } from '../../core/testing.js'
-import { EXIT, SynadmError } from '../../core/errors.js'
+import { json, runSynadm, TEST_BASE_URL } from '../../core/app/in-process.js'
+import { EXIT, SynadmError } from '../../core/kernel/errors.js'
 import { definePlugin, PLUGIN_API_VERSION, type RunContext } from '../../core/index.js'
 import { demoPlugin } from './fixtures/demo-plugin.js'
 
@@ -172,7 +172,7 @@ describe('exit codes and error lines', () => {
   })
 
   it('a missing config in a terminal starts the configurator: the error says so by its code, not its wording', async () => {
-    const { assertComplete } = await import('../../core/config.js')
+    const { assertComplete } = await import('../../core/config/settings.js')
     expect(() => assertComplete({ settings: { user: '', token: '', base_url: 'http://x' }, file: 'f' } as never)).toThrow(expect.objectContaining({ kind: 'config', code: 'not_configured' }))
     const failing = (error: SynadmError, controller: AbortController) =>
       definePlugin({

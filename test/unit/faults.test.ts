@@ -1,9 +1,9 @@
 // Fault injection: a small fake server misbehaves on purpose; for each fault, one-shot and piped shell end with
 // README's exit code, one error line on stderr (and perhaps a hint), no stack trace, no token, and the shell goes on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { execute } from '../../core/executor.js'
-import { createSession } from '../../core/main.js'
-import { testIO } from '../../core/testing.js'
+import { execute } from '../../core/execute/executor.js'
+import { createSession } from '../../core/app/start.js'
+import { testIO } from '../../core/app/in-process.js'
 import server from '../../plugins/server/index.js'
 import { EXPECTED, type FakeServer, MODES, selfSigned, startFakeServer, TOKEN } from '../faults/server.js'
 

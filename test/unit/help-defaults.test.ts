@@ -1,9 +1,9 @@
 // Help names an option's default once, in words a user can type: never `[default: datetime] [default: true]`.
 import { describe, expect, it } from 'vitest'
 import { corePlugin } from '../../core/commands/index.js'
-import { commandHelp } from '../../core/help.js'
-import { loadBuiltins } from '../../core/loader.js'
-import { Registry } from '../../core/registry.js'
+import { commandHelp } from '../../core/cli/help.js'
+import { loadBuiltins } from '../../core/plugin-host/loader.js'
+import { Registry } from '../../core/cli/registry.js'
 import { builtins } from '../../plugins/builtins.js'
 
 describe('defaults in help', async () => {

@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { runSynadm } from '../../core/testing.js'
+import { runSynadm } from '../../core/app/in-process.js'
 import { builtins } from '../../plugins/builtins.js'
 
 let server: Server | undefined

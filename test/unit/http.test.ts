@@ -2,8 +2,8 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import nock from 'nock'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { HttpClient, path, queryString } from '../../core/http.js'
-import { createLogger } from '../../core/log.js'
+import { HttpClient, path, queryString } from '../../core/http/client.js'
+import { createLogger } from '../../core/kernel/log.js'
 
 const BASE = 'http://hs.test'
 // a generous timeout except where the timeout is the subject: a first request (lazy loads) on a busy machine

@@ -2,11 +2,11 @@
 // sent, and no value leaves its path segment.
 import nock from 'nock'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { path } from '../../core/http.js'
-import { idProblem } from '../../core/ids.js'
-import { commandShape } from '../../core/options.js'
-import { runSynadm, TEST_BASE_URL } from '../../core/testing.js'
-import type { IdKind } from '../../core/spec.js'
+import { path } from '../../core/http/client.js'
+import { idProblem } from '../../core/contract/ids.js'
+import { commandShape } from '../../core/cli/options.js'
+import { runSynadm, TEST_BASE_URL } from '../../core/app/in-process.js'
+import type { IdKind } from '../../core/contract/spec.js'
 import { builtins } from '../../plugins/builtins.js'
 
 beforeAll(() => nock.disableNetConnect())
@@ -25,7 +25,7 @@ function countRequests() {
   return seen
 }
 
-describe('ID grammars (core/ids.ts)', () => {
+describe('ID grammars (core/contract/ids.ts)', () => {
   const valid: [IdKind, string][] = [
     ['user', '@alice:example.org'],
     ['user', 'alice'],
@@ -201,7 +201,7 @@ describe('dates that do not exist are usage errors naming the option and the for
     )
   })
   it('a real leap day and a full time are taken', async () => {
-    const { parseDateTime } = await import('../../core/parse.js')
+    const { parseDateTime } = await import('../../core/cli/parse.js')
     expect(parseDateTime('2024-02-29')).toBe(new Date(2024, 1, 29).getTime())
     expect(parseDateTime('2021-12-31T23:59:59')).toBe(new Date(2021, 11, 31, 23, 59, 59).getTime())
   })

@@ -5,8 +5,8 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { corePlugin } from '../../core/commands/index.js'
-import { loadBuiltins } from '../../core/loader.js'
-import { Registry } from '../../core/registry.js'
+import { loadBuiltins } from '../../core/plugin-host/loader.js'
+import { Registry } from '../../core/cli/registry.js'
 import { builtins } from '../../plugins/builtins.js'
 
 const dir = join(import.meta.dirname, '..', 'integration')

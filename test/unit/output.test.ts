@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { format, itemStream, pythonRepr, resolveFormat, TableLayout } from '../../core/output.js'
+import { format, itemStream, pythonRepr, resolveFormat, TableLayout } from '../../core/output/formats.js'
 
 const page = { users: [{ name: '@ä:x', admin: true, avatar_url: null, n: 3 }, { name: '@b:x', admin: false, extra: [1] }], total: 2 }
 

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import yaml from 'js-yaml'
 import { afterEach, describe, expect, it } from 'vitest'
 import { pluginNames } from '../../core/commands/scaffold.js'
-import { runningPackageRoot } from '../../core/installed.js'
+import { runningPackageRoot } from '../../core/plugin-host/installed.js'
 import { runSynadm } from '../../testing.js'
 import { repoRoot } from './configured.js'
 

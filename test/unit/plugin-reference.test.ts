@@ -4,8 +4,8 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { loadBuiltins } from '../../core/loader.js'
-import { Registry } from '../../core/registry.js'
+import { loadBuiltins } from '../../core/plugin-host/loader.js'
+import { Registry } from '../../core/cli/registry.js'
 import { BUILTIN_COMPLETION_SOURCES } from '../../plugins/apis.js'
 import { builtins } from '../../plugins/builtins.js'
 // @ts-expect-error: a plain JavaScript script without types

@@ -3,8 +3,8 @@
 import { join } from 'node:path'
 import nock from 'nock'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { execute } from '../../core/executor.js'
-import { TEST_BASE_URL } from '../../core/testing.js'
+import { execute } from '../../core/execute/executor.js'
+import { TEST_BASE_URL } from '../../core/app/in-process.js'
 import server from '../../plugins/server/index.js'
 import { configured, examples } from './configured.js'
 

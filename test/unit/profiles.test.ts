@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import nock from 'nock'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { commandLine } from '../../core/audit.js'
-import { loadSettings } from '../../core/config.js'
-import { EXIT } from '../../core/errors.js'
-import { json, runSynadm } from '../../core/testing.js'
-import { tokenCommandArgv } from '../../core/tokens.js'
+import { commandLine } from '../../core/run/audit.js'
+import { loadSettings } from '../../core/config/settings.js'
+import { EXIT } from '../../core/kernel/errors.js'
+import { json, runSynadm } from '../../core/app/in-process.js'
+import { tokenCommandArgv } from '../../core/config/tokens.js'
 import { demoPlugin } from './fixtures/demo-plugin.js'
 
 const PROD = 'http://prod.test'
@@ -58,8 +58,8 @@ describe('named server profiles', () => {
 
   it('SYNADM_SERVER picks the profile; an unknown one is named with a hint', async () => {
     nock(PROD).get('/_synapse/admin/v2/users').query(true).reply(200, { users: [] })
-    const main = await import('../../core/main.js')
-    const { testIO } = await import('../../core/testing.js')
+    const main = await import('../../core/app/start.js')
+    const { testIO } = await import('../../core/app/in-process.js')
     const io = testIO({ env: { ...env, SYNADM_SERVER: 'prod' } })
     expect(await main.main(['demo', 'list'], [demoPlugin], io)).toBe(0)
     const missing = await run(['-S', 'nosuch', 'demo', 'list'])
@@ -68,8 +68,8 @@ describe('named server profiles', () => {
   })
 
   it('-c and -S together are a usage error', async () => {
-    const main = await import('../../core/main.js')
-    const { testIO } = await import('../../core/testing.js')
+    const main = await import('../../core/app/start.js')
+    const { testIO } = await import('../../core/app/in-process.js')
     const io = testIO({ env })
     expect(await main.main(['-c', join(dir, 'x.yaml'), '-S', 'prod', 'demo', 'list'], [demoPlugin], io)).toBe(EXIT.usage)
     expect(io.stderr.text).toMatch(/-c and -S both choose/)

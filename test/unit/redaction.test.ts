@@ -2,8 +2,8 @@
 // at -v or -vv, whatever the command. Bodies are covered in http.test.ts.
 import nock from 'nock'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { redactText } from '../../core/log.js'
-import { runSynadm, TEST_BASE_URL } from '../../core/testing.js'
+import { redactText } from '../../core/kernel/log.js'
+import { runSynadm, TEST_BASE_URL } from '../../core/app/in-process.js'
 import matrixPlugin from '../../plugins/matrix/index.js'
 import rawPlugin from '../../plugins/raw/index.js'
 import regtokPlugin from '../../plugins/regtok/index.js'

@@ -1,9 +1,9 @@
 // Each shell line has its own verbosity on top of the session's; lines piped in run in order.
 import nock from 'nock'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { execute } from '../../core/executor.js'
-import { createSession } from '../../core/main.js'
-import { TEST_BASE_URL, testIO } from '../../core/testing.js'
+import { execute } from '../../core/execute/executor.js'
+import { createSession } from '../../core/app/start.js'
+import { TEST_BASE_URL, testIO } from '../../core/app/in-process.js'
 import server from '../../plugins/server/index.js'
 
 beforeAll(() => nock.disableNetConnect())

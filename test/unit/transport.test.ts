@@ -1,11 +1,11 @@
-// The client's own transport (core/transport.ts) against a real listener on loopback: what goes out, what comes back.
+// The client's own transport (core/http/transport.ts) against a real listener on loopback: what goes out, what comes back.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib'
 import nock from 'nock'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { HttpClient } from '../../core/http.js'
-import { createLogger } from '../../core/log.js'
+import { HttpClient } from '../../core/http/client.js'
+import { createLogger } from '../../core/kernel/log.js'
 
 let server: Server
 let handle: (req: IncomingMessage, body: string, res: ServerResponse) => void

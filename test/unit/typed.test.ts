@@ -1,9 +1,9 @@
 // Typed options and arguments, derived from declarations. Checked by the compiler (npm run typecheck); the runtime
 // half holds the type-level key rule equal to the parser's.
 import { describe, expect, expectTypeOf, it } from 'vitest'
-import { defineOption } from '../../core/options.js'
-import type { RunContext } from '../../core/context.js'
-import { defineCommand, defineOptions, type ArgsOf, type OptionKey, type OptionsOf } from '../../core/typed.js'
+import { defineOption } from '../../core/cli/options.js'
+import type { RunContext } from '../../core/run/context.js'
+import { defineCommand, defineOptions, type ArgsOf, type OptionKey, type OptionsOf } from '../../core/contract/typed.js'
 
 const shared = defineOptions([{ flags: '-l, --limit <n>', type: 'int', default: 100, description: 'page size' }])
 const spec = defineCommand({

@@ -1,0 +1,99 @@
+/**
+ * Fleet runs: one command on several servers (`-S prod,staging`, `-S all`), concurrently, every result labelled
+ * with its server — a `server` field in json/jsonl/csv/yaml, a column in human. Each server runs the command
+ * through the normal executor in its own session (its own settings, token and audit entries), printing minified
+ * JSON that is labelled and printed in the chosen format once all have answered; their messages go to stderr
+ * prefixed with the server. A write across servers is refused unless --batch is given; then it is confirmed
+ * once for all of them (in a terminal; without one, --batch is the confirmation).
+ */
+import { Capture } from '../output/capture.js'
+import type { Invocation } from '../run/context.js'
+import { EXIT, SynadmError, usageError } from '../kernel/errors.js'
+import { format, isRecord, listKey, resolveFormat } from '../output/formats.js'
+import { Prompts } from '../run/prompts.js'
+import type { Session } from '../run/session.js'
+
+/** servers asked at once */
+const CONCURRENCY = 8
+
+type RunInvocation = (session: Session, invocation: Invocation, signal: AbortSignal) => Promise<number>
+
+
+/** `{server, ...item}`; an item's own `server` field is kept as `server_field`. */
+function label(server: string, item: unknown): Record<string, unknown> {
+  if (!isRecord(item)) return { server, value: item }
+  const { server: own, ...rest } = item
+  return { server, ...rest, ...(own === undefined ? {} : { server_field: own }) }
+}
+
+/** The items of one server's output documents; what a list page says besides its items becomes a note. */
+function itemsOf(server: string, text: string, notes: string[]): Record<string, unknown>[] {
+  const items: Record<string, unknown>[] = []
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue
+    let doc: unknown
+    try {
+      doc = JSON.parse(line)
+    } catch {
+      items.push({ server, output: line })
+      continue
+    }
+    const key = listKey(doc)
+    if (Array.isArray(doc)) items.push(...doc.map((item) => label(server, item)))
+    else if (key) {
+      const { [key]: list, ...rest } = doc as Record<string, unknown>
+      items.push(...(list as unknown[]).map((item) => label(server, item)))
+      const extra = Object.entries(rest).filter(([, v]) => v !== null && v !== undefined)
+      if (extra.length) notes.push(`[${server}] ${extra.map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`).join(', ')}`)
+    } else items.push(label(server, doc))
+  }
+  return items
+}
+
+export async function runFleet(session: Session, invocation: Invocation, servers: string[], signal: AbortSignal, runInvocation: RunInvocation): Promise<number> {
+  const { io } = session
+  const { command, globals } = invocation
+  if (command.offline) throw usageError(`'${command.path}' works on one server at a time`, 'give one profile: -S NAME')
+  const fmt = resolveFormat(globals.output ?? (await session.settings().catch(() => undefined))?.settings.format ?? 'yaml')
+  const sessions = servers.map((name) => ({ name, out: new Capture(), err: new Capture(), session: session.forProfile(name) }))
+
+  let consent: Promise<void> | undefined
+  const confirmOnce = async () => {
+    const production = await Promise.all(sessions.map(async (s) => (await s.session.settings().catch(() => undefined))?.settings.production))
+    const list = sessions.map((s, i) => (production[i] ? `${s.name} (PRODUCTION)` : s.name)).join(', ')
+    if (!io.interactive) return void io.stderr.write(`synadm: --batch: writing on ${list}\n`)
+    const question = `'${command.path}' writes on ${servers.length} servers: ${list}. Go on?`
+    if (!(await new Prompts({ input: io.stdin, output: io.stderr }, signal).confirm(question))) throw new SynadmError('aborted', 'aborted: nothing was changed')
+  }
+  const refusal = () => usageError(`refusing to write on ${servers.length} servers at once (${servers.join(', ')})`, 'add --batch to write on each of them (asked once, with the list, in a terminal)')
+  // A destructive command writes for sure: refused before anything runs. Others are stopped at their first write.
+  if (command.destructive && !globals.batch) throw refusal()
+  const guard = () => {
+    if (!globals.batch) throw refusal()
+    consent ??= confirmOnce()
+    return consent
+  }
+
+  const codes: number[] = new Array(sessions.length)
+  let next = 0
+  const worker = async () => {
+    for (let i = next++; i < sessions.length; i = next++) {
+      const s = sessions[i]
+      s.session.io = { ...io, stdout: s.out, stderr: s.err, interactive: false }
+      s.session.writeGuard = guard
+      codes[i] = await runInvocation(s.session, { ...invocation, globals: { ...globals, output: 'minified', server: undefined } }, signal)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, sessions.length) }, worker))
+
+  const notes: string[] = []
+  const items = sessions.flatMap((s) => itemsOf(s.name, s.out.text, notes))
+  for (const s of sessions) for (const line of s.err.text.split('\n').filter(Boolean)) io.stderr.write(`[${s.name}] ${line}\n`)
+  for (const note of notes) io.stderr.write(note + '\n')
+  if (items.length) io.stdout.write(await format(fmt, items))
+
+  const failed = sessions.filter((_, i) => codes[i] !== EXIT.ok)
+  if (failed.length === 0) return EXIT.ok
+  io.stderr.write(`synadm: failed on ${failed.length} of ${sessions.length} servers: ${failed.map((s) => s.name).join(', ')}\n`)
+  return failed.length === sessions.length ? codes[0] : EXIT.partial
+}

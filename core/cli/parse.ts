@@ -1,0 +1,266 @@
+/**
+ * One grammar for both front ends: the one-shot CLI hands over argv, the REPL hands over the words of a line.
+ * The grammar is click's (what Python synadm users type), so `synadm user list -l 10` and the same line at
+ * the `synadm>` prompt produce the same Invocation.
+ */
+import { accessSync, constants, statSync } from 'node:fs'
+import { usageError } from '../kernel/errors.js'
+import { idProblem } from '../contract/ids.js'
+import { commandShape, displayName, type OptionDef } from './options.js'
+import type { CommandSpec, IdKind } from '../contract/spec.js'
+
+export type Values = Record<string, unknown>
+
+/** Splits a line into pipe segments of words: shell-like quotes and backslash escapes, `|` outside quotes. */
+export function scanLine(line: string): { segments: string[][]; endsInSpace: boolean } {
+  const segments: string[][] = [[]]
+  let word: string | null = null
+  let quote: '"' | "'" | null = null
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]
+    if (quote) {
+      if (ch === quote) quote = null
+      else if (ch === '\\' && quote === '"' && i + 1 < line.length) word += line[++i]
+      else word += ch
+    } else if (ch === '"' || ch === "'") {
+      quote = ch
+      word ??= ''
+    } else if (ch === '\\' && i + 1 < line.length) {
+      word = (word ?? '') + line[++i]
+    } else if (/\s/.test(ch)) {
+      if (word !== null) segments[segments.length - 1].push(word)
+      word = null
+    } else if (ch === '|') {
+      if (word !== null) segments[segments.length - 1].push(word)
+      word = null
+      segments.push([])
+    } else word = (word ?? '') + ch
+  }
+  if (word !== null) segments[segments.length - 1].push(word)
+  return { segments, endsInSpace: word === null && !quote && /\s$/.test(line) }
+}
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}):(\d{2}))?$/
+
+/** synadm's DATETIME: `%Y-%m-%d`, `%Y-%m-%dT%H:%M:%S` or `%Y-%m-%d %H:%M:%S`, local time, as epoch ms. */
+const DAY_MS = 86_400_000
+
+/** Epoch ms N days from now (negative: ago), whole 24-hour days as synadm's --before-days and --expire-days count. */
+export function daysFromNow(days: number): number {
+  return Date.now() + days * DAY_MS
+}
+
+/**
+ * Epoch ms of a local date/time, or undefined when it is not one. Date would roll 2021-02-30 over into March,
+ * year 0021 into 1921, and 02:30 in a daylight-saving gap into 03:30: a value that does not read back as typed is
+ * refused, never silently moved.
+ */
+export function parseDateTime(text: string): number | undefined {
+  const m = DATE_RE.exec(text)
+  if (!m) return undefined
+  const [y, mo, d, h, mi, s] = m.slice(1).map((part) => Number(part ?? 0))
+  const date = new Date(y, mo - 1, d, h, mi, s)
+  const readBack = [date.getFullYear(), date.getMonth() + 1, date.getDate(), date.getHours(), date.getMinutes(), date.getSeconds()]
+  return readBack.every((v, i) => v === [y, mo, d, h, mi, s][i]) ? date.getTime() : undefined
+}
+
+const DATE_FORMS = "use YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS or 'YYYY-MM-DD HH:MM:SS' (local time)"
+
+/** click's wording for a range: `x>=0`, `1<=x<=64` */
+function rangeText(min: number | undefined, max: number | undefined): string {
+  if (min !== undefined && max !== undefined) return `${min}<=x<=${max}`
+  return min !== undefined ? `x>=${min}` : `x<=${max}`
+}
+
+/** A value shown in an error: control characters escaped, so a stray one cannot garble the terminal. */
+const shown = (raw: string) => raw.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+
+/** An identifier's grammar (core/contract/ids.ts), checked before any request is built from it. */
+function checkId(kind: IdKind | undefined, name: string, raw: string) {
+  const problem = kind && idProblem(kind, raw)
+  if (problem) throw usageError(`Invalid value for '${name}': '${shown(raw)}' ${problem}.`)
+}
+
+function convert(def: OptionDef, name: string, raw: string): unknown {
+  const bad = (why: string) => usageError(`Invalid value for '${name}': '${shown(raw)}' ${why}.`)
+  switch (def.type) {
+    case 'int': {
+      if (!/^[-+]?\d+$/.test(raw)) throw bad('is not a valid integer')
+      const n = Number(raw)
+      // beyond 2^53 a number is silently rounded: refused like any other value out of range
+      if (!Number.isSafeInteger(n)) throw bad(`is not in the range ${rangeText(def.spec.min ?? Number.MIN_SAFE_INTEGER, def.spec.max ?? Number.MAX_SAFE_INTEGER)}`)
+      if ((def.spec.min !== undefined && n < def.spec.min) || (def.spec.max !== undefined && n > def.spec.max)) {
+        throw bad(`is not in the range ${rangeText(def.spec.min, def.spec.max)}`)
+      }
+      return n
+    }
+    case 'file': {
+      // as click's File: '-' is stdin; a path must name a readable file now, not when the action gets to it
+      if (raw === '-') return raw
+      try {
+        accessSync(raw, constants.R_OK)
+        if (statSync(raw).isDirectory()) throw Object.assign(new Error(), { code: 'EISDIR' })
+      } catch (error) {
+        const why = { ENOENT: 'No such file or directory', EACCES: 'Permission denied', EISDIR: 'Is a directory' }[(error as NodeJS.ErrnoException).code ?? '']
+        throw usageError(`Invalid value for '${name}': '${shown(raw)}': ${why ?? 'cannot be read'}.`)
+      }
+      return raw
+    }
+    case 'datetime': {
+      const ms = parseDateTime(raw)
+      if (ms === undefined) throw bad(DATE_RE.test(raw) ? `is not a date and time that exists; ${DATE_FORMS}` : `is not a date; ${DATE_FORMS}`)
+      return ms
+    }
+    default:
+      if (def.spec.choices && !def.spec.choices.includes(raw)) {
+        throw bad(`is not one of ${def.spec.choices.map((c) => `'${c}'`).join(', ')}`)
+      }
+      checkId(def.spec.id, name, raw)
+      return raw
+  }
+}
+
+export interface ParsedCommand {
+  args: Values
+  options: Values
+  /** options the user actually typed (defaults excluded), for "only send what was given" */
+  given: Set<string>
+}
+
+/** Parses the words after a command's path. Throws usage errors with click's wording. */
+export function parseCommandWords(spec: CommandSpec, words: string[]): ParsedCommand {
+  const { args: argSpecs, options: defs, target } = commandShape(spec)
+  const bySwitch = new Map<string, { def: OptionDef; on: boolean }>()
+  for (const def of defs) {
+    for (const s of def.on) bySwitch.set(s, { def, on: true })
+    for (const s of def.off) bySwitch.set(s, { def, on: false })
+  }
+  const options: Values = {}
+  const given = new Set<string>()
+  const positionals: string[] = []
+
+  const set = (def: OptionDef, value: unknown) => {
+    given.add(def.key)
+    if (def.type === 'count') options[def.key] = ((options[def.key] as number) ?? 0) + 1
+    else if (def.spec.repeatable) ((options[def.key] as unknown[]) ??= []).push(value)
+    else options[def.key] = value
+  }
+
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]
+    if (word === '--') {
+      positionals.push(...words.slice(i + 1))
+      break
+    }
+    if (!word.startsWith('-') || word === '-' || /^-\d/.test(word)) {
+      positionals.push(word)
+      continue
+    }
+    let name = word
+    let inline: string | undefined
+    const eq = word.indexOf('=')
+    if (word.startsWith('--') && eq > 0) {
+      name = word.slice(0, eq)
+      inline = word.slice(eq + 1)
+    } else if (!word.startsWith('--') && word.length > 2 && !bySwitch.has(word)) {
+      // -l10 (value glued on) or -vv (a cluster of flags)
+      const head = bySwitch.get(word.slice(0, 2))
+      if (head && head.def.values.length === 1) {
+        name = word.slice(0, 2)
+        inline = word.slice(2)
+      } else if ([...word.slice(1)].every((c) => bySwitch.get('-' + c)?.def.values.length === 0)) {
+        for (const c of word.slice(1)) {
+          const hit = bySwitch.get('-' + c)!
+          set(hit.def, hit.on)
+        }
+        continue
+      }
+    }
+    const hit = bySwitch.get(name)
+    if (!hit && spec.allowUnknownOptions) {
+      const key = name.replace(/^-+/, '')
+      options[key] = inline ?? true
+      given.add(key)
+      continue
+    }
+    if (!hit) throw usageError(`No such option: ${name}`)
+    const { def, on } = hit
+    if (!on || def.values.length === 0) {
+      if (inline !== undefined) throw usageError(`Option '${name}' does not take a value.`)
+      set(def, def.type === 'count' ? 1 : on)
+      continue
+    }
+    const raw: string[] = []
+    if (inline !== undefined) raw.push(inline)
+    while (raw.length < def.values.length) {
+      const next = words[i + 1]
+      if (next === undefined || (def.optionalValue && next.startsWith('-'))) break
+      raw.push(next)
+      i++
+    }
+    if (raw.length === 0 && def.optionalValue) {
+      set(def, true)
+      continue
+    }
+    if (raw.length < def.values.length) {
+      throw usageError(
+        def.values.length > 1 ? `Option '${name}' requires ${def.values.length} arguments.` : `Option '${name}' requires an argument.`,
+      )
+    }
+    const values = raw.map((r) => convert(def, name, r))
+    set(def, values.length === 1 ? values[0] : values)
+  }
+
+  // --help is eager, as in click: missing or extra arguments do not matter then
+  if (options.help) return { args: {}, options, given }
+  const args: Values = {}
+  let p = 0
+  for (const arg of argSpecs) {
+    // --targets stands for the target argument: one or the other
+    if (arg === target && given.has('targets')) continue
+    if (arg.variadic) {
+      args[arg.name] = positionals.slice(p)
+      if (arg.required && positionals.length <= p) throw usageError(`Missing argument '${arg.name.toUpperCase()}'.`)
+      p = positionals.length
+    } else if (p < positionals.length) args[arg.name] = positionals[p++]
+    else if (arg.required) throw usageError(`Missing argument '${arg.name.toUpperCase()}'.`)
+  }
+  if (p < positionals.length && target && given.has('targets') && p === 0) {
+    throw usageError(`Give ${target.name.toUpperCase()} or --targets, not both.`)
+  }
+  if (p < positionals.length) {
+    throw usageError(`Got unexpected extra argument${positionals.length - p > 1 ? 's' : ''} (${positionals.slice(p).join(' ')})`)
+  }
+  for (const arg of argSpecs) {
+    const value = args[arg.name]
+    for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value]) checkId(arg.id, arg.name.toUpperCase(), item as string)
+  }
+
+  for (const def of defs) {
+    if (options[def.key] === undefined && def.spec.default !== undefined) options[def.key] = def.spec.default
+  }
+  checkGroups(spec, defs, given)
+  return { args, options, given }
+}
+
+function checkGroups(spec: CommandSpec, defs: OptionDef[], given: Set<string>) {
+  for (const group of spec.groups ?? []) {
+    const used = group.options.filter((k) => given.has(k))
+    const title = group.title ? `'${group.title}' ` : ''
+    const list = () =>
+      group.options
+        .map((k) => defs.find((d) => d.key === k))
+        .filter((d): d is OptionDef => d !== undefined)
+        .map((d) => `  ${displayName(d)}`)
+        .join('\n')
+    if (group.kind !== 'any' && used.length > 1) {
+      throw usageError(`Mutually exclusive options from ${title}option group cannot be used at the same time:\n${list()}`)
+    }
+    if (group.kind === 'one' && used.length === 0) {
+      throw usageError(`Missing one of the required mutually exclusive options from ${title}option group:\n${list()}`)
+    }
+    if (group.kind === 'any' && used.length === 0) {
+      throw usageError(`At least one of the following options from ${title}option group is required:\n${list()}`)
+    }
+  }
+}

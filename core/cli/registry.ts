@@ -1,0 +1,170 @@
+/** Every command, group, API and completion source that plugins declare, and the one matcher both front ends use. */
+import { commandShape } from './options.js'
+import { GROUP_KINDS, OPTION_TYPES, type CommandSpec } from '../contract/spec.js'
+
+export interface RegisteredCommand {
+  spec: CommandSpec
+  words: string[]
+  plugin: string
+}
+
+/** A plugin's API, built on first use from the session's HTTP clients. */
+export type ApiFactory = (services: ApiServices) => unknown
+export interface ApiServices {
+  admin: import('../http/client.js').HttpClient
+  matrix: import('../http/client.js').HttpClient
+  serverName(): Promise<string>
+}
+
+/** Another plugin's API, for completion sources */
+export type ApiOf = <T>(ns: string) => Promise<T>
+
+/** Live values for completion (user IDs, room IDs …): fetched in the background, cached, never awaited per key. */
+export type CompletionFetcher = (api: ApiOf) => Promise<string[]>
+
+/**
+ * A completion source for big servers: `fetch` gets the values to cache (the first N, and whether the server has
+ * more); `search` asks the server for values containing `prefix` when the cache is partial and the typed prefix
+ * matches too little. Both are best effort: a failure leaves completion with what is cached.
+ */
+export interface CompletionProvider {
+  fetch(api: ApiOf): Promise<{ values: string[]; partial: boolean }>
+  search?(api: ApiOf, prefix: string): Promise<string[]>
+}
+
+/** A source as a provider: a plain fetcher's values are all there is. */
+export function completionProvider(loaded: CompletionFetcher | CompletionProvider): CompletionProvider {
+  if (typeof loaded !== 'function') return loaded
+  return { fetch: async (api) => ({ values: await loaded(api), partial: false }) }
+}
+
+/** Values computed from the word being typed and local state (file paths): asked on every Tab, so fast and synchronous. */
+export type WordCompleter = (word: string) => string[]
+
+export class Registry {
+  private readonly byPath = new Map<string, RegisteredCommand>()
+  readonly groups = new Map<string, { description: string; plugin: string }>()
+  readonly apis = new Map<string, { load: () => Promise<ApiFactory>; plugin: string }>()
+  readonly completionSources = new Map<string, { fetch: () => Promise<CompletionFetcher | CompletionProvider>; plugin: string }>()
+  readonly wordCompleters = new Map<string, { complete: WordCompleter; plugin: string }>()
+  /**
+   * Plugins whose declarations are not checked at start (the built-in ones: a unit test checks them all, and the
+   * checks cost start-up time on every run)
+   */
+  readonly trusted = new Set<string>()
+  /** words of the longest path or alias: the matcher tries no longer prefixes */
+  private depth = 0
+
+  /** Registers a command; refuses a declaration that could never work (the plugin is then not loaded). */
+  addCommand(spec: CommandSpec, plugin: string): void {
+    const words = spec.path.trim().split(/\s+/)
+    const key = words.join(' ')
+    if (!this.trusted.has(plugin)) checkDeclaration(spec, key)
+    const existing = this.byPath.get(key)
+    if (existing) throw new Error(`command '${key}' is already provided by plugin '${existing.plugin}'`)
+    for (let n = 1; n < words.length; n++) {
+      const prefix = words.slice(0, n).join(' ')
+      if (this.byPath.has(prefix)) throw new Error(`'${prefix}' is a command, it cannot also be a group`)
+      if (!this.groups.has(prefix)) this.groups.set(prefix, { description: '', plugin })
+    }
+    const aliasKeys = (spec.aliases ?? []).map((alias) => alias.trim().split(/\s+/).join(' '))
+    for (const aliasKey of aliasKeys) if (this.byPath.has(aliasKey)) throw new Error(`alias '${aliasKey}' is already taken`)
+    const command = { spec, words, plugin }
+    this.byPath.set(key, command)
+    for (const aliasKey of aliasKeys) this.byPath.set(aliasKey, command)
+    this.depth = Math.max(this.depth, words.length, ...aliasKeys.map((k) => k.split(' ').length))
+  }
+
+  addGroup(path: string, description: string, plugin: string): void {
+    const existing = this.groups.get(path)
+    if (existing?.description && existing.plugin !== plugin) {
+      throw new Error(`group '${path}' is already described by plugin '${existing.plugin}'`)
+    }
+    this.groups.set(path, { description, plugin })
+    this.depth = Math.max(this.depth, path.split(' ').length)
+  }
+
+  removePlugin(plugin: string): void {
+    for (const [key, c] of this.byPath) if (c.plugin === plugin) this.byPath.delete(key)
+    for (const [key, g] of this.groups) if (g.plugin === plugin) this.groups.delete(key)
+    for (const [key, a] of this.apis) if (a.plugin === plugin) this.apis.delete(key)
+    for (const [key, s] of this.completionSources) if (s.plugin === plugin) this.completionSources.delete(key)
+    for (const [key, w] of this.wordCompleters) if (w.plugin === plugin) this.wordCompleters.delete(key)
+  }
+
+  find(path: string): RegisteredCommand | undefined {
+    return this.byPath.get(path.trim().split(/\s+/).join(' '))
+  }
+
+  /** Primary registrations (no aliases), in declaration order. */
+  commands(): RegisteredCommand[] {
+    return [...new Set(this.byPath.values())]
+  }
+
+  /** Longest command path that prefixes the words; else the longest group prefix. */
+  match(words: string[]): { command?: RegisteredCommand; group?: string; rest: string[] } {
+    for (let n = Math.min(words.length, this.depth); n > 0; n--) {
+      const key = words.slice(0, n).join(' ')
+      const command = this.byPath.get(key)
+      if (command) return { command, rest: words.slice(n) }
+    }
+    for (let n = Math.min(words.length, this.depth); n > 0; n--) {
+      const key = words.slice(0, n).join(' ')
+      if (this.groups.has(key)) return { group: key, rest: words.slice(n) }
+    }
+    return { rest: words }
+  }
+
+  /** The next words after a group prefix ('' = top level), with a description each. */
+  children(prefix: string): { word: string; description: string; isGroup: boolean; hidden: boolean }[] {
+    const depth = prefix ? prefix.split(' ').length : 0
+    const seen = new Map<string, { word: string; description: string; isGroup: boolean; hidden: boolean }>()
+    const under = (key: string) => (prefix ? key.startsWith(prefix + ' ') : true)
+    for (const [key, g] of this.groups) {
+      const words = key.split(' ')
+      if (words.length === depth + 1 && under(key)) seen.set(words[depth], { word: words[depth], description: g.description, isGroup: true, hidden: false })
+    }
+    for (const [key, c] of this.byPath) {
+      const words = key.split(' ')
+      if (words.length === depth + 1 && under(key) && !seen.has(words[depth])) {
+        seen.set(words[depth], { word: words[depth], description: c.spec.description, isGroup: false, hidden: Boolean(c.spec.hidden) })
+      }
+    }
+    return [...seen.values()].sort((a, b) => a.word.localeCompare(b.word))
+  }
+}
+
+/** What can never work in a declaration: refused when registered, with the command named. */
+export function checkDeclaration(spec: CommandSpec, path: string): void {
+  const refuse = (why: string) => {
+    throw new Error(`command '${path}': ${why}`)
+  }
+  if (typeof spec.load !== 'function') refuse('no load() for its implementation')
+  for (const option of spec.options ?? []) {
+    if (option.type !== undefined && !OPTION_TYPES.includes(option.type)) refuse(`option '${option.flags}' has type '${option.type}'; types are ${OPTION_TYPES.join(', ')}`)
+  }
+  const { args, options } = commandShape(spec)
+  const switches = new Map<string, string>()
+  for (const def of options) {
+    if (def.on.length === 0 && def.off.length === 0) refuse(`option '${def.spec.flags}' has no switch`)
+    for (const s of [...def.on, ...def.off]) {
+      if (!/^(-[^-\s]|--[^-\s][^\s]*)$/.test(s)) refuse(`option '${def.spec.flags}': '${s}' is not a switch`)
+      if (switches.has(s)) refuse(`switch '${s}' is declared twice ('${switches.get(s)}', '${def.spec.flags}')`)
+      switches.set(s, def.spec.flags)
+    }
+    if (def.spec.choices && def.spec.default !== undefined && !def.spec.choices.includes(def.spec.default as string)) {
+      refuse(`option '${def.spec.flags}' defaults to '${def.spec.default}', which is not one of its choices`)
+    }
+  }
+  args.forEach((arg, i) => {
+    if (arg.variadic && i < args.length - 1) refuse(`argument ${arg.name.toUpperCase()} takes the rest, so it must come last`)
+    if (arg.required && i > 0 && !args[i - 1].required) refuse(`required argument ${arg.name.toUpperCase()} follows an optional one`)
+  })
+  const keys = new Set(options.map((d) => d.key))
+  for (const group of spec.groups ?? []) {
+    if (!GROUP_KINDS.includes(group.kind)) refuse(`option group kind '${group.kind}'; kinds are ${GROUP_KINDS.join(', ')}`)
+    const unknown = group.options.filter((k) => !keys.has(k))
+    if (unknown.length) refuse(`option group ${group.title ? `'${group.title}' ` : ''}names ${unknown.map((k) => `'${k}'`).join(', ')}, not options of the command (${[...keys].join(', ')})`)
+  }
+  if (spec.paged && !keys.has(spec.paged.from ?? 'from')) refuse(`paged: the next-page token goes to option '${spec.paged.from ?? 'from'}', which the command does not declare`)
+}

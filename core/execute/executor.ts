@@ -1,0 +1,231 @@
+/**
+ * One path for every command, whatever the front end: words → globals → match → parse → config →
+ * action → formatter. Errors become one line on stderr and an exit code; nothing here exits the process.
+ */
+import { createRunContext, settleAudit, type Invocation, type RunContext, type RunMode } from '../run/context.js'
+import { describeError, DryRunStop, EXIT, SynadmError, toSynadmError, usageError } from '../kernel/errors.js'
+import { commandSwitches, leadingGlobalsLength, liftGlobals, parseGlobals, refusePerProcess } from '../cli/globals.js'
+import { redactText } from '../kernel/log.js'
+import { commandHelp, groupHelp, rootHelp, usageLine } from '../cli/help.js'
+import { format, itemStream, resolveFormat } from '../output/formats.js'
+import { ALL_CONCURRENCY, nextToken, pages, type Page } from '../run/paginate.js'
+import { canPage, PagedOutput, pagerCommand } from '../output/pager.js'
+import { commandShape, displayName } from '../cli/options.js'
+import { isFleet, selectProfiles } from '../config/profiles.js'
+import { parseCommandWords } from '../cli/parse.js'
+import type { Session } from '../run/session.js'
+import { VERSION } from '../kernel/version.js'
+
+export interface ExecuteOptions {
+  signal?: AbortSignal
+  /** lines piped in from a previous command (REPL pipes) */
+  stdin?: string[]
+  /** the REPL forbids what only makes sense at process start (-c) */
+  inShell?: boolean
+  /** false: never page the output (watch redraws it) */
+  pager?: boolean
+}
+
+/** What a group level defines itself: only help. */
+const GROUP_SWITCHES = new Map([['-h', 0], ['--help', 0]])
+
+export type Planned =
+  | { kind: 'help'; text: string; toStderr: boolean; exitCode: number }
+  | { kind: 'version' }
+  | { kind: 'run'; invocation: Invocation }
+
+/** Everything up to, and not including, running: shared by the executor, completion and tests. */
+export function plan(session: Session, words: string[], options: ExecuteOptions = {}): Planned {
+  const leadingCount = leadingGlobalsLength(words)
+  const leading = words.slice(0, leadingCount)
+  const rest = words.slice(leadingCount)
+  const where = options.inShell ? 'shell' : 'cli'
+  let { globals } = parseGlobals(leading)
+  if (options.inShell) refusePerProcess(globals)
+  if (globals.version) return { kind: 'version' }
+  const match = session.registry.match(rest)
+  if (!match.command) {
+    // `synadm user --version`: trailing global options are read at every level
+    const lifted = liftGlobals(leading, match.rest, GROUP_SWITCHES)
+    if (lifted.globals.version) return { kind: 'version' }
+    const asked = globals.help || match.rest.includes('-h') || match.rest.includes('--help')
+    const unknown = lifted.rest.find((w) => !w.startsWith('-'))
+    if (unknown) {
+      const level = match.group ?? ''
+      const near = session.registry.children(level).filter((c) => c.word.startsWith(unknown.slice(0, 2))).map((c) => c.word)
+      throw usageError(`No such command '${[level, unknown].filter(Boolean).join(' ')}'.`, near.length ? `did you mean ${near.map((n) => [level, n].filter(Boolean).join(' ')).join(', ')}?` : `see 'synadm ${level ? level + ' ' : ''}--help'`)
+    }
+    const text = match.group ? groupHelp(session.registry, match.group) : rootHelp(session.registry, VERSION, where)
+    // synadm prints a group's help on stderr with exit 2 when no subcommand was given.
+    return { kind: 'help', text, toStderr: !asked, exitCode: asked ? EXIT.ok : EXIT.usage }
+  }
+  const spec = match.command.spec
+  if (globals.help) return { kind: 'help', text: commandHelp(spec, where), toStderr: false, exitCode: EXIT.ok }
+  const lifted = liftGlobals(leading, match.rest, commandSwitches(spec))
+  globals = lifted.globals
+  if (options.inShell) refusePerProcess(globals)
+  if (globals.version) return { kind: 'version' }
+  let parsed
+  try {
+    parsed = parseCommandWords(spec, lifted.rest)
+  } catch (error) {
+    if (SynadmError.is(error) && error.kind === 'usage' && !error.hint) {
+      throw usageError(error.message, `${usageLine(spec).replace('Usage: ', '')} — see 'synadm ${spec.path} -h'`)
+    }
+    throw error
+  }
+  if (parsed.options.help && !spec.ownsHelp) return { kind: 'help', text: commandHelp(spec, where), toStderr: false, exitCode: EXIT.ok }
+  return { kind: 'run', invocation: { command: spec, ...parsed, globals, stdin: options.stdin } }
+}
+
+export async function execute(session: Session, words: string[], options: ExecuteOptions = {}): Promise<number> {
+  const { io } = session
+  const baseLevel = session.logLevel
+  let verbose = 0
+  try {
+    const planned = plan(session, words, options)
+    if (planned.kind === 'version') {
+      io.stdout.write(`synadm, version ${VERSION}\n`)
+      return EXIT.ok
+    }
+    if (planned.kind === 'help') {
+      ;(planned.toStderr ? io.stderr : io.stdout).write(planned.text)
+      return planned.exitCode
+    }
+    const invocation = { ...planned.invocation, words }
+    verbose = invocation.globals.verbose
+    session.logLevel = baseLevel + verbose
+    const signal = options.signal ?? new AbortController().signal
+    // -S on the line: another server for this command (several: the fleet runner), else the session's own.
+    const server = invocation.globals.server ?? session.defaults.fleet
+    const paged = options.pager === false || !invocation.globals.pager || invocation.command.ownsTerminal ? undefined : await openPager(session)
+    // Quitting the pager early ends the command quietly, as in git: the rest of a long --all is not wanted.
+    const until = paged ? AbortSignal.any([signal, paged.quit]) : signal
+    let code: number = EXIT.ok
+    try {
+      await session.withStdout(paged, async () => {
+        if (isFleet(server)) code = await (await import('../campaigns/fleet.js')).runFleet(session, invocation, selectProfiles(server!, io.env), until, runInvocation)
+        else await runWithConfigRecovery(server === undefined || server === session.profile ? session : session.profileSession(server), invocation, until, { inShell: options.inShell })
+      })
+    } catch (error) {
+      if (!paged?.quit.aborted || signal.aborted) throw error
+    } finally {
+      await paged?.finish()
+    }
+    return code
+  } catch (error) {
+    return report(session, error, baseLevel + verbose)
+  } finally {
+    session.logLevel = baseLevel
+  }
+}
+
+/** A pager for this command's output when stdout is a terminal and one is configured or installed. */
+async function openPager(session: Session): Promise<PagedOutput | undefined> {
+  const { stdout, env } = session.io
+  if (!canPage(stdout, env)) return undefined
+  const setting = (await session.settings().catch(() => undefined))?.settings.pager
+  const command = pagerCommand(env, setting)
+  return command ? new PagedOutput(stdout, command, env) : undefined
+}
+
+/** Runs a planned invocation on a session: its exit code, its error reported on the session's stderr. */
+async function runInvocation(session: Session, invocation: Invocation, signal: AbortSignal): Promise<number> {
+  try {
+    await run(session, invocation, signal, {})
+    return EXIT.ok
+  } catch (error) {
+    return report(session, error, session.logLevel)
+  }
+}
+
+/** A missing config in a terminal offers the configurator, then carries on with the command. */
+async function runWithConfigRecovery(session: Session, invocation: Invocation, signal: AbortSignal, mode: RunMode) {
+  try {
+    await run(session, invocation, signal, mode)
+  } catch (error) {
+    const configurator = session.registry.find('config')
+    if (!SynadmError.is(error) || error.code !== 'not_configured') throw error
+    if (!configurator || !session.io.interactive || invocation.globals.batch || invocation.command === configurator.spec) throw error
+    session.io.stderr.write(`${error.message}\nStarting the configurator…\n`)
+    await run(session, { command: configurator.spec, args: {}, options: {}, given: new Set(), globals: invocation.globals }, signal, mode)
+    session.reset()
+    await run(session, invocation, signal, mode)
+  }
+}
+
+async function run(session: Session, invocation: Invocation, signal: AbortSignal, mode: RunMode) {
+  const { command, globals } = invocation
+  const { io } = session
+  // Offline commands run without a usable config, but follow its format when there is one.
+  const settings = command.offline ? await session.settings().catch(() => undefined) : await session.settings()
+  const settingsFormat = settings?.settings.format ?? 'yaml'
+  const fmt = resolveFormat(globals.output ?? settingsFormat)
+  const ctx = createRunContext(session, invocation, signal, fmt, mode)
+  const action = await command.load()
+  const write = (text: string) => void io.stdout.write(text)
+
+  if (command.paged && invocation.options.all) {
+    const spec = command.paged
+    const fromKey = spec.from ?? 'from'
+    const limitKey = spec.limit ?? 'limit'
+    const stream = itemStream(fmt, write, ctx.tables)
+    // Without -l, --all pages with the size the endpoint serves best, not the size of one page for reading.
+    const all = spec.pageSize && !invocation.given.has(limitKey) ? { ...ctx.options, [limitKey]: spec.pageSize } : ctx.options
+    const fetchPage = async (token: unknown) => {
+      const options = token === undefined ? all : { ...all, [fromKey]: token }
+      return (await action({ ...ctx, options })) as Record<string, unknown>
+    }
+    const first = invocation.given.has(fromKey) ? all[fromKey] : undefined
+    for await (const page of pages(fetchPage, spec, { first, concurrency: ALL_CONCURRENCY })) await stream.page((page[spec.items] as unknown[]) ?? [])
+    stream.end()
+    return
+  }
+  if (invocation.options.targets !== undefined) {
+    const { runTargets } = await import('../campaigns/bulk.js')
+    try {
+      return await runTargets(ctx, action)
+    } finally {
+      await settleAudit(ctx)
+    }
+  }
+  let result
+  try {
+    result = await action(ctx)
+  } catch (error) {
+    await settleAudit(ctx)
+    // A dry run ends at the first write or confirmation: what would have happened is the result.
+    if (DryRunStop.is(error)) return write(await format(fmt, { dry_run: true, ...error.would }))
+    // A failed job still shows its final status, then the error decides the exit code.
+    const reply = (error as { reply?: unknown })?.reply
+    if (reply !== undefined) write(await format(fmt, reply, ctx.tables))
+    throw error
+  }
+  // The audit log is on disk before the command reports success.
+  await settleAudit(ctx)
+  if (result !== undefined) write(await format(fmt, result, ctx.tables))
+  if (command.paged) nextPageHint(ctx, result as Page | undefined)
+}
+
+/** The one "more pages" hint: a person shown one page of a paged command learns how to get the rest. */
+function nextPageHint(ctx: RunContext, page: Page | undefined) {
+  const spec = ctx.command.paged!
+  const next = nextToken(page, spec)
+  if (next === undefined || !(ctx.format === 'human' || ctx.format === 'wide' || ctx.interactive)) return
+  const fromKey = spec.from ?? 'from'
+  const from = commandShape(ctx.command).options.find((d) => d.key === fromKey)
+  const total = typeof page?.total === 'number' ? ` (${page.total} in all)` : ''
+  const what = spec.what ?? spec.items.replace(/_/g, ' ')
+  ctx.note(`There are more ${what} than shown${total}: use '${from ? displayName(from) : '--' + fromKey} ${next}' for the next page, or --all for every page.`)
+}
+
+function report(session: Session, thrown: unknown, level: number): number {
+  const error = toSynadmError(thrown)
+  const { io } = session
+  io.stderr.write(describeError(error) + '\n')
+  if (level >= 2) {
+    const stack = (error.cause instanceof Error ? error.cause.stack : undefined) ?? error.stack
+    if (stack) io.stderr.write(redactText(stack) + '\n')
+  }
+  return error.exitCode
+}

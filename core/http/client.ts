@@ -1,0 +1,349 @@
+/**
+ * The HTTP client every plugin uses: one for the Admin API, one for the client API. Non-2xx replies and
+ * network faults become SynadmErrors; 429s are waited out within a budget; -v/-vv log with secrets redacted.
+ */
+import type { AxiosInstance, AxiosResponse } from 'axios'
+import { sleep } from '../kernel/async.js'
+import { SynadmError, type ErrorKind } from '../kernel/errors.js'
+import { redact, redactText, type Logger } from '../kernel/log.js'
+import { requireModule } from '../kernel/modules.js'
+import { ACCEPT_ENCODING, nodeTransport, REPLY_TOO_LARGE } from './transport.js'
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
+
+export interface RequestOptions {
+  query?: Record<string, unknown>
+  body?: unknown
+  signal?: AbortSignal
+  /** another access token for this one request (matrix raw -t, matrix login) */
+  token?: string | null
+}
+
+export interface ClientOptions {
+  baseURL: string
+  token: string
+  timeoutMs: number
+  verifyTls: boolean
+  log: Logger
+  /** budget for waiting out 429s, per request */
+  rateLimit?: { maxRetries: number; maxWaitMs: number }
+  /** a reply body larger than this ends the request with an error instead of being buffered (default 64 MiB) */
+  maxReplyBytes?: number
+}
+
+export const DEFAULT_MAX_REPLY_BYTES = 64 * 1024 * 1024
+/** HTTP methods a second send cannot make do more than the first (RFC 9110): POST is never sent twice */
+const IDEMPOTENT = new Set<Method>(['GET', 'PUT', 'DELETE'])
+
+/**
+ * Percent-encodes every interpolated value: path`v2/users/${id}` → v2/users/%40a%3Ab. Each value stays one
+ * segment: an empty value, `.` or `..` would name another endpoint (URLs resolve dot segments, even encoded ones),
+ * so they are refused as usage errors; undefined or null means a command built a path from a missing field: a bug,
+ * refused before anything is sent.
+ */
+export function path(strings: TemplateStringsArray, ...values: (string | number | undefined | null)[]): string {
+  return strings.reduce((out, s, i) => out + s + (i < values.length ? segment(values[i], strings[i]) : ''), '')
+}
+
+function segment(value: string | number | undefined | null, before: string): string {
+  if (value === undefined || value === null) {
+    // in practice a field a reply lacked: an API fault (exit 5), never the text 'undefined' in a request
+    throw new SynadmError('api', `refusing to send a request: the value for the path after '${before}' is missing (${value}); the server's reply may have lacked it`)
+  }
+  const text = String(value)
+  if (text === '' || text === '.' || text === '..') {
+    throw new SynadmError('usage', `'${text}' cannot be used here: a value in a request path must not be empty, '.' or '..'`)
+  }
+  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())
+}
+
+/**
+ * A field of a 2xx reply that the command needs for its next step (an ID to act on, a job to wait for). A reply
+ * without it, or with something other than a non-empty string, is an API error (exit 5), never a guess.
+ */
+export function replyField(reply: unknown, key: string, request: string): string {
+  const value = reply && typeof reply === 'object' ? (reply as Record<string, unknown>)[key] : undefined
+  if (typeof value === 'string' && value !== '') return value
+  throw new SynadmError('api', `the server's reply to ${request} has no ${key}${value === undefined ? '' : ` (it holds ${JSON.stringify(value)})`}`)
+}
+
+/** Query strings the way Synapse expects: lists as repeated keys, booleans as true/false, unset values dropped. */
+export function queryString(query: Record<string, unknown> = {}): string {
+  const params = new URLSearchParams()
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null) continue
+    for (const item of Array.isArray(value) ? value : [value]) params.append(key, String(item))
+  }
+  const text = params.toString()
+  return text ? `?${text}` : ''
+}
+
+const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|SSL|EPROTO/
+
+/** Per-invocation defaults: the command's abort signal, and the check that destructive commands confirmed. */
+export interface BoundDefaults {
+  signal?: AbortSignal
+  /** may refuse a write by throwing (a destructive command that has not confirmed, a write across servers) */
+  beforeWrite?: (method: Method, path: string) => void | Promise<void>
+  audit?: WriteAudit
+}
+
+/**
+ * Called before each write is sent (it may refuse by throwing); what it returns is called with the outcome.
+ * The audit log (core/run/audit.ts) is one.
+ */
+export type WriteAudit = (request: { method: Method; path: string; query?: Record<string, unknown> }) => Promise<(outcome: { status?: number; error?: string }) => Promise<void>>
+
+/**
+ * One 429 budget for every request of a client, so many requests at once slow down together instead of each
+ * running into the limit on its own: a 429 pauses every request until its retry time, and from then on requests
+ * go one at a time, in the order they came.
+ */
+class RateGate {
+  private pausedUntil = 0
+  private limited = false
+  private queue: Promise<void> = Promise.resolve()
+
+  /** Waits for this request's turn; the returned function ends the turn. */
+  async enter(signal?: AbortSignal): Promise<() => void> {
+    if (!this.limited) {
+      await this.pause(signal)
+      return () => {}
+    }
+    let release!: () => void
+    const turn = this.queue
+    this.queue = new Promise<void>((resolve) => (release = resolve))
+    await turn
+    try {
+      await this.pause(signal)
+    } catch (error) {
+      release()
+      throw error
+    }
+    return release
+  }
+
+  limitedFor(ms: number): void {
+    this.limited = true
+    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms)
+  }
+
+  private async pause(signal?: AbortSignal) {
+    const ms = this.pausedUntil - Date.now()
+    if (ms > 0) await sleep(ms, signal)
+    if (signal?.aborted) throw new SynadmError('cancelled', 'cancelled')
+  }
+}
+
+export class HttpClient {
+  /** shared by bound copies, so they use one keep-alive connection pool and one 429 budget */
+  private readonly shared: {
+    axios?: Promise<AxiosInstance>
+    gate: RateGate
+    authorization?: { token: string; headers: { Authorization: string } }
+  } = { gate: new RateGate() }
+  private defaults: BoundDefaults = {}
+
+  constructor(readonly options: ClientOptions) {}
+
+  /** A view of this client that applies the defaults to every request. */
+  bind(defaults: BoundDefaults): HttpClient {
+    const bound = Object.create(this) as HttpClient
+    bound.defaults = defaults
+    return bound
+  }
+
+  get<T = any>(p: string, o?: RequestOptions) { return this.request<T>('GET', p, o) }
+  post<T = any>(p: string, body?: unknown, o?: RequestOptions) { return this.request<T>('POST', p, { ...o, body }) }
+  put<T = any>(p: string, body?: unknown, o?: RequestOptions) { return this.request<T>('PUT', p, { ...o, body }) }
+  delete<T = any>(p: string, body?: unknown, o?: RequestOptions) { return this.request<T>('DELETE', p, { ...o, body }) }
+
+  url(p: string, query?: Record<string, unknown>): string {
+    return `${this.options.baseURL}/${p.replace(/^\/+/, '')}${queryString(query)}`
+  }
+
+  private instance(): Promise<AxiosInstance> {
+    // axios is imported on the first request, so commands that make none never load it.
+    // https (and TLS) load only for an https base URL.
+    const secure = this.options.baseURL.startsWith('https:')
+    this.shared.axios ??= import('axios').then(({ default: axios }) => {
+      const http: typeof import('node:http') = requireModule('node:http')
+      const https: typeof import('node:https') | undefined = secure ? requireModule('node:https') : undefined
+      const maxReplyBytes = this.options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES
+      const httpAgent = new http.Agent({ keepAlive: true })
+      const httpsAgent = https && new https.Agent({ keepAlive: true, rejectUnauthorized: this.options.verifyTls })
+      const direct = !proxyInEnvironment()
+      return axios.create({
+        timeout: this.options.timeoutMs,
+        // Reached directly: synadm's own lean transport (core/http/transport.ts). Behind a proxy: axios's http adapter,
+        // which resolves the proxy from the environment (NO_PROXY too) on every request.
+        adapter: direct ? nodeTransport({ request: (https ?? http).request, agent: httpsAgent ?? httpAgent, maxReplyBytes }) : 'http',
+        maxRedirects: 0,
+        maxContentLength: maxReplyBytes,
+        validateStatus: () => true,
+        httpAgent,
+        httpsAgent,
+        headers: { Accept: 'application/json', 'Accept-Encoding': ACCEPT_ENCODING, 'User-Agent': 'synadm-ts' },
+        transitional: { silentJSONParsing: true, forcedJSONParsing: true, clarifyTimeoutError: true },
+      })
+    })
+    return this.shared.axios
+  }
+
+  async request<T = any>(method: Method, p: string, o: RequestOptions = {}): Promise<T> {
+    if (method === 'GET') return (await this.exchange<T>(method, p, o)).data
+    await this.defaults.beforeWrite?.(method, p)
+    const record = await this.defaults.audit?.({ method, path: p, query: o.query })
+    if (!record) return (await this.exchange<T>(method, p, o)).data
+    let reply: { data: T; status: number }
+    try {
+      reply = await this.exchange<T>(method, p, o)
+    } catch (error) {
+      await record({ status: (error as SynadmError).status, error: (error as Error).message })
+      throw error
+    }
+    await record({ status: reply.status })
+    return reply.data
+  }
+
+  /** One request, with 429s waited out: the reply's data and status, or a SynadmError. */
+  private async exchange<T>(method: Method, p: string, o: RequestOptions): Promise<{ data: T; status: number }> {
+    const url = this.url(p, o.query)
+    const { log } = this.options
+    o = { ...o, signal: o.signal ?? this.defaults.signal }
+    const budget = this.options.rateLimit ?? { maxRetries: 5, maxWaitMs: 60_000 }
+    let waited = 0
+    for (let attempt = 0; ; attempt++) {
+      // log lines are built only at the level that prints them: a bulk run sends thousands of requests
+      if (log.level >= 1) log.info(`${method} ${url}`)
+      if (log.level >= 2 && o.body !== undefined) log.debug(`request body: ${JSON.stringify(redact(o.body))}`)
+      const release = await this.shared.gate.enter(o.signal)
+      let response: AxiosResponse
+      try {
+        response = await this.send(method, url, o)
+      } finally {
+        release()
+      }
+      if (log.level >= 2) log.debug(`response ${response.status}: ${truncate(JSON.stringify(redact(response.data)))}`)
+      if (response.status === 429) {
+        const waitMs = retryAfter(response)
+        if (attempt < budget.maxRetries && waited + waitMs <= budget.maxWaitMs) {
+          log.info(`rate limited by the server; retrying in ${waitMs} ms`)
+          waited += waitMs
+          this.shared.gate.limitedFor(waitMs)
+          continue
+        }
+      }
+      if (response.status >= 200 && response.status < 300) {
+        // Synapse answers every success with a JSON object; anything else is a broken server or proxy, not {}
+        const { data } = response
+        if (response.status === 204) return { data: {} as T, status: response.status }
+        const broken = (what: string) => new SynadmError('api', `${method} ${redactText(url)} answered ${response.status} with ${what}`)
+        if (data === '' || data === undefined) throw broken('an empty body where JSON was expected')
+        if (typeof data === 'string') throw broken('a body that is not JSON')
+        if (typeof data !== 'object' || data === null) throw broken('a body that is not a JSON object')
+        return { data: data as T, status: response.status }
+      }
+      throw httpError(method, url, response)
+    }
+  }
+
+  /** built once per token, not on every request of a bulk run */
+  private authorization(token: string): { Authorization: string } {
+    if (this.shared.authorization?.token !== token) this.shared.authorization = { token, headers: { Authorization: `Bearer ${token}` } }
+    return this.shared.authorization.headers
+  }
+
+  private async send(method: Method, url: string, o: RequestOptions): Promise<AxiosResponse> {
+    const axios = await this.instance()
+    const token = o.token === undefined ? this.options.token : o.token
+    for (let attempt = 0; ; attempt++) {
+      // axios' timeout only bounds idle time: a server sending a byte a second would never time out.
+      // One controller and one timer per request, cleared when it ends (AbortSignal.any/timeout cost more per
+      // request, and each any() stays tied to the command's long-lived signal).
+      const controller = new AbortController()
+      let timedOut = false
+      const timer = setTimeout(() => ((timedOut = true), controller.abort()), this.options.timeoutMs)
+      const cancel = () => controller.abort()
+      if (o.signal?.aborted) controller.abort()
+      else o.signal?.addEventListener('abort', cancel, { once: true })
+      try {
+        return await axios.request({
+          method,
+          url,
+          data: o.body,
+          signal: controller.signal,
+          headers: token ? this.authorization(token) : {},
+        })
+      } catch (error) {
+        if (timedOut && !o.signal?.aborted) throw networkError({ code: 'ETIMEDOUT' }, url, this.options.timeoutMs)
+        if (attempt === 0 && IDEMPOTENT.has(method) && staleKeepAlive(error)) {
+          this.options.log.info(`the server had closed the kept-alive connection; ${method} again on a new one`)
+          continue
+        }
+        throw networkError(error, url, this.options.timeoutMs, this.options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES)
+      } finally {
+        clearTimeout(timer)
+        o.signal?.removeEventListener('abort', cancel)
+      }
+    }
+  }
+}
+
+/** HTTP_PROXY, https_proxy, ALL_PROXY, NO_PROXY... (any case), or Node's own NODE_USE_ENV_PROXY */
+const proxyInEnvironment = () => Object.keys(process.env).some((name) => /_PROXY$/i.test(name) && process.env[name])
+
+function retryAfter(response: AxiosResponse): number {
+  const fromBody = Number((response.data as { retry_after_ms?: unknown })?.retry_after_ms)
+  if (Number.isFinite(fromBody) && fromBody >= 0) return fromBody
+  const fromHeader = Number(response.headers?.['retry-after'])
+  return Number.isFinite(fromHeader) ? fromHeader * 1000 : 1000
+}
+
+const truncate = (text = '', max = 2000) => (text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text)
+
+function httpError(method: string, url: string, response: AxiosResponse): SynadmError {
+  const data = (response.data && typeof response.data === 'object' ? response.data : {}) as { errcode?: string; error?: string }
+  const status = response.status
+  const kind: ErrorKind = status === 401 || status === 403 ? 'auth' : status === 404 ? 'notFound' : status === 429 ? 'rateLimited' : 'api'
+  const what = [data.errcode, data.error].filter(Boolean).join(': ') || response.statusText || 'error'
+  const hint =
+    status === 401
+      ? 'the access token was refused: get a new one (synadm matrix login) and store it with synadm config'
+      : status === 403 && /admin/i.test(data.error ?? '')
+        ? 'the configured user is not a server admin'
+        : status === 404 && data.errcode === 'M_UNRECOGNIZED'
+          ? 'this Synapse does not know the endpoint: it may be too old, or the feature disabled'
+          : undefined
+  return new SynadmError(kind, redactText(`${status} ${what} (${method} ${new URL(url).pathname})`), {
+    status,
+    errcode: data.errcode,
+    serverMessage: data.error,
+    hint,
+  })
+}
+
+/**
+ * A kept-alive socket the server (or a proxy) closed while it sat idle: the request died on a reused connection
+ * before any reply came, so the server never acted on it. Sending it again on a new connection is safe for
+ * idempotent methods.
+ */
+function staleKeepAlive(error: unknown): boolean {
+  const e = error as { code?: string; response?: unknown; request?: { reusedSocket?: boolean } }
+  return e.response === undefined && e.request?.reusedSocket === true && (e.code === 'ECONNRESET' || e.code === 'EPIPE')
+}
+
+function networkError(error: unknown, url: string, timeoutMs: number, maxReplyBytes = DEFAULT_MAX_REPLY_BYTES): SynadmError {
+  const e = error as { code?: string; message?: string; name?: string }
+  const origin = new URL(url).origin
+  if (e.code === 'ERR_CANCELED' || e.name === 'CanceledError') return new SynadmError('cancelled', 'cancelled')
+  if (e.code === REPLY_TOO_LARGE || /maxContentLength/.test(e.message ?? '')) {
+    return new SynadmError('api', `the reply from ${origin} is larger than ${maxReplyBytes / 1024 / 1024} MiB; stopped reading it`, { hint: 'raise max_reply_mb in the config if such a reply is expected', cause: error })
+  }
+  if (e.code === 'ECONNREFUSED') return new SynadmError('network', `cannot connect to ${origin}: connection refused`, { hint: 'is Synapse running, and is base_url right?', cause: error })
+  if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') return new SynadmError('network', `cannot resolve the host of ${origin}`, { hint: 'check base_url', cause: error })
+  if (e.code === 'ETIMEDOUT' || e.code === 'ECONNABORTED') return new SynadmError('network', `no answer from ${origin} within ${timeoutMs / 1000} s`, { hint: 'raise timeout in the config if the server is slow', cause: error })
+  if (e.code && TLS_CODES.test(e.code)) return new SynadmError('network', `TLS with ${origin} failed: ${e.message}`, { hint: 'ssl_verify: false accepts self-signed certificates (only on trusted networks)', cause: error })
+  if (e.code === 'ECONNRESET' || e.code === 'EPIPE') return new SynadmError('network', `connection to ${origin} was reset`, { cause: error })
+  return new SynadmError('network', `request to ${origin} failed: ${e.message ?? String(error)}`, { cause: error })
+}

@@ -9,7 +9,6 @@ import { homedir } from 'node:os'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { SynadmError } from '../kernel/errors.js'
-import { pluginListFile, pluginPackageDir } from '../plugin-host/installed.js'
 import { importModule } from '../kernel/modules.js'
 
 export interface Settings {
@@ -237,6 +236,19 @@ export interface LoadOptions {
   cwd?: string
   /** skip the project search (tests, or `-c` pointing elsewhere explicitly) */
   project?: boolean
+  /** the plugin list kept beside the settings (core/plugin-host/plugin-list.ts); without it, only `plugins:` keys count */
+  pluginList?: PluginListSource
+}
+
+/**
+ * The list of plugins synadm keeps in a file of its own (plugins.yaml), handed in by the session: settings read no
+ * plugin folder themselves (the plugin host sits above them).
+ */
+export interface PluginListSource {
+  /** takes `plugins:` out of the Python synadm's user file (whose `config` command would drop it); the line saying so */
+  moveOutOf(file: string, data: Record<string, unknown>, env: NodeJS.ProcessEnv): Promise<string>
+  /** the list's entries, each with the folder it resolves from */
+  entries(env: NodeJS.ProcessEnv): Promise<{ entry: PluginEntry; base: string }[]>
 }
 
 export async function loadSettings(options: LoadOptions = {}): Promise<ResolvedSettings> {
@@ -284,8 +296,8 @@ export async function loadSettings(options: LoadOptions = {}): Promise<ResolvedS
   // The default user file is the Python synadm's, whose `config` command drops keys it does not know: its plugin
   // list moves to plugins.yaml (a file named with -c or SYNADM_CONFIG is left as it is).
   const isDefaultFile = options.configFile === undefined && env.SYNADM_CONFIG === undefined
-  if (userData?.plugins !== undefined && isDefaultFile) {
-    const moved = await movePluginList(file, userData, env).catch(() => undefined)
+  if (userData?.plugins !== undefined && isDefaultFile && options.pluginList) {
+    const moved = await options.pluginList.moveOutOf(file, userData, env).catch(() => undefined)
     if (moved) {
       warnings.push(moved)
       delete userData.plugins
@@ -297,7 +309,11 @@ export async function loadSettings(options: LoadOptions = {}): Promise<ResolvedS
     const mode = (await stat(file)).mode & 0o777
     if (mode & 0o077) warnings.push(`${file} holds a token and can be read by others (mode ${mode.toString(8).padStart(4, '0')}); run: chmod 600 ${file}`)
   }
-  await applyPluginList(env, settings, pluginBases, () => (sources.plugins = 'file'))
+  for (const { entry, base } of (await options.pluginList?.entries(env)) ?? []) {
+    settings.plugins.push(entry)
+    pluginBases.set(entry, base)
+    sources.plugins = 'file'
+  }
 
   let projectFile: string | undefined
   if (options.project ?? true) {
@@ -321,63 +337,6 @@ export async function loadSettings(options: LoadOptions = {}): Promise<ResolvedS
   }
   settings.base_url = settings.base_url.replace(/\/+$/, '')
   return { settings, sources, file, pluginBases, projectFile, warnings }
-}
-
-/** The list `synadm plugins install` maintains: packages resolve from synadm's plugin folder, paths from the list's folder. */
-async function applyPluginList(env: NodeJS.ProcessEnv, settings: Settings, pluginBases: Map<PluginEntry, string>, found: () => void) {
-  const listFile = pluginListFile(env)
-  const entries = await readPluginList(listFile)
-  if (entries.length) found()
-  for (const entry of entries) {
-    const name = String(Array.isArray(entry) ? entry[0] : entry)
-    settings.plugins.push(entry)
-    pluginBases.set(entry, isPathEntry(name) ? dirname(listFile) : pluginPackageDir(env))
-  }
-}
-
-export const isPathEntry = (name: string) => name.startsWith('.') || isAbsolute(name)
-
-export async function readPluginList(listFile: string): Promise<PluginEntry[]> {
-  const data = await readYamlFile(listFile)
-  if (data?.plugins === undefined || data.plugins === null) return []
-  if (!Array.isArray(data.plugins)) throw new SynadmError('config', `${listFile}: plugins must be a list`)
-  return data.plugins as PluginEntry[]
-}
-
-export async function writePluginList(listFile: string, entries: PluginEntry[]): Promise<void> {
-  const { default: yaml } = await import('js-yaml')
-  const text = '# Plugins synadm loads at start: written by `synadm plugins install/uninstall`, yours to edit too.\n'
-  await writeFileAtomic(listFile, text + yaml.dump({ plugins: entries }), 0o644)
-}
-
-/**
- * Moves `plugins:` of the user file into plugins.yaml (paths made absolute, since the list lives elsewhere;
- * packages installed the old way, under ~/.config/node_modules, become the path of their entry file) and drops it
- * from the user file. Returns the line that says so.
- */
-async function movePluginList(file: string, userData: Record<string, unknown>, env: NodeJS.ProcessEnv): Promise<string> {
-  if (!Array.isArray(userData.plugins)) throw new Error('not a list')
-  const listFile = pluginListFile(env)
-  const base = dirname(file)
-  const { resolveEntry } = await import('../plugin-host/loader.js')
-  const moved = (userData.plugins as PluginEntry[]).map((entry) => {
-    const [name, options] = Array.isArray(entry) ? entry : [String(entry), undefined]
-    if (typeof name !== 'string') throw new Error('a plugin name is not text')
-    // the loader's lookup; a package it cannot find stays as named
-    let target = name
-    try {
-      target = resolveEntry(name, base)
-    } catch {}
-    return Array.isArray(entry) ? ([target, options] as PluginEntry) : target
-  })
-  const existing = await readPluginList(listFile)
-  const known = new Set(existing.map((e) => JSON.stringify(e)))
-  await writePluginList(listFile, [...existing, ...moved.filter((e) => !known.has(JSON.stringify(e)))])
-  const rest = { ...userData }
-  delete rest.plugins
-  const { default: yaml } = await import('js-yaml')
-  await writeFileAtomic(file, yaml.dump(rest, { sortKeys: true }), 0o600)
-  return `moved the plugin list from ${file} to ${listFile} (the Python synadm's config command would drop it)`
 }
 
 /** Throws a config error naming what is missing, or returns quietly. */
@@ -407,7 +366,7 @@ export async function saveUserConfig(file: string, values: Partial<Record<Key, u
 }
 
 /** A new file renamed over the old one, with `mode` from the first byte. */
-async function writeFileAtomic(file: string, text: string, mode: number): Promise<void> {
+export async function writeFileAtomic(file: string, text: string, mode: number): Promise<void> {
   const target = isAbsolute(file) ? file : resolve(file)
   await mkdir(dirname(target), { recursive: true })
   const temp = `${target}.${process.pid}.tmp`

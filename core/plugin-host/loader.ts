@@ -5,9 +5,9 @@
  */
 import { createRequire } from 'node:module'
 import { readFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { isPathEntry, type PluginEntry } from '../config/settings.js'
+import type { PluginEntry } from '../config/settings.js'
 import { ensureSynadmResolves } from './installed.js'
 import { installPlugin, isSynadmPlugin, PLUGIN_API_VERSION, type SynadmPlugin } from '../contract/plugin.js'
 import { importModule } from '../kernel/modules.js'
@@ -26,6 +26,9 @@ export interface PluginStatus {
 export type PluginAdapter = (exported: unknown, name: string) => SynadmPlugin | undefined
 const adapters: PluginAdapter[] = []
 export const registerPluginAdapter = (adapter: PluginAdapter) => void adapters.push(adapter)
+
+/** A plugin entry that is a path (relative to the file that lists it), not a package name. */
+export const isPathEntry = (name: string) => name.startsWith('.') || isAbsolute(name)
 
 /** ESLint-style short names: `foo` → `synadm-plugin-foo`, `@acme` → `@acme/synadm-plugin`, `@acme/foo` → `@acme/synadm-plugin-foo`. */
 export function packageCandidates(name: string): string[] {

@@ -11,6 +11,7 @@ import { HttpClient } from '../http/client.js'
 import { createLogger, type Logger } from '../kernel/log.js'
 import type { ApiFactory, ApiServices, Registry } from '../cli/registry.js'
 import type { PluginStatus } from '../plugin-host/loader.js'
+import { pluginList } from '../plugin-host/plugin-list.js'
 import type { SynadmPlugin } from '../contract/plugin.js'
 
 export interface IO {
@@ -129,7 +130,7 @@ export class Session {
   settings(configFile = this.defaults.configFile): Promise<ResolvedSettings> {
     // A named profile is an explicit choice of server: project config (.synadmrc …) does not override it.
     const project = !this.defaults.profile || this.defaults.profile === DEFAULT_PROFILE
-    this.resolved ??= loadSettings({ configFile, env: this.io.env, cwd: this.io.cwd, project }).catch((error) => {
+    this.resolved ??= loadSettings({ configFile, env: this.io.env, cwd: this.io.cwd, project, pluginList }).catch((error) => {
       this.resolved = undefined
       throw error
     })

@@ -19,8 +19,8 @@ import '../vorpal/index.js'
 export async function createSession(builtins: SynadmPlugin[], io: IO, defaults: SessionDefaults = {}): Promise<Session> {
   const registry = new Registry()
   const session = new Session(registry, io, defaults)
-  session.builtins = builtins
-  session.plugins = await loadBuiltins(registry, [corePlugin, ...builtins])
+  session.builtins = [corePlugin, ...builtins]
+  session.plugins = await loadBuiltins(registry, session.builtins)
   // Configured plugins are listed in the settings; a broken config is reported when a command needs it.
   const resolved = await session.settings().catch(() => undefined)
   if (resolved?.settings.plugins.length) {

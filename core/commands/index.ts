@@ -3,14 +3,13 @@ import { DOCUMENT_FORMATS } from '../output/formats.js'
 import { definePlugin, PLUGIN_API_VERSION } from '../contract/plugin.js'
 import { lazy } from '../contract/spec.js'
 import { allProfiles } from '../config/profiles.js'
+import { SHELLS } from './shells.js'
 
 const commands = lazy(() => import('./actions.js'))
 const completion = lazy(() => import('./shell-completion.js'))
 const plugins = lazy(() => import('./plugins.js'))
 const scaffold = lazy(() => import('./scaffold.js'))
 const profiles = lazy(() => import('./servers.js'))
-/** shells that @pnpm/tabtab writes scripts for */
-export const SHELLS = ['bash', 'zsh', 'fish', 'pwsh'] as const
 
 export const corePlugin = definePlugin({
   name: 'core',

@@ -15,7 +15,6 @@ import { SynadmError, usageError } from '../kernel/errors.js'
 import { ensurePackageDir, linkRunningSynadm, pluginListFile, pluginPackageDir, runningPackageRoot } from '../plugin-host/installed.js'
 import { checkCompletionSources, loadBuiltins, loadConfigured, packageCandidates } from '../plugin-host/loader.js'
 import { Registry } from '../cli/registry.js'
-import { corePlugin } from './index.js'
 
 export function list(ctx: RunContext) {
   return ctx.session.plugins.map((p) => ({ name: p.name, source: p.source, version: p.version ?? null, status: p.error ? `failed: ${p.error}` : 'loaded' }))
@@ -86,7 +85,7 @@ export async function verify(ctx: RunContext) {
   const resolved = await ctx.resolvedSettings()
   const others = resolved.settings.plugins.filter((e) => !names.some((name) => [name, ...packageCandidates(name)].some((n) => sameName(e, n))))
   const registry = new Registry()
-  await loadBuiltins(registry, [corePlugin, ...ctx.session.builtins])
+  await loadBuiltins(registry, ctx.session.builtins)
   const all = await loadConfigured(registry, [...others, ...names], (e) => resolved.pluginBases.get(e) ?? dir, dir)
   const statuses = all.slice(others.length)
   checkCompletionSources(registry, statuses)

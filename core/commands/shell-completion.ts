@@ -10,9 +10,7 @@ import { importModule } from '../kernel/modules.js'
 import { isFleet } from '../config/profiles.js'
 import type { RunContext } from '../run/context.js'
 import { SynadmError } from '../kernel/errors.js'
-import { SHELLS } from './index.js'
-
-type Shell = (typeof SHELLS)[number]
+import { SHELLS, type Shell } from './shells.js'
 
 const PROGRAM = { name: 'synadm', completer: 'synadm' }
 

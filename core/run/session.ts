@@ -69,7 +69,7 @@ export class Session {
   logLevel = 0
   /** what loaded and what failed, for `synadm plugins list` */
   plugins: PluginStatus[] = []
-  /** the built-in plugins this synadm was started with (`plugins install` checks a new plugin beside them) */
+  /** the built-in plugins this synadm was started with, core's own first (`plugins install` checks a new plugin beside them) */
   builtins: SynadmPlugin[] = []
   /** set while a mode has the shell's lines */
   mode?: ShellMode

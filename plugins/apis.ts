@@ -46,7 +46,7 @@ export interface BuiltinApis {
 export const BUILTIN_COMPLETION_SOURCES = ['user_id', 'room_id', 'room_alias', 'media_id', 'regtok'] as const
 export type BuiltinCompletionSource = (typeof BUILTIN_COMPLETION_SOURCES)[number]
 
-declare module '../core/run/context.js' {
+declare module '../core/contract/run-context.js' {
   interface Apis extends BuiltinApis {}
 }
 declare module '../core/contract/spec.js' {

@@ -11,7 +11,8 @@
  */
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs'
 import { parseCsv } from '../output/csv.js'
-import { bulkFailureOf, createRunContext, skippedReason, type BulkSummary, type Invocation, type RunContext } from '../run/context.js'
+import { bulkFailureOf, skippedReason, type BulkItem, type ContextFactory, type CoreContext } from '../run/context.js'
+import type { BulkSummary, Invocation, RunContext } from '../contract/run-context.js'
 import { DryRunStop, SynadmError, toSynadmError, usageError } from '../kernel/errors.js'
 import { path, replyField } from '../http/client.js'
 import { idProblem } from '../contract/ids.js'
@@ -120,7 +121,7 @@ function csvTargets(text: string, offset: number, index: number, column: string)
 export const jsonFieldsFor = (argName: string, kind: IdKind) => [...new Set([argName, ...(JSON_FIELDS[kind] ?? [])])]
 
 /** Reads and checks the whole list before anything runs: normalised (localpart → user ID …), de-duplicated. */
-async function readTargets(ctx: RunContext, file: string, argName: string, kind: IdKind): Promise<string[]> {
+async function readTargets(ctx: CoreContext, file: string, argName: string, kind: IdKind): Promise<string[]> {
   if (file === '-' && !ctx.stdin && ctx.inShell) throw usageError("in the shell, '--targets -' takes what the command before a pipe printed", "e.g. user list --all -o jsonl -n spam | user shadow-ban --targets -")
   const text = file === '-' && ctx.stdin ? ctx.stdin.join('\n') : await readInput(file, ctx.session.io.stdin)
   const source = file === '-' ? 'stdin' : file
@@ -144,7 +145,7 @@ async function readTargets(ctx: RunContext, file: string, argName: string, kind:
 }
 
 /** A target checked as a single argument of its kind is, then user IDs completed and room aliases resolved. */
-async function normalise(ctx: RunContext, kind: IdKind, value: string): Promise<string> {
+async function normalise(ctx: CoreContext, kind: IdKind, value: string): Promise<string> {
   const problem = idProblem(kind, value)
   if (problem) throw usageError(`'${value.replace(/[\u0000-\u001f\u007f]/g, '?')}' ${problem}`)
   if (kind === 'user') return ctx.userId(value)
@@ -235,10 +236,12 @@ export type ReportEntry = BulkSummary['entries'][number]
 
 export interface BulkOptions<T> {
   /** the command's context: options, confirmation, output */
-  ctx: RunContext
-  items: { target: string; value: T }[]
+  ctx: CoreContext
+  items: BulkItem<T>[]
   /** runs one target with its own context */
   each: (value: T, ctx: RunContext) => Promise<unknown>
+  /** makes each target's context (the executor's factory, which also made `ctx`) */
+  contextFor: ContextFactory
   /** for the per-target context: the invocation of one target */
   invocationFor?: (value: T) => Invocation
   /** what happens to each target, for the confirmation */
@@ -279,106 +282,152 @@ function concurrencyOf(ctx: RunContext): number {
 /** Runs `each` over the items: the engine behind --targets and ctx.forEach. Never throws for a target's failure. */
 export async function runBulk<T>(o: BulkOptions<T>): Promise<BulkSummary> {
   const { ctx } = o
-  const { session } = ctx
-  const io = session.io
-  const spec = ctx.command
   const concurrency = concurrencyOf(ctx)
-  const dryRun = ctx.dryRun
-  const summary: BulkSummary = { total: o.items.length, entries: [], done: 0, failed: 0, skipped: 0, notStarted: 0 }
-  const jsonl = ctx.format === 'jsonl'
-  let progress: ReturnType<typeof progressLine> | undefined
-  const record = (entry: ReportEntry) => {
-    summary.entries.push(entry)
-    // The progress line goes first, or a report line on the same terminal would land in the middle of it.
-    progress?.clear()
-    if (jsonl) io.stdout.write(asciiJson(entry) + '\n')
-  }
-
+  const report = new BulkReport(ctx, o.items.length)
   const journalFile = ctx.options.journal as string | undefined
-  const journal = journalFile ? new Journal(journalFile, { synadm_journal: 1, command: spec.path, with: o.identity ?? identityOf(ctx) }) : undefined
-  let todo = o.items
-  if (journal) {
-    todo = []
-    for (const item of o.items) {
-      if (journal.done.has(item.target)) {
-        summary.skipped++
-      } else if (journal.unfinished.has(item.target) && !spec.bulk?.idempotent) {
-        summary.failed++
-        record({ target: item.target, ok: false, error: 'was in flight when an earlier run was killed: it may or may not have been applied; check it by hand', exit_code: 9 })
-      } else todo.push(item)
-    }
-    if (summary.skipped) ctx.note(`${journalFile}: ${summary.skipped} target(s) done in an earlier run are skipped`)
-  }
+  const journal = journalFile ? new Journal(journalFile, { synadm_journal: 1, command: ctx.command.path, with: o.identity ?? identityOf(ctx) }) : undefined
+  const todo = journal ? stillToRun(ctx, journal, o.items, report) : o.items
+  if (todo.length && writes(ctx.command) && !ctx.dryRun) await confirmTargets(ctx, todo, concurrency, o.effect, journal)
+  // after the confirmation: rate and time count the run, not the reading
+  report.start(todo.length)
+  const run = await runAll(o, todo, concurrency, journal, report)
+  report.summary.notStarted = todo.length - run.started
+  report.summary.stoppedBy = run.stop ?? (ctx.signal.aborted ? new SynadmError('cancelled', 'stopped by Ctrl-C') : undefined)
+  await report.finish()
+  return report.summary
+}
 
-  if (todo.length && writes(spec) && !dryRun) {
-    const first = todo.slice(0, PREVIEW_TARGETS).map((t) => t.target)
-    const words = [spec.path, ...Object.values(identityOf(ctx).args).map(String), ...givenSwitches(ctx, spec)]
-    await ctx.confirm(`Run '${words.join(' ')}' on ${todo.length === 1 ? 'this target' : `these ${todo.length} targets`}?`, {
-      command: words.join(' '),
-      does: o.effect ?? spec.description,
-      targets: todo.length,
-      [todo.length > PREVIEW_TARGETS ? `first ${PREVIEW_TARGETS}` : 'all']: first,
-      concurrency,
-      ...(journal ? { journal: journal.file } : {}),
-    })
+/**
+ * The targets still to run after an earlier run: done ones are skipped; ones in flight when it was killed are
+ * reported for a person to check, unless the command declares that repeating it changes nothing more.
+ */
+function stillToRun<T>(ctx: CoreContext, journal: Journal, items: BulkItem<T>[], report: BulkReport): BulkItem<T>[] {
+  const todo: BulkItem<T>[] = []
+  for (const item of items) {
+    if (journal.done.has(item.target)) {
+      report.summary.skipped++
+    } else if (journal.unfinished.has(item.target) && !ctx.command.bulk?.idempotent) {
+      report.record({ target: item.target, ok: false, error: 'was in flight when an earlier run was killed: it may or may not have been applied; check it by hand', exit_code: 9 })
+    } else todo.push(item)
   }
+  if (report.summary.skipped) ctx.note(`${journal.file}: ${report.summary.skipped} target(s) done in an earlier run are skipped`)
+  return todo
+}
 
+/** The one confirmation for the whole set: the command as typed, what it does, the first targets. */
+async function confirmTargets(ctx: CoreContext, todo: BulkItem<unknown>[], concurrency: number, effect: unknown, journal?: Journal): Promise<void> {
+  const spec = ctx.command
+  const first = todo.slice(0, PREVIEW_TARGETS).map((t) => t.target)
+  const words = [spec.path, ...Object.values(identityOf(ctx).args).map(String), ...givenSwitches(ctx, spec)]
+  await ctx.confirm(`Run '${words.join(' ')}' on ${todo.length === 1 ? 'this target' : `these ${todo.length} targets`}?`, {
+    command: words.join(' '),
+    does: effect ?? spec.description,
+    targets: todo.length,
+    [todo.length > PREVIEW_TARGETS ? `first ${PREVIEW_TARGETS}` : 'all']: first,
+    concurrency,
+    ...(journal ? { journal: journal.file } : {}),
+  })
+}
+
+/** Runs the targets, `concurrency` at a time, until all started, Ctrl-C, or a fault that would fail the rest too. */
+async function runAll<T>(o: BulkOptions<T>, todo: BulkItem<T>[], concurrency: number, journal: Journal | undefined, report: BulkReport): Promise<{ started: number; stop?: SynadmError }> {
+  const { ctx } = o
+  const { io } = ctx.session
   // Ctrl-C (the command's signal) stops starting targets; the ones running finish with a signal of their own.
   const running = new AbortController()
-  const started = Date.now() // after the confirmation: rate and time count the run, not the reading
-  progress = progressLine(io.stderr as NodeJS.WriteStream, todo.length, started)
   let next = 0
-  let finished = 0
   let stop: SynadmError | undefined
   const worker = async () => {
     while (next < todo.length && !ctx.signal.aborted && !stop) {
       const item = todo[next++]
-      if (!dryRun) journal?.start(item.target)
-      const bulkTarget = { emitted: [] as unknown[], notes: [] as string[] }
-      const inv = o.invocationFor?.(item.value) ?? ctx
-      const targetCtx = createRunContext(session, inv, running.signal, ctx.format, { bulkTarget, inShell: ctx.inShell })
-      let entry: ReportEntry
-      try {
-        const result = await o.each(item.value, targetCtx)
-        const skipped = skippedReason(result)
-        if (skipped !== undefined) {
-          entry = { target: item.target, ok: true, skipped }
-        } else {
-          const shown = bulkTarget.emitted.length ? [...bulkTarget.emitted, ...(result === undefined ? [] : [result])] : result
-          entry = { target: item.target, ok: true, ...(shown === undefined ? {} : { result: shown }) }
-        }
-      } catch (thrown) {
-        if (DryRunStop.is(thrown)) entry = { target: item.target, ok: true, result: { dry_run: true, ...thrown.would } }
-        else {
-          const error = toSynadmError(thrown)
-          entry = { target: item.target, ok: false, error: error.message, exit_code: error.exitCode }
-          if (STOPS_THE_RUN.has(error.kind)) stop ??= error
-        }
-      }
-      if (!dryRun) journal?.finish(item.target, entry.ok, entry.error)
-      if (!entry.ok) summary.failed++
-      else if (entry.skipped) summary.skipped++
-      else summary.done++
-      record(entry)
-      if (session.logLevel > 0) for (const note of bulkTarget.notes) io.stderr.write(`${item.target}: ${note}\n`)
-      progress.update(++finished)
+      if (!ctx.dryRun) journal?.start(item.target)
+      const { entry, notes, error } = await runOne(o, item, running.signal)
+      if (error && STOPS_THE_RUN.has(error.kind)) stop ??= error
+      if (!ctx.dryRun) journal?.finish(item.target, entry.ok, entry.error)
+      report.record(entry)
+      if (ctx.session.logLevel > 0) for (const note of notes) io.stderr.write(`${item.target}: ${note}\n`)
+      report.advance()
     }
   }
   try {
     await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, worker))
   } finally {
-    progress.clear()
+    report.close()
     journal?.close()
   }
-  summary.notStarted = todo.length - next
-  summary.stoppedBy = stop ?? (ctx.signal.aborted ? new SynadmError('cancelled', 'stopped by Ctrl-C') : undefined)
-  if (!jsonl && summary.entries.length) io.stdout.write(await format(ctx.format as Format, summary.entries))
+  return { started: next, stop }
+}
 
-  const seconds = ((Date.now() - started) / 1000).toFixed(1)
-  const parts = [`${summary.done} ${dryRun ? 'checked (dry run, nothing written)' : 'done'}`, `${summary.failed} failed`, `${summary.skipped} skipped`]
-  if (summary.notStarted) parts.push(`${summary.notStarted} not started`)
-  io.stderr.write(`synadm: ${o.items.length} target${o.items.length === 1 ? '' : 's'}: ${parts.join(', ')} in ${seconds} s\n`)
-  return summary
+/** One target, with a context of its own: its report entry, the notes it made, and the error it failed with. */
+async function runOne<T>(o: BulkOptions<T>, item: BulkItem<T>, signal: AbortSignal): Promise<{ entry: ReportEntry; notes: string[]; error?: SynadmError }> {
+  const { ctx } = o
+  const bulkTarget = { emitted: [] as unknown[], notes: [] as string[] }
+  const targetCtx = o.contextFor(o.invocationFor?.(item.value) ?? ctx, signal, { bulkTarget, inShell: ctx.inShell })
+  const { target } = item
+  try {
+    const result = await o.each(item.value, targetCtx)
+    const skipped = skippedReason(result)
+    if (skipped !== undefined) return { entry: { target, ok: true, skipped }, notes: bulkTarget.notes }
+    const shown = bulkTarget.emitted.length ? [...bulkTarget.emitted, ...(result === undefined ? [] : [result])] : result
+    return { entry: { target, ok: true, ...(shown === undefined ? {} : { result: shown }) }, notes: bulkTarget.notes }
+  } catch (thrown) {
+    if (DryRunStop.is(thrown)) return { entry: { target, ok: true, result: { dry_run: true, ...thrown.would } }, notes: bulkTarget.notes }
+    const error = toSynadmError(thrown)
+    return { entry: { target, ok: false, error: error.message, exit_code: error.exitCode }, notes: bulkTarget.notes, error }
+  }
+}
+
+/** A bulk run's report as it goes: the counts, a JSON line per target with -o jsonl, progress on a terminal. */
+class BulkReport {
+  readonly summary: BulkSummary
+  private readonly jsonl: boolean
+  private progress?: ReturnType<typeof progressLine>
+  private started = Date.now()
+  private finished = 0
+
+  constructor(
+    private readonly ctx: CoreContext,
+    total: number,
+  ) {
+    this.summary = { total, entries: [], done: 0, failed: 0, skipped: 0, notStarted: 0 }
+    this.jsonl = ctx.format === 'jsonl'
+  }
+
+  /** a target's entry, counted and (jsonl) printed at once */
+  record(entry: ReportEntry) {
+    this.summary.entries.push(entry)
+    if (!entry.ok) this.summary.failed++
+    else if (entry.skipped) this.summary.skipped++
+    else this.summary.done++
+    // The progress line goes first, or a report line on the same terminal would land in the middle of it.
+    this.progress?.clear()
+    if (this.jsonl) this.ctx.session.io.stdout.write(asciiJson(entry) + '\n')
+  }
+
+  /** the targets start: the clock and the progress line */
+  start(todo: number) {
+    this.started = Date.now()
+    this.progress = progressLine(this.ctx.session.io.stderr as NodeJS.WriteStream, todo, this.started)
+  }
+
+  advance() {
+    this.progress?.update(++this.finished)
+  }
+
+  close() {
+    this.progress?.clear()
+  }
+
+  /** the report on stdout (unless printed line by line) and the one summary line on stderr */
+  async finish() {
+    const { io } = this.ctx.session
+    const { summary } = this
+    if (!this.jsonl && summary.entries.length) io.stdout.write(await format(this.ctx.format as Format, summary.entries))
+    const seconds = ((Date.now() - this.started) / 1000).toFixed(1)
+    const parts = [`${summary.done} ${this.ctx.dryRun ? 'checked (dry run, nothing written)' : 'done'}`, `${summary.failed} failed`, `${summary.skipped} skipped`]
+    if (summary.notStarted) parts.push(`${summary.notStarted} not started`)
+    io.stderr.write(`synadm: ${summary.total} target${summary.total === 1 ? '' : 's'}: ${parts.join(', ')} in ${seconds} s\n`)
+  }
 }
 
 /** count, rate and ETA on one line of stderr, only when it is a terminal */
@@ -404,7 +453,7 @@ function progressLine(stderr: NodeJS.WriteStream, total: number, started: number
 }
 
 /** --targets: the command's action once per target of the file, in place of its target argument. */
-export async function runTargets(ctx: RunContext, action: Action): Promise<void> {
+export async function runTargets(ctx: CoreContext, action: Action, contextFor: ContextFactory): Promise<void> {
   const spec: CommandSpec = ctx.command
   const target = commandShape(spec).target!
   const file = String(ctx.options.targets)
@@ -412,6 +461,7 @@ export async function runTargets(ctx: RunContext, action: Action): Promise<void>
   const summary = await runBulk({
     ctx,
     items: values.map((value) => ({ target: value, value })),
+    contextFor,
     invocationFor: (value) => ({ ...ctx, args: { ...ctx.args, [target.name]: value } }),
     each: async (_value, targetCtx) => action(targetCtx),
     identity: identityOf(ctx, target.name),

@@ -7,7 +7,7 @@
  * once for all of them (in a terminal; without one, --batch is the confirmation).
  */
 import { Capture } from '../output/capture.js'
-import type { Invocation } from '../run/context.js'
+import type { Invocation } from '../contract/run-context.js'
 import { EXIT, SynadmError, usageError } from '../kernel/errors.js'
 import { format, isRecord, listKey, resolveFormat } from '../output/formats.js'
 import { Prompts } from '../run/prompts.js'

@@ -1,4 +1,4 @@
-import type { RunContext } from '../run/context.js'
+import type { CoreContext } from '../run/context.js'
 import { assertComplete, KEYS, saveUserConfig, type Key } from '../config/settings.js'
 import { SynadmError } from '../kernel/errors.js'
 import { globalWords } from '../cli/globals.js'
@@ -6,7 +6,7 @@ import { DOCUMENT_FORMATS } from '../output/formats.js'
 import { storeTokenSource, tokenSourceQuestions } from './servers.js'
 import { Shell } from '../shell/shell.js'
 
-export async function shell(ctx: RunContext) {
+export async function shell(ctx: CoreContext) {
   const { session, globals } = ctx
   // the session's -v is already its log level while the shell runs: repeating it on each line would double it
   const repl = new Shell(session, { globals: globalWords({ ...globals, verbose: 0 }) })
@@ -30,7 +30,7 @@ const OPTION_KEYS: Record<string, Key> = {
   auditLog: 'audit_log',
 }
 
-export async function config(ctx: RunContext) {
+export async function config(ctx: CoreContext) {
   const resolved = await ctx.resolvedSettings()
   if (ctx.options.show) {
     const { settings, sources } = resolved

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { isAbsolute, join, resolve } from 'node:path'
-import type { RunContext } from '../run/context.js'
+import type { CoreContext } from '../run/context.js'
 import { expandHome, type PluginEntry } from '../config/settings.js'
 import { isPathEntry } from '../plugin-host/loader.js'
 import { readPluginList, writePluginList } from '../plugin-host/plugin-list.js'
@@ -16,7 +16,7 @@ import { ensurePackageDir, linkRunningSynadm, pluginListFile, pluginPackageDir, 
 import { checkCompletionSources, loadBuiltins, loadConfigured, packageCandidates } from '../plugin-host/loader.js'
 import { Registry } from '../cli/registry.js'
 
-export function list(ctx: RunContext) {
+export function list(ctx: CoreContext) {
   return ctx.session.plugins.map((p) => ({ name: p.name, source: p.source, version: p.version ?? null, status: p.error ? `failed: ${p.error}` : 'loaded' }))
 }
 
@@ -24,7 +24,7 @@ export function list(ctx: RunContext) {
 const NPM_FLAGS = ['--legacy-peer-deps', '--install-links', '--no-audit', '--no-fund', '--no-update-notifier']
 
 /** Runs a program to its end (Ctrl-C stops it), collecting what it prints. */
-function runToEnd(ctx: RunContext, program: string, args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function runToEnd(ctx: CoreContext, program: string, args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
     const child = spawn(program, args, { cwd, env: ctx.env, stdio: ['ignore', 'pipe', 'pipe'], signal: ctx.signal })
     let stdout = ''
@@ -36,7 +36,7 @@ function runToEnd(ctx: RunContext, program: string, args: string[], cwd: string)
   })
 }
 
-async function npm(ctx: RunContext, dir: string, args: string[]): Promise<void> {
+async function npm(ctx: CoreContext, dir: string, args: string[]): Promise<void> {
   ctx.note(`npm ${args.filter((a) => !NPM_FLAGS.includes(a)).join(' ')}`)
   const { code, stdout, stderr } = await runToEnd(ctx, 'npm', args, dir).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'ENOENT') throw error
@@ -58,7 +58,7 @@ const readManifest = (dir: string): Manifest => JSON.parse(readFileSync(join(dir
 /** package.json and package-lock.json as they were, to put back when a plugin does not load. */
 function snapshot(dir: string) {
   const files = ['package.json', 'package-lock.json'].map((name) => ({ file: join(dir, name), text: existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8') : undefined }))
-  return async (ctx: RunContext) => {
+  return async (ctx: CoreContext) => {
     for (const { file, text } of files) if (text !== undefined) writeFileSync(file, text)
     await npm(ctx, dir, ['install', ...NPM_FLAGS])
     linkRunningSynadm(dir)
@@ -79,7 +79,7 @@ function installSpecs(what: string, cwd: string): string[] {
  * other configured plugins, and loads every command implementation, API module and completion source they
  * declare: what fails here would fail at run time.
  */
-export async function verify(ctx: RunContext) {
+export async function verify(ctx: CoreContext) {
   const names = ctx.args.names as string[]
   const dir = pluginPackageDir(ctx.env)
   const resolved = await ctx.resolvedSettings()
@@ -108,7 +108,7 @@ export async function verify(ctx: RunContext) {
 type Verified = Awaited<ReturnType<typeof verify>>
 
 /** `plugins verify` in a new synadm process. */
-async function verifyApart(ctx: RunContext, names: string[]): Promise<Verified> {
+async function verifyApart(ctx: CoreContext, names: string[]): Promise<Verified> {
   const bin = join(runningPackageRoot(), 'bin', 'synadm.js')
   const configFile = ctx.session.defaults.configFile
   const argv = [bin, ...(configFile ? ['-c', configFile] : []), '-o', 'json', 'plugins', 'verify', ...names]
@@ -123,14 +123,14 @@ async function verifyApart(ctx: RunContext, names: string[]): Promise<Verified> 
 const sameName = (entry: PluginEntry, name: string) => (Array.isArray(entry) ? entry[0] : entry) === name
 
 /** Brings a checked plugin into the running session too (the shell has it at once). */
-async function adopt(ctx: RunContext, dir: string, name: string) {
+async function adopt(ctx: CoreContext, dir: string, name: string) {
   ctx.session.registry.removePlugin(name)
   ctx.session.plugins = ctx.session.plugins.filter((p) => p.source !== name)
   const [status] = await loadConfigured(ctx.session.registry, [name], () => dir, dir)
   ctx.session.plugins.push(status)
 }
 
-export async function install(ctx: RunContext) {
+export async function install(ctx: CoreContext) {
   const what = String(ctx.args.plugin)
   const dir = pluginPackageDir(ctx.env)
   ensurePackageDir(dir)
@@ -175,7 +175,7 @@ function findEntry(entries: PluginEntry[], what: string): PluginEntry | undefine
   return entries.find((e) => names.some((n) => sameName(e, n)))
 }
 
-export async function uninstall(ctx: RunContext) {
+export async function uninstall(ctx: CoreContext) {
   const what = String(ctx.args.plugin)
   const listFile = pluginListFile(ctx.env)
   const entries = await readPluginList(listFile)
@@ -199,7 +199,7 @@ export async function uninstall(ctx: RunContext) {
   return { uninstalled: name }
 }
 
-export async function update(ctx: RunContext) {
+export async function update(ctx: CoreContext) {
   const dir = pluginPackageDir(ctx.env)
   const installed = existsSync(join(dir, 'package.json')) ? Object.keys(readManifest(dir).dependencies ?? {}) : []
   const asked = ((ctx.args.plugins as string[] | undefined) ?? []).map((what) => installed.find((name) => [what, ...packageCandidates(what)].includes(name)) ?? what)

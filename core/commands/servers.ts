@@ -4,7 +4,7 @@ import { isAbsolute, resolve } from 'node:path'
 import * as readline from 'node:readline'
 import { auditLogFile, type AuditEntry } from '../run/audit.js'
 import { expandHome, TOKEN_KEYS, tokenKeysGiven, type Key, type Settings, type TokenKey } from '../config/settings.js'
-import type { RunContext } from '../run/context.js'
+import type { CoreContext } from '../run/context.js'
 import { SynadmError, usageError } from '../kernel/errors.js'
 import { HttpClient } from '../http/client.js'
 import { allProfiles, DEFAULT_PROFILE, namedProfiles } from '../config/profiles.js'
@@ -14,7 +14,7 @@ import { readTokenFile } from '../config/tokens.js'
 const tokenSource = (s: Partial<Settings>): TokenKey => (s.token_command ? 'token_command' : s.token_file ? 'token_file' : 'token')
 
 /** The configurator's questions about the token: where it comes from, then the token or its reference. */
-export async function tokenSourceQuestions(ctx: RunContext, current: Partial<Settings>): Promise<Partial<Record<Key, unknown>>> {
+export async function tokenSourceQuestions(ctx: CoreContext, current: Partial<Settings>): Promise<Partial<Record<Key, unknown>>> {
   const how = await ctx.prompts.select(
     'Where does the access token come from?',
     [
@@ -38,7 +38,7 @@ export async function tokenSourceQuestions(ctx: RunContext, current: Partial<Set
  * One token source per profile: the one being stored replaces the others. A token file is checked now (mode,
  * content) and stored as an absolute path; a command is stored as given, not run.
  */
-export async function storeTokenSource(ctx: RunContext, values: Partial<Record<Key, unknown>>): Promise<Partial<Record<Key, unknown>>> {
+export async function storeTokenSource(ctx: CoreContext, values: Partial<Record<Key, unknown>>): Promise<Partial<Record<Key, unknown>>> {
   const given = tokenKeysGiven(values)
   if (given.length > 1) throw usageError(`give one of --token/--token-file, --token-path, --token-command, not ${given.length}`)
   if (given.length === 0) return values
@@ -52,7 +52,7 @@ export async function storeTokenSource(ctx: RunContext, values: Partial<Record<K
 }
 
 /** `synadm servers`: each profile with its server, user and token source; with --check, whether it answers. */
-export async function servers(ctx: RunContext) {
+export async function servers(ctx: CoreContext) {
   const { session } = ctx
   const names = allProfiles(session.io.env)
   const rows = await Promise.all(
@@ -84,7 +84,7 @@ export async function servers(ctx: RunContext) {
 }
 
 /** 'yes', or why not: the client API's versions endpoint, which needs no token. */
-async function reachable(settings: Settings, ctx: RunContext): Promise<string> {
+async function reachable(settings: Settings, ctx: CoreContext): Promise<string> {
   const matrix = new HttpClient({
     baseURL: apiBase(settings, settings.matrix_path),
     token: '',
@@ -101,7 +101,7 @@ async function reachable(settings: Settings, ctx: RunContext): Promise<string> {
 }
 
 /** `use NAME` in the shell: later lines go to that server; the prompt shows it. */
-export function use(ctx: RunContext) {
+export function use(ctx: CoreContext) {
   const name = String(ctx.args.name)
   if (!ctx.inShell) throw usageError('use switches the server of the synadm> shell', `for one command give -S ${name}: synadm -S ${name} …`)
   if (name !== DEFAULT_PROFILE && !namedProfiles(ctx.session.io.env).includes(name)) {
@@ -111,7 +111,7 @@ export function use(ctx: RunContext) {
 }
 
 /** `synadm audit`: the audit log's entries, filtered, in any output format. */
-export async function audit(ctx: RunContext) {
+export async function audit(ctx: CoreContext) {
   const file = auditLogFile(await ctx.settings(), ctx.session.io.env)
   if (!file) throw new SynadmError('config', 'the audit log is switched off (audit_log: off)')
   if (!existsSync(file)) return []

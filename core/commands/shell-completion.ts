@@ -8,7 +8,7 @@ import { basename } from 'node:path'
 import { CompletionCache, completionCacheFile, LiveCompletion, type Candidate } from '../shell/completion.js'
 import { importModule } from '../kernel/modules.js'
 import { isFleet } from '../config/profiles.js'
-import type { RunContext } from '../run/context.js'
+import type { CoreContext } from '../run/context.js'
 import { SynadmError } from '../kernel/errors.js'
 import { SHELLS, type Shell } from './shells.js'
 
@@ -21,13 +21,13 @@ async function tabtab(): Promise<typeof import('@pnpm/tabtab')> {
 }
 
 /** `synadm completion bash` … prints the script to source. */
-export async function script(ctx: RunContext) {
+export async function script(ctx: CoreContext) {
   const shell = ctx.command.path.split(' ')[1] as Shell
   ctx.session.io.stdout.write(await (await tabtab()).getCompletionScript({ ...PROGRAM, shell }))
 }
 
 /** --shell, else the login shell ($SHELL) */
-function chosenShell(ctx: RunContext): Shell {
+function chosenShell(ctx: CoreContext): Shell {
   const given = ctx.options.shell as Shell | undefined
   if (given) return given
   const login = basename(ctx.session.io.env.SHELL ?? '')
@@ -35,13 +35,13 @@ function chosenShell(ctx: RunContext): Shell {
   throw new SynadmError('usage', `cannot tell your shell from SHELL='${ctx.session.io.env.SHELL ?? ''}'`, { hint: `give --shell ${SHELLS.join('|')}` })
 }
 
-export async function install(ctx: RunContext) {
+export async function install(ctx: CoreContext) {
   const shell = chosenShell(ctx)
   await (await tabtab()).install({ ...PROGRAM, shell })
   ctx.note(`Completion for ${shell} installed (under ~/.config/tabtab, sourced from your ${shell} startup file): open a new shell to use it.`)
 }
 
-export async function uninstall(ctx: RunContext) {
+export async function uninstall(ctx: CoreContext) {
   const shell = chosenShell(ctx)
   await (await tabtab()).uninstall({ name: PROGRAM.name, shell })
   ctx.note(`Completion for ${shell} removed.`)
@@ -74,7 +74,7 @@ export function answerLines(candidates: Candidate[], shell: Shell): string[] {
  * Called by the scripts on every Tab; prints one candidate per line. tabtab's side of the protocol is done here
  * (a test holds it equal to tabtab's parseEnv and log): loading @pnpm/tabtab would cost ~40 ms a Tab.
  */
-export async function server(ctx: RunContext) {
+export async function server(ctx: CoreContext) {
   const { io } = ctx.session
   const request = completionRequest(io.env)
   if (!request) return

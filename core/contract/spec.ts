@@ -2,7 +2,7 @@
  * What a plugin declares about a command. Declarations are plain data plus a lazy loader, so help,
  * matching and completion work without importing any command implementation.
  */
-import type { RunContext } from '../run/context.js'
+import type { RunContext } from './run-context.js'
 
 /** Names of completion sources, for editors; the package's types fill in the built-in ones (plugins/apis.ts). */
 export interface CompletionSources {}

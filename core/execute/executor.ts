@@ -2,12 +2,14 @@
  * One path for every command, whatever the front end: words → globals → match → parse → config →
  * action → formatter. Errors become one line on stderr and an exit code; nothing here exits the process.
  */
-import { createRunContext, settleAudit, type Invocation, type RunContext, type RunMode } from '../run/context.js'
+import { createRunContext, settleAudit, type BulkRunner, type ContextFactory, type CoreContext, type RunMode } from '../run/context.js'
+import type { Invocation, RunContext } from '../contract/run-context.js'
+import type { Action } from '../contract/spec.js'
 import { describeError, DryRunStop, EXIT, SynadmError, toSynadmError, usageError } from '../kernel/errors.js'
 import { commandSwitches, leadingGlobalsLength, liftGlobals, parseGlobals, refusePerProcess } from '../cli/globals.js'
 import { redactText } from '../kernel/log.js'
 import { commandHelp, groupHelp, rootHelp, usageLine } from '../cli/help.js'
-import { format, itemStream, resolveFormat } from '../output/formats.js'
+import { format, itemStream, resolveFormat, type Format } from '../output/formats.js'
 import { ALL_CONCURRENCY, nextToken, pages, type Page } from '../run/paginate.js'
 import { canPage, PagedOutput, pagerCommand } from '../output/pager.js'
 import { commandShape, displayName } from '../cli/options.js'
@@ -95,30 +97,39 @@ export async function execute(session: Session, words: string[], options: Execut
     const invocation = { ...planned.invocation, words }
     verbose = invocation.globals.verbose
     session.logLevel = baseLevel + verbose
-    const signal = options.signal ?? new AbortController().signal
-    // -S on the line: another server for this command (several: the fleet runner), else the session's own.
-    const server = invocation.globals.server ?? session.defaults.fleet
-    const paged = options.pager === false || !invocation.globals.pager || invocation.command.ownsTerminal ? undefined : await openPager(session)
-    // Quitting the pager early ends the command quietly, as in git: the rest of a long --all is not wanted.
-    const until = paged ? AbortSignal.any([signal, paged.quit]) : signal
-    let code: number = EXIT.ok
-    try {
-      await session.withStdout(paged, async () => {
-        if (isFleet(server)) code = await (await import('../campaigns/fleet.js')).runFleet(session, invocation, selectProfiles(server!, io.env), until, runInvocation)
-        else await runWithConfigRecovery(server === undefined || server === session.profile ? session : session.profileSession(server), invocation, until, { inShell: options.inShell })
-      })
-    } catch (error) {
-      if (!paged?.quit.aborted || signal.aborted) throw error
-    } finally {
-      await paged?.finish()
-    }
-    return code
+    return await runPaged(session, invocation, options)
   } catch (error) {
     return report(session, error, baseLevel + verbose)
   } finally {
     session.logLevel = baseLevel
   }
 }
+
+/** Runs an invocation with its output through a pager when one is wanted: on its server, or on each of a fleet. */
+async function runPaged(session: Session, invocation: Invocation, options: ExecuteOptions): Promise<number> {
+  const signal = options.signal ?? new AbortController().signal
+  // -S on the line: another server for this command (several: the fleet runner), else the session's own.
+  const server = invocation.globals.server ?? session.defaults.fleet
+  const paged = options.pager === false || !invocation.globals.pager || invocation.command.ownsTerminal ? undefined : await openPager(session)
+  // Quitting the pager early ends the command quietly, as in git: the rest of a long --all is not wanted.
+  const until = paged ? AbortSignal.any([signal, paged.quit]) : signal
+  let code: number = EXIT.ok
+  try {
+    await session.withStdout(paged, async () => {
+      if (isFleet(server)) code = await (await fleetRunner()).runFleet(session, invocation, selectProfiles(server!, session.io.env), until, runInvocation)
+      else await runWithConfigRecovery(server === undefined || server === session.profile ? session : session.profileSession(server), invocation, until, { inShell: options.inShell })
+    })
+  } catch (error) {
+    if (!paged?.quit.aborted || signal.aborted) throw error
+  } finally {
+    await paged?.finish()
+  }
+  return code
+}
+
+// Loaded when a fleet or bulk run starts: most commands need neither.
+const fleetRunner = () => import('../campaigns/fleet.js')
+const bulkEngine = () => import('../campaigns/bulk.js')
 
 /** A pager for this command's output when stdout is a terminal and one is configured or installed. */
 async function openPager(session: Session): Promise<PagedOutput | undefined> {
@@ -154,57 +165,72 @@ async function runWithConfigRecovery(session: Session, invocation: Invocation, s
   }
 }
 
+/** The action in one of its modes: every page (--all), each target of a list (--targets), or once. */
 async function run(session: Session, invocation: Invocation, signal: AbortSignal, mode: RunMode) {
-  const { command, globals } = invocation
-  const { io } = session
+  const { command, options } = invocation
   // Offline commands run without a usable config, but follow its format when there is one.
   const settings = command.offline ? await session.settings().catch(() => undefined) : await session.settings()
-  const settingsFormat = settings?.settings.format ?? 'yaml'
-  const fmt = resolveFormat(globals.output ?? settingsFormat)
-  const ctx = createRunContext(session, invocation, signal, fmt, mode)
+  const contextFor = contextsFor(session, resolveFormat(invocation.globals.output ?? settings?.settings.format ?? 'yaml'))
+  const ctx = contextFor(invocation, signal, mode)
   const action = await command.load()
-  const write = (text: string) => void io.stdout.write(text)
+  if (command.paged && options.all) return settled(ctx, () => runAllPages(ctx, action))
+  if (options.targets !== undefined) return settled(ctx, async () => (await bulkEngine()).runTargets(ctx, action, contextFor))
+  return runOnce(ctx, action)
+}
 
-  if (command.paged && invocation.options.all) {
-    const spec = command.paged
-    const fromKey = spec.from ?? 'from'
-    const limitKey = spec.limit ?? 'limit'
-    const stream = itemStream(fmt, write, ctx.tables)
-    // Without -l, --all pages with the size the endpoint serves best, not the size of one page for reading.
-    const all = spec.pageSize && !invocation.given.has(limitKey) ? { ...ctx.options, [limitKey]: spec.pageSize } : ctx.options
-    const fetchPage = async (token: unknown) => {
-      const options = token === undefined ? all : { ...all, [fromKey]: token }
-      return (await action({ ...ctx, options })) as Record<string, unknown>
-    }
-    const first = invocation.given.has(fromKey) ? all[fromKey] : undefined
-    for await (const page of pages(fetchPage, spec, { first, concurrency: ALL_CONCURRENCY })) await stream.page((page[spec.items] as unknown[]) ?? [])
-    stream.end()
-    return
+/**
+ * The contexts of one command on a session: ctx.forEach runs the bulk engine (campaigns/bulk.ts, loaded when a bulk
+ * run starts), which makes each target's context here too.
+ */
+export function contextsFor(session: Session, format: Format): ContextFactory {
+  const runBulk: BulkRunner = async (ctx, items, each, effect) => (await bulkEngine()).runBulk({ ctx, items, each, effect, contextFor })
+  const contextFor: ContextFactory = (inv, signal, mode) => createRunContext(session, inv, signal, format, mode, runBulk)
+  return contextFor
+}
+
+/** Runs `fn`, then syncs the audit log of the command's writes to disk: before the command reports how it went. */
+async function settled<T>(ctx: CoreContext, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } finally {
+    await settleAudit(ctx)
   }
-  if (invocation.options.targets !== undefined) {
-    const { runTargets } = await import('../campaigns/bulk.js')
-    try {
-      return await runTargets(ctx, action)
-    } finally {
-      await settleAudit(ctx)
-    }
+}
+
+/** --all: every page, printed as it comes, at the page size the endpoint serves best unless -l is given. */
+async function runAllPages(ctx: CoreContext, action: Action): Promise<void> {
+  const spec = ctx.command.paged!
+  const fromKey = spec.from ?? 'from'
+  const limitKey = spec.limit ?? 'limit'
+  const { io } = ctx.session
+  const stream = itemStream(ctx.format, (text) => void io.stdout.write(text), ctx.tables)
+  const all = spec.pageSize && !ctx.given.has(limitKey) ? { ...ctx.options, [limitKey]: spec.pageSize } : ctx.options
+  const fetchPage = async (token: unknown) => {
+    const options = token === undefined ? all : { ...all, [fromKey]: token }
+    return (await action({ ...ctx, options })) as Record<string, unknown>
   }
+  const first = ctx.given.has(fromKey) ? all[fromKey] : undefined
+  for await (const page of pages(fetchPage, spec, { first, concurrency: ALL_CONCURRENCY })) await stream.page((page[spec.items] as unknown[]) ?? [])
+  stream.end()
+}
+
+/** The action once: its result printed after the audit log is on disk. A dry run ends at its first write or confirmation. */
+async function runOnce(ctx: CoreContext, action: Action): Promise<void> {
+  const { io } = ctx.session
+  const write = (text: string) => void io.stdout.write(text)
   let result
   try {
-    result = await action(ctx)
+    result = await settled(ctx, async () => action(ctx))
   } catch (error) {
-    await settleAudit(ctx)
-    // A dry run ends at the first write or confirmation: what would have happened is the result.
-    if (DryRunStop.is(error)) return write(await format(fmt, { dry_run: true, ...error.would }))
+    // What the dry run would have done is its result.
+    if (DryRunStop.is(error)) return write(await format(ctx.format, { dry_run: true, ...error.would }))
     // A failed job still shows its final status, then the error decides the exit code.
     const reply = (error as { reply?: unknown })?.reply
-    if (reply !== undefined) write(await format(fmt, reply, ctx.tables))
+    if (reply !== undefined) write(await format(ctx.format, reply, ctx.tables))
     throw error
   }
-  // The audit log is on disk before the command reports success.
-  await settleAudit(ctx)
-  if (result !== undefined) write(await format(fmt, result, ctx.tables))
-  if (command.paged) nextPageHint(ctx, result as Page | undefined)
+  if (result !== undefined) write(await format(ctx.format, result, ctx.tables))
+  if (ctx.command.paged) nextPageHint(ctx, result as Page | undefined)
 }
 
 /** The one "more pages" hint: a person shown one page of a paged command learns how to get the rest. */

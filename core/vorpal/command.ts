@@ -4,7 +4,7 @@
  * synadm CommandSpec and back (vorpal-style `args` from a parsed invocation).
  */
 import { EventEmitter } from 'node:events'
-import type { RunContext } from '../run/context.js'
+import type { RunContext } from '../contract/run-context.js'
 import { defineOption, parseArgSyntax } from '../cli/options.js'
 import type { Action, ArgSpec, CommandSpec, OptionSpec } from '../contract/spec.js'
 import type { AutocompleteSource } from './autocomplete.js'

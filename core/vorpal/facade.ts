@@ -10,7 +10,7 @@ import { EventEmitter } from 'node:events'
 import { emitKeypressEvents } from 'node:readline'
 import { format } from 'node:util'
 import { writeRecord } from '../output/capture.js'
-import type { RunContext } from '../run/context.js'
+import { coreAction, type CoreContext } from '../run/context.js'
 import { describeError, SynadmError, toSynadmError, usageError } from '../kernel/errors.js'
 import type { PluginContext } from '../contract/plugin.js'
 import { Prompts } from '../run/prompts.js'
@@ -278,7 +278,7 @@ export class Vorpal {
   }
 
   private register(command: VorpalCommand) {
-    this.ctx.command(toCommandSpec(command, (ctx) => this.run(command, ctx)))
+    this.ctx.command(toCommandSpec(command, coreAction((ctx) => this.run(command, ctx))))
     const sources = completionSourceNames(command)
     if (command._autocomplete) this.ctx.wordCompleter(sources.args, wordCompleter(command._autocomplete))
     for (const option of command.options) if (option.autocomplete) this.ctx.wordCompleter(sources.option(option), wordCompleter(option.autocomplete))
@@ -289,7 +289,7 @@ export class Vorpal {
   }
 
   /** A vorpal command as a synadm action: once, or once per record piped in (as vorpal calls a downstream command per `log`). */
-  private async run(command: VorpalCommand, ctx: RunContext): Promise<void> {
+  private async run(command: VorpalCommand, ctx: CoreContext): Promise<void> {
     const { host } = this
     host.session = ctx.session
     const runtime: Runtime = { session: ctx.session, signal: ctx.signal, prompts: ctx.prompts, interactive: ctx.interactive, inputPrompt: (q) => host.inputPrompt(q) }

@@ -8,8 +8,7 @@ import { complete, CompletionCache } from '../../core/shell/completion.js'
 import { LineEditor } from '../../core/shell/editor.js'
 import { definePlugin, PLUGIN_API_VERSION } from '../../core/contract/plugin.js'
 import { TerminalEditor } from '../../core/shell/terminal.js'
-import { createRunContext } from '../../core/run/context.js'
-import { plan } from '../../core/execute/executor.js'
+import { contextsFor, plan } from '../../core/execute/executor.js'
 import { createSession } from '../../core/app/start.js'
 import { scanLine } from '../../core/cli/parse.js'
 import { Shell } from '../../core/shell/shell.js'
@@ -192,7 +191,7 @@ describe('run context', () => {
     const s = await session()
     const planned = plan(s, ['demo', 'show', 'x'])
     if (planned.kind !== 'run') throw new Error('expected a run')
-    const ctx = createRunContext(s, planned.invocation, new AbortController().signal, 'json')
+    const ctx = contextsFor(s, 'json')(planned.invocation, new AbortController().signal, {})
     expect(await ctx.userId('alice')).toBe('@alice:synapse.test')
     expect(await ctx.userId('@bob:other.org')).toBe('@bob:other.org')
     await expect(ctx.userId('not a user')).rejects.toMatchObject({ kind: 'usage' })

@@ -2,7 +2,7 @@
 // half holds the type-level key rule equal to the parser's.
 import { describe, expect, expectTypeOf, it } from 'vitest'
 import { defineOption } from '../../core/cli/options.js'
-import type { RunContext } from '../../core/run/context.js'
+import type { RunContext } from '../../core/contract/run-context.js'
 import { defineCommand, defineOptions, type ArgsOf, type OptionKey, type OptionsOf } from '../../core/contract/typed.js'
 
 const shared = defineOptions([{ flags: '-l, --limit <n>', type: 'int', default: 100, description: 'page size' }])

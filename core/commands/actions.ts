@@ -1,4 +1,7 @@
+/** `synadm shell` and `synadm config`. */
 import type { CoreContext } from '../run/context.js'
+import type * as spec from './index.js'
+import type { OptionsOf } from '../contract/typed.js'
 import { assertComplete, KEYS, saveUserConfig, type Key } from '../config/settings.js'
 import { SynadmError } from '../kernel/errors.js'
 import { globalWords } from '../cli/globals.js'
@@ -6,7 +9,9 @@ import { DOCUMENT_FORMATS } from '../output/formats.js'
 import { storeTokenSource, tokenSourceQuestions } from './servers.js'
 import { Shell } from '../shell/shell.js'
 
-export async function shell(ctx: CoreContext) {
+type ConfigOption = keyof OptionsOf<typeof spec.config>
+
+export async function shell(ctx: CoreContext<typeof spec.shell>) {
   const { session, globals } = ctx
   // the session's -v is already its log level while the shell runs: repeating it on each line would double it
   const repl = new Shell(session, { globals: globalWords({ ...globals, verbose: 0 }) })
@@ -14,7 +19,8 @@ export async function shell(ctx: CoreContext) {
   else await repl.runStream()
 }
 
-const OPTION_KEYS: Record<string, Key> = {
+/** config's options that set a key of the file, by option */
+const OPTION_KEYS: Partial<Record<ConfigOption, Key>> = {
   user: 'user',
   token: 'token',
   baseUrl: 'base_url',
@@ -30,7 +36,7 @@ const OPTION_KEYS: Record<string, Key> = {
   auditLog: 'audit_log',
 }
 
-export async function config(ctx: CoreContext) {
+export async function config(ctx: CoreContext<typeof spec.config>) {
   const resolved = await ctx.resolvedSettings()
   if (ctx.options.show) {
     const { settings, sources } = resolved
@@ -40,7 +46,7 @@ export async function config(ctx: CoreContext) {
     return shown
   }
   const values: Partial<Record<Key, unknown>> = {}
-  for (const [option, key] of Object.entries(OPTION_KEYS)) if (ctx.given.has(option)) values[key] = ctx.options[option]
+  for (const [option, key] of Object.entries(OPTION_KEYS) as [ConfigOption, Key][]) if (ctx.given.has(option)) values[key] = ctx.options[option]
   if (ctx.options.tokenFile) values.token = await ctx.secret({ file: ctx.options.tokenFile, what: 'access token', fileOption: '--token-file' })
   if (ctx.options.tokenPath) values.token_file = ctx.options.tokenPath
 

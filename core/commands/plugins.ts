@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { isAbsolute, join, resolve } from 'node:path'
 import type { CoreContext } from '../run/context.js'
+import type * as spec from './index.js'
 import { expandHome, type PluginEntry } from '../config/settings.js'
 import { isPathEntry } from '../plugin-host/loader.js'
 import { readPluginList, writePluginList } from '../plugin-host/plugin-list.js'
@@ -16,7 +17,7 @@ import { ensurePackageDir, linkRunningSynadm, pluginListFile, pluginPackageDir, 
 import { checkCompletionSources, loadBuiltins, loadConfigured, packageCandidates } from '../plugin-host/loader.js'
 import { Registry } from '../cli/registry.js'
 
-export function list(ctx: CoreContext) {
+export function list(ctx: CoreContext<typeof spec.pluginsList>) {
   return ctx.session.plugins.map((p) => ({ name: p.name, source: p.source, version: p.version ?? null, status: p.error ? `failed: ${p.error}` : 'loaded' }))
 }
 
@@ -79,7 +80,7 @@ function installSpecs(what: string, cwd: string): string[] {
  * other configured plugins, and loads every command implementation, API module and completion source they
  * declare: what fails here would fail at run time.
  */
-export async function verify(ctx: CoreContext) {
+export async function verify(ctx: CoreContext<typeof spec.pluginsVerify>) {
   const names = ctx.args.names as string[]
   const dir = pluginPackageDir(ctx.env)
   const resolved = await ctx.resolvedSettings()
@@ -130,7 +131,7 @@ async function adopt(ctx: CoreContext, dir: string, name: string) {
   ctx.session.plugins.push(status)
 }
 
-export async function install(ctx: CoreContext) {
+export async function install(ctx: CoreContext<typeof spec.pluginsInstall>) {
   const what = String(ctx.args.plugin)
   const dir = pluginPackageDir(ctx.env)
   ensurePackageDir(dir)
@@ -175,7 +176,7 @@ function findEntry(entries: PluginEntry[], what: string): PluginEntry | undefine
   return entries.find((e) => names.some((n) => sameName(e, n)))
 }
 
-export async function uninstall(ctx: CoreContext) {
+export async function uninstall(ctx: CoreContext<typeof spec.pluginsUninstall>) {
   const what = String(ctx.args.plugin)
   const listFile = pluginListFile(ctx.env)
   const entries = await readPluginList(listFile)
@@ -199,7 +200,7 @@ export async function uninstall(ctx: CoreContext) {
   return { uninstalled: name }
 }
 
-export async function update(ctx: CoreContext) {
+export async function update(ctx: CoreContext<typeof spec.pluginsUpdate>) {
   const dir = pluginPackageDir(ctx.env)
   const installed = existsSync(join(dir, 'package.json')) ? Object.keys(readManifest(dir).dependencies ?? {}) : []
   const asked = ((ctx.args.plugins as string[] | undefined) ?? []).map((what) => installed.find((name) => [what, ...packageCandidates(what)].includes(name)) ?? what)

@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { CoreContext } from '../run/context.js'
+import type * as spec from './index.js'
 import { usageError } from '../kernel/errors.js'
 import { runningPackageRoot } from '../plugin-host/installed.js'
 import { PLUGIN_API_VERSION } from '../contract/plugin.js'
@@ -144,7 +145,7 @@ synadm plugins uninstall ${packageName}
   }
 }
 
-export function create(ctx: CoreContext) {
+export function create(ctx: CoreContext<typeof spec.pluginsNew>) {
   const { packageName } = pluginNames(String(ctx.args.name))
   const dir = resolve(ctx.session.io.cwd, String(ctx.options.dir ?? packageName.replace(/^@[^/]+\//, '')))
   if (existsSync(dir) && readdirSync(dir).length > 0) throw usageError(`${dir} exists and is not empty`, 'choose another folder with --dir')

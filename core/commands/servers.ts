@@ -5,6 +5,7 @@ import * as readline from 'node:readline'
 import { auditLogFile, type AuditEntry } from '../run/audit.js'
 import { expandHome, TOKEN_KEYS, tokenKeysGiven, type Key, type Settings, type TokenKey } from '../config/settings.js'
 import type { CoreContext } from '../run/context.js'
+import type * as spec from './index.js'
 import { SynadmError, usageError } from '../kernel/errors.js'
 import { HttpClient } from '../http/client.js'
 import { allProfiles, DEFAULT_PROFILE, namedProfiles } from '../config/profiles.js'
@@ -52,7 +53,7 @@ export async function storeTokenSource(ctx: CoreContext, values: Partial<Record<
 }
 
 /** `synadm servers`: each profile with its server, user and token source; with --check, whether it answers. */
-export async function servers(ctx: CoreContext) {
+export async function servers(ctx: CoreContext<typeof spec.servers>) {
   const { session } = ctx
   const names = allProfiles(session.io.env)
   const rows = await Promise.all(
@@ -101,7 +102,7 @@ async function reachable(settings: Settings, ctx: CoreContext): Promise<string> 
 }
 
 /** `use NAME` in the shell: later lines go to that server; the prompt shows it. */
-export function use(ctx: CoreContext) {
+export function use(ctx: CoreContext<typeof spec.use>) {
   const name = String(ctx.args.name)
   if (!ctx.inShell) throw usageError('use switches the server of the synadm> shell', `for one command give -S ${name}: synadm -S ${name} …`)
   if (name !== DEFAULT_PROFILE && !namedProfiles(ctx.session.io.env).includes(name)) {
@@ -111,7 +112,7 @@ export function use(ctx: CoreContext) {
 }
 
 /** `synadm audit`: the audit log's entries, filtered, in any output format. */
-export async function audit(ctx: CoreContext) {
+export async function audit(ctx: CoreContext<typeof spec.audit>) {
   const file = auditLogFile(await ctx.settings(), ctx.session.io.env)
   if (!file) throw new SynadmError('config', 'the audit log is switched off (audit_log: off)')
   if (!existsSync(file)) return []

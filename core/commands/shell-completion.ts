@@ -9,6 +9,7 @@ import { CompletionCache, completionCacheFile, LiveCompletion, type Candidate } 
 import { importModule } from '../kernel/modules.js'
 import { isFleet } from '../config/profiles.js'
 import type { CoreContext } from '../run/context.js'
+import type * as spec from './index.js'
 import { SynadmError } from '../kernel/errors.js'
 import { SHELLS, type Shell } from './shells.js'
 
@@ -21,7 +22,7 @@ async function tabtab(): Promise<typeof import('@pnpm/tabtab')> {
 }
 
 /** `synadm completion bash` … prints the script to source. */
-export async function script(ctx: CoreContext) {
+export async function script(ctx: CoreContext<(typeof spec.completionScripts)[number]>) {
   const shell = ctx.command.path.split(' ')[1] as Shell
   ctx.session.io.stdout.write(await (await tabtab()).getCompletionScript({ ...PROGRAM, shell }))
 }
@@ -35,13 +36,13 @@ function chosenShell(ctx: CoreContext): Shell {
   throw new SynadmError('usage', `cannot tell your shell from SHELL='${ctx.session.io.env.SHELL ?? ''}'`, { hint: `give --shell ${SHELLS.join('|')}` })
 }
 
-export async function install(ctx: CoreContext) {
+export async function install(ctx: CoreContext<typeof spec.completionInstall>) {
   const shell = chosenShell(ctx)
   await (await tabtab()).install({ ...PROGRAM, shell })
   ctx.note(`Completion for ${shell} installed (under ~/.config/tabtab, sourced from your ${shell} startup file): open a new shell to use it.`)
 }
 
-export async function uninstall(ctx: CoreContext) {
+export async function uninstall(ctx: CoreContext<typeof spec.completionUninstall>) {
   const shell = chosenShell(ctx)
   await (await tabtab()).uninstall({ name: PROGRAM.name, shell })
   ctx.note(`Completion for ${shell} removed.`)
@@ -74,7 +75,7 @@ export function answerLines(candidates: Candidate[], shell: Shell): string[] {
  * Called by the scripts on every Tab; prints one candidate per line. tabtab's side of the protocol is done here
  * (a test holds it equal to tabtab's parseEnv and log): loading @pnpm/tabtab would cost ~40 ms a Tab.
  */
-export async function server(ctx: CoreContext) {
+export async function server(ctx: CoreContext<typeof spec.completionServer>) {
   const { io } = ctx.session
   const request = completionRequest(io.env)
   if (!request) return

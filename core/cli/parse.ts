@@ -7,7 +7,7 @@ import { accessSync, constants, statSync } from 'node:fs'
 import { usageError } from '../kernel/errors.js'
 import { idProblem } from '../contract/ids.js'
 import { commandShape, displayName, type OptionDef } from './options.js'
-import type { CommandSpec, IdKind } from '../contract/spec.js'
+import type { ArgSpec, CommandSpec, IdKind } from '../contract/spec.js'
 
 export type Values = Record<string, unknown>
 
@@ -130,94 +130,116 @@ export interface ParsedCommand {
 /** Parses the words after a command's path. Throws usage errors with click's wording. */
 export function parseCommandWords(spec: CommandSpec, words: string[]): ParsedCommand {
   const { args: argSpecs, options: defs, target } = commandShape(spec)
-  const bySwitch = new Map<string, { def: OptionDef; on: boolean }>()
+  const { options, given, positionals } = readWords(spec, defs, words)
+  // --help is eager, as in click: missing or extra arguments do not matter then
+  if (options.help) return { args: {}, options, given }
+  const args = assignArguments(argSpecs, positionals, given.has('targets') ? target : undefined)
   for (const def of defs) {
-    for (const s of def.on) bySwitch.set(s, { def, on: true })
-    for (const s of def.off) bySwitch.set(s, { def, on: false })
+    if (options[def.key] === undefined && def.spec.default !== undefined) options[def.key] = def.spec.default
   }
-  const options: Values = {}
-  const given = new Set<string>()
-  const positionals: string[] = []
+  checkGroups(spec, defs, given)
+  return { args, options, given }
+}
 
-  const set = (def: OptionDef, value: unknown) => {
-    given.add(def.key)
-    if (def.type === 'count') options[def.key] = ((options[def.key] as number) ?? 0) + 1
-    else if (def.spec.repeatable) ((options[def.key] as unknown[]) ??= []).push(value)
-    else options[def.key] = value
+/** The switches of a command, each with its option and the side of an on/off pair it is. */
+type Switches = Map<string, { def: OptionDef; on: boolean }>
+
+/** What a command's words set: options by key, the keys typed, and the positional words in order. */
+class Reading {
+  readonly options: Values = {}
+  readonly given = new Set<string>()
+  readonly positionals: string[] = []
+
+  set(def: OptionDef, value: unknown) {
+    this.given.add(def.key)
+    if (def.type === 'count') this.options[def.key] = ((this.options[def.key] as number) ?? 0) + 1
+    else if (def.spec.repeatable) ((this.options[def.key] as unknown[]) ??= []).push(value)
+    else this.options[def.key] = value
   }
+}
 
+/** Options and positionals, left to right: `--` ends the options; `-`, and words such as `-5`, are positionals. */
+function readWords(spec: CommandSpec, defs: OptionDef[], words: string[]): Reading {
+  const switches: Switches = new Map()
+  for (const def of defs) {
+    for (const s of def.on) switches.set(s, { def, on: true })
+    for (const s of def.off) switches.set(s, { def, on: false })
+  }
+  const reading = new Reading()
   for (let i = 0; i < words.length; i++) {
     const word = words[i]
     if (word === '--') {
-      positionals.push(...words.slice(i + 1))
+      reading.positionals.push(...words.slice(i + 1))
       break
     }
     if (!word.startsWith('-') || word === '-' || /^-\d/.test(word)) {
-      positionals.push(word)
+      reading.positionals.push(word)
       continue
     }
-    let name = word
-    let inline: string | undefined
-    const eq = word.indexOf('=')
-    if (word.startsWith('--') && eq > 0) {
-      name = word.slice(0, eq)
-      inline = word.slice(eq + 1)
-    } else if (!word.startsWith('--') && word.length > 2 && !bySwitch.has(word)) {
-      // -l10 (value glued on) or -vv (a cluster of flags)
-      const head = bySwitch.get(word.slice(0, 2))
-      if (head && head.def.values.length === 1) {
-        name = word.slice(0, 2)
-        inline = word.slice(2)
-      } else if ([...word.slice(1)].every((c) => bySwitch.get('-' + c)?.def.values.length === 0)) {
-        for (const c of word.slice(1)) {
-          const hit = bySwitch.get('-' + c)!
-          set(hit.def, hit.on)
-        }
-        continue
-      }
-    }
-    const hit = bySwitch.get(name)
-    if (!hit && spec.allowUnknownOptions) {
-      const key = name.replace(/^-+/, '')
-      options[key] = inline ?? true
-      given.add(key)
+    const split = splitSwitch(word, switches)
+    if ('cluster' in split) {
+      for (const s of split.cluster) reading.set(switches.get(s)!.def, switches.get(s)!.on)
       continue
     }
-    if (!hit) throw usageError(`No such option: ${name}`)
-    const { def, on } = hit
-    if (!on || def.values.length === 0) {
-      if (inline !== undefined) throw usageError(`Option '${name}' does not take a value.`)
-      set(def, def.type === 'count' ? 1 : on)
-      continue
-    }
-    const raw: string[] = []
-    if (inline !== undefined) raw.push(inline)
-    while (raw.length < def.values.length) {
-      const next = words[i + 1]
-      if (next === undefined || (def.optionalValue && next.startsWith('-'))) break
-      raw.push(next)
-      i++
-    }
-    if (raw.length === 0 && def.optionalValue) {
-      set(def, true)
-      continue
-    }
-    if (raw.length < def.values.length) {
-      throw usageError(
-        def.values.length > 1 ? `Option '${name}' requires ${def.values.length} arguments.` : `Option '${name}' requires an argument.`,
-      )
-    }
-    const values = raw.map((r) => convert(def, name, r))
-    set(def, values.length === 1 ? values[0] : values)
+    const hit = switches.get(split.name)
+    if (hit) i += readOption(reading, hit, split.name, split.inline, words.slice(i + 1))
+    else if (spec.allowUnknownOptions) {
+      const key = split.name.replace(/^-+/, '')
+      reading.options[key] = split.inline ?? true
+      reading.given.add(key)
+    } else throw usageError(`No such option: ${split.name}`)
   }
+  return reading
+}
 
-  // --help is eager, as in click: missing or extra arguments do not matter then
-  if (options.help) return { args: {}, options, given }
+/** `--name=value` → the switch and its value; `-l10` → `-l` and `10` (glued on); `-vv` → a cluster of flags. */
+function splitSwitch(word: string, switches: Switches): { name: string; inline?: string } | { cluster: string[] } {
+  const eq = word.indexOf('=')
+  if (word.startsWith('--') && eq > 0) return { name: word.slice(0, eq), inline: word.slice(eq + 1) }
+  if (word.startsWith('--') || word.length <= 2 || switches.has(word)) return { name: word }
+  const head = switches.get(word.slice(0, 2))
+  if (head && head.def.values.length === 1) return { name: word.slice(0, 2), inline: word.slice(2) }
+  const cluster = [...word.slice(1)].map((c) => '-' + c)
+  if (cluster.every((s) => switches.get(s)?.def.values.length === 0)) return { cluster }
+  return { name: word }
+}
+
+/** Sets one option from its switch: a flag, or its value(s) glued on or from the words after it. Returns the words it took. */
+function readOption(reading: Reading, { def, on }: { def: OptionDef; on: boolean }, name: string, inline: string | undefined, after: string[]): number {
+  if (!on || def.values.length === 0) {
+    if (inline !== undefined) throw usageError(`Option '${name}' does not take a value.`)
+    reading.set(def, def.type === 'count' ? 1 : on)
+    return 0
+  }
+  const raw: string[] = inline === undefined ? [] : [inline]
+  let taken = 0
+  while (raw.length < def.values.length) {
+    const next = after[taken]
+    if (next === undefined || (def.optionalValue && next.startsWith('-'))) break
+    raw.push(next)
+    taken++
+  }
+  if (raw.length === 0 && def.optionalValue) {
+    reading.set(def, true)
+    return taken
+  }
+  if (raw.length < def.values.length) {
+    throw usageError(def.values.length > 1 ? `Option '${name}' requires ${def.values.length} arguments.` : `Option '${name}' requires an argument.`)
+  }
+  const values = raw.map((r) => convert(def, name, r))
+  reading.set(def, values.length === 1 ? values[0] : values)
+  return taken
+}
+
+/**
+ * The positional words as the declared arguments, each checked against its ID grammar. `byTargets`: the target
+ * argument --targets stands for (one or the other).
+ */
+function assignArguments(argSpecs: ArgSpec[], positionals: string[], byTargets: ArgSpec | undefined): Values {
   const args: Values = {}
   let p = 0
   for (const arg of argSpecs) {
-    // --targets stands for the target argument: one or the other
-    if (arg === target && given.has('targets')) continue
+    if (arg === byTargets) continue
     if (arg.variadic) {
       args[arg.name] = positionals.slice(p)
       if (arg.required && positionals.length <= p) throw usageError(`Missing argument '${arg.name.toUpperCase()}'.`)
@@ -225,9 +247,7 @@ export function parseCommandWords(spec: CommandSpec, words: string[]): ParsedCom
     } else if (p < positionals.length) args[arg.name] = positionals[p++]
     else if (arg.required) throw usageError(`Missing argument '${arg.name.toUpperCase()}'.`)
   }
-  if (p < positionals.length && target && given.has('targets') && p === 0) {
-    throw usageError(`Give ${target.name.toUpperCase()} or --targets, not both.`)
-  }
+  if (p < positionals.length && byTargets && p === 0) throw usageError(`Give ${byTargets.name.toUpperCase()} or --targets, not both.`)
   if (p < positionals.length) {
     throw usageError(`Got unexpected extra argument${positionals.length - p > 1 ? 's' : ''} (${positionals.slice(p).join(' ')})`)
   }
@@ -235,12 +255,7 @@ export function parseCommandWords(spec: CommandSpec, words: string[]): ParsedCom
     const value = args[arg.name]
     for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value]) checkId(arg.id, arg.name.toUpperCase(), item as string)
   }
-
-  for (const def of defs) {
-    if (options[def.key] === undefined && def.spec.default !== undefined) options[def.key] = def.spec.default
-  }
-  checkGroups(spec, defs, given)
-  return { args, options, given }
+  return args
 }
 
 function checkGroups(spec: CommandSpec, defs: OptionDef[], given: Set<string>) {

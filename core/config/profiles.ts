@@ -8,7 +8,6 @@ import { configDir } from '../kernel/dirs.js'
 import { join } from 'node:path'
 import { defaultConfigFile } from './settings.js'
 import { usageError } from '../kernel/errors.js'
-import type { SessionDefaults } from '../run/session.js'
 
 export const DEFAULT_PROFILE = 'default'
 /** `-S all`: every profile */
@@ -54,6 +53,15 @@ export function selectProfiles(value: string, env: NodeJS.ProcessEnv): string[] 
   if (names.length === 0) throw usageError(`'-S ${value}' names no server profile`)
   const chosen = names.includes(ALL_PROFILES) ? allProfiles(env) : names.map(checkProfileName)
   return [...new Set(chosen)]
+}
+
+/** Where a session's settings come from: a profile (`-S NAME`, `use NAME`) or a file given with -c. */
+export interface SessionDefaults {
+  configFile?: string
+  /** the profile name; unset with -c FILE (then labelled by the file) and for the default file */
+  profile?: string
+  /** several profiles (`-S a,b`, `-S all`, SYNADM_SERVER): every command runs on each of them */
+  fleet?: string
 }
 
 /**

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs'
 import type { Readable, Writable } from 'node:stream'
 import { assertComplete, loadSettings, type ResolvedSettings, type Settings } from '../config/settings.js'
-import { DEFAULT_PROFILE, sessionDefaults } from '../config/profiles.js'
+import { DEFAULT_PROFILE, sessionDefaults, type SessionDefaults } from '../config/profiles.js'
 import { SynadmError } from '../kernel/errors.js'
 import { HttpClient } from '../http/client.js'
 import { createLogger, type Logger } from '../kernel/log.js'
@@ -43,15 +43,6 @@ export function processIO(): IO {
     cwd: process.cwd(),
     interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
   }
-}
-
-/** Where a session's settings come from: a profile (`-S NAME`, `use NAME`) or a file given with -c. */
-export interface SessionDefaults {
-  configFile?: string
-  /** the profile name; unset with -c FILE (then labelled by the file) and for the default file */
-  profile?: string
-  /** several profiles (`-S a,b`, `-S all`, SYNADM_SERVER): every command runs on each of them */
-  fleet?: string
 }
 
 /** The base URL of one of the server's APIs: `base_url` joined with `admin_path` or `matrix_path`. */

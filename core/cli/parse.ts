@@ -7,9 +7,7 @@ import { accessSync, constants, statSync } from 'node:fs'
 import { usageError } from '../kernel/errors.js'
 import { idProblem } from '../contract/ids.js'
 import { commandShape, displayName, type OptionDef } from './options.js'
-import type { ArgSpec, CommandSpec, IdKind } from '../contract/spec.js'
-
-export type Values = Record<string, unknown>
+import type { ArgSpec, CommandSpec, IdKind, Values } from '../contract/spec.js'
 
 /** Splits a line into pipe segments of words: shell-like quotes and backslash escapes, `|` outside quotes. */
 export function scanLine(line: string): { segments: string[][]; endsInSpace: boolean } {

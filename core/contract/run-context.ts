@@ -3,7 +3,7 @@
  * run layer (core/run/context.ts) builds it; the types it names from the layers above are type-only imports.
  */
 import type { Globals } from '../cli/globals.js'
-import type { Values } from '../cli/parse.js'
+import type { Values, CommandSpec, PagedSpec } from './spec.js'
 import type { ResolvedSettings, Settings } from '../config/settings.js'
 import type { HttpClient } from '../http/client.js'
 import type { SynadmError } from '../kernel/errors.js'
@@ -13,7 +13,6 @@ import type { AuditSubject } from '../run/audit.js'
 import type { WaitOptions } from '../run/jobs.js'
 import type { Page } from '../run/paginate.js'
 import type { Prompts } from '../run/prompts.js'
-import type { CommandSpec, PagedSpec } from './spec.js'
 import type { ArgsOf, OptionsOf } from './typed.js'
 
 /** A parsed command line: what both front ends produce, and what the executor runs. */

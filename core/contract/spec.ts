@@ -4,6 +4,9 @@
  */
 import type { RunContext } from './run-context.js'
 
+/** Arguments or options of a parsed command line, by name (core/cli/parse.ts fills them). */
+export type Values = Record<string, unknown>
+
 /** Names of completion sources, for editors; the package's types fill in the built-in ones (plugins/apis.ts). */
 export interface CompletionSources {}
 /** a completion source: a built-in one, or one a plugin offers */

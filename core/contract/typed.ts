@@ -13,8 +13,7 @@
  * - `repeatable` → an array; without a `default`, `| undefined` (on/off pairs: undefined when neither is given)
  * - the option that receives a paged command's next-page token also takes the token (a string) under --all
  */
-import type { CommandSpec, OptionSpec } from './spec.js'
-import type { Values } from '../cli/parse.js'
+import type { CommandSpec, OptionSpec, Values } from './spec.js'
 
 /** Declares a command, keeping its literal types for `RunContext<typeof spec>`. */
 export const defineCommand = <const S extends CommandSpec>(spec: S): S => spec

@@ -102,6 +102,7 @@ function commandAudit(session: Session, inv: Invocation, dryRun: boolean, bulkTa
   return audit
 }
 
+/** A command's context: what its action gets (plugins see it as RunContext); `runBulk` is what ctx.forEach runs. */
 export function createRunContext(session: Session, inv: Invocation, signal: AbortSignal, outputFormat: Format, mode: RunMode, runBulk: BulkRunner): CoreContext {
   const { io } = session
   const dryRun = inv.options.dryRun === true

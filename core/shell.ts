@@ -6,11 +6,10 @@
  */
 import * as readline from 'node:readline'
 import { sleep } from './async.js'
-import { Capture } from './capture.js'
 import { CompletionCache, completionCacheFile, hint, LiveCompletion } from './completion.js'
 import { LineEditor } from './editor.js'
 import { SynadmError } from './errors.js'
-import { execute } from './executor.js'
+import { executeLine } from './executor.js'
 import { commandHelp, groupHelp, shellHelp } from './help.js'
 import { appendHistory, historyFile, loadHistory, redactSecrets } from './history.js'
 import { scanLine } from './parse.js'
@@ -115,16 +114,9 @@ export class Shell {
     return (SHELL_COMMANDS as readonly string[]).includes(words[0]) && !this.session.registry.match(words).command
   }
 
+  /** A line's commands, planned and checked together first: none runs unless all can. */
   private async runPipe(segments: string[][], signal?: AbortSignal, pager?: boolean): Promise<number> {
-    let stdin: string[] | undefined
-    let code = 0
-    for (const [i, words] of segments.entries()) {
-      const last = i === segments.length - 1
-      const capture = last ? undefined : new Capture()
-      code = await this.session.withStdout(capture, () => execute(this.session, [...this.options.globals, ...words], { signal, stdin, inShell: true, pager }))
-      if (code !== 0) break
-      stdin = capture?.records
-    }
+    const code = await executeLine(this.session, segments.map((words) => [...this.options.globals, ...words]), { signal, inShell: true, pager })
     this.followProfile()
     return code
   }

@@ -55,10 +55,10 @@ export const corePlugin = definePlugin({
     const installHelp = `Installs with npm into synadm's plugin folder ($XDG_DATA_HOME/synadm/plugins, ~/.local/share/synadm/plugins) and lists it in $XDG_CONFIG_HOME/synadm/plugins.yaml (~/.config/synadm/plugins.yaml), after checking that it loads with every module it declares; otherwise the folder is put back as it was.`
     ctx.command({
       path: 'plugins install',
-      description: 'Install a plugin: a package name (hello = synadm-plugin-hello), a folder, or a tarball',
+      description: 'Install a plugin: a package name exactly as npm knows it, a folder (./x), or a tarball',
       help: installHelp,
       args: '<plugin>',
-      argInfo: { plugin: { description: 'package name (optionally @version), folder or .tgz' } },
+      argInfo: { plugin: { description: 'package name (optionally @version), never guessed; a folder as a path (./x, /x, ~/x); or .tgz' } },
       offline: true,
       load: plugins('install'),
     })

@@ -10,8 +10,8 @@ import { dirname, join } from 'node:path'
 import { expandHome, type Settings } from './config.js'
 import { SynadmError } from './errors.js'
 import { queryString, type Method, type WriteAudit } from './http.js'
-import { redact } from './log.js'
-import { commandShape } from './options.js'
+import { GLOBAL_DEFS } from './globals.js'
+import { redact, redactCommandLine, redactText } from './log.js'
 import type { CommandSpec } from './spec.js'
 
 export interface AuditEntry {
@@ -72,16 +72,16 @@ export class AuditRecorder {
       const entry: AuditEntry = {
         time: new Date(started).toISOString(),
         profile: this.subject.profile,
-        base_url: this.settings.base_url,
+        base_url: redactText(this.settings.base_url),
         user: this.settings.user,
         command: this.subject.command,
         method,
-        path: path.replace(/^\/*/, '/') + queryString(redact(query ?? {}) as Record<string, unknown>),
+        path: redactText(path.replace(/^\/*/, '/') + queryString(redact(query ?? {}) as Record<string, unknown>)),
         status: status ?? null,
         duration_ms: Date.now() - started,
         run_id: this.subject.runId ?? null,
         dry_run: this.subject.dryRun,
-        ...(error ? { error: error.split('\n')[0] } : {}),
+        ...(error ? { error: redactText(error.split('\n')[0]) } : {}),
       }
       try {
         // One write per line: with O_APPEND the kernel places it whole at the end, whoever else appends.
@@ -125,39 +125,9 @@ export class AuditRecorder {
   }
 }
 
-/** options whose values are secrets: passwords, access tokens, shared secrets (not files or commands naming them) */
-const SECRET_OPTION = /pass(word)?|secret|^token$|access.?token/i
-const REFERENCE_OPTION = /(File|Path|Command|Prompt)$/
-
-/**
- * The command line as typed, for the log: values of secret options become REDACTED, and so do secret fields of
- * JSON written on the line (`raw -d '{"password": …}'`).
- */
+/** The command line as typed, for the log, through the one redaction (core/log.ts): secrets become REDACTED. */
 export function commandLine(words: string[], spec: CommandSpec): string {
-  const secret = commandShape(spec).options.filter((d) => d.values.length > 0 && SECRET_OPTION.test(d.key) && !REFERENCE_OPTION.test(d.key) && d.type !== 'file')
-  const switches = new Map(secret.flatMap((d) => d.on.map((s) => [s, d.values.length] as const)))
-  const out: string[] = []
-  for (let i = 0; i < words.length; i++) {
-    const word = words[i]
-    const [name] = word.split('=')
-    const count = switches.get(name)
-    if (count !== undefined && word.includes('=')) out.push(`${name}=REDACTED`)
-    else if (count !== undefined) {
-      out.push(word, ...words.slice(i + 1, i + 1 + count).map(() => 'REDACTED'))
-      i += count
-    } else if ([...switches.keys()].some((s) => /^-\w$/.test(s) && word.startsWith(s) && word.length > 2 && !word.startsWith('--'))) out.push(`${word.slice(0, 2)}REDACTED`)
-    else out.push(redactJson(word))
-  }
-  return ['synadm', ...out].map(quote).join(' ')
-}
-
-function redactJson(word: string): string {
-  if (!/^\s*[[{]/.test(word)) return word
-  try {
-    return JSON.stringify(redact(JSON.parse(word)))
-  } catch {
-    return word
-  }
+  return ['synadm', ...redactCommandLine(words, spec, GLOBAL_DEFS)].map(quote).join(' ')
 }
 
 const quote = (word: string) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`)

@@ -8,7 +8,7 @@ import { DEFAULT_PROFILE } from './profiles.js'
 import type { Globals } from './globals.js'
 import type { HttpClient } from './http.js'
 import { waitForJob, type WaitOptions } from './jobs.js'
-import type { Logger } from './log.js'
+import { secretValues, typedSecrets, type Logger } from './log.js'
 import { format, TableLayout, type Format } from './output.js'
 import { items, pages, type Page } from './paginate.js'
 import { releaseOutput } from './pager.js'
@@ -214,6 +214,8 @@ export function createRunContext(session: Session, inv: Invocation, signal: Abor
     await session.writeGuard?.(method, path)
   }
   const audit = commandAudit(session, inv, dryRun, Boolean(bulk))
+  // What is typed for a secret is masked in every line written while the command runs (a bulk target adds its own).
+  typedSecrets(secretValues(inv.command, inv.args, inv.options), Boolean(bulk))
   const bound = async () => {
     const { admin, matrix } = await session.http()
     const { hook } = await audit.recorder()

@@ -1,4 +1,12 @@
-/** stderr logging for -v/-vv; secrets are redacted before anything is written. */
+/**
+ * stderr logging for -v/-vv, and the one redaction and the one escaping of everything synadm writes to a screen or
+ * a file: `redact` (JSON bodies), `redactText` (URLs, paths and queries in any text), `redactCommandLine` (a command
+ * line as words, from the command's declaration) and `escapeControl` (text from servers and files shown on a
+ * terminal).
+ */
+import { commandShape, type OptionDef } from './options.js'
+import type { ArgSpec, CommandSpec } from './spec.js'
+
 export interface Logger {
   /** -v and up */
   info(message: string): void
@@ -9,13 +17,17 @@ export interface Logger {
   readonly level: number
 }
 
-const SECRET_KEYS = /^(password|new_password|token|access_token|refresh_token|registration_shared_secret|shared_secret|mac|nonce|authorization)$/i
+export const REDACTED = 'REDACTED'
+
+/** JSON fields whose value is a secret, in bodies and in JSON typed on a command line. */
+const SECRET_FIELDS = ['password', 'new_password', 'token', 'access_token', 'refresh_token', 'registration_shared_secret', 'shared_secret', 'mac', 'nonce', 'authorization']
+const SECRET_KEYS = new RegExp(`^(${SECRET_FIELDS.join('|')})$`, 'i')
 
 /** A deep copy with secret fields replaced, safe to log or print. */
 export function redact(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redact)
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEYS.test(k) && v ? 'REDACTED' : redact(v)]))
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEYS.test(k) && v ? REDACTED : redact(v)]))
   }
   return value
 }
@@ -30,17 +42,146 @@ const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/?#@\s'"]+@/gi
 
 /**
  * Text with the secrets in any URLs or paths it mentions replaced: secret query parameters, secret path segments
- * and user info. Every log line and every error message goes through it.
+ * and user info; and the secret values typed on the running command line (see `typedSecrets`). Every log line,
+ * every error message, the audit log and every URL shown (servers, config --show) go through it.
  */
 export function redactText(text: string): string {
-  return text.replace(URL_USERINFO, '$1REDACTED@').replace(SECRET_QUERY, '$1REDACTED').replace(SECRET_SEGMENT, '$1REDACTED')
+  return typed.reduce((out, pattern) => out.replace(pattern, REDACTED), redactUrls(text))
+}
+
+const redactUrls = (text: string, marker = REDACTED) => text.replace(URL_USERINFO, `$1${marker}@`).replace(SECRET_QUERY, `$1${marker}`).replace(SECRET_SEGMENT, `$1${marker}`)
+
+/** A secret typed shorter than this is not looked for in free text (it would hide ordinary words). */
+const MIN_TYPED_SECRET = 3
+let typed: RegExp[] = []
+
+/**
+ * The secret values typed for the command now running (a registration token argument, a password option): the
+ * server may quote them back (Synapse's "No such registration token: X"), so redactText masks them too, as whole
+ * words. A new command replaces them; the targets of a bulk run add theirs (`add`).
+ */
+export function typedSecrets(values: readonly string[], add = false): void {
+  const patterns = values.filter((v) => v.length >= MIN_TYPED_SECRET).map((v) => new RegExp(`(?<![\\w.~-])${v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w.~-])`, 'g'))
+  typed = add ? [...typed, ...patterns] : patterns
+}
+
+/**
+ * An option whose value is a secret: a password, an access token, a shared secret (not a file, path, command or
+ * prompt naming one), or a registration token (a credential to register: `id: 'regtok'`).
+ */
+const SECRET_SWITCH = /^--?([\w-]*[-_])?(password|passwd|token|secret)$/i
+const isSecretOption = (def: OptionDef) => def.values.length > 0 && def.type !== 'file' && (def.spec.id === 'regtok' || def.on.some((s) => SECRET_SWITCH.test(s)))
+const isSecretArg = (arg: ArgSpec | undefined) => arg?.id === 'regtok'
+
+/** The secret values of a parsed command: what `typedSecrets` is given. */
+export function secretValues(spec: CommandSpec, args: Record<string, unknown>, options: Record<string, unknown>): string[] {
+  const shape = commandShape(spec)
+  const values = [...shape.options.filter(isSecretOption).map((d) => options[d.key]), ...shape.args.filter(isSecretArg).map((a) => args[a.name])]
+  return values.flat().filter((v): v is string => typeof v === 'string' && v !== '')
+}
+
+/** Secret fields of JSON typed as text, the text otherwise kept as typed (even when it is not valid JSON). */
+const JSON_SECRET = new RegExp(`("(?:${SECRET_FIELDS.join('|')})"\\s*:\\s*)("(?:[^"\\\\]|\\\\.)*"|[^\\s,}\\]]+)`, 'gi')
+const redactJsonText = (text: string, marker: string) => (/^\s*[[{]/.test(text) ? text.replace(JSON_SECRET, `$1"${marker}"`) : text)
+
+/** A word the grammar reads as an option (not a value, not `-`, not a negative number); as core/globals.ts. */
+const isSwitch = (word: string) => word.startsWith('-') && word !== '-' && word !== '--' && !/^-\d/.test(word)
+
+/** Where the command's path (or an alias) stands in the words, and how many words it has. */
+function findPath(words: readonly string[], spec: CommandSpec | undefined): { start: number; end: number } {
+  if (!spec) return { start: words.length, end: words.length }
+  for (const path of [spec.path, ...(spec.aliases ?? [])].map((p) => p.trim().split(/\s+/))) {
+    for (let start = 0; start + path.length <= words.length; start++) {
+      if (path.every((w, i) => words[start + i] === w)) return { start, end: start + path.length }
+    }
+  }
+  return { start: words.length, end: words.length }
+}
+
+/**
+ * A command line (its words, as typed) with every secret replaced by `marker`: the values of secret options (also
+ * glued on, `-pX`, `--password=X`) and secret arguments of the command's declaration (`spec`; the matched command),
+ * secret fields of JSON values, secrets in URLs; for switches no declaration names (`globals`: the global options)
+ * their name decides (`--password`, `--access-token`). What is not a secret stays as typed.
+ */
+export function redactCommandLine(words: readonly string[], spec: CommandSpec | undefined, globals: readonly OptionDef[], marker = REDACTED): string[] {
+  const shape = spec ? commandShape(spec) : undefined
+  const own = new Map<string, OptionDef | undefined>()
+  for (const def of shape?.options ?? []) {
+    for (const s of def.on) own.set(s, def)
+    for (const s of def.off) own.set(s, undefined)
+  }
+  const global = new Map(globals.flatMap((d) => d.on.map((s) => [s, d] as const)))
+  const { start, end } = findPath(words, spec)
+  const out = [...words]
+  // A value that is not secret as a whole may still hold secrets: a URL's, or JSON fields.
+  const redactValue = (word: string) => redactJsonText(redactUrls(word, marker), marker)
+  let positional = 0
+  const values = (from: number, count: number, secret: boolean) => {
+    for (let j = from; j < Math.min(from + count, out.length); j++) out[j] = secret ? marker : redactValue(out[j])
+  }
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]
+    if (i >= start && i < end) continue
+    const afterPath = i >= end
+    if (afterPath && word === '--') {
+      for (let j = i + 1; j < words.length; j++) out[j] = isSecretArg(argAt(shape?.args, positional++)) ? marker : redactValue(words[j])
+      break
+    }
+    if (!isSwitch(word)) {
+      if (afterPath) out[i] = isSecretArg(argAt(shape?.args, positional++)) ? marker : redactValue(word)
+      else out[i] = redactValue(word)
+      continue
+    }
+    const eq = word.startsWith('--') ? word.indexOf('=') : -1
+    const name = eq > 0 ? word.slice(0, eq) : word
+    const def = (afterPath && own.has(name) ? own.get(name) : global.get(name)) ?? undefined
+    const declared = (afterPath && own.has(name)) || global.has(name)
+    const secret = def ? isSecretOption(def) : !declared && SECRET_SWITCH.test(name)
+    if (eq > 0) {
+      out[i] = `${name}=${secret ? marker : redactValue(word.slice(eq + 1))}`
+      continue
+    }
+    if (declared) {
+      const count = def ? def.values.length : 0
+      // `[value]`: a following switch is not its value
+      const taken = def?.optionalValue && words[i + 1]?.startsWith('-') ? 0 : count
+      values(i + 1, taken, secret)
+      i += taken
+      continue
+    }
+    // -pX: a value glued to a short switch of the command (or a global one, -ojson)
+    const head = word.startsWith('--') ? undefined : (afterPath ? own.get(word.slice(0, 2)) : undefined) ?? global.get(word.slice(0, 2))
+    if (head && head.values.length === 1) {
+      out[i] = word.slice(0, 2) + (isSecretOption(head) ? marker : redactValue(word.slice(2)))
+      continue
+    }
+    // A switch no declaration names: its name decides whether the next word is a secret.
+    if (secret && i + 1 < words.length && !isSwitch(words[i + 1])) out[++i] = marker
+  }
+  return out
+}
+
+const argAt = (args: ArgSpec[] | undefined, n: number) => (args?.length ? (n < args.length ? args[n] : args[args.length - 1].variadic ? args[args.length - 1] : undefined) : undefined)
+
+/** C0 controls, DEL and C1 controls: what a terminal acts on instead of showing. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' }
+
+/**
+ * Text with its control characters shown as escapes (`\n`, `\t`, `\x1b`, `\x07` …), so that what a server or a
+ * file says cannot move the cursor, retitle the terminal or start a line of its own.
+ */
+export function escapeControl(text: string): string {
+  return text.replace(CONTROL, (c) => NAMED[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
 }
 
 export function createLogger(level: number, write: (line: string) => void): Logger {
+  const line = (message: string) => escapeControl(redactText(message))
   return {
     level,
-    info: (message) => level >= 1 && write(`INFO  ${redactText(message)}\n`),
-    debug: (message) => level >= 2 && write(`DEBUG ${redactText(message)}\n`),
-    warn: (message) => write(`WARN  ${redactText(message)}\n`),
+    info: (message) => level >= 1 && write(`INFO  ${line(message)}\n`),
+    debug: (message) => level >= 2 && write(`DEBUG ${line(message)}\n`),
+    warn: (message) => write(`WARN  ${line(message)}\n`),
   }
 }

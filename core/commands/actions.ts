@@ -2,6 +2,7 @@ import type { RunContext } from '../context.js'
 import { assertComplete, KEYS, saveUserConfig, type Key } from '../config.js'
 import { SynadmError } from '../errors.js'
 import { globalWords } from '../globals.js'
+import { REDACTED, redactText } from '../log.js'
 import { DOCUMENT_FORMATS } from '../output.js'
 import { storeTokenSource, tokenSourceQuestions } from './servers.js'
 import { Shell } from '../shell.js'
@@ -30,11 +31,14 @@ const OPTION_KEYS: Record<string, Key> = {
   auditLog: 'audit_log',
 }
 
+/** A setting as `config --show` prints it: the token REDACTED, a password in base_url too (core/log.ts). */
+const shownValue = (key: Key, value: unknown) => (key === 'token' && value ? REDACTED : key === 'base_url' && typeof value === 'string' ? redactText(value) : value)
+
 export async function config(ctx: RunContext) {
   const resolved = await ctx.resolvedSettings()
   if (ctx.options.show) {
     const { settings, sources } = resolved
-    const shown = Object.fromEntries(KEYS.map((k) => [k, { value: k === 'token' && settings.token ? 'REDACTED' : settings[k], source: sources[k] }]))
+    const shown = Object.fromEntries(KEYS.map((k) => [k, { value: shownValue(k, settings[k]), source: sources[k] }]))
     // -o before the words outranks every other source of the format for this run.
     if (ctx.globals.output) shown.format = { value: ctx.format, source: 'flag' }
     return shown

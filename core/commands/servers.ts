@@ -7,6 +7,7 @@ import { expandHome, TOKEN_KEYS, tokenKeysGiven, type Key, type Settings, type T
 import type { RunContext } from '../context.js'
 import { SynadmError, usageError } from '../errors.js'
 import { HttpClient } from '../http.js'
+import { redactText } from '../log.js'
 import { allProfiles, DEFAULT_PROFILE, namedProfiles } from '../profiles.js'
 import { apiBase } from '../session.js'
 import { readTokenFile } from '../tokens.js'
@@ -70,7 +71,7 @@ export async function servers(ctx: RunContext) {
       if (name === DEFAULT_PROFILE && !existsSync(file) && sources.base_url === 'default') return undefined
       const row = {
         name,
-        base_url: settings.base_url,
+        base_url: redactText(settings.base_url),
         user: settings.user,
         production: settings.production,
         token: settings.token || settings.token_file || settings.token_command ? tokenSource(settings) : 'none',

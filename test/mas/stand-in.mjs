@@ -365,6 +365,9 @@ function send(res, { status, body, text }) {
   }
 }
 
+/** 'bearer', 'other' or null: what the recorded exchange keeps of the Authorization header (never the token). */
+const authorizationScheme = (header) => (header ? (/^Bearer /i.test(header) ? 'bearer' : 'other') : null)
+
 function errorReply(error) {
   if (!(error instanceof ApiError)) return { status: 500, body: { errors: [{ title: String(error?.message ?? error) }] } }
   return error.plain ? { status: error.status, text: error.message } : { status: error.status, body: { errors: [{ title: error.message }] } }
@@ -540,6 +543,7 @@ export async function startStandInMas(options = {}) {
       method: req.method,
       path: url.pathname,
       query: url.search.replace(/^\?/, ''),
+      authorization: authorizationScheme(req.headers.authorization),
       requestContentType: req.headers['content-type'] ?? null,
       requestBody: rawBody.length ? rawBody : null,
       status: reply.status,

@@ -4,9 +4,8 @@
  */
 import { Capture } from './capture.js'
 import { createRunContext, settleAudit, type Invocation, type RunContext, type RunMode } from './context.js'
-import { describeError, DryRunStop, EXIT, SynadmError, toSynadmError, usageError } from './errors.js'
+import { describeError, DryRunStop, EXIT, screenText, SynadmError, toSynadmError, usageError } from './errors.js'
 import { commandSwitches, leadingGlobalsLength, liftGlobals, parseGlobals, refusePerProcess } from './globals.js'
-import { redactText } from './log.js'
 import { commandHelp, groupHelp, rootHelp, usageLine } from './help.js'
 import { format, itemStream, resolveFormat } from './output.js'
 import { ALL_CONCURRENCY, nextToken, pages, type Page } from './paginate.js'
@@ -289,7 +288,7 @@ function report(session: Session, thrown: unknown, level: number): number {
   io.stderr.write(describeError(error) + '\n')
   if (level >= 2) {
     const stack = (error.cause instanceof Error ? error.cause.stack : undefined) ?? error.stack
-    if (stack) io.stderr.write(redactText(stack) + '\n')
+    if (stack) io.stderr.write(screenText(stack) + '\n')
   }
   return error.exitCode
 }

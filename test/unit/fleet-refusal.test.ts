@@ -10,6 +10,7 @@ import { createSession } from '../../core/main.js'
 import { definePlugin, PLUGIN_API_VERSION, type RunContext } from '../../core/index.js'
 import { Shell } from '../../core/shell.js'
 import { runSynadm, testIO } from '../../core/testing.js'
+import raw from '../../plugins/raw/index.js'
 
 const PROD = 'http://prod.test'
 const STAGING = 'http://staging.test'
@@ -94,6 +95,15 @@ describe('a write on several servers', () => {
     expect(result.code).toBe(EXIT.aborted)
     expect(result.stderr).toContain("'fx touch' writes on 2 servers: prod, staging")
     expect(sent).toEqual([])
+  })
+
+  it('declared, though this call only reads (raw with its default GET): refused; --batch runs it', async () => {
+    const refused = await runSynadm([raw], ['-S', 'prod,staging', 'raw', 'v1/server_version'], { env })
+    expect(refused.code).toBe(EXIT.usage)
+    expect(sent).toEqual([])
+    const batch = await runSynadm([raw], ['--batch', '-S', 'prod,staging', 'raw', 'v1/server_version'], { env })
+    expect(batch.code).toBe(0)
+    expect(sent.sort()).toEqual([`${PROD} GET /_synapse/admin/v1/server_version`, `${STAGING} GET /_synapse/admin/v1/server_version`])
   })
 
   it('a dry run writes nothing, so it needs no --batch', async () => {

@@ -1,6 +1,7 @@
 /**
  * One path for every command, whatever the front end: words → globals → match → parse → config →
- * action → formatter. Errors become one line on stderr and an exit code; nothing here exits the process.
+ * action → formatter. A line of commands joined by pipes is planned whole before any of them runs. Errors become
+ * one line on stderr and an exit code; nothing here exits the process.
  */
 import { Capture } from './capture.js'
 import { createRunContext, settleAudit, type Invocation, type RunContext, type RunMode } from './context.js'
@@ -142,6 +143,7 @@ export async function executeLine(session: Session, segments: string[][], option
   return code
 }
 
+/** Runs one planned command (help, the version, or the invocation on one server or a fleet): its exit code. */
 async function runPlanned(session: Session, planned: Planned, words: string[], options: ExecuteOptions): Promise<number> {
   const { io } = session
   const baseLevel = session.logLevel

@@ -92,7 +92,7 @@ export async function runFleet(session: Session, invocation: Invocation, servers
     const question = `'${command.path}' writes on ${servers.length} servers: ${list}. Go on?`
     if (!(await new Prompts({ input: io.stdin, output: io.stderr }, signal).confirm(question))) throw new SynadmError('aborted', 'aborted: nothing was changed')
   }
-  // A command not declared to write is stopped at its first write: that ends the whole run, on every server.
+  // A command not declared to write is stopped at its first write without --batch: that ends the run everywhere.
   const stop = new AbortController()
   let refused: SynadmError | undefined
   const guard = () => {
@@ -104,6 +104,7 @@ export async function runFleet(session: Session, invocation: Invocation, servers
     consent ??= confirmOnce()
     return consent
   }
+  // A declared write (refused above without --batch) is confirmed before any server is asked.
   if (declaredWrite(invocation)) await guard()
   await warnSharedToken(session, sessions)
 

@@ -3,6 +3,7 @@
  * `token_command` (a password manager: `pass show matrix/prod`). The token itself is never logged or printed.
  */
 import { spawn } from 'node:child_process'
+import type { Stats } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import type { Settings } from './config.js'
 import { expandHome } from './config.js'
@@ -19,12 +20,15 @@ const firstLine = (text: string) => text.split(/\r?\n/).find((line) => line.trim
 
 export async function readTokenFile(file: string): Promise<string> {
   const path = expandHome(file)
-  let mode: number
+  let stats: Stats
   try {
-    mode = (await stat(path)).mode
+    stats = await stat(path)
   } catch (error) {
     throw new SynadmError('config', `token_file ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`)
   }
+  // a folder cannot be read; a FIFO or device would be read forever
+  if (!stats.isFile()) throw new SynadmError('config', `token_file ${file} is ${stats.isDirectory() ? 'a folder' : 'not a regular file'}: name the file that holds the token`)
+  const { mode } = stats
   if (mode & 0o077) {
     const octal = (mode & 0o777).toString(8).padStart(4, '0')
     throw new SynadmError('config', `token_file ${file} is refused: its mode ${octal} lets other users read or change it`, { hint: `chmod 600 ${file}` })

@@ -87,82 +87,88 @@ const redactJsonText = (text: string, marker: string) => (/^\s*[[{]/.test(text) 
 /** A word the grammar reads as an option (not a value, not `-`, not a negative number); as core/globals.ts. */
 const isSwitch = (word: string) => word.startsWith('-') && word !== '-' && word !== '--' && !/^-\d/.test(word)
 
-/** Where the command's path (or an alias) stands in the words, and how many words it has. */
-function findPath(words: readonly string[], spec: CommandSpec | undefined): { start: number; end: number } {
-  if (!spec) return { start: words.length, end: words.length }
-  for (const path of [spec.path, ...(spec.aliases ?? [])].map((p) => p.trim().split(/\s+/))) {
+/** Where the command's path (or an alias) stands in the words: [start, end); none without a command. */
+function findPath(words: readonly string[], spec: CommandSpec | undefined): [number, number] {
+  for (const path of spec ? [spec.path, ...(spec.aliases ?? [])].map((p) => p.trim().split(/\s+/)) : []) {
     for (let start = 0; start + path.length <= words.length; start++) {
-      if (path.every((w, i) => words[start + i] === w)) return { start, end: start + path.length }
+      if (path.every((w, i) => words[start + i] === w)) return [start, start + path.length]
     }
   }
-  return { start: words.length, end: words.length }
+  return [words.length, words.length]
+}
+
+/** What the redaction of a line knows from the declarations: switches (null: a switch taking no value) and arguments. */
+interface LineGrammar {
+  /** the option a switch names: the command's own after its path, the global ones anywhere */
+  option(name: string, afterPath: boolean): OptionDef | null | undefined
+  secretArg(n: number): boolean
+  marker: string
 }
 
 /**
  * A command line (its words, as typed) with every secret replaced by `marker`: the values of secret options (also
- * glued on, `-pX`, `--password=X`) and secret arguments of the command's declaration (`spec`; the matched command),
+ * glued on, `-pX`, `--password=X`) and secret arguments of the command's declaration (`spec`: the matched command),
  * secret fields of JSON values, secrets in URLs; for switches no declaration names (`globals`: the global options)
  * their name decides (`--password`, `--access-token`). What is not a secret stays as typed.
  */
 export function redactCommandLine(words: readonly string[], spec: CommandSpec | undefined, globals: readonly OptionDef[], marker = REDACTED): string[] {
   const shape = spec ? commandShape(spec) : undefined
-  const own = new Map<string, OptionDef | undefined>()
-  for (const def of shape?.options ?? []) {
-    for (const s of def.on) own.set(s, def)
-    for (const s of def.off) own.set(s, undefined)
-  }
+  const own = new Map<string, OptionDef | null>(shape?.options.flatMap((d) => [...d.on.map((s) => [s, d] as const), ...d.off.map((s) => [s, null] as const)]))
   const global = new Map(globals.flatMap((d) => d.on.map((s) => [s, d] as const)))
-  const { start, end } = findPath(words, spec)
-  const out = [...words]
-  // A value that is not secret as a whole may still hold secrets: a URL's, or JSON fields.
-  const redactValue = (word: string) => redactJsonText(redactUrls(word, marker), marker)
-  let positional = 0
-  const values = (from: number, count: number, secret: boolean) => {
-    for (let j = from; j < Math.min(from + count, out.length); j++) out[j] = secret ? marker : redactValue(out[j])
+  const args = shape?.args ?? []
+  const grammar: LineGrammar = {
+    option: (name, afterPath) => (afterPath && own.has(name) ? own.get(name) : global.get(name)),
+    secretArg: (n) => (n < args.length ? isSecretArg(args[n]) : Boolean(args.at(-1)?.variadic && isSecretArg(args.at(-1)))),
+    marker,
   }
+  const [start, end] = findPath(words, spec)
+  const out = [...words]
+  let positional = 0
   for (let i = 0; i < words.length; i++) {
-    const word = words[i]
     if (i >= start && i < end) continue
     const afterPath = i >= end
-    if (afterPath && word === '--') {
-      for (let j = i + 1; j < words.length; j++) out[j] = isSecretArg(argAt(shape?.args, positional++)) ? marker : redactValue(words[j])
+    if (afterPath && words[i] === '--') {
+      for (let j = i + 1; j < words.length; j++) out[j] = hideValue(words[j], grammar.secretArg(positional++), marker)
       break
     }
-    if (!isSwitch(word)) {
-      if (afterPath) out[i] = isSecretArg(argAt(shape?.args, positional++)) ? marker : redactValue(word)
-      else out[i] = redactValue(word)
-      continue
-    }
-    const eq = word.startsWith('--') ? word.indexOf('=') : -1
-    const name = eq > 0 ? word.slice(0, eq) : word
-    const def = (afterPath && own.has(name) ? own.get(name) : global.get(name)) ?? undefined
-    const declared = (afterPath && own.has(name)) || global.has(name)
-    const secret = def ? isSecretOption(def) : !declared && SECRET_SWITCH.test(name)
-    if (eq > 0) {
-      out[i] = `${name}=${secret ? marker : redactValue(word.slice(eq + 1))}`
-      continue
-    }
-    if (declared) {
-      const count = def ? def.values.length : 0
-      // `[value]`: a following switch is not its value
-      const taken = def?.optionalValue && words[i + 1]?.startsWith('-') ? 0 : count
-      values(i + 1, taken, secret)
-      i += taken
-      continue
-    }
-    // -pX: a value glued to a short switch of the command (or a global one, -ojson)
-    const head = word.startsWith('--') ? undefined : (afterPath ? own.get(word.slice(0, 2)) : undefined) ?? global.get(word.slice(0, 2))
-    if (head && head.values.length === 1) {
-      out[i] = word.slice(0, 2) + (isSecretOption(head) ? marker : redactValue(word.slice(2)))
-      continue
-    }
-    // A switch no declaration names: its name decides whether the next word is a secret.
-    if (secret && i + 1 < words.length && !isSwitch(words[i + 1])) out[++i] = marker
+    if (isSwitch(words[i])) i = redactSwitch(words, i, afterPath, grammar, out)
+    else out[i] = hideValue(words[i], afterPath && grammar.secretArg(positional++), marker)
   }
   return out
 }
 
-const argAt = (args: ArgSpec[] | undefined, n: number) => (args?.length ? (n < args.length ? args[n] : args[args.length - 1].variadic ? args[args.length - 1] : undefined) : undefined)
+/** A value: the marker when it is a secret; else as typed, but for the secrets of a URL or JSON fields in it. */
+const hideValue = (word: string, secret: boolean, marker: string) => (secret ? marker : redactJsonText(redactUrls(word, marker), marker))
+
+/** Redacts the switch at `i` and the values it takes into `out`; returns the index of the last word it took. */
+function redactSwitch(words: readonly string[], i: number, afterPath: boolean, grammar: LineGrammar, out: string[]): number {
+  const word = words[i]
+  const { marker } = grammar
+  const eq = word.startsWith('--') ? word.indexOf('=') : -1
+  const name = eq > 0 ? word.slice(0, eq) : word
+  const def = grammar.option(name, afterPath)
+  // A switch no declaration names: its name decides.
+  const secret = def ? isSecretOption(def) : def === undefined && SECRET_SWITCH.test(name)
+  if (eq > 0) {
+    out[i] = `${name}=${hideValue(word.slice(eq + 1), secret, marker)}`
+    return i
+  }
+  if (def !== undefined) {
+    // `[value]`: a following switch is not its value
+    const taken = !def || (def.optionalValue && words[i + 1]?.startsWith('-')) ? 0 : Math.min(def.values.length, words.length - i - 1)
+    for (let j = i + 1; j <= i + taken; j++) out[j] = hideValue(words[j], secret, marker)
+    return i + taken
+  }
+  // -pX: a value glued to a short switch (-ojson)
+  const head = word.startsWith('--') ? undefined : grammar.option(word.slice(0, 2), afterPath)
+  if (head && head.values.length === 1) {
+    out[i] = word.slice(0, 2) + hideValue(word.slice(2), isSecretOption(head), marker)
+    return i
+  }
+  if (!secret || i + 1 >= words.length || isSwitch(words[i + 1])) return i
+  out[i + 1] = marker
+  return i + 1
+}
 
 /** C0 controls, DEL and C1 controls: what a terminal acts on instead of showing. */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g

@@ -2,20 +2,21 @@
  * Bulk runs: one command over many targets (--targets FILE), with one confirmation for the whole set, bounded
  * concurrency, a journal to resume from, a report, and progress in a terminal. Loaded only when a bulk run starts.
  *
- * The journal (--journal FILE, JSON lines, 0600) starts with the command it belongs to, then records `start` before a
- * target runs and `done`/`failed` when it finished, each line written before the next step. So a killed run leaves
+ * The journal (--journal FILE, core/journal.ts) starts with the command it belongs to, then records, per server,
+ * `start` before a target runs and `done`/`failed` when it finished, each line written before the next step; a run
+ * that cannot write its journal starts no more targets. So a killed run leaves
  * targets that started and never finished: they may or may not have been applied. A resumed run skips every done
  * target, runs failed and unstarted ones, and re-runs the unfinished ones only when the command declares that
  * repeating it changes nothing more (`bulk.idempotent`); otherwise it reports them as failed for a person to check,
  * so no target is written twice.
  */
-import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs'
 import { parseCsv } from './csv.js'
 import { bulkFailureOf, createRunContext, skippedReason, type BulkSummary, type Invocation, type RunContext } from './context.js'
 import { DryRunStop, SynadmError, toSynadmError, usageError } from './errors.js'
 import { path, replyField } from './http.js'
 import { idProblem } from './ids.js'
 import { readInput } from './input.js'
+import { openJournal, serverUrl, type Journal } from './journal.js'
 import { asciiJson, format, type Format } from './output.js'
 import { commandShape, DEFAULT_CONCURRENCY, writes } from './options.js'
 import type { Action, CommandSpec, IdKind } from './spec.js'
@@ -155,80 +156,6 @@ async function normalise(ctx: RunContext, kind: IdKind, value: string): Promise<
   return value
 }
 
-// --- journal ---------------------------------------------------------------------------------------------------
-
-interface JournalHeader {
-  synadm_journal: 1
-  command: string
-  /** the arguments and options the run was started with (no targets, journal, concurrency): a resume must match */
-  with: Record<string, unknown>
-}
-
-type JournalLine = JournalHeader | { target: string; state: 'start' | 'done' | 'failed'; at: number; error?: string }
-
-export class Journal {
-  readonly done = new Set<string>()
-  readonly failed = new Set<string>()
-  /** started and never finished: the run was killed while they were in flight */
-  readonly unfinished = new Set<string>()
-  private fd?: number
-
-  constructor(
-    readonly file: string,
-    private readonly header: JournalHeader,
-  ) {
-    if (!existsSync(file)) return
-    const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean)
-    const started = new Set<string>()
-    lines.forEach((text, i) => {
-      let line: JournalLine
-      try {
-        line = JSON.parse(text) as JournalLine
-      } catch {
-        // The last line may be cut short by a kill; any other bad line means this is not our journal.
-        if (i === lines.length - 1) return
-        throw usageError(`${file} line ${i + 1} is not a journal line`)
-      }
-      if ('synadm_journal' in line) {
-        if (line.command !== header.command || asciiJson(line.with) !== asciiJson(header.with)) {
-          throw usageError(`${file} is the journal of another run: '${line.command}' with ${asciiJson(line.with)}`, 'give the same command, arguments and options to resume, or another journal file')
-        }
-        return
-      }
-      if (line.state === 'start') started.add(line.target)
-      else {
-        started.delete(line.target)
-        ;(line.state === 'done' ? this.done : this.failed).add(line.target)
-        if (line.state === 'done') this.failed.delete(line.target)
-      }
-    })
-    for (const target of started) if (!this.done.has(target)) this.unfinished.add(target)
-  }
-
-  /** Appends a line now (write(2) before the next step: a kill loses nothing the journal says happened). */
-  private write(line: JournalLine) {
-    if (this.fd === undefined) {
-      const fresh = !existsSync(this.file)
-      this.fd = openSync(this.file, 'a', 0o600)
-      if (fresh) writeSync(this.fd, JSON.stringify(this.header) + '\n')
-    }
-    writeSync(this.fd, JSON.stringify(line) + '\n')
-  }
-
-  start(target: string) {
-    this.write({ target, state: 'start', at: Date.now() })
-  }
-
-  finish(target: string, ok: boolean, error?: string) {
-    this.write({ target, state: ok ? 'done' : 'failed', at: Date.now(), ...(error ? { error } : {}) })
-  }
-
-  close() {
-    if (this.fd !== undefined) closeSync(this.fd)
-    this.fd = undefined
-  }
-}
-
 // --- the run ---------------------------------------------------------------------------------------------------
 
 export type ReportEntry = BulkSummary['entries'][number]
@@ -276,14 +203,30 @@ function concurrencyOf(ctx: RunContext): number {
   return n
 }
 
+/** The run's journal for this server (--journal), checked, locked and opened before anything is sent. */
+async function runJournal(ctx: RunContext, identity: Record<string, unknown>): Promise<Journal | undefined> {
+  const file = ctx.options.journal as string | undefined
+  if (file === undefined) return undefined
+  const { base_url } = await ctx.settings()
+  const header = { synadm_journal: 2 as const, command: ctx.command.path, with: identity }
+  return openJournal(file, header, { server: ctx.session.profile, base_url: serverUrl(base_url) }, { dryRun: ctx.dryRun, note: ctx.note })
+}
+
 /** Runs `each` over the items: the engine behind --targets and ctx.forEach. Never throws for a target's failure. */
 export async function runBulk<T>(o: BulkOptions<T>): Promise<BulkSummary> {
+  const concurrency = concurrencyOf(o.ctx)
+  const journal = await runJournal(o.ctx, o.identity ?? identityOf(o.ctx))
+  try {
+    return await runItems(o, concurrency, journal)
+  } finally {
+    journal?.close()
+  }
+}
+
+async function runItems<T>(o: BulkOptions<T>, concurrency: number, journal?: Journal): Promise<BulkSummary> {
   const { ctx } = o
   const { session } = ctx
   const io = session.io
-  const spec = ctx.command
-  const concurrency = concurrencyOf(ctx)
-  const dryRun = ctx.dryRun
   const summary: BulkSummary = { total: o.items.length, entries: [], done: 0, failed: 0, skipped: 0, notStarted: 0 }
   const jsonl = ctx.format === 'jsonl'
   let progress: ReturnType<typeof progressLine> | undefined
@@ -293,35 +236,8 @@ export async function runBulk<T>(o: BulkOptions<T>): Promise<BulkSummary> {
     progress?.clear()
     if (jsonl) io.stdout.write(asciiJson(entry) + '\n')
   }
-
-  const journalFile = ctx.options.journal as string | undefined
-  const journal = journalFile ? new Journal(journalFile, { synadm_journal: 1, command: spec.path, with: o.identity ?? identityOf(ctx) }) : undefined
-  let todo = o.items
-  if (journal) {
-    todo = []
-    for (const item of o.items) {
-      if (journal.done.has(item.target)) {
-        summary.skipped++
-      } else if (journal.unfinished.has(item.target) && !spec.bulk?.idempotent) {
-        summary.failed++
-        record({ target: item.target, ok: false, error: 'was in flight when an earlier run was killed: it may or may not have been applied; check it by hand', exit_code: 9 })
-      } else todo.push(item)
-    }
-    if (summary.skipped) ctx.note(`${journalFile}: ${summary.skipped} target(s) done in an earlier run are skipped`)
-  }
-
-  if (todo.length && writes(spec) && !dryRun) {
-    const first = todo.slice(0, PREVIEW_TARGETS).map((t) => t.target)
-    const words = [spec.path, ...Object.values(identityOf(ctx).args).map(String), ...givenSwitches(ctx, spec)]
-    await ctx.confirm(`Run '${words.join(' ')}' on ${todo.length === 1 ? 'this target' : `these ${todo.length} targets`}?`, {
-      command: words.join(' '),
-      does: o.effect ?? spec.description,
-      targets: todo.length,
-      [todo.length > PREVIEW_TARGETS ? `first ${PREVIEW_TARGETS}` : 'all']: first,
-      concurrency,
-      ...(journal ? { journal: journal.file } : {}),
-    })
-  }
+  const todo = journal ? resumable(ctx, o.items, journal, summary, record) : o.items
+  if (todo.length && writes(ctx.command) && !ctx.dryRun) await confirmSet(o, todo, concurrency, journal)
 
   // Ctrl-C (the command's signal) stops starting targets; the ones running finish with a signal of their own.
   const running = new AbortController()
@@ -330,37 +246,30 @@ export async function runBulk<T>(o: BulkOptions<T>): Promise<BulkSummary> {
   let next = 0
   let finished = 0
   let stop: SynadmError | undefined
+  /** a journal line written, or the run stopped: a run that cannot keep its journal sends nothing more */
+  const journaled = (write: (journal: Journal) => void) => {
+    if (!journal || ctx.dryRun) return true
+    try {
+      write(journal)
+      return true
+    } catch (error) {
+      stop ??= toSynadmError(error)
+      return false
+    }
+  }
   const worker = async () => {
     while (next < todo.length && !ctx.signal.aborted && !stop) {
       const item = todo[next++]
-      if (!dryRun) journal?.start(item.target)
-      const bulkTarget = { emitted: [] as unknown[], notes: [] as string[] }
-      const inv = o.invocationFor?.(item.value) ?? ctx
-      const targetCtx = createRunContext(session, inv, running.signal, ctx.format, { bulkTarget, inShell: ctx.inShell })
-      let entry: ReportEntry
-      try {
-        const result = await o.each(item.value, targetCtx)
-        const skipped = skippedReason(result)
-        if (skipped !== undefined) {
-          entry = { target: item.target, ok: true, skipped }
-        } else {
-          const shown = bulkTarget.emitted.length ? [...bulkTarget.emitted, ...(result === undefined ? [] : [result])] : result
-          entry = { target: item.target, ok: true, ...(shown === undefined ? {} : { result: shown }) }
-        }
-      } catch (thrown) {
-        if (DryRunStop.is(thrown)) entry = { target: item.target, ok: true, result: { dry_run: true, ...thrown.would } }
-        else {
-          const error = toSynadmError(thrown)
-          entry = { target: item.target, ok: false, error: error.message, exit_code: error.exitCode }
-          if (STOPS_THE_RUN.has(error.kind)) stop ??= error
-        }
-      }
-      if (!dryRun) journal?.finish(item.target, entry.ok, entry.error)
+      if (!journaled((j) => j.start(item.target))) break
+      const { entry, notes, stops } = await runTarget(o, item, running.signal)
+      if (stops) stop ??= stops
+      // Not recorded as finished, it stays in flight: a resume treats it as a killed run's target.
+      journaled((j) => j.finish(item.target, entry.ok, entry.error))
       if (!entry.ok) summary.failed++
       else if (entry.skipped) summary.skipped++
       else summary.done++
       record(entry)
-      if (session.logLevel > 0) for (const note of bulkTarget.notes) io.stderr.write(`${item.target}: ${note}\n`)
+      if (session.logLevel > 0) for (const note of notes) io.stderr.write(`${item.target}: ${note}\n`)
       progress.update(++finished)
     }
   }
@@ -368,17 +277,70 @@ export async function runBulk<T>(o: BulkOptions<T>): Promise<BulkSummary> {
     await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, worker))
   } finally {
     progress.clear()
-    journal?.close()
   }
-  summary.notStarted = todo.length - next
+  summary.notStarted = todo.length - finished
   summary.stoppedBy = stop ?? (ctx.signal.aborted ? new SynadmError('cancelled', 'stopped by Ctrl-C') : undefined)
   if (!jsonl && summary.entries.length) io.stdout.write(await format(ctx.format as Format, summary.entries))
+  io.stderr.write(summaryLine(summary, ctx.dryRun, started))
+  return summary
+}
 
+/** The items a resumed run still has to do: done ones skipped, a killed run's unfinished ones reported unless idempotent. */
+function resumable<T>(ctx: RunContext, items: BulkOptions<T>['items'], journal: Journal, summary: BulkSummary, record: (entry: ReportEntry) => void) {
+  const todo: typeof items = []
+  for (const item of items) {
+    if (journal.done.has(item.target)) {
+      summary.skipped++
+    } else if (journal.unfinished.has(item.target) && !ctx.command.bulk?.idempotent) {
+      summary.failed++
+      record({ target: item.target, ok: false, error: 'was in flight when an earlier run was killed: it may or may not have been applied; check it by hand', exit_code: 9 })
+    } else todo.push(item)
+  }
+  if (summary.skipped) ctx.note(`${journal.file}: ${summary.skipped} target(s) done in an earlier run are skipped`)
+  return todo
+}
+
+/** The one confirmation for the set. */
+async function confirmSet<T>(o: BulkOptions<T>, todo: BulkOptions<T>['items'], concurrency: number, journal?: Journal) {
+  const { ctx } = o
+  const spec = ctx.command
+  const first = todo.slice(0, PREVIEW_TARGETS).map((t) => t.target)
+  const words = [spec.path, ...Object.values(identityOf(ctx).args).map(String), ...givenSwitches(ctx, spec)]
+  await ctx.confirm(`Run '${words.join(' ')}' on ${todo.length === 1 ? 'this target' : `these ${todo.length} targets`}?`, {
+    command: words.join(' '),
+    does: o.effect ?? spec.description,
+    targets: todo.length,
+    [todo.length > PREVIEW_TARGETS ? `first ${PREVIEW_TARGETS}` : 'all']: first,
+    concurrency,
+    ...(journal ? { journal: journal.file } : {}),
+  })
+}
+
+/** One target, with a context of its own: its report entry, its notes, and the fault when it is one that stops the run. */
+async function runTarget<T>(o: BulkOptions<T>, item: BulkOptions<T>['items'][number], signal: AbortSignal): Promise<{ entry: ReportEntry; notes: string[]; stops?: SynadmError }> {
+  const { ctx } = o
+  const bulkTarget = { emitted: [] as unknown[], notes: [] as string[] }
+  const inv = o.invocationFor?.(item.value) ?? ctx
+  const targetCtx = createRunContext(ctx.session, inv, signal, ctx.format, { bulkTarget, inShell: ctx.inShell })
+  const done = (entry: ReportEntry, stops?: SynadmError) => ({ entry, notes: bulkTarget.notes, stops })
+  try {
+    const result = await o.each(item.value, targetCtx)
+    const skipped = skippedReason(result)
+    if (skipped !== undefined) return done({ target: item.target, ok: true, skipped })
+    const shown = bulkTarget.emitted.length ? [...bulkTarget.emitted, ...(result === undefined ? [] : [result])] : result
+    return done({ target: item.target, ok: true, ...(shown === undefined ? {} : { result: shown }) })
+  } catch (thrown) {
+    if (DryRunStop.is(thrown)) return done({ target: item.target, ok: true, result: { dry_run: true, ...thrown.would } })
+    const error = toSynadmError(thrown)
+    return done({ target: item.target, ok: false, error: error.message, exit_code: error.exitCode }, STOPS_THE_RUN.has(error.kind) ? error : undefined)
+  }
+}
+
+function summaryLine(summary: BulkSummary, dryRun: boolean, started: number): string {
   const seconds = ((Date.now() - started) / 1000).toFixed(1)
   const parts = [`${summary.done} ${dryRun ? 'checked (dry run, nothing written)' : 'done'}`, `${summary.failed} failed`, `${summary.skipped} skipped`]
   if (summary.notStarted) parts.push(`${summary.notStarted} not started`)
-  io.stderr.write(`synadm: ${o.items.length} target${o.items.length === 1 ? '' : 's'}: ${parts.join(', ')} in ${seconds} s\n`)
-  return summary
+  return `synadm: ${summary.total} target${summary.total === 1 ? '' : 's'}: ${parts.join(', ')} in ${seconds} s\n`
 }
 
 /** count, rate and ETA on one line of stderr, only when it is a terminal */

@@ -2,7 +2,7 @@
 import { createReadStream, existsSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import * as readline from 'node:readline'
-import { auditLogFile, type AuditEntry } from '../audit.js'
+import { auditEntries, auditLogFile, type AuditEntry } from '../audit.js'
 import { expandHome, TOKEN_KEYS, tokenKeysGiven, type Key, type Settings, type TokenKey } from '../config.js'
 import type { RunContext } from '../context.js'
 import { SynadmError, usageError } from '../errors.js'
@@ -121,15 +121,8 @@ export async function audit(ctx: RunContext) {
   const command = ctx.options.command as string | undefined
   const entries: AuditEntry[] = []
   const lines = readline.createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })
-  for await (const line of lines) {
-    if (!line.trim()) continue
-    let entry: AuditEntry
-    try {
-      entry = JSON.parse(line)
-    } catch {
-      ctx.log.warn(`${file}: a line that is not JSON was skipped`)
-      continue
-    }
+  // A write's intent and outcome lines are one entry (core/audit.ts).
+  for (const entry of await auditEntries(lines, () => ctx.log.warn(`${file}: a line that is not an entry was skipped`))) {
     if (since !== undefined && Date.parse(entry.time) < since) continue
     if (server !== undefined && entry.profile !== server && entry.base_url !== server) continue
     if (command !== undefined && !entry.command.includes(command)) continue

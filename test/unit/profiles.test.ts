@@ -215,8 +215,10 @@ describe('the audit log', () => {
     expect((await run(['-S', 'prod', 'demo', 'list'])).code).toBe(0)
     expect((await run(['--batch', '-S', 'prod', 'demo', 'remove', 'bob'])).code).toBe(0)
     expect(statSync(env.SYNADM_AUDIT_LOG!).mode & 0o777).toBe(0o600)
-    const [entry, ...more] = auditLines()
+    // the intent, written before the request, then the outcome: one entry for `synadm audit`
+    const [intent, entry, ...more] = auditLines()
     expect(more).toEqual([])
+    expect(intent).toMatchObject({ id: entry.id, pending: true, status: null, method: 'POST' })
     expect(entry).toMatchObject({
       profile: 'prod',
       base_url: PROD,

@@ -669,7 +669,7 @@ export async function startStandInMas(options = {}) {
 
   const since = (list, url) => {
     const from = Number(url.searchParams.get('since') ?? 0)
-    return { items: list.filter((item) => item.seq >= from), next: (list.at(-1)?.seq ?? from - 1) + 1 }
+    return { items: list.filter((item) => item.seq >= from), next: (list.at(-1)?.seq ?? -1) + 1 }
   }
 
   async function control(req, url, rawBody) {

@@ -365,6 +365,15 @@ function send(res, { status, body, text }) {
   }
 }
 
+/** A JSON body with every `password` value replaced: recorded exchanges may be printed by a failing test. */
+function withoutPasswords(rawBody) {
+  try {
+    return JSON.stringify(JSON.parse(rawBody), (key, value) => (key === 'password' && typeof value === 'string' ? '***' : value))
+  } catch {
+    return rawBody
+  }
+}
+
 /** 'bearer', 'other' or null: what the recorded exchange keeps of the Authorization header (never the token). */
 const authorizationScheme = (header) => (header ? (/^Bearer /i.test(header) ? 'bearer' : 'other') : null)
 
@@ -545,7 +554,7 @@ export async function startStandInMas(options = {}) {
       query: url.search.replace(/^\?/, ''),
       authorization: authorizationScheme(req.headers.authorization),
       requestContentType: req.headers['content-type'] ?? null,
-      requestBody: rawBody.length ? rawBody : null,
+      requestBody: rawBody.length ? withoutPasswords(rawBody) : null,
       status: reply.status,
       responseContentType: reply.body !== undefined ? 'application/json' : reply.text !== undefined ? 'text/plain' : null,
       responseBody: reply.body ?? reply.text ?? null,

@@ -20,7 +20,7 @@ async function post(path: string, body: string, headers: Record<string, string>)
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
     body,
   })
-  return { status: response.status, body: await response.json() }
+  return { status: response.status, body: (await response.json()) as any }
 }
 
 const introspect = (token: string, headers: Record<string, string> = {}) =>
@@ -33,7 +33,7 @@ async function admin(method: string, path: string, body?: unknown, token = mas.a
     body: body ? JSON.stringify(body) : undefined,
   })
   const text = await response.text()
-  return { status: response.status, body: text ? JSON.parse(text) : null }
+  return { status: response.status, body: (text ? JSON.parse(text) : null) as any }
 }
 
 /** The /_synapse/mas/* calls an action makes. */
@@ -45,7 +45,7 @@ async function callsOf(action: () => Promise<unknown>) {
 
 describe('stand-in MAS, towards Synapse', () => {
   it('publishes OAuth 2.0 server metadata with the issuer and account management URL Synapse needs', async () => {
-    const metadata = await (await fetch(`${mas.url}.well-known/openid-configuration`)).json()
+    const metadata = (await (await fetch(`${mas.url}.well-known/openid-configuration`)).json()) as Record<string, string>
     expect(metadata).toMatchObject({ issuer: mas.url, account_management_uri: `${mas.url}account/`, token_endpoint: `${mas.url}oauth2/token` })
   })
 

@@ -2,7 +2,7 @@
 // MAS's shapes (JSON:API-like resources, cursor pages, {"errors":[{"title"}]}), status codes and state rules.
 // The behaviour follows MAS's own handlers at the spec's commit; where MAS runs a job after replying (provisioning
 // into Synapse, device sync) the stand-in runs it before replying, so a test sees Synapse already changed.
-import { isUlid, ulid } from './ulid.mjs'
+import { isUlid } from './ulid.mjs'
 
 export const ADMIN_PREFIX = '/api/admin/v1'
 
@@ -410,13 +410,14 @@ function fields(body, shape) {
 
 // ---- operations ----
 
-function find(state, kind, id, label) {
+/** The record, or MAS's 404 with `title` (its `{id}` replaced; each handler of MAS words it its own way). */
+function find(state, kind, id, title) {
   const record = state[kind].get(id)
-  if (!record) fail(404, `${label} ID ${id} not found`)
+  if (!record) fail(404, title.replace('{id}', id))
   return record
 }
 
-const get = (kind, label) => (ctx) => ({ status: 200, body: single(ctx.state, kind, find(ctx.state, kind, ctx.params.id, label)) })
+const get = (kind, title) => (ctx) => ({ status: 200, body: single(ctx.state, kind, find(ctx.state, kind, ctx.params.id, title)) })
 const actionPath = (ctx) => `${ADMIN_PREFIX}${ctx.path}`
 const USERNAME = /^[a-z0-9=_\-./+]+$/
 
@@ -442,7 +443,7 @@ function getUserByUsername(ctx) {
 }
 
 const userAction = (change) => async (ctx) => {
-  const user = find(ctx.state, 'users', ctx.params.id, 'User')
+  const user = find(ctx.state, 'users', ctx.params.id, 'User ID {id} not found')
   await change(ctx, user)
   return { status: 200, body: single(ctx.state, 'users', user, actionPath(ctx)) }
 }
@@ -479,7 +480,7 @@ const MIN_PASSWORD_LENGTH = 8
 function setPassword(ctx) {
   const { password, skip_password_check: skip } = fields(jsonBody(ctx), { password: 'string!', skip_password_check: 'boolean?' })
   if (!ctx.config.passwordLogin) fail(403, 'Password auth is disabled')
-  const user = find(ctx.state, 'users', ctx.params.id, 'User')
+  const user = find(ctx.state, 'users', ctx.params.id, 'User ID {id} not found')
   // MAS scores passwords with zxcvbn; the stand-in's rule is simpler: at least 8 characters.
   if (!skip && password.length < MIN_PASSWORD_LENGTH) fail(400, 'Password is too weak')
   ctx.state.passwords.set(user.id, ctx.store.hashPassword(password))
@@ -487,7 +488,7 @@ function setPassword(ctx) {
 }
 
 const finishSession = (kind, label) => async (ctx) => {
-  const session = find(ctx.state, kind, ctx.params.id, `${label} with`)
+  const session = find(ctx.state, kind, ctx.params.id, `${label} with ID {id} not found`)
   if (session.finished_at) fail(400, `${label} with ID ${session.id} is already finished`)
   session.finished_at = now()
   const user = ctx.state.users.get(session.user_id)
@@ -537,7 +538,7 @@ function regeneratePersonalSession(ctx) {
 }
 
 async function revokePersonalSession(ctx) {
-  const session = find(ctx.state, 'personalSessions', ctx.params.id, 'Personal session with')
+  const session = find(ctx.state, 'personalSessions', ctx.params.id, 'Personal session with ID {id} not found')
   if (session.revoked_at) fail(409, `Personal session with ID ${session.id} is already revoked`)
   ctx.store.revokePersonalSession(session)
   const actor = ctx.state.users.get(session.actor_user_id)
@@ -547,7 +548,7 @@ async function revokePersonalSession(ctx) {
 
 async function addUserEmail(ctx) {
   const { user_id: userId, email } = fields(jsonBody(ctx), { user_id: 'ulid!', email: 'string!' })
-  const user = find(ctx.state, 'users', userId, 'User')
+  const user = find(ctx.state, 'users', userId, 'User ID {id} not found')
   if (!/^[^@\s]+@[^@\s]+$/.test(email)) fail(400, `Email ${JSON.stringify(email)} is not valid`)
   if ([...ctx.state.userEmails.values()].some((e) => e.email === email)) fail(409, `User email ${JSON.stringify(email)} already in use`)
   const record = ctx.store.add('userEmails', { created_at: now(), user_id: user.id, email })
@@ -556,7 +557,7 @@ async function addUserEmail(ctx) {
 }
 
 async function deleteUserEmail(ctx) {
-  const record = find(ctx.state, 'userEmails', ctx.params.id, 'User email')
+  const record = find(ctx.state, 'userEmails', ctx.params.id, 'User email ID {id} not found')
   ctx.state.userEmails.delete(record.id)
   const user = ctx.state.users.get(record.user_id)
   if (user) await ctx.homeserver.syncUser(user)
@@ -583,7 +584,7 @@ function addRegistrationToken(ctx) {
 
 function editRegistrationToken(ctx) {
   const body = fields(jsonBody(ctx), { expires_at: 'datetime?', usage_limit: 'uint?' })
-  const record = find(ctx.state, 'registrationTokens', ctx.params.id, 'Registration token with')
+  const record = find(ctx.state, 'registrationTokens', ctx.params.id, 'Registration token with ID {id} not found')
   // Like MAS: a field that is null or absent leaves the value as it is.
   if (body.expires_at !== null) record.expires_at = body.expires_at
   if (body.usage_limit !== null) record.usage_limit = body.usage_limit
@@ -591,7 +592,7 @@ function editRegistrationToken(ctx) {
 }
 
 const setRevoked = (revoke) => (ctx) => {
-  const record = find(ctx.state, 'registrationTokens', ctx.params.id, 'Registration token with')
+  const record = find(ctx.state, 'registrationTokens', ctx.params.id, 'Registration token with ID {id} not found')
   if (revoke && record.revoked_at) fail(400, `Registration token with ID ${record.id} is already revoked`)
   if (!revoke && !record.revoked_at) fail(400, `Registration token with ID ${record.id} is not revoked`)
   record.revoked_at = revoke ? now() : null
@@ -600,8 +601,8 @@ const setRevoked = (revoke) => (ctx) => {
 
 function addUpstreamLink(ctx) {
   const body = fields(jsonBody(ctx), { user_id: 'ulid!', provider_id: 'ulid!', subject: 'string!', human_account_name: 'string?' })
-  const user = find(ctx.state, 'users', body.user_id, 'User')
-  const provider = find(ctx.state, 'upstreamProviders', body.provider_id, 'Upstream OAuth 2.0 Provider')
+  const user = find(ctx.state, 'users', body.user_id, 'User ID {id} not found')
+  const provider = find(ctx.state, 'upstreamProviders', body.provider_id, 'Upstream OAuth 2.0 Provider ID {id} not found')
   const existing = [...ctx.state.upstreamLinks.values()].find((l) => l.provider_id === provider.id && l.subject === body.subject)
   if (existing?.user_id) {
     fail(409, `Upstream Oauth 2.0 Provider ID ${provider.id} with subject ${body.subject} is already linked to a user`)
@@ -621,7 +622,7 @@ function addUpstreamLink(ctx) {
 }
 
 function deleteUpstreamLink(ctx) {
-  const link = find(ctx.state, 'upstreamLinks', ctx.params.id, 'Upstream OAuth 2.0 Link')
+  const link = find(ctx.state, 'upstreamLinks', ctx.params.id, 'Upstream OAuth 2.0 Link ID {id} not found')
   ctx.state.upstreamLinks.delete(link.id)
   return { status: 204 }
 }
@@ -648,25 +649,25 @@ export const ROUTES = [
   ['GET', '/site-config', 'siteConfig', siteConfig],
   ['GET', '/version', 'version', version],
   ['GET', '/compat-sessions', 'listCompatSessions', listCompatSessions],
-  ['GET', '/compat-sessions/{id}', 'getCompatSession', get('compatSessions', 'Compatibility session')],
+  ['GET', '/compat-sessions/{id}', 'getCompatSession', get('compatSessions', 'Compatibility session ID {id} not found')],
   ['POST', '/compat-sessions/{id}/finish', 'finishCompatSession', finishSession('compatSessions', 'Compatibility session')],
   ['GET', '/oauth2-clients', 'listOAuth2Clients', listOAuth2Clients],
-  ['GET', '/oauth2-clients/{id}', 'getOAuth2Client', get('oauth2Clients', 'OAuth 2.0 client')],
+  ['GET', '/oauth2-clients/{id}', 'getOAuth2Client', get('oauth2Clients', 'OAuth 2.0 client ID {id} not found')],
   ['GET', '/oauth2-sessions', 'listOAuth2Sessions', listOAuth2Sessions],
-  ['GET', '/oauth2-sessions/{id}', 'getOAuth2Session', get('oauth2Sessions', 'OAuth 2.0 session')],
+  ['GET', '/oauth2-sessions/{id}', 'getOAuth2Session', get('oauth2Sessions', 'OAuth 2.0 session ID {id} not found')],
   ['POST', '/oauth2-sessions/{id}/finish', 'finishOAuth2Session', finishSession('oauth2Sessions', 'OAuth 2.0 session')],
   ['GET', '/personal-sessions', 'listPersonalSessions', listPersonalSessions],
   ['POST', '/personal-sessions', 'createPersonalSession', createPersonalSession],
-  ['GET', '/personal-sessions/{id}', 'getPersonalSession', get('personalSessions', 'Personal session')],
+  ['GET', '/personal-sessions/{id}', 'getPersonalSession', get('personalSessions', 'Personal session not found')],
   ['POST', '/personal-sessions/{id}/revoke', 'revokePersonalSession', revokePersonalSession],
   ['POST', '/personal-sessions/{id}/regenerate', 'regeneratePersonalSession', regeneratePersonalSession],
   ['POST', '/policy-data', 'setPolicyData', setPolicyData],
   ['GET', '/policy-data/latest', 'getLatestPolicyData', latestPolicyData],
-  ['GET', '/policy-data/{id}', 'getPolicyData', get('policyData', 'Policy data')],
+  ['GET', '/policy-data/{id}', 'getPolicyData', get('policyData', 'Policy data with ID {id} not found')],
   ['GET', '/users', 'listUsers', listUsers],
   ['POST', '/users', 'createUser', createUser],
   ['GET', '/users/by-username/{username}', 'getUserByUsername', getUserByUsername],
-  ['GET', '/users/{id}', 'getUser', get('users', 'User')],
+  ['GET', '/users/{id}', 'getUser', get('users', 'User ID {id} not found')],
   ['POST', '/users/{id}/set-password', 'setUserPassword', setPassword],
   ['POST', '/users/{id}/set-admin', 'userSetAdmin', setAdmin],
   ['POST', '/users/{id}/deactivate', 'deactivateUser', deactivateUser],
@@ -675,23 +676,23 @@ export const ROUTES = [
   ['POST', '/users/{id}/unlock', 'unlockUser', unlockUser],
   ['GET', '/user-emails', 'listUserEmails', listUserEmails],
   ['POST', '/user-emails', 'addUserEmail', addUserEmail],
-  ['GET', '/user-emails/{id}', 'getUserEmail', get('userEmails', 'User email')],
+  ['GET', '/user-emails/{id}', 'getUserEmail', get('userEmails', 'User email ID {id} not found')],
   ['DELETE', '/user-emails/{id}', 'deleteUserEmail', deleteUserEmail],
   ['GET', '/user-sessions', 'listUserSessions', listUserSessions],
-  ['GET', '/user-sessions/{id}', 'getUserSession', get('userSessions', 'User session')],
+  ['GET', '/user-sessions/{id}', 'getUserSession', get('userSessions', 'User session ID {id} not found')],
   ['POST', '/user-sessions/{id}/finish', 'finishUserSession', finishSession('userSessions', 'User session')],
   ['GET', '/user-registration-tokens', 'listUserRegistrationTokens', listRegistrationTokens],
   ['POST', '/user-registration-tokens', 'addUserRegistrationToken', addRegistrationToken],
-  ['GET', '/user-registration-tokens/{id}', 'getUserRegistrationToken', get('registrationTokens', 'Registration token with')],
+  ['GET', '/user-registration-tokens/{id}', 'getUserRegistrationToken', get('registrationTokens', 'Registration token with ID {id} not found')],
   ['PUT', '/user-registration-tokens/{id}', 'updateUserRegistrationToken', editRegistrationToken],
   ['POST', '/user-registration-tokens/{id}/revoke', 'revokeUserRegistrationToken', setRevoked(true)],
   ['POST', '/user-registration-tokens/{id}/unrevoke', 'unrevokeUserRegistrationToken', setRevoked(false)],
   ['GET', '/upstream-oauth-links', 'listUpstreamOAuthLinks', listUpstreamLinks],
   ['POST', '/upstream-oauth-links', 'addUpstreamOAuthLink', addUpstreamLink],
-  ['GET', '/upstream-oauth-links/{id}', 'getUpstreamOAuthLink', get('upstreamLinks', 'Upstream OAuth 2.0 Link')],
+  ['GET', '/upstream-oauth-links/{id}', 'getUpstreamOAuthLink', get('upstreamLinks', 'Upstream OAuth 2.0 Link ID {id} not found')],
   ['DELETE', '/upstream-oauth-links/{id}', 'deleteUpstreamOAuthLink', deleteUpstreamLink],
   ['GET', '/upstream-oauth-providers', 'listUpstreamOAuthProviders', listUpstreamProviders],
-  ['GET', '/upstream-oauth-providers/{id}', 'getUpstreamOAuthProvider', get('upstreamProviders', 'Upstream OAuth 2.0 Provider')],
+  ['GET', '/upstream-oauth-providers/{id}', 'getUpstreamOAuthProvider', get('upstreamProviders', 'Provider not found')],
 ]
 
 const compiled = ROUTES.map(([method, path, operationId, handler]) => ({
@@ -718,4 +719,3 @@ export function matchRoute(method, path) {
   return pathMatched ? { methodNotAllowed: true } : null
 }
 
-export { ulid }

@@ -8,7 +8,7 @@
 // sessions MAS would make through logins, read the recorded admin API exchanges, take MAS down.
 import { createHash, randomBytes, randomInt } from 'node:crypto'
 import { createServer } from 'node:http'
-import { ADMIN_PREFIX, ApiError, activePersonalToken, isExpired, matchRoute } from './admin-api.mjs'
+import { ADMIN_PREFIX, ApiError, isExpired, matchRoute } from './admin-api.mjs'
 import { ulid } from './ulid.mjs'
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
@@ -763,7 +763,6 @@ export async function startStandInMas(options = {}) {
     seedOAuth2Session: seeds.oauth2Session,
     seedUserSession: seeds.userSession,
     useRegistrationToken: seeds.useRegistrationToken,
-    activePersonalToken: (session) => activePersonalToken(state, session),
     stop: () =>
       new Promise((resolve) => {
         server.close(() => resolve())

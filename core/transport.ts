@@ -203,7 +203,7 @@ function tunnelAgent(proxy: Proxy, verifyTls: boolean, timeoutMs: number): Agent
       // a refusal with a body comes as a response, not as a connect
       tunnel.once('response', (res: IncomingMessage) => (res.resume(), done(refused(`${res.statusCode} ${res.statusMessage ?? ''}`.trim()))))
       tunnel.once('timeout', () => tunnel.destroy(refused(`no answer within ${timeoutMs / 1000} s`, 'ETIMEDOUT')))
-      tunnel.once('error', (error) => done(error))
+      tunnel.on('error', (error) => done(error)) // done is called once: Node's agent ignores a second call
       tunnel.end()
       return undefined
     }

@@ -4,11 +4,10 @@
  *
  * The journal (--journal FILE, core/journal.ts) starts with the command it belongs to, then records, per server,
  * `start` before a target runs and `done`/`failed` when it finished, each line written before the next step; a run
- * that cannot write its journal starts no more targets. So a killed run leaves
- * targets that started and never finished: they may or may not have been applied. A resumed run skips every done
- * target, runs failed and unstarted ones, and re-runs the unfinished ones only when the command declares that
- * repeating it changes nothing more (`bulk.idempotent`); otherwise it reports them as failed for a person to check,
- * so no target is written twice.
+ * that cannot write its journal starts no more targets. So a killed run leaves targets that started and never
+ * finished: they may or may not have been applied. A resumed run skips every done target, runs failed and unstarted
+ * ones, and re-runs the unfinished ones only when the command declares that repeating it changes nothing more
+ * (`bulk.idempotent`); otherwise it reports them as failed for a person to check, so no target is written twice.
  */
 import { parseCsv } from './csv.js'
 import { bulkFailureOf, createRunContext, skippedReason, type BulkSummary, type Invocation, type RunContext } from './context.js'

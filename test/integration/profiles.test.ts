@@ -158,8 +158,12 @@ describe.skipIf(!inject('synapse').available)('server profiles on two Synapses',
     expect(runs.map((r) => r.code)).toEqual(Array(10).fill(0))
     const lines = readFileSync(auditLog(), 'utf8').split('\n')
     expect(lines.pop()).toBe('')
-    const entries = lines.map((line) => JSON.parse(line) as { command: string })
-    expect(entries).toHaveLength(before + 10)
+    const entries = lines.map((line) => JSON.parse(line) as { command: string; id: string; pending?: boolean })
+    // each write is two lines: its intent (pending, before the request) and its outcome, under one id
+    expect(entries).toHaveLength(before + 20)
+    const written = entries.slice(before)
+    expect(written.filter((e) => e.pending)).toHaveLength(10)
+    expect(new Set(written.map((e) => e.id)).size).toBe(10)
     expect(new Set(entries.slice(before).map((e) => e.command))).toEqual(new Set(Array.from({ length: 10 }, (_, i) => `synadm --batch -S second user modify ${onSecond} -n 'Writer ${i}'`)))
   }, 120_000)
 

@@ -68,7 +68,7 @@ describe('plugins that fail to load', () => {
       "synadm: warning: plugin takes-version (./takes-version.mjs) not loaded: command 'version' is already provided by plugin 'server'",
       "synadm: warning: plugin vorpal-version (./vorpal-version.cjs) not loaded: command 'version' is already provided by plugin 'server'",
       'synadm: warning: plugin ./neither.mjs (./neither.mjs) not loaded: exports neither a synadm plugin (an object with apiVersion and setup) nor a vorpal extension function',
-      expect.stringMatching(/^synadm: warning: plugin nonexistent \(nonexistent\) not loaded: cannot find package synadm-plugin-nonexistent or nonexistent from /),
+      expect.stringMatching(/^synadm: warning: plugin nonexistent \(nonexistent\) not loaded: cannot find package nonexistent or synadm-plugin-nonexistent from /),
     ])
     // What a failed plugin had registered is taken back; the built-in command is untouched.
     expect((await s.run(['mine'])).code).toBe(2)

@@ -44,6 +44,7 @@ const JSON_FIELDS: Record<IdKind, string[]> = {
   report: ['id', 'report_id'],
   group: ['group_id'],
   job: ['delete_id', 'purge_id', 'redact_id', 'id'],
+  ulid: ['id'],
 }
 
 export interface TargetLine {

@@ -40,6 +40,12 @@ export interface Settings {
   plugins: PluginEntry[]
   /** the pager for long output in a terminal (a command line), or false for none; true = $PAGER or less */
   pager: string | boolean
+  /** MAS, for servers that delegate auth to it: its URL (else the one the server announces) */
+  mas_url: string
+  /** a MAS client allowed urn:mas:admin, and where its secret comes from (else the access token serves MAS too) */
+  mas_client_id: string
+  mas_client_secret_file: string
+  mas_client_secret_command: string
 }
 
 export type PluginEntry = string | [string, unknown]
@@ -58,7 +64,7 @@ export interface ResolvedSettings {
   warnings: string[]
 }
 
-export const KEYS = ['user', 'token', 'base_url', 'admin_path', 'matrix_path', 'timeout', 'max_reply_mb', 'format', 'ssl_verify', 'homeserver', 'server_discovery', 'token_file', 'token_command', 'production', 'audit_log'] as const
+export const KEYS = ['user', 'token', 'base_url', 'admin_path', 'matrix_path', 'timeout', 'max_reply_mb', 'format', 'ssl_verify', 'homeserver', 'server_discovery', 'token_file', 'token_command', 'production', 'audit_log', 'mas_url', 'mas_client_id', 'mas_client_secret_file', 'mas_client_secret_command'] as const
 export type Key = (typeof KEYS)[number]
 
 export const DEFAULTS: Settings = {
@@ -79,6 +85,10 @@ export const DEFAULTS: Settings = {
   audit_log: '',
   plugins: [],
   pager: true,
+  mas_url: '',
+  mas_client_id: '',
+  mas_client_secret_file: '',
+  mas_client_secret_command: '',
 }
 
 /** One of these gives the token; a source that names one overrides the others of lower sources. */
@@ -193,8 +203,8 @@ function coerce(key: Key, value: unknown, origin: string): unknown {
     if (!Number.isFinite(n) || n <= 0 || n > 1024 * 1024) throw new SynadmError('config', `${origin}: max_reply_mb must be a positive number of MiB, not '${value}'`)
     return n
   }
-  if (key === 'base_url' && value !== '' && value !== null && value !== undefined && !/^https?:$/.test(urlProtocol(String(value)))) {
-    throw new SynadmError('config', `${origin}: base_url must be an http:// or https:// URL, e.g. https://matrix.example.org, not '${value}'`)
+  if ((key === 'base_url' || key === 'mas_url') && value !== '' && value !== null && value !== undefined && !/^https?:$/.test(urlProtocol(String(value)))) {
+    throw new SynadmError('config', `${origin}: ${key} must be an http:// or https:// URL, e.g. https://${key === 'base_url' ? 'matrix' : 'auth'}.example.org, not '${value}'`)
   }
   if (key === 'ssl_verify' || key === 'production') {
     if (typeof value === 'boolean') return value
@@ -215,9 +225,9 @@ const CODE_CONFIG = /\.[cm]?js$/
  * send one of your files as the token (token_file) or lower a safeguard (audit_log, ssl_verify, production).
  * A file that sets one is not read at all: half of it could send your token where the other half meant not to.
  */
-const TRUSTED_ONLY = ['token_file', 'token_command', 'plugins', 'pager', 'audit_log', 'ssl_verify', 'production']
+const TRUSTED_ONLY = ['token_file', 'token_command', 'plugins', 'pager', 'audit_log', 'ssl_verify', 'production', 'mas_client_secret_file', 'mas_client_secret_command']
 /** What a project config sets that is said on stderr: where the token goes, what runs, what is recorded. */
-const ANNOUNCED = ['base_url', 'token', 'token_file', 'token_command', 'ssl_verify', 'plugins', 'audit_log']
+const ANNOUNCED = ['base_url', 'token', 'token_file', 'token_command', 'ssl_verify', 'plugins', 'audit_log', 'mas_url']
 
 /** The folders whose project configs you trust, beyond your own config folder: `folders:` in this file. */
 const trustedListFile = (env: NodeJS.ProcessEnv) => join(configDir(env), 'trusted.yaml')
@@ -415,6 +425,7 @@ export async function loadSettings(options: LoadOptions = {}): Promise<ResolvedS
     }
   }
   settings.base_url = settings.base_url.replace(/\/+$/, '')
+  settings.mas_url = settings.mas_url.replace(/\/+$/, '')
   if (project) announceProjectKeys(project, settings, sources, warnings)
   return { settings, sources, file, pluginBases, projectFile: project?.file, warnings }
 }
@@ -423,7 +434,10 @@ export async function loadSettings(options: LoadOptions = {}): Promise<ResolvedS
 function announceProjectKeys(project: { file: string; data: Record<string, unknown> }, settings: Settings, sources: Record<keyof Settings, Source>, warnings: string[]) {
   const keys = ANNOUNCED.filter((key) => project.data[key] !== undefined && sources[key as keyof Settings] === 'project')
   if (keys.length === 0) return
-  const where = keys.includes('base_url') ? `: the token goes to ${redactText(settings.base_url)}` : ''
+  const where = [
+    ...(keys.includes('base_url') ? [`the token goes to ${redactText(settings.base_url)}`] : []),
+    ...(keys.includes('mas_url') ? [`MAS is asked at ${redactText(settings.mas_url)}`] : []),
+  ].map((text, i) => (i ? ` and ${text}` : `: ${text}`)).join('')
   warnings.push(`the project config ${project.file} sets ${keys.join(', ')}${where}`)
 }
 

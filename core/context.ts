@@ -1,6 +1,7 @@
 /** What a command's action receives: its input, the services, and the core behaviours it may call. */
 import { randomUUID } from 'node:crypto'
 import { AuditRecorder, auditLogFile, commandLine, type AuditSubject } from './audit.js'
+import { chartOf } from './chart.js'
 import type { ResolvedSettings, Settings } from './config.js'
 import { DryRunStop, SynadmError } from './errors.js'
 import { isUserId, isUserOrLocalpart } from './ids.js'
@@ -14,7 +15,6 @@ import { items, pages, type Page } from './paginate.js'
 import { releaseOutput } from './pager.js'
 import { Prompts } from './prompts.js'
 import { readInput } from './input.js'
-import type { ApiServices } from './registry.js'
 import type { Session } from './session.js'
 import type { PagedSpec, CommandSpec } from './spec.js'
 import type { Values } from './parse.js'
@@ -216,10 +216,11 @@ export function createRunContext(session: Session, inv: Invocation, signal: Abor
   const audit = commandAudit(session, inv, dryRun, Boolean(bulk))
   // What is typed for a secret is masked in every line written while the command runs (a bulk target adds its own).
   typedSecrets(secretValues(inv.command, inv.args, inv.options), Boolean(bulk))
+  const defaults = async () => ({ signal, beforeWrite, audit: (await audit.recorder()).hook })
   const bound = async () => {
     const { admin, matrix } = await session.http()
-    const { hook } = await audit.recorder()
-    return { admin: admin.bind({ signal, beforeWrite, audit: hook }), matrix: matrix.bind({ signal, beforeWrite, audit: hook }) }
+    const binding = await defaults()
+    return { admin: admin.bind(binding), matrix: matrix.bind(binding) }
   }
   const interactive = io.interactive && !inv.globals.batch
   const prompts = new Prompts({ input: io.stdin, output: io.stderr }, signal, () => releaseOutput(io.stdout))
@@ -243,6 +244,7 @@ export function createRunContext(session: Session, inv: Invocation, signal: Abor
       columns: inv.globals.columns?.split(',').map((c) => c.trim()).filter(Boolean),
       preferred: inv.command.mainColumns,
       note: (message) => void io.stderr.write(message + '\n'),
+      chart: chartOf(inv.command, inv.options, io.env),
     }),
     interactive,
     dryRun,
@@ -251,8 +253,7 @@ export function createRunContext(session: Session, inv: Invocation, signal: Abor
     admin: async () => (await bound()).admin,
     matrix: async () => (await bound()).matrix,
     use: async <T>(namespace: string) => {
-      const services: ApiServices = { ...(await bound()), serverName: () => session.serverName() }
-      return session.api<T>(namespace, services)
+      return session.api<T>(namespace, await session.services(await defaults()))
     },
     serverName: () => session.serverName(),
     userId: (async (value: string | undefined) => {

@@ -290,8 +290,20 @@ const truncate = (text = '', max = 2000) => (text.length > max ? `${text.slice(0
 
 const PROXY_HINT = 'check HTTP_PROXY, HTTPS_PROXY and NO_PROXY; a proxy that asks for a password takes it in its URL (http://USER:PASSWORD@HOST:PORT)'
 
+/**
+ * The error text of a reply that is not Matrix's `{errcode, error}`: a JSON:API error document's titles
+ * (`{"errors":[{"title"}]}`, MAS's admin API), or a short text/plain body (a framework's rejection of a request body).
+ */
+function otherErrorText(response: AxiosResponse): string | undefined {
+  const data = response.data as { errors?: { title?: unknown }[] } | string | undefined
+  if (typeof data === 'string') return /^text\/plain\b/.test(String(response.headers?.['content-type'] ?? '')) ? data.split('\n')[0].slice(0, 300) || undefined : undefined
+  const titles = Array.isArray(data?.errors) ? data.errors.map((e) => e?.title).filter((t): t is string => typeof t === 'string' && t !== '') : []
+  return titles.join('; ') || undefined
+}
+
 function httpError(method: string, url: string, response: AxiosResponse): SynadmError {
-  const data = (response.data && typeof response.data === 'object' ? response.data : {}) as { errcode?: string; error?: string }
+  const body = (response.data && typeof response.data === 'object' ? response.data : {}) as { errcode?: string; error?: string }
+  const data = { ...body, error: body.error ?? otherErrorText(response) }
   const status = response.status
   // 407 comes from a proxy, never from Synapse: the server was not reached, as when a proxy refuses a tunnel
   const kind: ErrorKind = status === 401 || status === 403 ? 'auth' : status === 404 ? 'notFound' : status === 429 ? 'rateLimited' : status === 407 ? 'network' : 'api'

@@ -4,7 +4,7 @@ import { SynadmError } from '../errors.js'
 import { globalWords } from '../globals.js'
 import { REDACTED, redactText } from '../log.js'
 import { DOCUMENT_FORMATS } from '../output.js'
-import { storeTokenSource, tokenSourceQuestions } from './servers.js'
+import { masQuestions, storeMasSecretSource, storeTokenSource, tokenSourceQuestions } from './servers.js'
 import { Shell } from '../shell.js'
 
 export async function shell(ctx: RunContext) {
@@ -29,6 +29,9 @@ const OPTION_KEYS: Record<string, Key> = {
   tokenCommand: 'token_command',
   production: 'production',
   auditLog: 'audit_log',
+  masUrl: 'mas_url',
+  masClientId: 'mas_client_id',
+  masClientSecretCommand: 'mas_client_secret_command',
 }
 
 /** A setting as `config --show` prints it: the token REDACTED, a password in base_url too (core/log.ts). */
@@ -47,6 +50,7 @@ export async function config(ctx: RunContext) {
   for (const [option, key] of Object.entries(OPTION_KEYS)) if (ctx.given.has(option)) values[key] = ctx.options[option]
   if (ctx.options.tokenFile) values.token = await ctx.secret({ file: ctx.options.tokenFile, what: 'access token', fileOption: '--token-file' })
   if (ctx.options.tokenPath) values.token_file = ctx.options.tokenPath
+  if (ctx.options.masClientSecretPath) values.mas_client_secret_file = ctx.options.masClientSecretPath
 
   // Options given: change only those, without prompts, in a terminal too.
   if (ctx.interactive && Object.keys(values).length === 0) {
@@ -69,10 +73,11 @@ export async function config(ctx: RunContext) {
     values.server_discovery = await ctx.prompts.select('Server discovery (kept for the Python synadm; synadm asks whoami instead)', ['well-known', 'dns'].map((value) => ({ value })), String(current.server_discovery) as never)
     values.homeserver = await ask('Homeserver name ("auto-retrieval" or the domain part of your user ID)', 'homeserver')
     values.ssl_verify = await ctx.prompts.confirm('Verify TLS certificates?', current.ssl_verify !== false)
+    Object.assign(values, await masQuestions(ctx, current))
   } else if (Object.keys(values).length === 0) {
     throw new SynadmError('usage', 'nothing to change: give options such as -u, --token-file, -b', { hint: 'or run synadm config in a terminal to be asked' })
   }
-  await saveUserConfig(resolved.file, await storeTokenSource(ctx, values))
+  await saveUserConfig(resolved.file, await storeMasSecretSource(ctx, await storeTokenSource(ctx, values)))
   ctx.session.reset()
   ctx.note(`Saved to ${resolved.file} (readable by you only).`)
   try {

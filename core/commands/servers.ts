@@ -10,7 +10,7 @@ import { HttpClient } from '../http.js'
 import { redactText } from '../log.js'
 import { allProfiles, DEFAULT_PROFILE, namedProfiles } from '../profiles.js'
 import { apiBase } from '../session.js'
-import { readTokenFile } from '../tokens.js'
+import { readSecretFile, readTokenFile } from '../tokens.js'
 
 const tokenSource = (s: Partial<Settings>): TokenKey => (s.token_command ? 'token_command' : s.token_file ? 'token_file' : 'token')
 
@@ -49,6 +49,46 @@ export async function storeTokenSource(ctx: RunContext, values: Partial<Record<K
     await readTokenFile(String(values.token_file))
   }
   for (const key of TOKEN_KEYS) if (key !== given[0]) values[key] = null
+  return values
+}
+
+/**
+ * A server that delegates auth to MAS: where MAS is (empty: as the server announces it) and, for MAS's admin API, a
+ * client's ID and where its secret comes from (empty: the access token serves MAS too). An empty answer removes the key.
+ */
+export async function masQuestions(ctx: RunContext, current: Partial<Settings>): Promise<Partial<Record<Key, unknown>>> {
+  const ask = async (message: string, key: Key) => {
+    const now = String(current[key] ?? '')
+    return (await ctx.prompts.text(message, { placeholder: now, defaultValue: now })) || null
+  }
+  const values: Partial<Record<Key, unknown>> = {}
+  values.mas_url = await ask('MAS URL, if the server delegates auth to MAS (empty: the one the server announces)', 'mas_url')
+  values.mas_client_id = await ask("MAS client ID for MAS's admin API (empty: the access token serves MAS too)", 'mas_client_id')
+  if (!values.mas_client_id) return { ...values, mas_client_secret_file: null, mas_client_secret_command: null }
+  const how = await ctx.prompts.select(
+    "Where does the MAS client's secret come from?",
+    [
+      { value: 'mas_client_secret_file' as const, label: 'a file of its own (mode 0600 or stricter)' },
+      { value: 'mas_client_secret_command' as const, label: 'a command that prints it' },
+      { value: 'env' as const, label: 'the environment variable SYNADM_MAS_CLIENT_SECRET' },
+    ],
+    current.mas_client_secret_command ? 'mas_client_secret_command' : current.mas_client_secret_file ? 'mas_client_secret_file' : 'env',
+  )
+  if (how === 'env') return { ...values, mas_client_secret_file: null, mas_client_secret_command: null }
+  values[how] = await ask(how === 'mas_client_secret_file' ? 'Secret file (mode 0600 or stricter)' : 'Secret command (run without a shell unless it uses shell syntax)', how)
+  return values
+}
+
+/** One source of the MAS client's secret: the one being stored replaces the other; a file is checked now. */
+export async function storeMasSecretSource(ctx: RunContext, values: Partial<Record<Key, unknown>>): Promise<Partial<Record<Key, unknown>>> {
+  const { mas_client_secret_file: file, mas_client_secret_command: command } = values
+  if (file && command) throw usageError('give one of --mas-client-secret-path and --mas-client-secret-command, not both')
+  if (file) {
+    const path = expandHome(String(file))
+    values.mas_client_secret_file = isAbsolute(path) ? path : resolve(ctx.session.io.cwd, path)
+    await readSecretFile(String(values.mas_client_secret_file), 'mas_client_secret_file', 'secret')
+    values.mas_client_secret_command = null
+  } else if (command) values.mas_client_secret_file = null
   return values
 }
 

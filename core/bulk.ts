@@ -16,7 +16,8 @@ import { path, replyField } from './http.js'
 import { idProblem } from './ids.js'
 import { readInput } from './input.js'
 import { openJournal, serverUrl, type Journal } from './journal.js'
-import { asciiJson, format, type Format } from './output.js'
+import { isSecretArg, REDACTED, secretValues } from './log.js'
+import { asciiJson, format, isRecord, type Format } from './output.js'
 import { commandShape, DEFAULT_CONCURRENCY, writes } from './options.js'
 import type { Action, CommandSpec, IdKind } from './spec.js'
 
@@ -172,6 +173,8 @@ export interface BulkOptions<T> {
   effect?: unknown
   /** journal lines name the run by these (default: the command's arguments and given options) */
   identity?: Record<string, unknown>
+  /** the targets are secrets (registration tokens): the journal names them by their hash */
+  secretTargets?: boolean
 }
 
 /** Faults that would fail every following target too: the run stops starting new ones. */
@@ -204,18 +207,25 @@ function concurrencyOf(ctx: RunContext): number {
 }
 
 /** The run's journal for this server (--journal), checked, locked and opened before anything is sent. */
-async function runJournal(ctx: RunContext, identity: Record<string, unknown>): Promise<Journal | undefined> {
+async function runJournal(ctx: RunContext, identity: Record<string, unknown>, secretTargets: boolean): Promise<Journal | undefined> {
   const file = ctx.options.journal as string | undefined
   if (file === undefined) return undefined
   const { base_url } = await ctx.settings()
-  const header = { synadm_journal: 2 as const, command: ctx.command.path, with: identity }
-  return openJournal(file, header, { server: ctx.session.profile, base_url: serverUrl(base_url) }, { dryRun: ctx.dryRun, note: ctx.note })
+  const header = { synadm_journal: 2 as const, command: ctx.command.path, with: withoutSecrets(identity, secretValues(ctx.command, ctx.args, ctx.options)) }
+  return openJournal(file, header, { server: ctx.session.profile, base_url: serverUrl(base_url) }, { dryRun: ctx.dryRun, secretTargets, note: ctx.note })
+}
+
+/** The run's identity with each secret value typed (a password, a token) replaced: the journal keeps none. */
+function withoutSecrets(value: unknown, secrets: readonly string[]): Record<string, unknown> {
+  const hide = (v: unknown): unknown =>
+    typeof v === 'string' && secrets.includes(v) ? REDACTED : Array.isArray(v) ? v.map(hide) : isRecord(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, hide(x)])) : v
+  return hide(value) as Record<string, unknown>
 }
 
 /** Runs `each` over the items: the engine behind --targets and ctx.forEach. Never throws for a target's failure. */
 export async function runBulk<T>(o: BulkOptions<T>): Promise<BulkSummary> {
   const concurrency = concurrencyOf(o.ctx)
-  const journal = await runJournal(o.ctx, o.identity ?? identityOf(o.ctx))
+  const journal = await runJournal(o.ctx, o.identity ?? identityOf(o.ctx), o.secretTargets ?? false)
   try {
     return await runItems(o, concurrency, journal)
   } finally {
@@ -289,9 +299,9 @@ async function runItems<T>(o: BulkOptions<T>, concurrency: number, journal?: Jou
 function resumable<T>(ctx: RunContext, items: BulkOptions<T>['items'], journal: Journal, summary: BulkSummary, record: (entry: ReportEntry) => void) {
   const todo: typeof items = []
   for (const item of items) {
-    if (journal.done.has(item.target)) {
+    if (journal.isDone(item.target)) {
       summary.skipped++
-    } else if (journal.unfinished.has(item.target) && !ctx.command.bulk?.idempotent) {
+    } else if (journal.wasInFlight(item.target) && !ctx.command.bulk?.idempotent) {
       summary.failed++
       record({ target: item.target, ok: false, error: 'was in flight when an earlier run was killed: it may or may not have been applied; check it by hand', exit_code: 9 })
     } else todo.push(item)
@@ -377,6 +387,7 @@ export async function runTargets(ctx: RunContext, action: Action): Promise<void>
     invocationFor: (value) => ({ ...ctx, args: { ...ctx.args, [target.name]: value } }),
     each: async (_value, targetCtx) => action(targetCtx),
     identity: identityOf(ctx, target.name),
+    secretTargets: isSecretArg(target),
   })
   const failure = bulkFailureOf(summary, ctx.options.journal as string | undefined)
   if (failure) throw failure

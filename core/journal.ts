@@ -8,12 +8,15 @@
  * a lock left by a process of this host that is gone is taken over. The servers of one fleet run share the open
  * journal in this process. The file is read line by line with a bound on a line, so a device or a huge file cannot
  * exhaust memory. Every problem with the file is a SynadmError: 'config' (exit 3), or 'usage' (exit 2) for the
- * journal of another run.
+ * journal of another run. No secret is written: secret option values are REDACTED in the header (a resume matches
+ * on the option being given), secret targets (registration tokens) are named by their SHA-256, errors are redacted.
  */
+import { createHash } from 'node:crypto'
 import { closeSync, fchmodSync, fstatSync, ftruncateSync, linkSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { dirname, resolve } from 'node:path'
 import { SynadmError, usageError } from './errors.js'
+import { redactText } from './log.js'
 import { asciiJson, isRecord } from './output.js'
 
 export interface JournalHeader {
@@ -334,28 +337,42 @@ function readOnly(file: string, header: JournalHeader): JournalContents {
 
 /** The journal of one server of a run: what is done, failed and unfinished there, and the lines it adds. */
 export class Journal {
-  readonly done: Set<string>
-  readonly failed: Set<string>
+  private readonly done: Set<string>
   /** started and never finished: the run was killed while they were in flight */
-  readonly unfinished = new Set<string>()
+  private readonly unfinished = new Set<string>()
 
   constructor(
     readonly file: string,
     private readonly server: JournalServer,
     record: ServerRecord | undefined,
     private readonly shared?: JournalFile,
+    private readonly secretTargets = false,
   ) {
     this.done = record?.done ?? new Set()
-    this.failed = record?.failed ?? new Set()
     for (const target of record?.started ?? []) if (!this.done.has(target)) this.unfinished.add(target)
   }
 
+  /** How a target is named in the file: a secret one (a registration token) by its SHA-256, never as itself. */
+  private key(target: string): string {
+    return this.secretTargets ? `sha256:${createHash('sha256').update(target).digest('hex')}` : target
+  }
+
+  isDone(target: string): boolean {
+    return this.done.has(this.key(target))
+  }
+
+  /** started by an earlier run that was killed before it said how the target ended */
+  wasInFlight(target: string): boolean {
+    return this.unfinished.has(this.key(target))
+  }
+
   start(target: string) {
-    this.write({ ...this.server, target, state: 'start', at: Date.now() })
+    this.write({ ...this.server, target: this.key(target), state: 'start', at: Date.now() })
   }
 
   finish(target: string, ok: boolean, error?: string) {
-    this.write({ ...this.server, target, state: ok ? 'done' : 'failed', at: Date.now(), ...(error ? { error: error.slice(0, MAX_ERROR) } : {}) })
+    const failure = error ? { error: redactText(error).slice(0, MAX_ERROR) } : {}
+    this.write({ ...this.server, target: this.key(target), state: ok ? 'done' : 'failed', at: Date.now(), ...failure })
   }
 
   private write(entry: JournalEntry) {
@@ -389,8 +406,8 @@ export function serverUrl(baseUrl: string): string {
  * The journal of `server` for a run: locked and opened (created with its header) for a real run, only read for a dry
  * run. The servers of one fleet run share the file; a second run on it, here or in another process, is refused.
  */
-export function openJournal(file: string, header: JournalHeader, server: JournalServer, o: { dryRun: boolean; note: (message: string) => void }): Journal {
-  if (o.dryRun) return new Journal(file, server, checkedRecord(file, readOnly(file, header), server))
+export function openJournal(file: string, header: JournalHeader, server: JournalServer, o: { dryRun: boolean; secretTargets: boolean; note: (message: string) => void }): Journal {
+  if (o.dryRun) return new Journal(file, server, checkedRecord(file, readOnly(file, header), server), undefined, o.secretTargets)
   const key = resolve(file)
   let shared = openFiles.get(key)
   if (shared) {
@@ -402,7 +419,7 @@ export function openJournal(file: string, header: JournalHeader, server: Journal
   }
   const record = checkedRecord(file, shared.contents, server)
   shared.users.add(server.server)
-  return new Journal(file, server, record, shared)
+  return new Journal(file, server, record, shared, o.secretTargets)
 }
 
 /** The server's record; refused when the journal knew this profile at another address (another server). */

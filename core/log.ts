@@ -71,7 +71,7 @@ export function typedSecrets(values: readonly string[], add = false): void {
  */
 const SECRET_SWITCH = /^--?([\w-]*[-_])?(password|passwd|token|secret)$/i
 const isSecretOption = (def: OptionDef) => def.values.length > 0 && def.type !== 'file' && (def.spec.id === 'regtok' || def.on.some((s) => SECRET_SWITCH.test(s)))
-const isSecretArg = (arg: ArgSpec | undefined) => arg?.id === 'regtok'
+export const isSecretArg = (arg: ArgSpec | undefined) => arg?.id === 'regtok'
 
 /** The secret values of a parsed command: what `typedSecrets` is given. */
 export function secretValues(spec: CommandSpec, args: Record<string, unknown>, options: Record<string, unknown>): string[] {

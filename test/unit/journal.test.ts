@@ -10,6 +10,7 @@ import nock from 'nock'
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { EXIT } from '../../core/errors.js'
 import { runSynadm, TEST_BASE_URL } from '../../core/testing.js'
+import { builtins } from '../../plugins/builtins.js'
 import { bulkPlugin } from './fixtures/bulk-plugin.js'
 
 /** A write of the journal fails with ENOSPC when its text matches: a disk that fills up in the middle of a run. */
@@ -241,5 +242,43 @@ describe('a journal that cannot be written (full disk)', () => {
     expect(result.code).toBe(EXIT.config)
     expect(lines(result.stdout)).toEqual([{ target: '@a:synapse.test', ok: true, result: {} }])
     expect(journalLines(journal).map((l) => l.state ?? 'header')).toEqual(['header', 'start'])
+  })
+})
+
+describe('the journal keeps no secret', () => {
+  const run = (argv: string[]) => runSynadm(builtins, argv)
+
+  it('registration tokens as targets are named by their hash, and a resume still skips them', async () => {
+    const tokens = ['Secr3tTokenOne', 'Secr3tTokenTwo']
+    const journal = join(dir, 'regtok.journal')
+    const args = ['--batch', '-o', 'jsonl', 'regtok', 'delete', '--targets', file(tokens.join('\n')), '--journal', journal]
+    for (const token of tokens) {
+      nock(TEST_BASE_URL).get(`/_synapse/admin/v1/registration_tokens/${token}`).reply(200, { token })
+      nock(TEST_BASE_URL).delete(`/_synapse/admin/v1/registration_tokens/${token}`).reply(200, {})
+    }
+    expect((await run(args)).code).toBe(0)
+    expect(nock.isDone()).toBe(true)
+    const text = readFileSync(journal, 'utf8')
+    for (const token of tokens) expect(text).not.toContain(token)
+    expect(journalLines(journal).slice(1).map((e) => e.target)).toEqual(expect.arrayContaining([expect.stringMatching(/^sha256:[0-9a-f]{64}$/)]))
+    // nothing is asked again: both are done
+    const again = await run(args)
+    expect(again.code).toBe(0)
+    expect(again.stderr).toContain('2 target(s) done in an earlier run are skipped')
+  })
+
+  it('a secret option value is REDACTED in the header, and a resume with the option given still matches', async () => {
+    const users = ['@a:x.test']
+    const journal = join(dir, 'password.journal')
+    const args = ['--batch', '-o', 'jsonl', 'user', 'password', '--targets', file(users.join('\n')), '-p', 'Hunter2Hunter2', '--journal', journal]
+    nock(TEST_BASE_URL).get(`/_synapse/admin/v2/users/${enc('@a:x.test')}`).reply(200, { name: '@a:x.test' })
+    nock(TEST_BASE_URL).post(`/_synapse/admin/v1/reset_password/${enc('@a:x.test')}`).reply(200, {})
+    expect((await run(args)).code).toBe(0)
+    expect(nock.isDone()).toBe(true)
+    expect(readFileSync(journal, 'utf8')).not.toContain('Hunter2Hunter2')
+    expect(journalLines(journal)[0].with.options).toMatchObject({ password: 'REDACTED' })
+    const again = await run(args)
+    expect(again.code).toBe(0)
+    expect(again.stderr).toContain('1 target(s) done in an earlier run are skipped')
   })
 })

@@ -20,7 +20,7 @@ const LAYERS = {
   app: ['kernel', 'contract', 'output', 'http', 'cli', 'config', 'plugin-host', 'run', 'campaigns', 'execute', 'shell', 'commands', 'vorpal'],
 }
 /** core/index.ts, the plugins' API, re-exports from these */
-const PUBLIC_API_FROM = ['kernel', 'contract', 'output', 'http', 'cli', 'run']
+const PUBLIC_API_FROM = ['kernel', 'contract', 'output', 'http', 'cli', 'config', 'run']
 
 const TYPES_ONLY = ['type-only', 'type-import']
 const folders = (names) => `^core/(${names.join('|')})/`

@@ -13,3 +13,9 @@ export { localDateTime, withDateTimes } from './output/formats.js'
 export { daysFromNow, parseDateTime } from './cli/parse.js'
 export { csvRow, parseCsv } from './output/csv.js'
 export type { Page } from './run/paginate.js'
+export type { Settings } from './config/settings.js'
+import type * as Tokens from './config/tokens.js'
+/** A secret kept as token_file keeps the token: a file's first line, refused unless only its owner can read it. */
+export const readSecretFile: typeof Tokens.readSecretFile = async (...args) => (await import('./config/tokens.js')).readSecretFile(...args)
+/** A secret printed by a command, run as token_command is (node:child_process loads on first use). */
+export const runSecretCommand: typeof Tokens.runSecretCommand = async (...args) => (await import('./config/tokens.js')).runSecretCommand(...args)

@@ -76,9 +76,11 @@ const loadOnFirstUse = {
 /**
  * Modules the bundle leaves out and loads at run time, and the package of ours they are resolved from: cosmiconfig
  * only needs TypeScript for .ts configs, which we do not search for (never loaded: no check); tabtab reads its script
- * templates from its own folder; axios's proxy agent (and its debug logger) is only needed behind a proxy.
+ * templates from its own folder; proxy-from-env (the proxy lookup of core/http/transport.ts) loads when a client is made;
+ * axios's proxy agent (and its debug logger) stays out of the bundle, unused: synadm's transport carries proxied
+ * requests too.
  */
-const RUNTIME_MODULES = { typescript: null, '@pnpm/tabtab': '.', 'https-proxy-agent': 'axios' }
+const RUNTIME_MODULES = { typescript: null, '@pnpm/tabtab': '.', 'proxy-from-env': '.', 'https-proxy-agent': 'axios' }
 
 const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
 const { version } = manifest

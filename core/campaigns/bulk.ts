@@ -2,24 +2,27 @@
  * Bulk runs: one command over many targets (--targets FILE), with one confirmation for the whole set, bounded
  * concurrency, a journal to resume from, a report, and progress in a terminal. Loaded only when a bulk run starts.
  *
- * The journal (--journal FILE, JSON lines, 0600) starts with the command it belongs to, then records `start` before a
- * target runs and `done`/`failed` when it finished, each line written before the next step. So a killed run leaves
- * targets that started and never finished: they may or may not have been applied. A resumed run skips every done
- * target, runs failed and unstarted ones, and re-runs the unfinished ones only when the command declares that
- * repeating it changes nothing more (`bulk.idempotent`); otherwise it reports them as failed for a person to check,
- * so no target is written twice.
+ * The journal (--journal FILE, core/campaigns/journal.ts) starts with the command it belongs to, then records, per server,
+ * `start` before a target runs and `done`/`failed` when it finished, each line written before the next step; a run
+ * that cannot write its journal starts no more targets. So a killed run leaves targets that started and never
+ * finished: they may or may not have been applied. A resumed run skips every done target, runs failed and unstarted
+ * ones, and re-runs the unfinished ones only when the command declares that repeating it changes nothing more
+ * (`bulk.idempotent`); otherwise it reports them as failed for a person to check, so no target is written twice.
  */
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs'
 import { parseCsv } from '../output/csv.js'
-import { bulkFailureOf, skippedReason, type BulkItem, type ContextFactory, type CoreContext } from '../run/context.js'
+import { bulkFailureOf, skippedReason, type BulkItem, type ContextFactory, type CoreContext, createRunContext } from '../run/context.js'
 import type { BulkSummary, Invocation, RunContext } from '../contract/run-context.js'
 import { DryRunStop, SynadmError, toSynadmError, usageError } from '../kernel/errors.js'
 import { path, replyField } from '../http/client.js'
 import { idProblem } from '../contract/ids.js'
 import { readInput } from '../run/input.js'
-import { asciiJson, format, type Format } from '../output/formats.js'
+import { asciiJson, format, type Format, isRecord } from '../output/formats.js'
 import { commandShape, DEFAULT_CONCURRENCY, writes } from '../cli/options.js'
 import type { Action, CommandSpec, IdKind } from '../contract/spec.js'
+import { openJournal, serverUrl, type Journal } from './journal.js'
+import { REDACTED } from '../kernel/log.js'
+import { isSecretArg, secretValues } from '../cli/secrets.js'
 
 const MAX_CONCURRENCY = 64
 /** Targets shown in the confirmation. */
@@ -45,6 +48,7 @@ const JSON_FIELDS: Record<IdKind, string[]> = {
   report: ['id', 'report_id'],
   group: ['group_id'],
   job: ['delete_id', 'purge_id', 'redact_id', 'id'],
+  ulid: ['id'],
 }
 
 export interface TargetLine {
@@ -156,80 +160,6 @@ async function normalise(ctx: CoreContext, kind: IdKind, value: string): Promise
   return value
 }
 
-// --- journal ---------------------------------------------------------------------------------------------------
-
-interface JournalHeader {
-  synadm_journal: 1
-  command: string
-  /** the arguments and options the run was started with (no targets, journal, concurrency): a resume must match */
-  with: Record<string, unknown>
-}
-
-type JournalLine = JournalHeader | { target: string; state: 'start' | 'done' | 'failed'; at: number; error?: string }
-
-export class Journal {
-  readonly done = new Set<string>()
-  readonly failed = new Set<string>()
-  /** started and never finished: the run was killed while they were in flight */
-  readonly unfinished = new Set<string>()
-  private fd?: number
-
-  constructor(
-    readonly file: string,
-    private readonly header: JournalHeader,
-  ) {
-    if (!existsSync(file)) return
-    const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean)
-    const started = new Set<string>()
-    lines.forEach((text, i) => {
-      let line: JournalLine
-      try {
-        line = JSON.parse(text) as JournalLine
-      } catch {
-        // The last line may be cut short by a kill; any other bad line means this is not our journal.
-        if (i === lines.length - 1) return
-        throw usageError(`${file} line ${i + 1} is not a journal line`)
-      }
-      if ('synadm_journal' in line) {
-        if (line.command !== header.command || asciiJson(line.with) !== asciiJson(header.with)) {
-          throw usageError(`${file} is the journal of another run: '${line.command}' with ${asciiJson(line.with)}`, 'give the same command, arguments and options to resume, or another journal file')
-        }
-        return
-      }
-      if (line.state === 'start') started.add(line.target)
-      else {
-        started.delete(line.target)
-        ;(line.state === 'done' ? this.done : this.failed).add(line.target)
-        if (line.state === 'done') this.failed.delete(line.target)
-      }
-    })
-    for (const target of started) if (!this.done.has(target)) this.unfinished.add(target)
-  }
-
-  /** Appends a line now (write(2) before the next step: a kill loses nothing the journal says happened). */
-  private write(line: JournalLine) {
-    if (this.fd === undefined) {
-      const fresh = !existsSync(this.file)
-      this.fd = openSync(this.file, 'a', 0o600)
-      if (fresh) writeSync(this.fd, JSON.stringify(this.header) + '\n')
-    }
-    writeSync(this.fd, JSON.stringify(line) + '\n')
-  }
-
-  start(target: string) {
-    this.write({ target, state: 'start', at: Date.now() })
-  }
-
-  finish(target: string, ok: boolean, error?: string) {
-    this.write({ target, state: ok ? 'done' : 'failed', at: Date.now(), ...(error ? { error } : {}) })
-  }
-
-  close() {
-    if (this.fd !== undefined) closeSync(this.fd)
-    this.fd = undefined
-  }
-}
-
 // --- the run ---------------------------------------------------------------------------------------------------
 
 export type ReportEntry = BulkSummary['entries'][number]
@@ -248,6 +178,8 @@ export interface BulkOptions<T> {
   effect?: unknown
   /** journal lines name the run by these (default: the command's arguments and given options) */
   identity?: Record<string, unknown>
+  /** the targets are secrets (registration tokens): the journal names them by their hash */
+  secretTargets?: boolean
 }
 
 /** Faults that would fail every following target too: the run stops starting new ones. */
@@ -279,20 +211,43 @@ function concurrencyOf(ctx: RunContext): number {
   return n
 }
 
+/** The run's journal for this server (--journal), checked, locked and opened before anything is sent. */
+async function runJournal(ctx: CoreContext, identity: Record<string, unknown>, secretTargets: boolean): Promise<Journal | undefined> {
+  const file = ctx.options.journal as string | undefined
+  if (file === undefined) return undefined
+  const { base_url } = await ctx.settings()
+  const header = { synadm_journal: 2 as const, command: ctx.command.path, with: withoutSecrets(identity, secretValues(ctx.command, ctx.args, ctx.options)) }
+  return openJournal(file, header, { server: ctx.session.profile, base_url: serverUrl(base_url) }, { dryRun: ctx.dryRun, secretTargets, note: ctx.note })
+}
+
+/** The run's identity with each secret value typed (a password, a token) replaced: the journal keeps none. */
+function withoutSecrets(value: unknown, secrets: readonly string[]): Record<string, unknown> {
+  const hide = (v: unknown): unknown =>
+    typeof v === 'string' && secrets.includes(v) ? REDACTED : Array.isArray(v) ? v.map(hide) : isRecord(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, hide(x)])) : v
+  return hide(value) as Record<string, unknown>
+}
+
 /** Runs `each` over the items: the engine behind --targets and ctx.forEach. Never throws for a target's failure. */
 export async function runBulk<T>(o: BulkOptions<T>): Promise<BulkSummary> {
+  const concurrency = concurrencyOf(o.ctx)
+  const journal = await runJournal(o.ctx, o.identity ?? identityOf(o.ctx), o.secretTargets ?? false)
+  try {
+    return await runItems(o, concurrency, journal)
+  } finally {
+    journal?.close()
+  }
+}
+
+async function runItems<T>(o: BulkOptions<T>, concurrency: number, journal?: Journal): Promise<BulkSummary> {
   const { ctx } = o
-  const concurrency = concurrencyOf(ctx)
   const report = new BulkReport(ctx, o.items.length)
-  const journalFile = ctx.options.journal as string | undefined
-  const journal = journalFile ? new Journal(journalFile, { synadm_journal: 1, command: ctx.command.path, with: o.identity ?? identityOf(ctx) }) : undefined
   const todo = journal ? stillToRun(ctx, journal, o.items, report) : o.items
   if (todo.length && writes(ctx.command) && !ctx.dryRun) await confirmTargets(ctx, todo, concurrency, o.effect, journal)
   // after the confirmation: rate and time count the run, not the reading
   report.start(todo.length)
-  const run = await runAll(o, todo, concurrency, journal, report)
-  report.summary.notStarted = todo.length - run.started
-  report.summary.stoppedBy = run.stop ?? (ctx.signal.aborted ? new SynadmError('cancelled', 'stopped by Ctrl-C') : undefined)
+  const stop = await runAll(o, todo, concurrency, journal, report)
+  report.summary.notStarted = todo.length - report.finished
+  report.summary.stoppedBy = stop ?? (ctx.signal.aborted ? new SynadmError('cancelled', 'stopped by Ctrl-C') : undefined)
   await report.finish()
   return report.summary
 }
@@ -304,9 +259,9 @@ export async function runBulk<T>(o: BulkOptions<T>): Promise<BulkSummary> {
 function stillToRun<T>(ctx: CoreContext, journal: Journal, items: BulkItem<T>[], report: BulkReport): BulkItem<T>[] {
   const todo: BulkItem<T>[] = []
   for (const item of items) {
-    if (journal.done.has(item.target)) {
+    if (journal.isDone(item.target)) {
       report.summary.skipped++
-    } else if (journal.unfinished.has(item.target) && !ctx.command.bulk?.idempotent) {
+    } else if (journal.wasInFlight(item.target) && !ctx.command.bulk?.idempotent) {
       report.record({ target: item.target, ok: false, error: 'was in flight when an earlier run was killed: it may or may not have been applied; check it by hand', exit_code: 9 })
     } else todo.push(item)
   }
@@ -329,21 +284,36 @@ async function confirmTargets(ctx: CoreContext, todo: BulkItem<unknown>[], concu
   })
 }
 
-/** Runs the targets, `concurrency` at a time, until all started, Ctrl-C, or a fault that would fail the rest too. */
-async function runAll<T>(o: BulkOptions<T>, todo: BulkItem<T>[], concurrency: number, journal: Journal | undefined, report: BulkReport): Promise<{ started: number; stop?: SynadmError }> {
+/**
+ * Runs the targets, `concurrency` at a time, until all ran, Ctrl-C, or a fault that would fail the rest too (a
+ * journal that cannot be written among them: a run that cannot keep its journal sends nothing more).
+ */
+async function runAll<T>(o: BulkOptions<T>, todo: BulkItem<T>[], concurrency: number, journal: Journal | undefined, report: BulkReport): Promise<SynadmError | undefined> {
   const { ctx } = o
   const { io } = ctx.session
   // Ctrl-C (the command's signal) stops starting targets; the ones running finish with a signal of their own.
   const running = new AbortController()
   let next = 0
   let stop: SynadmError | undefined
+  /** a journal line written (or none to write); false when it failed, and the run stops */
+  const journaled = (write: (journal: Journal) => void) => {
+    if (!journal || ctx.dryRun) return true
+    try {
+      write(journal)
+      return true
+    } catch (error) {
+      stop ??= toSynadmError(error)
+      return false
+    }
+  }
   const worker = async () => {
     while (next < todo.length && !ctx.signal.aborted && !stop) {
       const item = todo[next++]
-      if (!ctx.dryRun) journal?.start(item.target)
+      if (!journaled((j) => j.start(item.target))) break
       const { entry, notes, error } = await runOne(o, item, running.signal)
       if (error && STOPS_THE_RUN.has(error.kind)) stop ??= error
-      if (!ctx.dryRun) journal?.finish(item.target, entry.ok, entry.error)
+      // Not recorded as finished, it stays in flight: a resume treats it as a killed run's target.
+      journaled((j) => j.finish(item.target, entry.ok, entry.error))
       report.record(entry)
       if (ctx.session.logLevel > 0) for (const note of notes) io.stderr.write(`${item.target}: ${note}\n`)
       report.advance()
@@ -353,9 +323,8 @@ async function runAll<T>(o: BulkOptions<T>, todo: BulkItem<T>[], concurrency: nu
     await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, worker))
   } finally {
     report.close()
-    journal?.close()
   }
-  return { started: next, stop }
+  return stop
 }
 
 /** One target, with a context of its own: its report entry, the notes it made, and the error it failed with. */
@@ -380,10 +349,11 @@ async function runOne<T>(o: BulkOptions<T>, item: BulkItem<T>, signal: AbortSign
 /** A bulk run's report as it goes: the counts, a JSON line per target with -o jsonl, progress on a terminal. */
 class BulkReport {
   readonly summary: BulkSummary
+  /** targets that ran to an end (the rest of the set is "not started") */
+  finished = 0
   private readonly jsonl: boolean
   private progress?: ReturnType<typeof progressLine>
   private started = Date.now()
-  private finished = 0
 
   constructor(
     private readonly ctx: CoreContext,
@@ -465,6 +435,7 @@ export async function runTargets(ctx: CoreContext, action: Action, contextFor: C
     invocationFor: (value) => ({ ...ctx, args: { ...ctx.args, [target.name]: value } }),
     each: async (_value, targetCtx) => action(targetCtx),
     identity: identityOf(ctx, target.name),
+    secretTargets: isSecretArg(target),
   })
   const failure = bulkFailureOf(summary, ctx.options.journal as string | undefined)
   if (failure) throw failure

@@ -3,8 +3,9 @@
  * with its server — a `server` field in json/jsonl/csv/yaml, a column in human. Each server runs the command
  * through the normal executor in its own session (its own settings, token and audit entries), printing minified
  * JSON that is labelled and printed in the chosen format once all have answered; their messages go to stderr
- * prefixed with the server. A write across servers is refused unless --batch is given; then it is confirmed
- * once for all of them (in a terminal; without one, --batch is the confirmation).
+ * prefixed with the server. A write across servers is refused unless --batch is given, before any server is
+ * asked for a command declared to write; then it is confirmed once for all of them (in a terminal; without one,
+ * --batch is the confirmation).
  */
 import { Capture } from '../output/capture.js'
 import type { Invocation } from '../contract/run-context.js'
@@ -12,12 +13,28 @@ import { EXIT, SynadmError, usageError } from '../kernel/errors.js'
 import { format, isRecord, listKey, resolveFormat } from '../output/formats.js'
 import { Prompts } from '../run/prompts.js'
 import type { Session } from '../run/session.js'
+import { writes } from '../cli/options.js'
 
 /** servers asked at once */
 const CONCURRENCY = 8
 
 type RunInvocation = (session: Session, invocation: Invocation, signal: AbortSignal) => Promise<number>
 
+/** sessions already warned that one SYNADM_TOKEN goes to several servers (a shell warns once, not every line) */
+const warnedSharedToken = new WeakSet<Session>()
+
+const refusal = (servers: string[]) =>
+  usageError(`refusing to write on ${servers.length} servers at once (${servers.join(', ')})`, 'add --batch to write on each of them (asked once, with the list, in a terminal)')
+
+/** Does the command declare that it writes, and is this no dry run? Then it is refused or confirmed before it starts. */
+const declaredWrite = ({ command, options }: Invocation) => writes(command) && options.dryRun !== true
+
+/** What refuses a fleet run before any server is asked: a command for one server, a declared write without --batch. */
+export function refuseFleetRun(invocation: Invocation, servers: string[]): void {
+  const { command, globals } = invocation
+  if (command.offline) throw usageError(`'${command.path}' works on one server at a time`, 'give one profile: -S NAME')
+  if (declaredWrite(invocation) && !globals.batch) throw refusal(servers)
+}
 
 /** `{server, ...item}`; an item's own `server` field is kept as `server_field`. */
 function label(server: string, item: unknown): Record<string, unknown> {
@@ -50,10 +67,20 @@ function itemsOf(server: string, text: string, notes: string[]): Record<string, 
   return items
 }
 
+/** One SYNADM_TOKEN overrides every profile's token: said once when it is about to go to several servers. */
+async function warnSharedToken(session: Session, sessions: { name: string; session: Session }[]) {
+  if (!session.io.env.SYNADM_TOKEN || warnedSharedToken.has(session)) return
+  const urls = await Promise.all(sessions.map(async (s) => (await s.session.settings().catch(() => undefined))?.settings.base_url))
+  const servers = new Set(urls.filter((url) => url !== undefined))
+  if (servers.size < 2) return
+  warnedSharedToken.add(session)
+  session.io.stderr.write(`synadm: warning: SYNADM_TOKEN overrides every profile's token: the same token goes to ${servers.size} servers (${sessions.map((s) => s.name).join(', ')})\nhint: unset SYNADM_TOKEN to send each profile its own token\n`)
+}
+
 export async function runFleet(session: Session, invocation: Invocation, servers: string[], signal: AbortSignal, runInvocation: RunInvocation): Promise<number> {
   const { io } = session
   const { command, globals } = invocation
-  if (command.offline) throw usageError(`'${command.path}' works on one server at a time`, 'give one profile: -S NAME')
+  refuseFleetRun(invocation, servers)
   const fmt = resolveFormat(globals.output ?? (await session.settings().catch(() => undefined))?.settings.format ?? 'yaml')
   const sessions = servers.map((name) => ({ name, out: new Capture(), err: new Capture(), session: session.forProfile(name) }))
 
@@ -65,26 +92,35 @@ export async function runFleet(session: Session, invocation: Invocation, servers
     const question = `'${command.path}' writes on ${servers.length} servers: ${list}. Go on?`
     if (!(await new Prompts({ input: io.stdin, output: io.stderr }, signal).confirm(question))) throw new SynadmError('aborted', 'aborted: nothing was changed')
   }
-  const refusal = () => usageError(`refusing to write on ${servers.length} servers at once (${servers.join(', ')})`, 'add --batch to write on each of them (asked once, with the list, in a terminal)')
-  // A destructive command writes for sure: refused before anything runs. Others are stopped at their first write.
-  if (command.destructive && !globals.batch) throw refusal()
+  // A command not declared to write is stopped at its first write without --batch: that ends the run everywhere.
+  const stop = new AbortController()
+  let refused: SynadmError | undefined
   const guard = () => {
-    if (!globals.batch) throw refusal()
+    if (!globals.batch) {
+      refused ??= refusal(servers)
+      stop.abort()
+      throw refused
+    }
     consent ??= confirmOnce()
     return consent
   }
+  // A declared write (refused above without --batch) is confirmed before any server is asked.
+  if (declaredWrite(invocation)) await guard()
+  await warnSharedToken(session, sessions)
 
   const codes: number[] = new Array(sessions.length)
+  const until = AbortSignal.any([signal, stop.signal])
   let next = 0
   const worker = async () => {
-    for (let i = next++; i < sessions.length; i = next++) {
+    for (let i = next++; i < sessions.length && !stop.signal.aborted; i = next++) {
       const s = sessions[i]
       s.session.io = { ...io, stdout: s.out, stderr: s.err, interactive: false }
       s.session.writeGuard = guard
-      codes[i] = await runInvocation(s.session, { ...invocation, globals: { ...globals, output: 'minified', server: undefined } }, signal)
+      codes[i] = await runInvocation(s.session, { ...invocation, globals: { ...globals, output: 'minified', server: undefined } }, until)
     }
   }
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, sessions.length) }, worker))
+  if (refused) throw refused
 
   const notes: string[] = []
   const items = sessions.flatMap((s) => itemsOf(s.name, s.out.text, notes))

@@ -14,6 +14,18 @@ export interface ApiServices {
   admin: import('../http/client.js').HttpClient
   matrix: import('../http/client.js').HttpClient
   serverName(): Promise<string>
+  /**
+   * A client for another API of the same server (MAS's admin API, its well-known): the session's token (a request
+   * may send another, RequestOptions.token), timeout, TLS and logging, and the command's write checks and audit
+   * log; `authentication: true` for a request that gets a token and changes nothing (sent in a dry run too, not
+   * audited).
+   */
+  client(baseURL: string, o?: { authentication?: boolean }): Promise<import('../http/client.js').HttpClient>
+  /** the session's settings (config file, environment, flags) */
+  settings: import('../config/settings.js').Settings
+  env: NodeJS.ProcessEnv
+  /** a value worked out once per session (per server profile), as the server name is; a failure is not kept */
+  memo<T>(key: string, make: () => Promise<T>): Promise<T>
 }
 
 /** Another plugin's API, for completion sources */

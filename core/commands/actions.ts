@@ -6,8 +6,9 @@ import { assertComplete, KEYS, saveUserConfig, type Key } from '../config/settin
 import { SynadmError } from '../kernel/errors.js'
 import { globalWords } from '../cli/globals.js'
 import { DOCUMENT_FORMATS } from '../output/formats.js'
-import { storeTokenSource, tokenSourceQuestions } from './servers.js'
+import { storeTokenSource, tokenSourceQuestions, masQuestions, storeMasSecretSource } from './servers.js'
 import { Shell } from '../shell/shell.js'
+import { REDACTED, redactText } from '../kernel/log.js'
 
 type ConfigOption = keyof OptionsOf<typeof spec.config>
 
@@ -34,13 +35,19 @@ const OPTION_KEYS: Partial<Record<ConfigOption, Key>> = {
   tokenCommand: 'token_command',
   production: 'production',
   auditLog: 'audit_log',
+  masUrl: 'mas_url',
+  masClientId: 'mas_client_id',
+  masClientSecretCommand: 'mas_client_secret_command',
 }
+
+/** A setting as `config --show` prints it: the token REDACTED, a password in base_url too (core/kernel/log.ts). */
+const shownValue = (key: Key, value: unknown) => (key === 'token' && value ? REDACTED : key === 'base_url' && typeof value === 'string' ? redactText(value) : value)
 
 export async function config(ctx: CoreContext<typeof spec.config>) {
   const resolved = await ctx.resolvedSettings()
   if (ctx.options.show) {
     const { settings, sources } = resolved
-    const shown = Object.fromEntries(KEYS.map((k) => [k, { value: k === 'token' && settings.token ? 'REDACTED' : settings[k], source: sources[k] }]))
+    const shown = Object.fromEntries(KEYS.map((k) => [k, { value: shownValue(k, settings[k]), source: sources[k] }]))
     // -o before the words outranks every other source of the format for this run.
     if (ctx.globals.output) shown.format = { value: ctx.format, source: 'flag' }
     return shown
@@ -49,6 +56,7 @@ export async function config(ctx: CoreContext<typeof spec.config>) {
   for (const [option, key] of Object.entries(OPTION_KEYS) as [ConfigOption, Key][]) if (ctx.given.has(option)) values[key] = ctx.options[option]
   if (ctx.options.tokenFile) values.token = await ctx.secret({ file: ctx.options.tokenFile, what: 'access token', fileOption: '--token-file' })
   if (ctx.options.tokenPath) values.token_file = ctx.options.tokenPath
+  if (ctx.options.masClientSecretPath) values.mas_client_secret_file = ctx.options.masClientSecretPath
 
   // Options given: change only those, without prompts, in a terminal too.
   if (ctx.interactive && Object.keys(values).length === 0) {
@@ -71,10 +79,11 @@ export async function config(ctx: CoreContext<typeof spec.config>) {
     values.server_discovery = await ctx.prompts.select('Server discovery (kept for the Python synadm; synadm asks whoami instead)', ['well-known', 'dns'].map((value) => ({ value })), String(current.server_discovery) as never)
     values.homeserver = await ask('Homeserver name ("auto-retrieval" or the domain part of your user ID)', 'homeserver')
     values.ssl_verify = await ctx.prompts.confirm('Verify TLS certificates?', current.ssl_verify !== false)
+    Object.assign(values, await masQuestions(ctx, current))
   } else if (Object.keys(values).length === 0) {
     throw new SynadmError('usage', 'nothing to change: give options such as -u, --token-file, -b', { hint: 'or run synadm config in a terminal to be asked' })
   }
-  await saveUserConfig(resolved.file, await storeTokenSource(ctx, values))
+  await saveUserConfig(resolved.file, await storeMasSecretSource(ctx, await storeTokenSource(ctx, values)))
   ctx.session.reset()
   ctx.note(`Saved to ${resolved.file} (readable by you only).`)
   try {

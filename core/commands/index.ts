@@ -47,6 +47,10 @@ export const config = defineCommand({
     { flags: '-d, --server-discovery <mode>', choices: ['well-known', 'dns'], description: 'kept for compatibility; synadm finds the server name with whoami' },
     { flags: '-n, --homeserver <name>', description: 'server name for user IDs and local media (auto-retrieval = ask the server)' },
     { flags: '-i, --ssl-verify / --no-ssl-verify', description: 'verify TLS certificates' },
+    { flags: '--mas-url <url>', description: "MAS's URL, for a server that delegates auth to MAS ('' = the one the server announces)" },
+    { flags: '--mas-client-id <id>', description: "a MAS client allowed urn:mas:admin ('' = the access token serves MAS's admin API too)" },
+    { flags: '--mas-client-secret-path <file>', type: 'file', description: "store this file (mode 0600 or stricter) as where the MAS client's secret comes from (mas_client_secret_file)" },
+    { flags: '--mas-client-secret-command <command>', description: "store a command that prints the MAS client's secret (mas_client_secret_command)" },
     { flags: '--show', description: 'print the resolved settings and where each comes from (token redacted)' },
   ],
   load: commands('config'),
@@ -56,10 +60,10 @@ export const pluginsList = defineCommand({ path: 'plugins list', description: 'L
 
 export const pluginsInstall = defineCommand({
   path: 'plugins install',
-  description: 'Install a plugin: a package name (hello = synadm-plugin-hello), a folder, or a tarball',
+  description: 'Install a plugin: a package name exactly as npm knows it, a folder (./x), or a tarball',
   help: "Installs with npm into synadm's plugin folder ($XDG_DATA_HOME/synadm/plugins, ~/.local/share/synadm/plugins) and lists it in $XDG_CONFIG_HOME/synadm/plugins.yaml (~/.config/synadm/plugins.yaml), after checking that it loads with every module it declares; otherwise the folder is put back as it was.",
   args: '<plugin>',
-  argInfo: { plugin: { description: 'package name (optionally @version), folder or .tgz' } },
+  argInfo: { plugin: { description: 'package name (optionally @version), never guessed; a folder as a path (./x, /x, ~/x); or .tgz' } },
   offline: true,
   load: plugins('install'),
 })

@@ -66,12 +66,16 @@ function snapshot(dir: string) {
   }
 }
 
-/** What the user typed: a folder or tarball (made absolute for npm), or a package name with an optional version. */
-function installSpecs(what: string, cwd: string): string[] {
-  const local = isPathEntry(what) || what.startsWith('~') || /\.(tgz|tar\.gz)$/.test(what) || existsSync(resolve(cwd, what))
-  if (local) return [resolve(cwd, expandHome(what))]
-  const versioned = /^(@?[^@]+)(@.+)?$/.exec(what)!
-  return packageCandidates(versioned[1]).map((name) => name + (versioned[2] ?? ''))
+/**
+ * What the user typed, and nothing else: a path (made absolute for npm) or a tarball is installed from there; any
+ * other word is the package name npm gets, with an optional version. No name is guessed (a `synadm-plugin-` name
+ * asked for first would install whoever publishes it), and a word that starts with `-` is refused: npm would read
+ * it as one of its options.
+ */
+function installSpec(what: string, cwd: string): string {
+  if (what.startsWith('-')) throw usageError(`'${what}' is not a plugin: a package name, folder or tarball does not start with '-'`, 'a folder of that name: ./' + what)
+  const local = isPathEntry(what) || what.startsWith('~') || /\.(tgz|tar\.gz)$/.test(what)
+  return local ? resolve(cwd, expandHome(what)) : what
 }
 
 /**
@@ -133,27 +137,16 @@ async function adopt(ctx: CoreContext, dir: string, name: string) {
 
 export async function install(ctx: CoreContext<typeof spec.pluginsInstall>) {
   const what = String(ctx.args.plugin)
+  const spec = installSpec(what, ctx.session.io.cwd)
   const dir = pluginPackageDir(ctx.env)
   ensurePackageDir(dir)
   const before = readManifest(dir).dependencies ?? {}
   const restore = snapshot(dir)
-  let lastError: unknown
-  let installed = false
-  const specs = installSpecs(what, ctx.session.io.cwd)
-  for (const spec of specs) {
-    try {
-      await npm(ctx, dir, ['install', ...NPM_FLAGS, '--save', spec])
-      installed = true
-      break
-    } catch (error) {
-      lastError = error
-      if (!/E404|404 Not Found/.test((error as Error).message)) break
-    }
-  }
-  if (!installed) throw lastError
+  // `--`: whatever the spec holds, npm takes it as a package, never as an option
+  await npm(ctx, dir, ['install', ...NPM_FLAGS, '--save', '--', spec])
   linkRunningSynadm(dir)
   const after = readManifest(dir).dependencies ?? {}
-  const name = Object.keys(after).find((key) => before[key] !== after[key]) ?? Object.keys(after).find((key) => specs.some((s) => s === key || s.startsWith(key + '@') || resolve(s) === resolve(dir, after[key].replace(/^file:/, ''))))
+  const name = Object.keys(after).find((key) => before[key] !== after[key]) ?? Object.keys(after).find((key) => spec === key || spec.startsWith(key + '@') || resolve(spec) === resolve(dir, after[key].replace(/^file:/, '')))
   if (!name) throw new SynadmError('failure', `npm installed ${what}, but synadm cannot tell which package it is in ${join(dir, 'package.json')}`)
   let verified: Verified[number]
   try {
@@ -190,7 +183,7 @@ export async function uninstall(ctx: CoreContext<typeof spec.pluginsUninstall>) 
   const name = String(Array.isArray(entry) ? entry[0] : entry)
   const dir = pluginPackageDir(ctx.env)
   if (!isPathEntry(name) && existsSync(join(dir, 'package.json')) && readManifest(dir).dependencies?.[name]) {
-    await npm(ctx, dir, ['uninstall', ...NPM_FLAGS, name])
+    await npm(ctx, dir, ['uninstall', ...NPM_FLAGS, '--', name])
     linkRunningSynadm(dir)
   }
   await writePluginList(listFile, entries.filter((e) => e !== entry))
@@ -220,7 +213,7 @@ export async function update(ctx: CoreContext<typeof spec.pluginsUpdate>) {
   }
   const before = Object.fromEntries(names.map((name) => [name, versionOf(name)]))
   const restore = snapshot(dir)
-  await npm(ctx, dir, ['update', ...NPM_FLAGS, ...names])
+  await npm(ctx, dir, ['update', ...NPM_FLAGS, '--', ...names])
   linkRunningSynadm(dir)
   try {
     await verifyApart(ctx, names)

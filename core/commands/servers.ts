@@ -2,7 +2,7 @@
 import { createReadStream, existsSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import * as readline from 'node:readline'
-import { auditLogFile, type AuditEntry } from '../run/audit.js'
+import { auditLogFile, type AuditEntry, auditEntries } from '../run/audit.js'
 import { expandHome, TOKEN_KEYS, tokenKeysGiven, type Key, type Settings, type TokenKey } from '../config/settings.js'
 import type { CoreContext } from '../run/context.js'
 import type * as spec from './index.js'
@@ -10,7 +10,9 @@ import { SynadmError, usageError } from '../kernel/errors.js'
 import { HttpClient } from '../http/client.js'
 import { allProfiles, DEFAULT_PROFILE, namedProfiles } from '../config/profiles.js'
 import { apiBase } from '../run/session.js'
-import { readTokenFile } from '../config/tokens.js'
+import { readTokenFile, readSecretFile } from '../config/tokens.js'
+import type { RunContext } from '../contract/run-context.js'
+import { redactText } from '../kernel/log.js'
 
 const tokenSource = (s: Partial<Settings>): TokenKey => (s.token_command ? 'token_command' : s.token_file ? 'token_file' : 'token')
 
@@ -52,6 +54,46 @@ export async function storeTokenSource(ctx: CoreContext, values: Partial<Record<
   return values
 }
 
+/**
+ * A server that delegates auth to MAS: where MAS is (empty: as the server announces it) and, for MAS's admin API, a
+ * client's ID and where its secret comes from (empty: the access token serves MAS too). An empty answer removes the key.
+ */
+export async function masQuestions(ctx: RunContext, current: Partial<Settings>): Promise<Partial<Record<Key, unknown>>> {
+  const ask = async (message: string, key: Key) => {
+    const now = String(current[key] ?? '')
+    return (await ctx.prompts.text(message, { placeholder: now, defaultValue: now })) || null
+  }
+  const values: Partial<Record<Key, unknown>> = {}
+  values.mas_url = await ask('MAS URL, if the server delegates auth to MAS (empty: the one the server announces)', 'mas_url')
+  values.mas_client_id = await ask("MAS client ID for MAS's admin API (empty: the access token serves MAS too)", 'mas_client_id')
+  if (!values.mas_client_id) return { ...values, mas_client_secret_file: null, mas_client_secret_command: null }
+  const how = await ctx.prompts.select(
+    "Where does the MAS client's secret come from?",
+    [
+      { value: 'mas_client_secret_file' as const, label: 'a file of its own (mode 0600 or stricter)' },
+      { value: 'mas_client_secret_command' as const, label: 'a command that prints it' },
+      { value: 'env' as const, label: 'the environment variable SYNADM_MAS_CLIENT_SECRET' },
+    ],
+    current.mas_client_secret_command ? 'mas_client_secret_command' : current.mas_client_secret_file ? 'mas_client_secret_file' : 'env',
+  )
+  if (how === 'env') return { ...values, mas_client_secret_file: null, mas_client_secret_command: null }
+  values[how] = await ask(how === 'mas_client_secret_file' ? 'Secret file (mode 0600 or stricter)' : 'Secret command (run without a shell unless it uses shell syntax)', how)
+  return values
+}
+
+/** One source of the MAS client's secret: the one being stored replaces the other; a file is checked now. */
+export async function storeMasSecretSource(ctx: CoreContext, values: Partial<Record<Key, unknown>>): Promise<Partial<Record<Key, unknown>>> {
+  const { mas_client_secret_file: file, mas_client_secret_command: command } = values
+  if (file && command) throw usageError('give one of --mas-client-secret-path and --mas-client-secret-command, not both')
+  if (file) {
+    const path = expandHome(String(file))
+    values.mas_client_secret_file = isAbsolute(path) ? path : resolve(ctx.session.io.cwd, path)
+    await readSecretFile(String(values.mas_client_secret_file), 'mas_client_secret_file', 'secret')
+    values.mas_client_secret_command = null
+  } else if (command) values.mas_client_secret_file = null
+  return values
+}
+
 /** `synadm servers`: each profile with its server, user and token source; with --check, whether it answers. */
 export async function servers(ctx: CoreContext<typeof spec.servers>) {
   const { session } = ctx
@@ -71,7 +113,7 @@ export async function servers(ctx: CoreContext<typeof spec.servers>) {
       if (name === DEFAULT_PROFILE && !existsSync(file) && sources.base_url === 'default') return undefined
       const row = {
         name,
-        base_url: settings.base_url,
+        base_url: redactText(settings.base_url),
         user: settings.user,
         production: settings.production,
         token: settings.token || settings.token_file || settings.token_command ? tokenSource(settings) : 'none',
@@ -121,15 +163,8 @@ export async function audit(ctx: CoreContext<typeof spec.audit>) {
   const command = ctx.options.command as string | undefined
   const entries: AuditEntry[] = []
   const lines = readline.createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })
-  for await (const line of lines) {
-    if (!line.trim()) continue
-    let entry: AuditEntry
-    try {
-      entry = JSON.parse(line)
-    } catch {
-      ctx.log.warn(`${file}: a line that is not JSON was skipped`)
-      continue
-    }
+  // A write's intent and outcome lines are one entry (core/run/audit.ts).
+  for (const entry of await auditEntries(lines, () => ctx.log.warn(`${file}: a line that is not an entry was skipped`))) {
     if (since !== undefined && Date.parse(entry.time) < since) continue
     if (server !== undefined && entry.profile !== server && entry.base_url !== server) continue
     if (command !== undefined && !entry.command.includes(command)) continue

@@ -1,15 +1,19 @@
 /**
  * Settings, resolved once per session: flag > environment > config files > defaults.
  * The user file is the Python synadm's `~/.config/synadm.yaml`, read and written with the same keys;
- * project config (`.synadmrc*`, `synadm.config.*`, `package.json#synadm`) comes through cosmiconfig.
+ * project config (`.synadmrc*`, `synadm.config.*`, `package.json#synadm`) is searched for from the working
+ * directory and believed only as trust.ts allows (README: Security, Config files and folders).
  */
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
 import { chmod, mkdir, readFile, writeFile, rename, stat } from 'node:fs/promises'
 import { homedir } from 'node:os'
-import { dirname, isAbsolute, join, resolve } from 'node:path'
+import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { SynadmError } from '../kernel/errors.js'
 import { importModule } from '../kernel/modules.js'
+import { configDir } from '../kernel/dirs.js'
+import { redactText } from '../kernel/log.js'
+import { currentIdentity, ownFileDoubt, projectFileDoubt, type Identity } from './trust.js'
 
 export interface Settings {
   user: string
@@ -35,6 +39,12 @@ export interface Settings {
   plugins: PluginEntry[]
   /** the pager for long output in a terminal (a command line), or false for none; true = $PAGER or less */
   pager: string | boolean
+  /** MAS, for servers that delegate auth to it: its URL (else the one the server announces) */
+  mas_url: string
+  /** a MAS client allowed urn:mas:admin, and where its secret comes from (else the access token serves MAS too) */
+  mas_client_id: string
+  mas_client_secret_file: string
+  mas_client_secret_command: string
 }
 
 export type PluginEntry = string | [string, unknown]
@@ -53,7 +63,7 @@ export interface ResolvedSettings {
   warnings: string[]
 }
 
-export const KEYS = ['user', 'token', 'base_url', 'admin_path', 'matrix_path', 'timeout', 'max_reply_mb', 'format', 'ssl_verify', 'homeserver', 'server_discovery', 'token_file', 'token_command', 'production', 'audit_log'] as const
+export const KEYS = ['user', 'token', 'base_url', 'admin_path', 'matrix_path', 'timeout', 'max_reply_mb', 'format', 'ssl_verify', 'homeserver', 'server_discovery', 'token_file', 'token_command', 'production', 'audit_log', 'mas_url', 'mas_client_id', 'mas_client_secret_file', 'mas_client_secret_command'] as const
 export type Key = (typeof KEYS)[number]
 
 export const DEFAULTS: Settings = {
@@ -74,6 +84,10 @@ export const DEFAULTS: Settings = {
   audit_log: '',
   plugins: [],
   pager: true,
+  mas_url: '',
+  mas_client_id: '',
+  mas_client_secret_file: '',
+  mas_client_secret_command: '',
 }
 
 /** One of these gives the token; a source that names one overrides the others of lower sources. */
@@ -138,14 +152,34 @@ export async function readYamlFile(path: string): Promise<Record<string, unknown
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
     throw new SynadmError('config', `cannot read ${path}: ${(error as Error).message}`)
   }
+  return asMapping(path, () => parseYaml(text))
+}
+
+/** What `parse` gives, when it is a mapping of keys to values (nothing is an empty one); else a config error. */
+async function asMapping(path: string, parse: () => unknown): Promise<Record<string, unknown>> {
   try {
-    const data = await parseYaml(text)
+    const data = await parse()
     if (data === null || data === undefined) return {}
     if (typeof data !== 'object' || Array.isArray(data)) throw new Error('not a mapping of keys to values')
     return data as Record<string, unknown>
   } catch (error) {
     throw new SynadmError('config', `${path} is not valid configuration: ${(error as Error).message.split('\n')[0]}`)
   }
+}
+
+/**
+ * One of your own config files (user file, profile, plugin list, trusted folders), refused when another user
+ * could change it, as ssh refuses such a ~/.ssh/config.
+ */
+export async function readOwnYamlFile(path: string, id: Identity | undefined): Promise<Record<string, unknown> | undefined> {
+  const data = await readYamlFile(path)
+  const doubt = data && ownFileDoubt(path, id)
+  if (doubt) {
+    throw new SynadmError('config', `${doubt}: synadm reads no config file that someone else can change`, {
+      hint: /belongs to another user/.test(doubt) ? `use a copy of your own: cp ${path} FILE` : `chmod go-w ${path}`,
+    })
+  }
+  return data
 }
 
 const urlProtocol = (text: string) => {
@@ -168,8 +202,8 @@ function coerce(key: Key, value: unknown, origin: string): unknown {
     if (!Number.isFinite(n) || n <= 0 || n > 1024 * 1024) throw new SynadmError('config', `${origin}: max_reply_mb must be a positive number of MiB, not '${value}'`)
     return n
   }
-  if (key === 'base_url' && value !== '' && value !== null && value !== undefined && !/^https?:$/.test(urlProtocol(String(value)))) {
-    throw new SynadmError('config', `${origin}: base_url must be an http:// or https:// URL, e.g. https://matrix.example.org, not '${value}'`)
+  if ((key === 'base_url' || key === 'mas_url') && value !== '' && value !== null && value !== undefined && !/^https?:$/.test(urlProtocol(String(value)))) {
+    throw new SynadmError('config', `${origin}: ${key} must be an http:// or https:// URL, e.g. https://${key === 'base_url' ? 'matrix' : 'auth'}.example.org, not '${value}'`)
   }
   if (key === 'ssl_verify' || key === 'production') {
     if (typeof value === 'boolean') return value
@@ -182,52 +216,126 @@ function coerce(key: Key, value: unknown, origin: string): unknown {
 }
 
 const PROJECT_FILES = ['.synadmrc', '.synadmrc.json', '.synadmrc.yaml', '.synadmrc.yml', '.synadmrc.js', '.synadmrc.mjs', '.synadmrc.cjs', 'synadm.config.js', 'synadm.config.mjs', 'synadm.config.cjs']
+/** project configs that are code: they run only from a trusted folder */
+const CODE_CONFIG = /\.[cm]?js$/
 
 /**
- * Whether cosmiconfig's project search could find anything: walks up from cwd to the nearest package.json,
- * as that search does. Most runs have no project config, and this spares them loading cosmiconfig.
+ * What a project config outside a trusted folder may not set: these run code (token_command, plugins, pager),
+ * send one of your files as the token (token_file) or lower a safeguard (audit_log, ssl_verify, production).
+ * A file that sets one is not read at all: half of it could send your token where the other half meant not to.
  */
-function mayHaveProjectConfig(cwd: string): boolean {
-  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+const TRUSTED_ONLY = ['token_file', 'token_command', 'plugins', 'pager', 'audit_log', 'ssl_verify', 'production', 'mas_client_secret_file', 'mas_client_secret_command']
+/** What a project config sets that is said on stderr: where the token goes, what runs, what is recorded. */
+const ANNOUNCED = ['base_url', 'token', 'token_file', 'token_command', 'ssl_verify', 'plugins', 'audit_log', 'mas_url']
+
+/** The folders whose project configs you trust, beyond your own config folder: `folders:` in this file. */
+const trustedListFile = (env: NodeJS.ProcessEnv) => join(configDir(env), 'trusted.yaml')
+
+const realOrAsIs = (path: string) => {
+  try {
+    return realpathSync(path)
+  } catch {
+    return path
+  }
+}
+
+/** Your config folder and the folders listed in trusted.yaml, as real paths. */
+async function trustedFolders(env: NodeJS.ProcessEnv, id: Identity | undefined): Promise<string[]> {
+  const listFile = trustedListFile(env)
+  const folders = (await readOwnYamlFile(listFile, id))?.folders ?? []
+  if (!Array.isArray(folders) || folders.some((f) => typeof f !== 'string' || !isAbsolute(expandHome(f)))) {
+    throw new SynadmError('config', `${listFile}: folders must be a list of absolute paths`)
+  }
+  return [configDir(env), ...folders.map(expandHome)].map((folder) => realOrAsIs(resolve(folder)))
+}
+
+/** A regular file the project search found, and the folders it looked in on the way (the working directory first). */
+interface Found {
+  file: string
+  searched: string[]
+}
+
+const isRegularFile = (path: string) => {
+  try {
+    return statSync(path).isFile()
+  } catch {
+    return false
+  }
+}
+
+/** Whether a package.json has a `synadm` key (a broken one might: reading it as config reports it). */
+const packageNamesSynadm = (file: string) => {
+  try {
+    return 'synadm' in JSON.parse(readFileSync(file, 'utf8'))
+  } catch {
+    return true
+  }
+}
+
+/**
+ * The project search, in cosmiconfig's order: from the working directory up, in each folder package.json's
+ * `synadm` key, then PROJECT_FILES in turn. It ends with a folder holding a package.json (or package.yaml), with
+ * your home folder when the working directory is inside it, and at the root. Only regular files count (a folder
+ * or FIFO so named is passed over). Synchronous and cheap, since most runs find nothing.
+ */
+function* projectFiles(cwd: string, home: string): Generator<Found> {
+  const searched: string[] = []
+  const inHome = cwd === home || cwd.startsWith(home === sep ? sep : home + sep)
+  for (let dir = cwd; ; dir = dirname(dir)) {
+    searched.push(dir)
     let names: string[]
     try {
       names = readdirSync(dir)
     } catch {
       names = []
     }
-    if (names.some((n) => PROJECT_FILES.includes(n))) return true
-    if (names.includes('package.json')) {
-      try {
-        return 'synadm' in JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
-      } catch {
-        return true // let cosmiconfig report the broken file
-      }
+    const packageFile = join(dir, 'package.json')
+    if (names.includes('package.json') && isRegularFile(packageFile) && packageNamesSynadm(packageFile)) yield { file: packageFile, searched: [...searched] }
+    for (const name of PROJECT_FILES) {
+      if (names.includes(name) && isRegularFile(join(dir, name))) yield { file: join(dir, name), searched: [...searched] }
     }
-    if (dirname(dir) === dir) return false
+    if (names.includes('package.json') || names.includes('package.yaml') || (inHome && dir === home) || dirname(dir) === dir) return
   }
 }
 
-async function searchProjectConfig(cwd: string) {
-  if (!mayHaveProjectConfig(cwd)) return null
-  // Loaded only here, so a command that needs no config pays nothing for it.
-  const mod = await import('cosmiconfig')
-  // CommonJS package: named export under plain node, `default` once bundled.
-  const cosmiconfig = mod.cosmiconfig ?? (mod as unknown as { default: typeof mod }).default.cosmiconfig
-  // JavaScript configs load through importModule: cosmiconfig's own import() has no loader inside the bundle.
-  const loadJs = async (filepath: string) => {
-    const mod = await importModule(pathToFileURL(filepath).href)
-    return mod.default ?? mod
-  }
-  const explorer = cosmiconfig('synadm', {
-    searchStrategy: 'project',
-    searchPlaces: ['package.json', ...PROJECT_FILES],
-    loaders: { '.js': loadJs, '.mjs': loadJs, '.cjs': loadJs },
+/** A project file's settings: JSON, YAML, or (trusted folders only) a module's default export. */
+function parseProjectFile(file: string, text: string): Promise<Record<string, unknown>> {
+  return asMapping(file, async () => {
+    if (CODE_CONFIG.test(file)) {
+      // through importModule: inside the bundle a bare import() has no loader
+      const mod = await importModule(pathToFileURL(file).href)
+      return mod.default ?? mod
+    }
+    if (basename(file) === 'package.json') return JSON.parse(text).synadm
+    if (file.endsWith('.json')) return JSON.parse(text)
+    return parseYaml(text)
   })
-  try {
-    return await explorer.search(cwd)
-  } catch (error) {
-    throw new SynadmError('config', `project configuration: ${(error as Error).message.split('\n')[0]}`)
+}
+
+/**
+ * The project config: the first non-empty file the search finds, if trust.ts believes it and it sets nothing
+ * reserved to trusted folders; otherwise none, and a warning says which file and why.
+ */
+async function readProjectConfig(options: { cwd: string; env: NodeJS.ProcessEnv; userFile: string; id: Identity | undefined; warnings: string[] }) {
+  const { env, id, warnings } = options
+  const home = realOrAsIs(resolve(env.HOME || homedir()))
+  let trusted: string[] | undefined
+  for (const { file, searched } of projectFiles(realOrAsIs(resolve(options.cwd)), home)) {
+    if (file === options.userFile) continue
+    trusted ??= await trustedFolders(env, id)
+    const inTrustedFolder = trusted.includes(dirname(file))
+    const trustHint = ` (if you trust the folder, list it under folders: in ${trustedListFile(env)})`
+    const doubt = inTrustedFolder ? undefined : projectFileDoubt(file, searched, id)
+    if (doubt) return void warnings.push(`ignoring ${file}: ${doubt}`)
+    if (!inTrustedFolder && CODE_CONFIG.test(file)) return void warnings.push(`ignoring ${file}: a JavaScript config runs only from a trusted folder${trustHint}`)
+    const text = readFileSync(file, 'utf8')
+    if (!text.trim()) continue // passed over, as cosmiconfig did
+    const data = await parseProjectFile(file, text)
+    const reserved = inTrustedFolder ? [] : TRUSTED_ONLY.filter((key) => data[key] !== undefined)
+    if (reserved.length) return void warnings.push(`ignoring ${file}: a project config sets ${reserved.join(', ')} only in a trusted folder${trustHint}`)
+    return { file, data }
   }
+  return undefined
 }
 
 export interface LoadOptions {
@@ -236,6 +344,8 @@ export interface LoadOptions {
   cwd?: string
   /** skip the project search (tests, or `-c` pointing elsewhere explicitly) */
   project?: boolean
+  /** whose files are believed; default: this process's user */
+  identity?: Identity
   /** the plugin list kept beside the settings (core/plugin-host/plugin-list.ts); without it, only `plugins:` keys count */
   pluginList?: PluginListSource
 }
@@ -248,7 +358,7 @@ export interface PluginListSource {
   /** takes `plugins:` out of the Python synadm's user file (whose `config` command would drop it); the line saying so */
   moveOutOf(file: string, data: Record<string, unknown>, env: NodeJS.ProcessEnv): Promise<string>
   /** the list's entries, each with the folder it resolves from */
-  entries(env: NodeJS.ProcessEnv): Promise<{ entry: PluginEntry; base: string }[]>
+  entries(env: NodeJS.ProcessEnv, id?: Identity): Promise<{ entry: PluginEntry; base: string }[]>
 }
 
 export async function loadSettings(options: LoadOptions = {}): Promise<ResolvedSettings> {
@@ -258,6 +368,7 @@ export async function loadSettings(options: LoadOptions = {}): Promise<ResolvedS
   const sources = Object.fromEntries(Object.keys(DEFAULTS).map((k) => [k, 'default'])) as Record<keyof Settings, Source>
   const pluginBases = new Map<PluginEntry, string>()
   const warnings: string[] = []
+  const id = options.identity ?? currentIdentity()
   const useTokenSource = (key: TokenKey, source: Source) => {
     for (const other of TOKEN_KEYS) {
       if (other === key) continue
@@ -292,7 +403,7 @@ export async function loadSettings(options: LoadOptions = {}): Promise<ResolvedS
     }
   }
 
-  const userData = await readYamlFile(file)
+  const userData = await readOwnYamlFile(file, id)
   // The default user file is the Python synadm's, whose `config` command drops keys it does not know: its plugin
   // list moves to plugins.yaml (a file named with -c or SYNADM_CONFIG is left as it is).
   const isDefaultFile = options.configFile === undefined && env.SYNADM_CONFIG === undefined
@@ -309,22 +420,16 @@ export async function loadSettings(options: LoadOptions = {}): Promise<ResolvedS
     const mode = (await stat(file)).mode & 0o777
     if (mode & 0o077) warnings.push(`${file} holds a token and can be read by others (mode ${mode.toString(8).padStart(4, '0')}); run: chmod 600 ${file}`)
   }
-  for (const { entry, base } of (await options.pluginList?.entries(env)) ?? []) {
+  for (const { entry, base } of (await options.pluginList?.entries(env, id)) ?? []) {
     settings.plugins.push(entry)
     pluginBases.set(entry, base)
     sources.plugins = 'file'
   }
 
-  let projectFile: string | undefined
-  if (options.project ?? true) {
-    const found = await searchProjectConfig(options.cwd ?? process.cwd())
-    if (found && !found.isEmpty && found.filepath !== file) {
-      projectFile = found.filepath
-      if (found.config && typeof found.config === 'object') {
-        if ('token' in found.config) warnings.push(`${projectFile} holds a token: keep tokens in ${file} (mode 0600), not in project files`)
-        apply(found.config as Record<string, unknown>, 'project', projectFile)
-      }
-    }
+  const project = (options.project ?? true) ? await readProjectConfig({ cwd: options.cwd ?? process.cwd(), env, userFile: file, id, warnings }) : undefined
+  if (project) {
+    if ('token' in project.data) warnings.push(`${project.file} holds a token: keep tokens in ${file} (mode 0600), not in project files`)
+    apply(project.data, 'project', project.file)
   }
 
   for (const key of KEYS) {
@@ -336,7 +441,20 @@ export async function loadSettings(options: LoadOptions = {}): Promise<ResolvedS
     }
   }
   settings.base_url = settings.base_url.replace(/\/+$/, '')
-  return { settings, sources, file, pluginBases, projectFile, warnings }
+  settings.mas_url = settings.mas_url.replace(/\/+$/, '')
+  if (project) announceProjectKeys(project, settings, sources, warnings)
+  return { settings, sources, file, pluginBases, projectFile: project?.file, warnings }
+}
+
+/** Says once, on stderr, what a project config decides that matters for the token (unless env overrode it). */
+function announceProjectKeys(project: { file: string; data: Record<string, unknown> }, settings: Settings, sources: Record<keyof Settings, Source>, warnings: string[]) {
+  const keys = ANNOUNCED.filter((key) => project.data[key] !== undefined && sources[key as keyof Settings] === 'project')
+  if (keys.length === 0) return
+  const where = [
+    ...(keys.includes('base_url') ? [`the token goes to ${redactText(settings.base_url)}`] : []),
+    ...(keys.includes('mas_url') ? [`MAS is asked at ${redactText(settings.mas_url)}`] : []),
+  ].map((text, i) => (i ? ` and ${text}` : `: ${text}`)).join('')
+  warnings.push(`the project config ${project.file} sets ${keys.join(', ')}${where}`)
 }
 
 /** Throws a config error naming what is missing, or returns quietly. */

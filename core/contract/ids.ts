@@ -20,6 +20,8 @@ const MAX_ID_BYTES = 255
 const MEDIA_ID = /^[A-Za-z0-9_-]+$/
 /** Synapse's admin API: at most 64 of A-Z a-z 0-9 . _ ~ - */
 const REGISTRATION_TOKEN = /^[A-Za-z0-9._~-]{1,64}$/
+/** 48 bits of time and 80 random bits in Crockford's base32: the first character is at most 7 */
+const ULID = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/
 
 const bytes = (text: string) => Buffer.byteLength(text, 'utf8')
 /** an opaque ID (device, job) can be anything the server made, except what no path segment can carry */
@@ -80,6 +82,7 @@ const KINDS: Record<IdKind, { check: (text: string) => boolean; expected: string
   report: { check: (t) => /^\d{1,15}$/.test(t), expected: 'a report ID (a number)' },
   group: { check: (t) => sigilled('+', t), expected: 'a group ID (+name:server)' },
   job: { check: isOpaque, expected: 'a job ID as the server printed it' },
+  ulid: { check: (t) => ULID.test(t), expected: 'a ULID (26 characters: digits and capital letters but I, L, O, U)' },
 }
 
 /** undefined when `text` is a valid `kind`, else what was expected (for "'x' is not …"). */

@@ -1,22 +1,24 @@
 /**
  * One path for every command, whatever the front end: words → globals → match → parse → config →
- * action → formatter. Errors become one line on stderr and an exit code; nothing here exits the process.
+ * action → formatter. A line of commands joined by pipes is planned whole before any of them runs. Errors become
+ * one line on stderr and an exit code; nothing here exits the process.
  */
 import { createRunContext, settleAudit, type BulkRunner, type ContextFactory, type CoreContext, type RunMode } from '../run/context.js'
 import type { Invocation, RunContext } from '../contract/run-context.js'
 import type { Action } from '../contract/spec.js'
-import { describeError, DryRunStop, EXIT, SynadmError, toSynadmError, usageError } from '../kernel/errors.js'
+import { describeError, DryRunStop, EXIT, SynadmError, toSynadmError, usageError, screenText } from '../kernel/errors.js'
 import { commandSwitches, leadingGlobalsLength, liftGlobals, parseGlobals, refusePerProcess } from '../cli/globals.js'
 import { redactText } from '../kernel/log.js'
 import { commandHelp, groupHelp, rootHelp, usageLine } from '../cli/help.js'
 import { format, itemStream, resolveFormat, type Format } from '../output/formats.js'
 import { ALL_CONCURRENCY, nextToken, pages, type Page } from '../run/paginate.js'
 import { canPage, PagedOutput, pagerCommand } from '../output/pager.js'
-import { commandShape, displayName } from '../cli/options.js'
+import { commandShape, displayName, writes } from '../cli/options.js'
 import { isFleet, selectProfiles } from '../config/profiles.js'
 import { parseCommandWords } from '../cli/parse.js'
 import type { Session } from '../run/session.js'
 import { VERSION } from '../kernel/version.js'
+import { Capture } from '../output/capture.js'
 
 export interface ExecuteOptions {
   signal?: AbortSignal
@@ -30,6 +32,16 @@ export interface ExecuteOptions {
 
 /** What a group level defines itself: only help. */
 const GROUP_SWITCHES = new Map([['-h', 0], ['--help', 0]])
+
+/**
+ * The commands of the vorpal extensions on npm that synadm is tested with, by the package that provides each:
+ * typed while the extension is not installed, the error names the package (a unit test reads the packages).
+ */
+export const VORPAL_EXTENSION_COMMANDS = new Map([
+  ['grep', 'vorpal-grep'],
+  ['less', 'vorpal-less'],
+  ['repl', 'vorpal-repl'],
+])
 
 export type Planned =
   | { kind: 'help'; text: string; toStderr: boolean; exitCode: number }
@@ -52,11 +64,7 @@ export function plan(session: Session, words: string[], options: ExecuteOptions 
     if (lifted.globals.version) return { kind: 'version' }
     const asked = globals.help || match.rest.includes('-h') || match.rest.includes('--help')
     const unknown = lifted.rest.find((w) => !w.startsWith('-'))
-    if (unknown) {
-      const level = match.group ?? ''
-      const near = session.registry.children(level).filter((c) => c.word.startsWith(unknown.slice(0, 2))).map((c) => c.word)
-      throw usageError(`No such command '${[level, unknown].filter(Boolean).join(' ')}'.`, near.length ? `did you mean ${near.map((n) => [level, n].filter(Boolean).join(' ')).join(', ')}?` : `see 'synadm ${level ? level + ' ' : ''}--help'`)
-    }
+    if (unknown) throw unknownCommand(session, match.group ?? '', unknown)
     const text = match.group ? groupHelp(session.registry, match.group) : rootHelp(session.registry, VERSION, where)
     // synadm prints a group's help on stderr with exit 2 when no subcommand was given.
     return { kind: 'help', text, toStderr: !asked, exitCode: asked ? EXIT.ok : EXIT.usage }
@@ -80,12 +88,70 @@ export function plan(session: Session, words: string[], options: ExecuteOptions 
   return { kind: 'run', invocation: { command: spec, ...parsed, globals, stdin: options.stdin } }
 }
 
-export async function execute(session: Session, words: string[], options: ExecuteOptions = {}): Promise<number> {
+/** The error for a word that names no command at its level: the package of a vorpal extension, or look-alikes. */
+function unknownCommand(session: Session, level: string, word: string) {
+  const typed = [level, word].filter(Boolean).join(' ')
+  const extension = level ? undefined : VORPAL_EXTENSION_COMMANDS.get(word)
+  if (extension) return usageError(`No such command '${typed}'.`, `'${word}' comes from the vorpal extension ${extension}: synadm plugins install ${extension}`)
+  const near = session.registry.children(level).filter((c) => c.word.startsWith(word.slice(0, 2))).map((c) => [level, c.word].filter(Boolean).join(' '))
+  return usageError(`No such command '${typed}'.`, near.length ? `did you mean ${near.join(', ')}?` : `see 'synadm ${level ? level + ' ' : ''}--help'`)
+}
+
+/**
+ * Plans every command of a line (one, or several joined by pipes) and checks what can be refused without the
+ * network: a fleet run's refusal and, where the line has several commands, a confirmation no terminal can give.
+ * Throws the first problem, so a line runs whole or not at all.
+ */
+export async function planLine(session: Session, segments: string[][], options: ExecuteOptions = {}): Promise<Planned[]> {
+  const planned = segments.map((words) => plan(session, words, options))
+  for (const step of planned) {
+    if (step.kind !== 'run') continue
+    const server = step.invocation.globals.server ?? session.defaults.fleet
+    if (isFleet(server)) (await import('../campaigns/fleet.js')).refuseFleetRun(step.invocation, selectProfiles(server!, session.io.env))
+    // Alone, a command refuses at its own confirmation, before its first write; in a line, others would have run.
+    if (planned.length > 1) refuseUnaskable(session, step.invocation)
+  }
+  return planned
+}
+
+/** A command that will ask before it writes, with no terminal to ask at and no --batch to answer for it. */
+function refuseUnaskable(session: Session, { command, options, globals }: Invocation) {
+  const asks = options.dryRun !== true && (command.destructive || (writes(command) && options.targets !== undefined))
+  if (asks && !globals.batch && !session.io.interactive) {
+    throw usageError(`refusing to go on without confirmation: '${command.path}' asks before it writes`, 'no terminal to ask at; add --batch to confirm in advance')
+  }
+}
+
+/** Runs one command: its exit code. */
+export function execute(session: Session, words: string[], options: ExecuteOptions = {}): Promise<number> {
+  return executeLine(session, [words], options)
+}
+
+/** Runs a line of commands joined by pipes, each fed the records the one before printed; none unless all plan. */
+export async function executeLine(session: Session, segments: string[][], options: ExecuteOptions = {}): Promise<number> {
+  let planned: Planned[]
+  try {
+    planned = await planLine(session, segments, options)
+  } catch (error) {
+    return report(session, error, session.logLevel)
+  }
+  let stdin = options.stdin
+  let code: number = EXIT.ok
+  for (const [i, step] of planned.entries()) {
+    const capture = i < planned.length - 1 ? new Capture() : undefined
+    code = await session.withStdout(capture, () => runPlanned(session, step, segments[i], { ...options, stdin }))
+    if (code !== EXIT.ok) break
+    stdin = capture?.records
+  }
+  return code
+}
+
+/** Runs one planned command (help, the version, or the invocation on one server or a fleet): its exit code. */
+async function runPlanned(session: Session, planned: Planned, words: string[], options: ExecuteOptions): Promise<number> {
   const { io } = session
   const baseLevel = session.logLevel
   let verbose = 0
   try {
-    const planned = plan(session, words, options)
     if (planned.kind === 'version') {
       io.stdout.write(`synadm, version ${VERSION}\n`)
       return EXIT.ok
@@ -94,7 +160,7 @@ export async function execute(session: Session, words: string[], options: Execut
       ;(planned.toStderr ? io.stderr : io.stdout).write(planned.text)
       return planned.exitCode
     }
-    const invocation = { ...planned.invocation, words }
+    const invocation = { ...planned.invocation, words, stdin: options.stdin }
     verbose = invocation.globals.verbose
     session.logLevel = baseLevel + verbose
     return await runPaged(session, invocation, options)
@@ -251,7 +317,7 @@ function report(session: Session, thrown: unknown, level: number): number {
   io.stderr.write(describeError(error) + '\n')
   if (level >= 2) {
     const stack = (error.cause instanceof Error ? error.cause.stack : undefined) ?? error.stack
-    if (stack) io.stderr.write(redactText(stack) + '\n')
+    if (stack) io.stderr.write(screenText(stack) + '\n')
   }
   return error.exitCode
 }

@@ -7,7 +7,7 @@ import { sleep } from '../kernel/async.js'
 import { SynadmError, type ErrorKind } from '../kernel/errors.js'
 import { redact, redactText, type Logger } from '../kernel/log.js'
 import { requireModule } from '../kernel/modules.js'
-import { ACCEPT_ENCODING, nodeTransport, REPLY_TOO_LARGE } from './transport.js'
+import { ACCEPT_ENCODING, nodeTransport, REPLY_TOO_LARGE, BROKEN_REPLY, PROXY_REFUSED } from './transport.js'
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
 
@@ -164,25 +164,15 @@ export class HttpClient {
 
   private instance(): Promise<AxiosInstance> {
     // axios is imported on the first request, so commands that make none never load it.
-    // https (and TLS) load only for an https base URL.
-    const secure = this.options.baseURL.startsWith('https:')
     this.shared.axios ??= import('axios').then(({ default: axios }) => {
-      const http: typeof import('node:http') = requireModule('node:http')
-      const https: typeof import('node:https') | undefined = secure ? requireModule('node:https') : undefined
-      const maxReplyBytes = this.options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES
-      const httpAgent = new http.Agent({ keepAlive: true })
-      const httpsAgent = https && new https.Agent({ keepAlive: true, rejectUnauthorized: this.options.verifyTls })
-      const direct = !proxyInEnvironment()
+      const { baseURL, verifyTls, timeoutMs } = this.options
       return axios.create({
-        timeout: this.options.timeoutMs,
-        // Reached directly: synadm's own lean transport (core/http/transport.ts). Behind a proxy: axios's http adapter,
-        // which resolves the proxy from the environment (NO_PROXY too) on every request.
-        adapter: direct ? nodeTransport({ request: (https ?? http).request, agent: httpsAgent ?? httpAgent, maxReplyBytes }) : 'http',
+        timeout: timeoutMs,
+        // synadm's own transport (core/http/transport.ts), direct or through the proxy the environment names, so every
+        // reply is read one way
+        adapter: nodeTransport({ baseURL, verifyTls, timeoutMs, maxReplyBytes: this.options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES }),
         maxRedirects: 0,
-        maxContentLength: maxReplyBytes,
         validateStatus: () => true,
-        httpAgent,
-        httpsAgent,
         headers: { Accept: 'application/json', 'Accept-Encoding': ACCEPT_ENCODING, 'User-Agent': 'synadm-ts' },
         transitional: { silentJSONParsing: true, forcedJSONParsing: true, clarifyTimeoutError: true },
       })
@@ -290,9 +280,6 @@ export class HttpClient {
   }
 }
 
-/** HTTP_PROXY, https_proxy, ALL_PROXY, NO_PROXY... (any case), or Node's own NODE_USE_ENV_PROXY */
-const proxyInEnvironment = () => Object.keys(process.env).some((name) => /_PROXY$/i.test(name) && process.env[name])
-
 function retryAfter(response: AxiosResponse): number {
   const fromBody = Number((response.data as { retry_after_ms?: unknown })?.retry_after_ms)
   if (Number.isFinite(fromBody) && fromBody >= 0) return fromBody
@@ -302,10 +289,25 @@ function retryAfter(response: AxiosResponse): number {
 
 const truncate = (text = '', max = 2000) => (text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text)
 
+const PROXY_HINT = 'check HTTP_PROXY, HTTPS_PROXY and NO_PROXY; a proxy that asks for a password takes it in its URL (http://USER:PASSWORD@HOST:PORT)'
+
+/**
+ * The error text of a reply that is not Matrix's `{errcode, error}`: a JSON:API error document's titles
+ * (`{"errors":[{"title"}]}`, MAS's admin API), or a short text/plain body (a framework's rejection of a request body).
+ */
+function otherErrorText(response: AxiosResponse): string | undefined {
+  const data = response.data as { errors?: { title?: unknown }[] } | string | undefined
+  if (typeof data === 'string') return /^text\/plain\b/.test(String(response.headers?.['content-type'] ?? '')) ? data.split('\n')[0].slice(0, 300) || undefined : undefined
+  const titles = Array.isArray(data?.errors) ? data.errors.map((e) => e?.title).filter((t): t is string => typeof t === 'string' && t !== '') : []
+  return titles.join('; ') || undefined
+}
+
 function httpError(method: string, url: string, response: AxiosResponse): SynadmError {
-  const data = (response.data && typeof response.data === 'object' ? response.data : {}) as { errcode?: string; error?: string }
+  const body = (response.data && typeof response.data === 'object' ? response.data : {}) as { errcode?: string; error?: string }
+  const data = { ...body, error: body.error ?? otherErrorText(response) }
   const status = response.status
-  const kind: ErrorKind = status === 401 || status === 403 ? 'auth' : status === 404 ? 'notFound' : status === 429 ? 'rateLimited' : 'api'
+  // 407 comes from a proxy, never from Synapse: the server was not reached, as when a proxy refuses a tunnel
+  const kind: ErrorKind = status === 401 || status === 403 ? 'auth' : status === 404 ? 'notFound' : status === 429 ? 'rateLimited' : status === 407 ? 'network' : 'api'
   const what = [data.errcode, data.error].filter(Boolean).join(': ') || response.statusText || 'error'
   const hint =
     status === 401
@@ -314,7 +316,9 @@ function httpError(method: string, url: string, response: AxiosResponse): Synadm
         ? 'the configured user is not a server admin'
         : status === 404 && data.errcode === 'M_UNRECOGNIZED'
           ? 'this Synapse does not know the endpoint: it may be too old, or the feature disabled'
-          : undefined
+          : status === 407
+            ? PROXY_HINT
+            : undefined
   return new SynadmError(kind, redactText(`${status} ${what} (${method} ${new URL(url).pathname})`), {
     status,
     errcode: data.errcode,
@@ -337,9 +341,12 @@ function networkError(error: unknown, url: string, timeoutMs: number, maxReplyBy
   const e = error as { code?: string; message?: string; name?: string }
   const origin = new URL(url).origin
   if (e.code === 'ERR_CANCELED' || e.name === 'CanceledError') return new SynadmError('cancelled', 'cancelled')
-  if (e.code === REPLY_TOO_LARGE || /maxContentLength/.test(e.message ?? '')) {
+  if (e.code === REPLY_TOO_LARGE) {
     return new SynadmError('api', `the reply from ${origin} is larger than ${maxReplyBytes / 1024 / 1024} MiB; stopped reading it`, { hint: 'raise max_reply_mb in the config if such a reply is expected', cause: error })
   }
+  // a body cut short or corrupt under its Content-Encoding: the server (or a proxy) answered, brokenly
+  if (e.code === BROKEN_REPLY) return new SynadmError('api', `the reply from ${origin} cannot be read: ${e.message}`, { cause: error })
+  if (e.code === PROXY_REFUSED) return new SynadmError('network', `cannot reach ${origin}: ${e.message}`, { hint: PROXY_HINT, cause: error })
   if (e.code === 'ECONNREFUSED') return new SynadmError('network', `cannot connect to ${origin}: connection refused`, { hint: 'is Synapse running, and is base_url right?', cause: error })
   if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') return new SynadmError('network', `cannot resolve the host of ${origin}`, { hint: 'check base_url', cause: error })
   if (e.code === 'ETIMEDOUT' || e.code === 'ECONNABORTED') return new SynadmError('network', `no answer from ${origin} within ${timeoutMs / 1000} s`, { hint: 'raise timeout in the config if the server is slow', cause: error })

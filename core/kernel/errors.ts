@@ -2,7 +2,7 @@
  * The one error type of synadm. Every failure a user can meet becomes a SynadmError with a kind;
  * the kind decides the exit code, so exit codes stay consistent across commands and plugins.
  */
-import { redactText } from './log.js'
+import { escapeControl, redactText } from './log.js'
 
 export const EXIT = {
   ok: 0,
@@ -81,7 +81,16 @@ export function toSynadmError(error: unknown): SynadmError {
 export function describeError(error: SynadmError): string {
   const lines = [`synadm: ${error.message}`]
   if (error.hint) lines.push(`hint: ${error.hint}`)
-  return redactText(lines.join('\n'))
+  return lines.map(screenText).join('\n')
+}
+
+/**
+ * Text of an error for the terminal: secrets redacted, control characters shown escaped (`\n`, `\x1b` …), so what a
+ * server or a file says cannot start a line of its own or act on the terminal. A line break stays where synadm
+ * indents what follows (its own lists, click's option groups): nothing can start a line at its first column.
+ */
+export function screenText(text: string): string {
+  return redactText(text).split(/\n(?= {2})/).map(escapeControl).join('\n')
 }
 
 /**

@@ -1,6 +1,7 @@
 /** Output formats: synadm's yaml, json, minified, human and pprint, plus jsonl and csv for lists. */
 import { csvRow } from './csv.js'
 import { usageError } from '../kernel/errors.js'
+import { escapeControl } from '../kernel/log.js'
 
 /** The formats of one document: what the Python synadm offers, and what the config's `format` may name. */
 export const DOCUMENT_FORMATS = ['yaml', 'json', 'minified', 'human', 'pprint'] as const
@@ -45,19 +46,27 @@ function reprFlat(v: unknown): string {
   if (v === null || v === undefined) return 'None'
   if (v === true) return 'True'
   if (v === false) return 'False'
-  if (typeof v === 'string') return v.includes("'") && !v.includes('"') ? JSON.stringify(v) : `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`
+  if (typeof v === 'string') return pythonString(v)
   if (typeof v === 'number') return String(v)
   if (Array.isArray(v)) return `[${v.map(reprFlat).join(', ')}]`
   return `{${Object.keys(v as object).sort().map((k) => `${reprFlat(k)}: ${reprFlat((v as Record<string, unknown>)[k])}`).join(', ')}}`
 }
 
+/** Python's repr of a str: the quote it picks, backslashes and control characters escaped (`\n`, `\x1b`). */
+function pythonString(v: string): string {
+  const quote = v.includes("'") && !v.includes('"') ? '"' : "'"
+  const body = v.replace(/\\/g, '\\\\')
+  return quote + escapeControl(quote === "'" ? body.replace(/'/g, "\\'") : body) + quote
+}
+
 export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
+/** A value as a table cell or line shows it; text from the server with its control characters escaped. */
 function cell(v: unknown): string {
   if (v === null || v === undefined) return ''
   if (typeof v === 'boolean') return v ? 'True' : 'False'
   if (typeof v === 'object') return reprFlat(v)
-  return String(v)
+  return escapeControl(String(v))
 }
 
 /** tabulate's "simple" look: header, dashed rule, two spaces between columns. */
@@ -164,13 +173,13 @@ export class TableLayout {
   /** header and rows of the items; in a terminal, cut to fit its width */
   rows(items: Record<string, unknown>[]): string[][] {
     const all = columnsOf(items)
-    const natural = new Map(all.map((c) => [c, Math.max(textWidth(c), ...items.map((item) => textWidth(cell(item[c]))))]))
+    const natural = new Map(all.map((c) => [c, Math.max(textWidth(cell(c)), ...items.map((item) => textWidth(cell(item[c]))))]))
     this.chosen ??= this.pick(all, natural)
     const { shown, priority } = this.chosen
-    const rows = [shown, ...items.map((item) => shown.map((c) => cell(item[c])))]
+    const rows = [shown.map(cell), ...items.map((item) => shown.map((c) => cell(item[c])))]
     const { width } = this.options
     if (width === undefined) return rows
-    for (const c of shown) if (!natural.has(c)) natural.set(c, textWidth(c))
+    for (const c of shown) if (!natural.has(c)) natural.set(c, textWidth(cell(c)))
     const widths = this.widths(priority, natural, width)
     return rows.map((row) => row.map((text, i) => cut(text, widths.get(shown[i])!)))
   }
@@ -178,8 +187,8 @@ export class TableLayout {
   /** key/value lines, values cut to the terminal's width */
   pairs(entries: [string, unknown][]): string[][] {
     const { width } = this.options
-    const keyWidth = Math.max(...entries.map(([k]) => textWidth(k)))
-    return entries.map(([k, v]) => [k, width === undefined ? cell(v) : cut(cell(v), Math.max(MIN_WIDTH, width - keyWidth - GAP))])
+    const keyWidth = Math.max(...entries.map(([k]) => textWidth(cell(k))))
+    return entries.map(([k, v]) => [cell(k), width === undefined ? cell(v) : cut(cell(v), Math.max(MIN_WIDTH, width - keyWidth - GAP))])
   }
 }
 

@@ -30,13 +30,17 @@ export const registerPluginAdapter = (adapter: PluginAdapter) => void adapters.p
 /** A plugin entry that is a path (relative to the file that lists it), not a package name. */
 export const isPathEntry = (name: string) => name.startsWith('.') || isAbsolute(name)
 
-/** ESLint-style short names: `foo` → `synadm-plugin-foo`, `@acme` → `@acme/synadm-plugin`, `@acme/foo` → `@acme/synadm-plugin-foo`. */
+/**
+ * The installed packages a listed name may mean: the name as written first, then ESLint-style short names (`foo` →
+ * `synadm-plugin-foo`, `@acme` → `@acme/synadm-plugin`, `@acme/foo` → `@acme/synadm-plugin-foo`). The typed name wins,
+ * so a package installed later under the longer name never replaces the one the admin listed.
+ */
 export function packageCandidates(name: string): string[] {
   if (isPathEntry(name)) return [name]
   if (/^@[^/]+$/.test(name)) return [`${name}/synadm-plugin`]
   const scoped = /^(@[^/]+)\/(.+)$/.exec(name)
-  if (scoped) return scoped[2].includes('synadm-plugin') ? [name] : [`${scoped[1]}/synadm-plugin-${scoped[2]}`, name]
-  return name.includes('synadm-plugin') ? [name] : [`synadm-plugin-${name}`, name]
+  if (scoped) return scoped[2].includes('synadm-plugin') ? [name] : [name, `${scoped[1]}/synadm-plugin-${scoped[2]}`]
+  return name.includes('synadm-plugin') ? [name] : [name, `synadm-plugin-${name}`]
 }
 
 /** The file a plugin entry names: a path (relative to `base`), or a package found from `base` upwards. */

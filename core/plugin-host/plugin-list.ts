@@ -4,13 +4,15 @@
  * loader, which adds these entries to `plugins:` of the config files (and moves the Python synadm user file's list here).
  */
 import { dirname } from 'node:path'
-import { readYamlFile, writeFileAtomic, type PluginEntry, type PluginListSource } from '../config/settings.js'
+import { readOwnYamlFile, writeFileAtomic, type PluginEntry, type PluginListSource } from '../config/settings.js'
+import type { Identity } from '../config/trust.js'
 import { SynadmError } from '../kernel/errors.js'
 import { pluginListFile, pluginPackageDir } from './installed.js'
 import { isPathEntry, resolveEntry } from './loader.js'
 
-export async function readPluginList(listFile: string): Promise<PluginEntry[]> {
-  const data = await readYamlFile(listFile)
+/** The list, refused (exit 3) when someone else could change it: it names code that runs. */
+export async function readPluginList(listFile: string, id?: Identity): Promise<PluginEntry[]> {
+  const data = await readOwnYamlFile(listFile, id)
   if (data?.plugins === undefined || data.plugins === null) return []
   if (!Array.isArray(data.plugins)) throw new SynadmError('config', `${listFile}: plugins must be a list`)
   return data.plugins as PluginEntry[]
@@ -23,9 +25,9 @@ export async function writePluginList(listFile: string, entries: PluginEntry[]):
 }
 
 /** The list's entries, each with the folder it resolves from. */
-async function listedEntries(env: NodeJS.ProcessEnv): Promise<{ entry: PluginEntry; base: string }[]> {
+async function listedEntries(env: NodeJS.ProcessEnv, id?: Identity): Promise<{ entry: PluginEntry; base: string }[]> {
   const listFile = pluginListFile(env)
-  return (await readPluginList(listFile)).map((entry) => {
+  return (await readPluginList(listFile, id)).map((entry) => {
     const name = String(Array.isArray(entry) ? entry[0] : entry)
     return { entry, base: isPathEntry(name) ? dirname(listFile) : pluginPackageDir(env) }
   })

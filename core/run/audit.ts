@@ -1,18 +1,23 @@
 /**
- * The audit log: one JSON line for every request that changes something (any method but GET), from any
- * front end and any plugin. The log is opened before the first write is sent — if it cannot be written, the write
- * is not sent — and synced to disk before the command reports success. Lines are appended with one write each
- * to a file opened with O_APPEND, so concurrent synadm processes never mix their lines.
+ * The audit log: for every request that changes something (any method but GET), from any front end and any plugin,
+ * a JSON line of its intent, written and synced to disk before the request is sent — if it cannot be, the request is
+ * not sent — and a line of its outcome after the answer. The log is synced before the command reports success; a
+ * command whose outcome could not be recorded sends nothing more and does not report success. Lines are appended
+ * with one write each to a file opened with O_APPEND, so concurrent synadm processes never mix their lines.
  */
+import { randomUUID } from 'node:crypto'
 import { mkdir, open, type FileHandle } from 'node:fs/promises'
 import { stateDir } from '../kernel/dirs.js'
 import { dirname, join } from 'node:path'
 import { expandHome, type Settings } from '../config/settings.js'
 import { SynadmError } from '../kernel/errors.js'
 import { queryString, type Method, type WriteAudit } from '../http/client.js'
-import { redact } from '../kernel/log.js'
+import { redact, redactText } from '../kernel/log.js'
+import { redactCommandLine } from '../cli/secrets.js'
 import { commandShape } from '../cli/options.js'
 import type { CommandSpec } from '../contract/spec.js'
+import { isRecord } from '../output/formats.js'
+import { GLOBAL_DEFS } from '../cli/globals.js'
 
 export interface AuditEntry {
   /** ISO 8601, UTC */
@@ -52,10 +57,26 @@ export function auditLogFile(settings: Pick<Settings, 'audit_log'>, env: NodeJS.
   return settings.audit_log ? expandHome(settings.audit_log) : defaultAuditLog(env)
 }
 
+/**
+ * A line of the log: an entry, with the ID that pairs a write's intent (`pending`, written and synced before the
+ * request is sent) with its outcome (written after the answer).
+ */
+interface AuditLine extends AuditEntry {
+  id: string
+  pending?: true
+}
+
+/** What `synadm audit` shows for an intent with no outcome after it. */
+export const NO_OUTCOME = 'no outcome recorded: synadm stopped, or could not write the log, after recording the intent; the write may or may not have been applied'
+
+const HINT = 'fix the file or its folder, or set audit_log in the config to another path (or off)'
+
 /** Records the writes of one invocation. */
 export class AuditRecorder {
   private handle?: Promise<FileHandle>
   private written = false
+  /** an outcome the log could not take: no more writes are sent, and the command does not report success */
+  private lost?: { message: string; told: boolean }
 
   constructor(
     private readonly file: string | undefined,
@@ -63,32 +84,51 @@ export class AuditRecorder {
     readonly subject: AuditSubject,
   ) {}
 
-  /** The hook the HTTP client calls before each write: opens the log, and returns what records the outcome. */
+  /**
+   * The hook the HTTP client calls before each write: records the intent durably, or refuses the write by throwing;
+   * returns what records the outcome.
+   */
   readonly hook: WriteAudit = async ({ method, path, query }) => {
     if (!this.file) return async () => {}
-    const handle = await this.open(this.file)
+    const file = this.file
+    const shown = redactText(path.replace(/^\/*/, '/') + queryString(redact(query ?? {}) as Record<string, unknown>))
+    if (this.lost) {
+      this.lost.told = true
+      throw new SynadmError('config', `${this.lost.message}; ${method} ${shown} was not sent`, { hint: HINT })
+    }
+    const handle = await this.open(file)
     const started = Date.now()
-    return async ({ status, error }) => {
-      const entry: AuditEntry = {
-        time: new Date(started).toISOString(),
-        profile: this.subject.profile,
-        base_url: this.settings.base_url,
-        user: this.settings.user,
-        command: this.subject.command,
-        method,
-        path: path.replace(/^\/*/, '/') + queryString(redact(query ?? {}) as Record<string, unknown>),
-        status: status ?? null,
-        duration_ms: Date.now() - started,
-        run_id: this.subject.runId ?? null,
-        dry_run: this.subject.dryRun,
-        ...(error ? { error: error.split('\n')[0] } : {}),
-      }
+    const id = randomUUID()
+    const line = (outcome: { status?: number; error?: string }, pending?: true): AuditLine => ({
+      time: new Date(started).toISOString(),
+      profile: this.subject.profile,
+      base_url: redactText(this.settings.base_url),
+      user: this.settings.user,
+      command: this.subject.command,
+      method,
+      path: shown,
+      status: outcome.status ?? null,
+      duration_ms: pending ? 0 : Date.now() - started,
+      run_id: this.subject.runId ?? null,
+      dry_run: this.subject.dryRun,
+      ...(outcome.error ? { error: redactText(outcome.error.split('\n')[0]) } : {}),
+      id,
+      ...(pending ? { pending } : {}),
+    })
+    try {
+      // One write per line: with O_APPEND the kernel places it whole at the end, whoever else appends.
+      await handle.write(JSON.stringify(line({}, true)) + '\n')
+      await syncData(handle)
+    } catch (e) {
+      throw new SynadmError('config', `cannot write the audit log ${file}: ${(e as Error).message}; ${method} ${shown} was not sent`, { hint: HINT })
+    }
+    return async (outcome) => {
       try {
-        // One write per line: with O_APPEND the kernel places it whole at the end, whoever else appends.
-        await handle.write(JSON.stringify(entry) + '\n')
+        await handle.write(JSON.stringify(line(outcome)) + '\n')
         this.written = true
       } catch (e) {
-        throw new SynadmError('failure', `${method} ${entry.path} was sent (status ${entry.status ?? 'none'}) but the audit log ${this.file} could not record it: ${(e as Error).message}`)
+        // The server has the request: its result stands. What is lost is the log's record of it.
+        this.lost ??= { message: `the audit log ${file} could not record the outcome of ${method} ${shown} (sent, status ${outcome.status ?? 'none'}): ${(e as Error).message}`, told: false }
       }
     }
   }
@@ -97,67 +137,84 @@ export class AuditRecorder {
     this.handle ??= (async () => {
       await mkdir(dirname(file), { recursive: true, mode: 0o700 })
       const handle = await open(file, 'a', 0o600)
-      // An existing log made by hand or another tool: make it private before adding to it.
-      if (((await handle.stat()).mode & 0o077) !== 0) await handle.chmod(0o600)
+      // An existing log made by hand or another tool: make it private before adding to it (a file, not a device).
+      const stat = await handle.stat()
+      if (stat.isFile() && (stat.mode & 0o077) !== 0) await handle.chmod(0o600)
       return handle
     })().catch((error) => {
       this.handle = undefined
-      throw new SynadmError('config', `cannot write the audit log ${file}: ${(error as Error).message}; nothing was sent`, {
-        hint: 'fix the file or its folder, or set audit_log in the config to another path (or off)',
-      })
+      throw new SynadmError('config', `cannot write the audit log ${file}: ${(error as Error).message}; nothing was sent`, { hint: HINT })
     })
     return this.handle
   }
 
-  /** Syncs what was written to disk and closes the log; called before the command reports success. */
+  /**
+   * Syncs what was written to disk and closes the log; called before the command reports success, which it does not
+   * when an outcome could not be recorded (unless a refused write told that already).
+   */
   async settle(): Promise<void> {
     const pending = this.handle
     this.handle = undefined
-    if (!pending) return
-    const handle = await pending.catch(() => undefined)
-    if (!handle) return
+    const lost = this.lost?.told === false ? this.lost : undefined
+    if (lost) lost.told = true
+    const handle = await pending?.catch(() => undefined)
     try {
-      if (this.written) await handle.datasync()
+      if (handle && this.written) await syncData(handle)
+    } catch (e) {
+      throw new SynadmError('config', `the audit log ${this.file} could not be synced to disk: ${(e as Error).message}`, { hint: HINT })
     } finally {
       this.written = false
-      await handle.close()
+      await handle?.close()
     }
+    if (lost) throw new SynadmError('config', lost.message, { hint: HINT })
   }
 }
 
-/** options whose values are secrets: passwords, access tokens, shared secrets (not files or commands naming them) */
-const SECRET_OPTION = /pass(word)?|secret|^token$|access.?token/i
-const REFERENCE_OPTION = /(File|Path|Command|Prompt)$/
+/** fsync's answer for a file that cannot be synced (a pipe, a device): there is nothing to make durable */
+const UNSYNCABLE = new Set(['EINVAL', 'ENOTSUP', 'EOPNOTSUPP'])
+
+async function syncData(handle: FileHandle) {
+  try {
+    await handle.datasync()
+  } catch (e) {
+    if (!UNSYNCABLE.has((e as NodeJS.ErrnoException).code ?? '')) throw e
+  }
+}
 
 /**
- * The command line as typed, for the log: values of secret options become REDACTED, and so do secret fields of
- * JSON written on the line (`raw -d '{"password": …}'`).
+ * The entries of the log's lines, in order: a write's intent and its outcome (same `id`) are one entry, the outcome's;
+ * an intent with no outcome stays, with status null and NO_OUTCOME as its error. Each line that is no entry is
+ * skipped and told with `skipped`.
  */
-export function commandLine(words: string[], spec: CommandSpec): string {
-  const secret = commandShape(spec).options.filter((d) => d.values.length > 0 && SECRET_OPTION.test(d.key) && !REFERENCE_OPTION.test(d.key) && d.type !== 'file')
-  const switches = new Map(secret.flatMap((d) => d.on.map((s) => [s, d.values.length] as const)))
-  const out: string[] = []
-  for (let i = 0; i < words.length; i++) {
-    const word = words[i]
-    const [name] = word.split('=')
-    const count = switches.get(name)
-    if (count !== undefined && word.includes('=')) out.push(`${name}=REDACTED`)
-    else if (count !== undefined) {
-      out.push(word, ...words.slice(i + 1, i + 1 + count).map(() => 'REDACTED'))
-      i += count
-    } else if ([...switches.keys()].some((s) => /^-\w$/.test(s) && word.startsWith(s) && word.length > 2 && !word.startsWith('--'))) out.push(`${word.slice(0, 2)}REDACTED`)
-    else out.push(redactJson(word))
+export async function auditEntries(lines: AsyncIterable<string>, skipped: () => void): Promise<AuditEntry[]> {
+  const entries: AuditEntry[] = []
+  const intents = new Map<string, number>()
+  for await (const text of lines) {
+    if (!text.trim()) continue
+    let value: unknown
+    try {
+      value = JSON.parse(text)
+    } catch {
+      value = undefined
+    }
+    if (!isRecord(value) || typeof value.time !== 'string' || typeof value.command !== 'string') {
+      skipped()
+      continue
+    }
+    const { id, pending, ...entry } = value as unknown as Partial<AuditLine> & AuditEntry
+    const intent = typeof id === 'string' ? intents.get(id) : undefined
+    if (intent !== undefined) {
+      entries[intent] = entry
+      intents.delete(id!)
+    } else if (pending && typeof id === 'string') intents.set(id, entries.push({ ...entry, error: NO_OUTCOME }) - 1)
+    else entries.push(entry)
   }
-  return ['synadm', ...out].map(quote).join(' ')
+  return entries
 }
 
-function redactJson(word: string): string {
-  if (!/^\s*[[{]/.test(word)) return word
-  try {
-    return JSON.stringify(redact(JSON.parse(word)))
-  } catch {
-    return word
-  }
+/** The command line as typed, for the log, through the one redaction (core/kernel/log.ts): secrets become REDACTED. */
+export function commandLine(words: string[], spec: CommandSpec): string {
+  return ['synadm', ...redactCommandLine(words, spec, GLOBAL_DEFS)].map(quote).join(' ')
 }
 
 const quote = (word: string) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`)

@@ -10,14 +10,15 @@ import { isUserId, isUserOrLocalpart } from '../contract/ids.js'
 import type { BulkSummary, Invocation, RunContext, SecretSource } from '../contract/run-context.js'
 import type { Action, CommandSpec } from '../contract/spec.js'
 import { DEFAULT_PROFILE } from '../config/profiles.js'
-import type { HttpClient } from '../http/client.js'
+import type { BoundDefaults, HttpClient } from '../http/client.js'
+import { typedSecrets } from '../kernel/log.js'
+import { secretValues } from '../cli/secrets.js'
 import { waitForJob } from './jobs.js'
 import { format, TableLayout, type Format } from '../output/formats.js'
 import { items, pages } from './paginate.js'
 import { releaseOutput } from '../output/pager.js'
 import { Prompts } from './prompts.js'
 import { readInput } from './input.js'
-import type { ApiServices } from '../cli/registry.js'
 import type { IO, Session } from './session.js'
 
 /**
@@ -109,7 +110,10 @@ export function createRunContext(session: Session, inv: Invocation, signal: Abor
   const bulk = mode.bulkTarget
   const gate = writeGate(session, inv.command, dryRun, Boolean(bulk))
   const audit = commandAudit(session, inv, dryRun, Boolean(bulk))
-  const clients = boundClients(session, signal, gate, audit)
+  // What is typed for a secret is masked in every line written while the command runs (a bulk target adds its own).
+  typedSecrets(secretValues(inv.command, inv.args, inv.options), Boolean(bulk))
+  const binding = bindingOf(signal, gate, audit)
+  const clients = boundClients(session, binding)
   const interactive = io.interactive && !inv.globals.batch
   const prompts = new Prompts({ input: io.stdin, output: io.stderr }, signal, () => releaseOutput(io.stdout))
   const tables = tableLayout(io, inv)
@@ -135,10 +139,7 @@ export function createRunContext(session: Session, inv: Invocation, signal: Abor
     resolvedSettings: () => session.settings(),
     admin: async () => (await clients()).admin,
     matrix: async () => (await clients()).matrix,
-    use: async <T>(namespace: string) => {
-      const services: ApiServices = { ...(await clients()), serverName: () => session.serverName() }
-      return session.api<T>(namespace, services)
-    },
+    use: async <T>(namespace: string) => session.api<T>(namespace, await session.services(await binding())),
     serverName: () => session.serverName(),
     userId: userIdIn(session),
     confirm: confirmation(session, inv, mode, { dryRun, prompts, gate, previewFormat: outputFormat === 'human' ? 'human' : 'yaml' }),
@@ -186,13 +187,17 @@ function writeGate(session: Session, command: CommandSpec, dryRun: boolean, bulk
   return gate
 }
 
-/** The session's HTTP clients bound to this run: its signal, its write gate, its audit log. */
-function boundClients(session: Session, signal: AbortSignal, gate: WriteGate, audit: CommandAudit) {
-  const beforeWrite = gate.beforeWrite
+/** What binds a client to this run: its signal, its write gate, its audit log. */
+function bindingOf(signal: AbortSignal, gate: WriteGate, audit: CommandAudit): () => Promise<BoundDefaults> {
+  return async () => ({ signal, beforeWrite: gate.beforeWrite, audit: (await audit.recorder()).hook })
+}
+
+/** The session's HTTP clients bound to this run. */
+function boundClients(session: Session, binding: () => Promise<BoundDefaults>) {
   return async (): Promise<{ admin: HttpClient; matrix: HttpClient }> => {
     const { admin, matrix } = await session.http()
-    const { hook } = await audit.recorder()
-    return { admin: admin.bind({ signal, beforeWrite, audit: hook }), matrix: matrix.bind({ signal, beforeWrite, audit: hook }) }
+    const bound = await binding()
+    return { admin: admin.bind(bound), matrix: matrix.bind(bound) }
   }
 }
 

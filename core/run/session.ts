@@ -7,7 +7,7 @@ import type { Readable, Writable } from 'node:stream'
 import { assertComplete, loadSettings, type ResolvedSettings, type Settings } from '../config/settings.js'
 import { DEFAULT_PROFILE, sessionDefaults, type SessionDefaults } from '../config/profiles.js'
 import { SynadmError } from '../kernel/errors.js'
-import { HttpClient } from '../http/client.js'
+import { HttpClient, type BoundDefaults } from '../http/client.js'
 import { createLogger, type Logger } from '../kernel/log.js'
 import type { ApiFactory, ApiServices, Registry } from '../cli/registry.js'
 import type { PluginStatus } from '../plugin-host/loader.js'
@@ -55,6 +55,10 @@ export class Session {
   /** tokens from token_file / token_command by config file: a command runs once per session, also across `use` */
   private tokens = new Map<string, Promise<string>>()
   private clients?: { admin: HttpClient; matrix: HttpClient }
+  /** clients for other APIs of the server (MAS's), by base URL */
+  private readonly otherClients = new Map<string, HttpClient>()
+  /** values plugins work out once per session (ApiServices.memo) */
+  private readonly memos = new Map<string, Promise<unknown>>()
   private serverNameCache?: Promise<string>
   private readonly apiFactories = new Map<string, Promise<ApiFactory>>()
   logLevel = 0
@@ -144,6 +148,8 @@ export class Session {
   reset(): void {
     this.resolved = undefined
     this.clients = undefined
+    this.otherClients.clear()
+    this.memos.clear()
     this.serverNameCache = undefined
     this.apiFactories.clear()
     this.others.clear()
@@ -165,6 +171,36 @@ export class Session {
       matrix: new HttpClient({ ...common, baseURL: apiBase(s, s.matrix_path) }),
     }
     return this.clients
+  }
+
+  /** A client for another API of this server (MAS's): the Admin API client's token, timeout, TLS and logging. */
+  async client(baseURL: string): Promise<HttpClient> {
+    const { admin } = await this.http()
+    let client = this.otherClients.get(baseURL)
+    if (!client) this.otherClients.set(baseURL, (client = new HttpClient({ ...admin.options, baseURL })))
+    return client
+  }
+
+  /** What plugins' APIs are built on: the clients with one command's signal, write checks and audit log (`bound`). */
+  async services(bound: BoundDefaults = {}): Promise<ApiServices> {
+    const { admin, matrix } = await this.http()
+    const { settings } = await this.settings()
+    return {
+      admin: admin.bind(bound),
+      matrix: matrix.bind(bound),
+      serverName: () => this.serverName(),
+      client: async (baseURL, o = {}) => (await this.client(baseURL)).bind(o.authentication ? { signal: bound.signal } : bound),
+      settings,
+      env: this.io.env,
+      memo: <T>(key: string, make: () => Promise<T>) => {
+        let value = this.memos.get(key) as Promise<T> | undefined
+        if (!value) {
+          this.memos.set(key, (value = make()))
+          value.catch(() => this.memos.delete(key))
+        }
+        return value
+      },
+    }
   }
 
   /** The access token: `token`, else token_file's or token_command's (read or run once per session). */

@@ -271,7 +271,7 @@ export class LiveCompletion {
   /** Completion on a session's server: its plugins' APIs, asked only when a value is fetched or searched. */
   static of(session: Session, cache: CompletionCache, log?: (message: string) => void): LiveCompletion {
     const api = async () => {
-      const services = { ...(await session.http()), serverName: () => session.serverName() }
+      const services = await session.services()
       return <T>(ns: string) => session.api<T>(ns, services)
     }
     return new LiveCompletion(session.registry, cache, api, log)

@@ -8,52 +8,34 @@ import { dataDir } from '../kernel/dirs.js'
 import { commandShape } from '../cli/options.js'
 import { scanLine } from '../cli/parse.js'
 import type { Registry } from '../cli/registry.js'
+import { GLOBAL_DEFS } from '../cli/globals.js'
+import { redactCommandLine } from '../cli/secrets.js'
+import type { CommandSpec } from '../contract/spec.js'
 
 const HISTORY_SIZE = 1000
 const REDACTED = '***'
 
 export const historyFile = (env: NodeJS.ProcessEnv) => join(dataDir(env), 'history')
 
-/** a switch whose value is a secret: --password, --token, --access-token, --secret (not --token-file) */
-const SECRET_SWITCH = /^--?([\w-]*[-_])?(password|passwd|token|secret)$/i
-
-/** Switches of the line's command that take a secret value (their short forms included), from its declaration. */
-function secretSwitches(registry: Registry, words: string[]): Set<string> {
-  const switches = new Set<string>()
+/** The command a pipe segment runs (after global options, or the shell's own words such as `watch -n 5`). */
+function commandOf(registry: Registry, words: string[]): CommandSpec | undefined {
   for (let n = 0; n < words.length; n++) {
-    const match = registry.match(words.slice(n))
-    if (!match.command) continue
-    for (const def of commandShape(match.command.spec).options) {
-      if (def.values.length && def.on.some((s) => SECRET_SWITCH.test(s))) for (const s of def.on) switches.add(s)
-    }
-    break
+    const { command } = registry.match(words.slice(n))
+    if (command) return command.spec
   }
-  return switches
+  return undefined
 }
 
-/** The line with the values of secret options replaced by `***`; the line itself when it holds none. */
+/** The line with the secrets of each of its commands replaced by `***` (core/kernel/log.ts); the line itself when it holds none. */
 export function redactSecrets(registry: Registry, line: string): string {
   const { segments } = scanLine(line)
-  const secret = secretSwitches(registry, segments.flat())
-  const isSecret = (name: string) => secret.has(name) || SECRET_SWITCH.test(name)
-  let found = false
-  const redacted = segments.map((words) =>
-    words.map((word, i) => {
-      const eq = word.indexOf('=')
-      if (word.startsWith('-') && eq > 0 && isSecret(word.slice(0, eq))) {
-        found = true
-        return `${word.slice(0, eq)}=${REDACTED}`
-      }
-      if (i > 0 && words[i - 1].startsWith('-') && !words[i - 1].includes('=') && isSecret(words[i - 1])) {
-        found = true
-        return REDACTED
-      }
-      return /[\s'"|\\]/.test(word) || word === '' ? `'${word.replace(/'/g, `'\\''`)}'` : word
-    }),
-  )
+  const redacted = segments.map((words) => redactCommandLine(words, commandOf(registry, words), GLOBAL_DEFS, REDACTED))
   // Untouched lines stay as typed; a redacted one is written back from its words.
-  return found ? redacted.map((words) => words.join(' ')).join(' | ') : line
+  if (redacted.every((words, s) => words.every((word, i) => word === segments[s][i]))) return line
+  return redacted.map((words) => words.map(quote).join(' ')).join(' | ')
 }
+
+const quote = (word: string) => (/[\s'"|\\]/.test(word) || word === '' ? `'${word.replace(/'/g, `'\\''`)}'` : word)
 
 /** History lines, newest first. */
 export async function loadHistory(file: string): Promise<string[]> {

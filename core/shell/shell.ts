@@ -10,7 +10,7 @@ import { Capture } from '../output/capture.js'
 import { CompletionCache, completionCacheFile, hint, LiveCompletion } from './completion.js'
 import { LineEditor } from './editor.js'
 import { SynadmError } from '../kernel/errors.js'
-import { execute } from '../execute/executor.js'
+import { execute, executeLine } from '../execute/executor.js'
 import { commandHelp, groupHelp, shellHelp } from '../cli/help.js'
 import { appendHistory, historyFile, loadHistory, redactSecrets } from './shell-history.js'
 import { scanLine } from '../cli/parse.js'
@@ -115,16 +115,9 @@ export class Shell {
     return (SHELL_COMMANDS as readonly string[]).includes(words[0]) && !this.session.registry.match(words).command
   }
 
+  /** A line's commands, planned and checked together first: none runs unless all can. */
   private async runPipe(segments: string[][], signal?: AbortSignal, pager?: boolean): Promise<number> {
-    let stdin: string[] | undefined
-    let code = 0
-    for (const [i, words] of segments.entries()) {
-      const last = i === segments.length - 1
-      const capture = last ? undefined : new Capture()
-      code = await this.session.withStdout(capture, () => execute(this.session, [...this.options.globals, ...words], { signal, stdin, inShell: true, pager }))
-      if (code !== 0) break
-      stdin = capture?.records
-    }
+    const code = await executeLine(this.session, segments.map((words) => [...this.options.globals, ...words]), { signal, inShell: true, pager })
     this.followProfile()
     return code
   }

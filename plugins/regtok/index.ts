@@ -10,6 +10,7 @@ const [datetime] = defineOptions([
     description: 'show expiry_time as local date/time or as a ms timestamp [default: datetime]',
   },
 ])
+// id 'regtok' also makes the value a secret: REDACTED in the audit log, history, -v logs and errors (core/kernel/log.ts).
 const token = { token: { description: 'the registration token', complete: 'regtok', id: 'regtok' as const } }
 
 export const list = defineCommand({

@@ -407,8 +407,8 @@ describe('completion sources', () => {
     const rooms = [{ room_id: '!a:s', canonical_alias: '#a:s' }, { room_id: '!b:s', canonical_alias: null }]
     api().get(`${A}/v1/rooms`).query({ limit: 1000 }).times(2).reply(200, { ...page(rooms), total_rooms: 1500, next_batch: 1000 })
     const { session } = await run(['room', 'list', '-h'])
-    const services = await session.http()
-    const apiOf = <T>(ns: string) => session.api<T>(ns, { ...services, serverName: () => session.serverName() })
+    const services = await session.services()
+    const apiOf = <T>(ns: string) => session.api<T>(ns, services)
     const source = async (name: string) => completionProvider(await session.registry.completionSources.get(name)!.fetch())
     expect(await (await source('room_id')).fetch(apiOf)).toEqual({ values: ['!a:s', '!b:s'], partial: true })
     expect(await (await source('room_alias')).fetch(apiOf)).toEqual({ values: ['#a:s'], partial: true })

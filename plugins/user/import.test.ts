@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, lstatSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import nock from 'nock'
@@ -112,5 +112,51 @@ describe('synadm user import', () => {
     expect(result.code).toBe(0)
     expect(lines(result.stdout)).toEqual([{ target: '@new:synapse.test', ok: true, result: { dry_run: true, would: 'create @new:synapse.test', preview: { password: '(set, not shown)' } } }])
     expect(nock.isDone()).toBe(true)
+  })
+})
+
+describe('the rejects file', () => {
+  const oldRejects = 'name,password,rejected_because\nold,old-pw,an earlier run\n'
+  /** An input with one row the check rejects (no request needed), and a rejects file from an earlier run, mode 0644. */
+  function earlierRun() {
+    const input = file('name,password\nBad Name,new-pw\n')
+    const rejects = input.replace(/\.csv$/, '.rejected.csv')
+    writeFileSync(rejects, oldRejects)
+    chmodSync(rejects, 0o644)
+    return { input, rejects }
+  }
+
+  it('is never replaced without --overwrite-rejects: the import stops before anything is sent', async () => {
+    const { input, rejects } = earlierRun()
+    api().get(`${A}/v2/users/${enc('@good:synapse.test')}`).reply(404, { errcode: 'M_NOT_FOUND' })
+    const result = await run(['--batch', 'user', 'import', file('name,password\ngood,pw\n'), '--rejects', rejects])
+    expect({ code: result.code, stderr: result.stderr.split('\n').slice(0, 2) }).toEqual({
+      code: EXIT.usage,
+      stderr: [`synadm: ${rejects} exists: the rows this import rejects would replace it`, 'hint: move it away, name another file with --rejects FILE, or give --overwrite-rejects'],
+    })
+    expect(nock.pendingMocks()).toHaveLength(1) // the lookup of @good was never sent
+    expect((await run(['--batch', 'user', 'import', input])).code).toBe(EXIT.usage)
+    expect(readFileSync(rejects, 'utf8')).toBe(oldRejects)
+  })
+
+  it('with --overwrite-rejects is written anew with mode 0600, whatever the old file had', async () => {
+    const { input, rejects } = earlierRun()
+    const result = await run(['--batch', 'user', 'import', '--overwrite-rejects', input])
+    expect(result.code).toBe(EXIT.partial)
+    expect(readFileSync(rejects, 'utf8')).toMatch(/^name,password,rejected_because\nBad Name,new-pw,"line 2: 'Bad Name': a localpart [^\n]+"\n$/)
+    expect(statSync(rejects).mode & 0o777).toBe(0o600)
+  })
+
+  it('replaces a link in its place, not the file the link points to', async () => {
+    const input = file('name,password\nBad Name,new-pw\n')
+    const rejects = input.replace(/\.csv$/, '.rejected.csv')
+    const elsewhere = join(dir, `elsewhere-${n}.csv`)
+    writeFileSync(elsewhere, 'not yours\n')
+    symlinkSync(elsewhere, rejects)
+    expect((await run(['--batch', 'user', 'import', input])).code).toBe(EXIT.usage)
+    expect((await run(['--batch', 'user', 'import', '--overwrite-rejects', input])).code).toBe(EXIT.partial)
+    expect(readFileSync(elsewhere, 'utf8')).toBe('not yours\n')
+    expect(lstatSync(rejects).isFile()).toBe(true)
+    expect(statSync(rejects).mode & 0o777).toBe(0o600)
   })
 })

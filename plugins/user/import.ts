@@ -4,7 +4,7 @@
  * through core's bulk engine (one confirmation, --dry-run, --concurrency, --journal, the report). Rows that fail
  * are written to a file that can be fixed and imported again. Passwords never reach the output.
  */
-import { writeFileSync } from 'node:fs'
+import { lstatSync, rmSync, writeFileSync } from 'node:fs'
 import { basename } from 'node:path'
 import { csvRow, parseCsv, SynadmError, usageError, type RunContext } from '../../core/index.js'
 import type * as spec from './index.js'
@@ -196,14 +196,34 @@ function rejectsFile(ctx: RunContext<typeof spec.importUsers>, file: string, for
   return file === '-' ? `synadm-import.rejected.${ext}` : `${file.replace(/\.(csv|jsonl?|txt)$/i, '')}.rejected.${ext}`
 }
 
-function writeRejects(path: string, format: ImportFormat, columns: string[], rejected: { raw: Record<string, unknown>; why: string }[]) {
+const exists = (path: string) => {
+  try {
+    lstatSync(path)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Before anything is sent: rejected rows never silently replace a file (an earlier run's rejects, or another file). */
+function checkRejectsFile(path: string, overwrite: boolean) {
+  if (!overwrite && exists(path)) throw usageError(`${path} exists: the rows this import rejects would replace it`, 'move it away, name another file with --rejects FILE, or give --overwrite-rejects')
+}
+
+function writeRejects(path: string, overwrite: boolean, format: ImportFormat, columns: string[], rejected: { raw: Record<string, unknown>; why: string }[]) {
   const kept = columns.filter((c) => c !== REJECTED_COLUMN)
   const text =
     format === 'csv'
       ? [[...kept, REJECTED_COLUMN], ...rejected.map(({ raw, why }) => [...kept.map((c) => raw[c]), why])].map(csvRow).join('')
       : rejected.map(({ raw, why }) => JSON.stringify({ ...raw, [REJECTED_COLUMN]: why })).join('\n') + '\n'
-  // It may hold passwords: readable by the owner only.
-  writeFileSync(path, text, { mode: 0o600 })
+  // It may hold passwords: always a new file, readable by the owner only. A file replaced is removed first, so
+  // neither its mode nor a link in its place carries over.
+  try {
+    if (overwrite) rmSync(path, { force: true })
+    writeFileSync(path, text, { mode: 0o600, flag: 'wx' })
+  } catch (error) {
+    throw new SynadmError('failure', `the rejected rows were not written to ${path}: ${(error as Error).message}`)
+  }
 }
 
 export async function importUsers(ctx: RunContext<typeof spec.importUsers>) {
@@ -213,6 +233,9 @@ export async function importUsers(ctx: RunContext<typeof spec.importUsers>) {
   const unknown = unknownColumns(columns)
   if (unknown.length) throw usageError(`${file === '-' ? 'stdin' : basename(file)}: unknown column(s) ${unknown.join(', ')}`, `known: ${Object.keys(COLUMNS).join(', ')} (read-only fields of an export are ignored)`)
   if (records.length === 0) throw usageError(`${file === '-' ? 'stdin' : file} holds no rows`)
+  const rejectsPath = rejectsFile(ctx, file, format)
+  const overwriteRejects = ctx.options.overwriteRejects === true
+  checkRejectsFile(rejectsPath, overwriteRejects)
   const serverName = await ctx.serverName()
   const { rows, foreign } = checkRows(records, serverName)
   const invalid = rows.filter((r) => r.error)
@@ -248,9 +271,8 @@ export async function importUsers(ctx: RunContext<typeof spec.importUsers>) {
     ...valid.filter((r) => failedRows.has(r.userId!)).map((r) => ({ raw: r.raw, why: failedRows.get(r.userId!)! })),
   ]
   if (rejected.length && !ctx.dryRun) {
-    const path = rejectsFile(ctx, file, format)
-    writeRejects(path, format, columns.filter((c) => !c.startsWith('__')), rejected)
-    ctx.note(`${rejected.length} rejected row(s) written to ${path}: fix them there and import that file`)
+    writeRejects(rejectsPath, overwriteRejects, format, columns.filter((c) => !c.startsWith('__')), rejected)
+    ctx.note(`${rejected.length} rejected row(s) written to ${rejectsPath}: fix them there and import that file`)
   }
   const failure = ctx.bulkFailure(summary)
   if (failure) throw failure

@@ -169,7 +169,8 @@ export const importUsers = defineCommand({
     '  external_ids                 JSON list of {auth_provider, external_id}',
     'Read-only fields of an export (creation_ts, is_guest, shadow_banned, …) are ignored; other columns are an error.',
     'Every row is checked before anything is sent. Rejected rows (invalid, or refused by the server) are written',
-    'with a rejected_because column to FILE.rejected.csv/.jsonl (or --rejects), mode 0600: fix and import it.',
+    'with a rejected_because column to FILE.rejected.csv/.jsonl (or --rejects), a new file of mode 0600: fix and',
+    'import it. An existing rejects file stops the import before anything is sent, unless --overwrite-rejects.',
     'Exit 9 when rows were rejected or failed.',
   ].join('\n'),
   args: '<file>',
@@ -177,6 +178,7 @@ export const importUsers = defineCommand({
   options: [
     { flags: '--on-conflict <action>', choices: ['skip', 'update', 'fail'], default: 'skip', description: 'an account that exists: leave it (skip), change it to the row (update), or count the row as failed (fail)' },
     { flags: '--rejects <file>', description: 'write rejected rows to FILE (default: next to the input, .rejected.csv/.jsonl)' },
+    { flags: '--overwrite-rejects', description: 'replace the rejects file if it exists (it is removed and written anew, mode 0600)' },
   ],
   writes: true,
   bulk: { concurrency: 4, idempotent: true },

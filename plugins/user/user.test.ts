@@ -896,7 +896,7 @@ describe('the user API and completion for other plugins', () => {
     const { session } = await runSynadm([user], ['--version'])
     api().get(`${A}/v2/users`).query({ from: 0, limit: 1000, guests: true }).reply(200, { users: [{ name: '@a:s' }, { name: '@b:s' }], total: 2 })
     const source = completionProvider(await session.registry.completionSources.get('user_id')!.fetch())
-    const services = { ...(await session.http()), serverName: () => session.serverName() }
+    const services = await session.services()
     const apiOf = <T>(ns: string) => session.api<T>(ns, services)
     expect(await source.fetch(apiOf)).toEqual({ values: ['@a:s', '@b:s'], partial: false })
     api().get(`${A}/v2/users`).query({ from: 0, limit: 100, guests: true, user_id: '@al' }).reply(200, { users: [{ name: '@alice:s' }], total: 1 })

@@ -135,6 +135,34 @@ describe.skipIf(!inject('synapse').available)('bulk runs', () => {
     expect(await banned()).toEqual(ids.slice(0, 500).sort())
   }, 300_000)
 
+  it('two runs at once on one journal: the second is refused, naming the first; each target is done once', async () => {
+    const targets = ids.slice(505, 900)
+    const list = join(dir, 'twice.txt')
+    writeFileSync(list, targets.join('\n') + '\n')
+    const journal = join(dir, 'twice.journal')
+    const args = ['--batch', '-o', 'jsonl', 'user', 'shadow-ban', '--targets', list, '--journal', journal, '--concurrency', '1']
+    const first = startSynadm(args)
+    await untilJournalHas(journal, 5)
+    const second = await runSynadm(args)
+    expect(second.code, second.stderr).toBe(3)
+    expect(second.stderr).toMatch(new RegExp(`^synadm: the journal ${journal} is in use by another run: process ${first.child.pid} on `))
+    const done = await first.done
+    expect(done.code, done.stderr).toBe(0)
+    const finished = journalLines(journal).filter((l) => l.state === 'done').map((l) => l.target)
+    expect(finished.sort()).toEqual([...targets].sort())
+    expect(existsSync(`${journal}.lock`)).toBe(false)
+    const state = await shadowBans()
+    expect(targets.every((id) => state.get(id) === true)).toBe(true)
+  }, 120_000)
+
+  it('an audit log that cannot take the intent (/dev/full): the shadow-ban is not sent', async () => {
+    const id = ids[950]
+    const result = await runSynadm(['--batch', 'user', 'shadow-ban', id], { env: { SYNADM_AUDIT_LOG: '/dev/full' } })
+    expect(result.code).toBe(3)
+    expect(result.stderr).toMatch(/^synadm: cannot write the audit log \/dev\/full: ENOSPC.*; POST .*shadow_ban was not sent\n/)
+    expect((await shadowBans()).get(id)).toBe(false)
+  })
+
   it('deletes 20 rooms with --wait per target, five of them listed by alias among comments', async () => {
     const owner = await registerUser(uniqueName('bulk-owner'))
     const rooms: string[] = []

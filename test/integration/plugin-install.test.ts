@@ -7,7 +7,10 @@
 // `npm install` (both --prefer-offline: `npm ci` has put every package in npm's cache, and the registry answers
 // for anything else), and `plugins install` runs npm offline.
 import { execFile } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import yaml from 'js-yaml'
@@ -57,6 +60,46 @@ export async function created(ctx: RunContext) {
   return { user_id: userId, created: localDateTime(creation_ts * 1000) }
 }
 `
+
+/**
+ * A stand-in registry on loopback that serves each package of `packages` (name → folder, packed here) and records
+ * every path npm asks for: the registry is the one place where a guessed name would show.
+ */
+async function standInRegistry(packages: Record<string, string>) {
+  const env = { ...process.env, npm_config_update_notifier: 'false' }
+  const tarballs = new Map<string, Buffer>()
+  for (const [name, dir] of Object.entries(packages)) {
+    const packed = await exec('npm', ['pack', '--json', '--pack-destination', work], { cwd: dir, env })
+    expect(packed.code, packed.stderr).toBe(0)
+    tarballs.set(name, readFileSync(join(work, JSON.parse(packed.stdout)[0].filename)))
+  }
+  const asked: string[] = []
+  const server = createServer((req, res) => {
+    asked.push(decodeURIComponent(req.url!))
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    const tarball = /^\/-\/(.+)\.tgz$/.exec(req.url!)
+    const name = tarball ? tarball[1] : decodeURIComponent(req.url!.slice(1))
+    const data = tarballs.get(name)
+    if (!data) return void (res.writeHead(404, { 'Content-Type': 'application/json' }), res.end('{"error":"Not found"}'))
+    if (tarball) return void (res.writeHead(200, { 'Content-Type': 'application/octet-stream' }), res.end(data))
+    const integrity = `sha512-${createHash('sha512').update(data).digest('base64')}`
+    const version = { name, version: '1.0.0', type: 'module', exports: './index.js', dist: { tarball: `${origin}/-/${name}.tgz`, integrity } }
+    res.writeHead(200, { 'Content-Type': 'application/json' })
+    res.end(JSON.stringify({ name, 'dist-tags': { latest: '1.0.0' }, versions: { '1.0.0': version } }))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
+  return { url, asked, close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))) }
+}
+
+/** A plugin package whose one command says which package it came from. */
+function pluginPackage(name: string): string {
+  const dir = join(author, 'packages', name)
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', type: 'module', exports: './index.js' }))
+  writeFileSync(join(dir, 'index.js'), `export default { name: '${name}', apiVersion: 1, setup(ctx) { ctx.command({ path: 'which-package', description: 'd', offline: true, load: async () => () => ({ from: '${name}' }) }) } }\n`)
+  return dir
+}
 
 describe.skipIf(!inject('synapse').available)('a third-party plugin from plugins new to plugins uninstall', () => {
   beforeAll(async () => {
@@ -172,4 +215,27 @@ describe.skipIf(!inject('synapse').available)('a third-party plugin from plugins
     const result = await synadm(['-o', 'json', 'dated'])
     expect({ code: result.code, stderr: result.stderr, stdout: JSON.parse(result.stdout) }).toEqual({ code: 0, stderr: '', stdout: { at: 19 } })
   })
+
+  it('installs the package named, and never asks the registry for a synadm-plugin- name of it', async () => {
+    // Whoever published synadm-plugin-lineplug would have been installed in place of lineplug, install scripts and all.
+    const registry = await standInRegistry({ lineplug: pluginPackage('lineplug'), 'synadm-plugin-lineplug': pluginPackage('synadm-plugin-lineplug') })
+    try {
+      const npm = { npm_config_registry: registry.url, npm_config_offline: 'false', npm_config_cache: join(work, 'npm-cache'), npm_config_audit: 'false' }
+      const run = (args: string[]) => exec(join(prefix, 'bin', 'synadm'), args, { env: { ...userEnv(), ...npm }, cwd: home })
+      const installed = await run(['-o', 'json', 'plugins', 'install', 'lineplug'])
+      expect(installed.code, installed.stderr).toBe(0)
+      expect(JSON.parse(installed.stdout)).toMatchObject({ installed: 'lineplug', version: '1.0.0', commands: ['which-package'] })
+      expect(registry.asked.filter((path) => path.includes('synadm-plugin-lineplug'))).toEqual([])
+      expect(JSON.parse((await run(['-o', 'json', 'which-package'])).stdout)).toEqual({ from: 'lineplug' })
+
+      // A name npm would read as one of its options: refused, and npm never runs.
+      const asked = registry.asked.length
+      const refused = await run(['plugins', 'install', '--', `--registry=${registry.url}`])
+      expect({ code: refused.code, stderr: refused.stderr.split('\n')[0] }).toEqual({ code: 2, stderr: expect.stringContaining("is not a plugin: a package name, folder or tarball does not start with '-'") })
+      expect(registry.asked.length).toBe(asked)
+      expect((await run(['plugins', 'uninstall', 'lineplug'])).code).toBe(0)
+    } finally {
+      await registry.close()
+    }
+  }, 120_000)
 })

@@ -26,7 +26,7 @@ describe.skipIf(!inject('synapse').available)('server profiles on two Synapses',
   const seen: string[] = []
   let fileToken: string
   let commandToken: string
-  /** users that exist on one server only (both servers are named synadm.test) */
+  /** users that exist on one server only (the servers have names of their own, as a fleet's servers do) */
   let onFirst: string
   let onSecond: string
 
@@ -46,7 +46,8 @@ describe.skipIf(!inject('synapse').available)('server profiles on two Synapses',
   const profile = (name: string, values: Record<string, unknown>) => writeFileSync(join(servers, `${name}.yaml`), yaml.dump(values), { mode: 0o600 })
 
   beforeAll(async () => {
-    second = await startSynapse()
+    // another server_name than the suite's: nothing here may depend on the two sharing one
+    second = await startSynapse({ serverName: 'second.synadm.test' })
     home = mkdtempSync(join(tmpdir(), 'synadm-profiles-'))
     servers = join(home, '.config', 'synadm', 'servers')
     mkdirSync(servers, { recursive: true })
@@ -157,8 +158,12 @@ describe.skipIf(!inject('synapse').available)('server profiles on two Synapses',
     expect(runs.map((r) => r.code)).toEqual(Array(10).fill(0))
     const lines = readFileSync(auditLog(), 'utf8').split('\n')
     expect(lines.pop()).toBe('')
-    const entries = lines.map((line) => JSON.parse(line) as { command: string })
-    expect(entries).toHaveLength(before + 10)
+    const entries = lines.map((line) => JSON.parse(line) as { command: string; id: string; pending?: boolean })
+    // each write is two lines: its intent (pending, before the request) and its outcome, under one id
+    expect(entries).toHaveLength(before + 20)
+    const written = entries.slice(before)
+    expect(written.filter((e) => e.pending)).toHaveLength(10)
+    expect(new Set(written.map((e) => e.id)).size).toBe(10)
     expect(new Set(entries.slice(before).map((e) => e.command))).toEqual(new Set(Array.from({ length: 10 }, (_, i) => `synadm --batch -S second user modify ${onSecond} -n 'Writer ${i}'`)))
   }, 120_000)
 
@@ -206,11 +211,14 @@ describe.skipIf(!inject('synapse').available)('server profiles on two Synapses',
     }
     const type = (line: string) => (tmux('send-keys', '-t', 'p', '-l', '--', line), tmux('send-keys', '-t', 'p', 'Enter'))
     await until(/synadm@default>\s*$/m)
-    type(`-o minified user details ${onSecond}`)
+    // by localpart: each server makes it one of its own users (a full ID of the other server would ask Synapse
+    // about a remote user, which it refuses with 400 rather than 404)
+    const localpart = onSecond.slice(1, onSecond.indexOf(':'))
+    type(`-o minified user details ${localpart}`)
     await until(/synadm: user \S+ does not exist on this server\n(hint: .*\n)?synadm@default>\s*$/)
     type('use second')
     await until(/synadm@second>\s*$/m)
-    type(`-o minified user details ${onSecond}`)
+    type(`-o minified user details ${localpart}`)
     await until(new RegExp(`\\{"name":"${onSecond.replace(/[.$]/g, '\\$&')}"`))
     type(`user deactivate ${onSecond}`)
     await until(/\[second: PRODUCTION, http:\/\/127\.0\.0\.1:\d+\] /)

@@ -1,15 +1,16 @@
 // The synadm> shell in a real terminal (tmux): prompt, Tab completion, errors and Ctrl-C keep the session.
 import { createServer, type Server, type Socket } from 'node:net'
-import { mkdtempSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { repoRoot } from '../synapse/server.mjs'
+import { adminRequest, createRoom, uniqueName } from './fixtures.js'
 import { synapse } from './synapse-info.js'
 import { hasTmux, sleep, tmux } from './tmux.js'
 
 const { on: tmuxOn, screen, keys, until, kill } = tmux('synadm-test')
-const sessions = ['main', 'slow', 'setup']
+const sessions = ['main', 'slow', 'setup', 'pipe']
 /** Two Tabs with a pause between, as a person presses them (the editor lists the choices on the second). */
 async function doubleTab(session: string) {
   keys(session, 'Tab')
@@ -64,6 +65,30 @@ describe.skipIf(!inject('synapse').available || !hasTmux)('the synadm> shell in 
     keys('main', 'Enter')
     await until('main', /\{"server_version":"\d/)
     keys('main', 'exit', 'Enter')
+  })
+
+  it('a line with an unknown command runs none of its commands: the write before the pipe is not sent', async () => {
+    const info = synapse()
+    const alias = uniqueName('pipe')
+    const roomId = await createRoom(info.adminToken, { alias })
+    const blockPath = `/_synapse/admin/v1/rooms/${encodeURIComponent(roomId)}/block`
+    await adminRequest('PUT', blockPath, { body: { block: true } })
+    const dir = mkdtempSync(join(tmpdir(), 'synadm-pipe-'))
+    const auditLog = join(dir, 'audit.log')
+    // a config home of its own: no plugins.yaml, so vorpal-grep is not installed
+    openShell('pipe', { SYNADM_AUDIT_LOG: auditLog, XDG_CONFIG_HOME: join(dir, 'config') })
+    await until('pipe', /synadm>\s*$/m)
+    keys('pipe', '-l', '--', `room block -u '#${alias}:${info.serverName}' | nosuchcmd`)
+    keys('pipe', 'Enter')
+    const text = await until('pipe', /^synadm: No such command 'nosuchcmd'/m)
+    expect(text).not.toContain(`is room ${roomId}`)
+    expect(await adminRequest('GET', blockPath)).toMatchObject({ block: true })
+    expect(existsSync(auditLog) ? readFileSync(auditLog, 'utf8') : '').toBe('')
+    // a vorpal extension's command, not installed: the package that provides it, not a look-alike command
+    keys('pipe', '-l', '--', 'version | grep server')
+    keys('pipe', 'Enter')
+    expect(await until('pipe', /hint: .*synadm plugins install vorpal-grep/)).not.toMatch(/did you mean group/)
+    keys('pipe', 'exit', 'Enter')
   })
 
   it('Ctrl-C during a slow request returns to the prompt', async () => {

@@ -29,9 +29,38 @@ export interface SynapseUnavailable {
 
 export type SynapseInfo = SynapseAvailable | SynapseUnavailable
 
+/** A second Synapse, delegating auth to the stand-in MAS (test/mas/), for issue 23's tests. */
+export interface SynapseMasAvailable {
+  available: true
+  url: string
+  serverName: string
+  version: string
+  adminUserId: string
+  /** MAS's personal session token of the admin: scopes client API, Synapse admin and MAS admin (serves both APIs). */
+  adminToken: string
+  /** Config file for our CLI pointing at this server with adminToken (host path, mode 0600). */
+  configFile: string
+  /** HOME for our CLI's child processes against this server. */
+  cliHome: string
+  mas: {
+    /** The stand-in's base URL, with a trailing slash (the OAuth 2.0 issuer; the admin API is under api/admin/v1/). */
+    url: string
+    /** A client allowed urn:mas:admin through the client-credentials grant. */
+    clientId: string
+    clientSecret: string
+    /** Bearer token for the stand-in's /_stand-in/* control API (test/mas/control.ts). */
+    controlToken: string
+  }
+  /** Seconds from starting the stand-in to this Synapse answering with the admin's token. */
+  startSeconds: number
+}
+
+export type SynapseMasInfo = SynapseMasAvailable | SynapseUnavailable
+
 declare module 'vitest' {
   export interface ProvidedContext {
     synapse: SynapseInfo
+    synapseMas: SynapseMasInfo
   }
 }
 
@@ -39,5 +68,12 @@ declare module 'vitest' {
 export function synapse(): SynapseAvailable {
   const info = inject('synapse')
   if (!info.available) throw new Error(`no Synapse for integration tests: ${info.reason}`)
+  return info
+}
+
+/** The MAS-mode Synapse; throws when global setup did not start one (tests should have been skipped). */
+export function synapseMas(): SynapseMasAvailable {
+  const info = inject('synapseMas')
+  if (!info.available) throw new Error(`no MAS-mode Synapse for integration tests: ${info.reason}`)
   return info
 }

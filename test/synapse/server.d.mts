@@ -12,6 +12,19 @@ export interface StartOptions {
   lowRateLimit?: boolean
   /** Own process group: survives this process and terminal Ctrl-C. */
   detached?: boolean
+  /** Default SERVER_NAME. */
+  serverName?: string
+  /** Delegate auth to this MAS (matrix_authentication_service); the admin then comes from it. */
+  mas?: MasDelegation | null
+}
+
+export interface MasDelegation {
+  /** MAS's base URL (Synapse's `endpoint`). */
+  endpoint: string
+  /** Shared secret of Synapse and MAS. */
+  secret: string
+  /** Called once Synapse answers: provisions the admin through Synapse's /_synapse/mas/* and gives its token. */
+  attach(synapseUrl: string): Promise<{ token: string }>
 }
 
 export interface RunningSynapse {
@@ -22,6 +35,8 @@ export interface RunningSynapse {
   adminToken: string
   adminPassword: string
   registrationSharedSecret: string
+  /** The MAS that Synapse delegates auth to: null here, see RunningMasSynapse. */
+  masEndpoint: null
   pid: number
   /** The chroot the server runs in. */
   root: string
@@ -41,7 +56,15 @@ export interface SynadmConfigTarget {
   serverName: string
 }
 
-export function startSynapse(options?: StartOptions): Promise<RunningSynapse>
+/** A Synapse delegating auth to MAS: no admin password, no shared-secret registration. */
+export interface RunningMasSynapse extends Omit<RunningSynapse, 'adminPassword' | 'registrationSharedSecret' | 'masEndpoint'> {
+  adminPassword: null
+  registrationSharedSecret: null
+  masEndpoint: string
+}
+
+export function startSynapse(options: StartOptions & { mas: MasDelegation }): Promise<RunningMasSynapse>
+export function startSynapse(options?: StartOptions & { mas?: null }): Promise<RunningSynapse>
 /** Builds the chroot if needed (minutes, once; progress on stderr) and resolves to its path. */
 export function buildRoot(): Promise<string>
 /** The chroot's path if already built, else null. */

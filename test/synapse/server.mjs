@@ -125,12 +125,23 @@ function ensureSigningKey(host) {
   }
 }
 
-function homeserverConfig({ inner, port, secrets, lowRateLimit }) {
+// Delegating auth to MAS: Synapse asks MAS about every token and takes users and devices from it; registration
+// and passwords stay off (Synapse refuses to start with them), and there is no shared-secret registration.
+function delegationConfig(mas, secrets) {
+  if (!mas) return { registration_shared_secret: secrets.registrationSharedSecret }
+  return {
+    matrix_authentication_service: { enabled: true, endpoint: mas.endpoint, secret: mas.secret },
+    // A fresh database runs its background updates one a second; see waitForBackgroundUpdates.
+    background_updates: { sleep_duration_ms: 10 },
+  }
+}
+
+function homeserverConfig({ inner, port, secrets, lowRateLimit, serverName, mas }) {
   const high = { per_second: 10_000, burst_count: 100_000 }
   // Low enough that a few quick requests get 429, for the test of our rate-limit handling.
   const low = lowRateLimit ? { per_second: 0.2, burst_count: 2 } : high
   return {
-    server_name: SERVER_NAME,
+    server_name: serverName,
     public_baseurl: `http://127.0.0.1:${port}/`,
     pid_file: `${inner}/homeserver.pid`,
     listeners: [
@@ -147,7 +158,7 @@ function homeserverConfig({ inner, port, secrets, lowRateLimit }) {
     media_store_path: `${inner}/media_store`,
     signing_key_path: `${inner}/signing.key`,
     enable_registration: false,
-    registration_shared_secret: secrets.registrationSharedSecret,
+    ...delegationConfig(mas, secrets),
     macaroon_secret_key: secrets.macaroonSecretKey,
     form_secret: secrets.formSecret,
     report_stats: false,
@@ -212,7 +223,7 @@ async function waitUntilUp({ url, child, logFile }) {
   throw new Error(`Synapse did not answer within ${START_TIMEOUT_MS / 1000} s; log tail:\n${logTail(logFile)}`)
 }
 
-async function adminLogin(server, password) {
+async function adminLogin(server, password, serverName) {
   try {
     const { userId, token } = await registerUser(server, 'admin', { admin: true, password })
     return { userId, token }
@@ -220,8 +231,29 @@ async function adminLogin(server, password) {
     if (error.errcode !== 'M_USER_IN_USE') throw error
   }
   // A persistent data dir already has the admin.
-  const userId = `@admin:${SERVER_NAME}`
+  const userId = `@admin:${serverName}`
   return { userId, token: await login(server, userId, password) }
+}
+
+// In MAS mode the admin and its token come from MAS; whoami proves Synapse takes the token (introspection works).
+async function masAdmin(server, mas) {
+  const { token } = await mas.attach(server.url)
+  const { user_id: userId } = await matrixRequest(server, 'GET', '/_matrix/client/v3/account/whoami', { token })
+  return { userId, token }
+}
+
+// Synapse 1.160 on SQLite answers /_synapse/mas/reactivate_user with 500 ("ON CONFLICT clause does not match any
+// PRIMARY KEY or UNIQUE constraint") until the background update profiles_full_user_id_key_idx has built its index:
+// waits until the database lists no pending background update (the status API shows only the running one).
+async function waitForBackgroundUpdates(root, database) {
+  const query = `import sqlite3; print(sqlite3.connect('${database}').execute('SELECT COUNT(*) FROM background_updates').fetchone()[0])`
+  const deadline = Date.now() + START_TIMEOUT_MS
+  while (Date.now() < deadline) {
+    const result = spawnSync('chroot', [root, 'python3', '-c', query], { encoding: 'utf8' })
+    if (result.status === 0 && result.stdout.trim() === '0') return
+    await new Promise((done) => setTimeout(done, 200))
+  }
+  throw new Error(`Synapse's background updates did not finish within ${START_TIMEOUT_MS / 1000} s`)
 }
 
 function waitForExit(child, ms) {
@@ -238,9 +270,18 @@ function waitForExit(child, ms) {
 /**
  * Starts a Synapse and registers an admin. Options: `dataDir` (host path, kept; default: a fresh dir deleted on
  * stop), `port` (default: a free one), `lowRateLimit` (small rc_message/rc_login/... limits to provoke 429),
- * `detached` (own process group, survives this process; for the CLI and the demo).
+ * `detached` (own process group, survives this process; for the CLI and the demo), `serverName`, and `mas`
+ * (`{endpoint, secret, attach(synapseUrl) → {token}}`: delegate auth to that MAS, whose attach() provisions the
+ * admin and gives its token).
  */
-export async function startSynapse({ dataDir, port, lowRateLimit = false, detached = false } = {}) {
+export async function startSynapse({
+  dataDir,
+  port,
+  lowRateLimit = false,
+  detached = false,
+  serverName = SERVER_NAME,
+  mas = null,
+} = {}) {
   const root = await buildRoot()
   mountSystemDirs(root)
   port ??= await freePort()
@@ -248,9 +289,8 @@ export async function startSynapse({ dataDir, port, lowRateLimit = false, detach
   const secrets = loadSecrets(dir.host)
   ensureSigningKey(dir.host)
   const configFile = join(dir.host, 'homeserver.yaml')
-  writeFileSync(configFile, yaml.dump(homeserverConfig({ inner: dir.inner, port, secrets, lowRateLimit })), {
-    mode: 0o600,
-  })
+  const config = homeserverConfig({ inner: dir.inner, port, secrets, lowRateLimit, serverName, mas })
+  writeFileSync(configFile, yaml.dump(config), { mode: 0o600 })
   const logFile = join(dir.host, 'homeserver.log')
   const logFd = openSync(logFile, 'a')
   const homeserver = ['chroot', root, 'python3', '-m', 'synapse.app.homeserver', '-c', `${dir.inner}/homeserver.yaml`]
@@ -284,19 +324,22 @@ export async function startSynapse({ dataDir, port, lowRateLimit = false, detach
   const url = `http://127.0.0.1:${port}`
   try {
     await waitUntilUp({ url, child, logFile })
-    const server = { url, registrationSharedSecret: secrets.registrationSharedSecret }
-    const admin = await adminLogin(server, secrets.adminPassword)
+    const registrationSharedSecret = mas ? null : secrets.registrationSharedSecret
+    const server = { url, registrationSharedSecret }
+    const admin = mas ? await masAdmin(server, mas) : await adminLogin(server, secrets.adminPassword, serverName)
+    if (mas) await waitForBackgroundUpdates(root, config.database.args.database)
     const { server_version: version } = await matrixRequest(server, 'GET', '/_synapse/admin/v1/server_version', {
       token: admin.token,
     })
     return {
       url,
-      serverName: SERVER_NAME,
+      serverName,
       version,
       adminUserId: admin.userId,
       adminToken: admin.token,
-      adminPassword: secrets.adminPassword,
-      registrationSharedSecret: secrets.registrationSharedSecret,
+      adminPassword: mas ? null : secrets.adminPassword,
+      registrationSharedSecret,
+      masEndpoint: mas?.endpoint ?? null,
       pid: child.pid,
       root,
       dataDir: dir.host,

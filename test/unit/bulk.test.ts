@@ -204,13 +204,14 @@ describe('--journal', () => {
 
   it('a target in flight when a run was killed: re-run when the command is idempotent, else reported for a person', async () => {
     const journal = join(dir, 'journal-2.jsonl')
-    const header = (command: string) => JSON.stringify({ synadm_journal: 1, command, with: { args: {}, options: {} } })
-    writeFileSync(journal, [header('bt ban'), JSON.stringify({ target: '@a:synapse.test', state: 'start', at: 1 }), '{"target":"@b:syn'].join('\n'))
+    const header = (command: string) => JSON.stringify({ synadm_journal: 2, command, with: { args: {}, options: {} } })
+    const started = (target: string) => JSON.stringify({ server: 'default', base_url: TEST_BASE_URL, target, state: 'start', at: 1 })
+    writeFileSync(journal, [header('bt ban'), started('@a:synapse.test'), '{"target":"@b:syn'].join('\n'))
     expectBans(['@a:synapse.test'])
     const ban = await run(['--batch', '-o', 'jsonl', 'bt', 'ban', '--journal', journal, '--targets', file('@a:synapse.test\n')])
     expect(ban.code).toBe(0)
     const wipeJournal = join(dir, 'journal-3.jsonl')
-    writeFileSync(wipeJournal, [header('bt wipe'), JSON.stringify({ target: '!r:x', state: 'start', at: 1 })].join('\n') + '\n')
+    writeFileSync(wipeJournal, [header('bt wipe'), started('!r:x')].join('\n') + '\n')
     const wipe = await run(['--batch', '-o', 'jsonl', 'bt', 'wipe', '--journal', wipeJournal, '--targets', file('!r:x\n')])
     expect(wipe.code).toBe(EXIT.partial)
     expect(lines(wipe.stdout)[0]).toMatchObject({ target: '!r:x', ok: false })

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -22,7 +22,11 @@ describe('settings', () => {
     await writeFile(file, 'user: u-file\ntoken: t-file\nformat: yaml\ntimeout: 5\nbase_url: http://file\n')
     await writeFile(join(dir, '.synadmrc.json'), JSON.stringify({ format: 'human', timeout: 9, plugins: ['./p.mjs'] }))
     await writeFile(join(dir, 'package.json'), '{}')
-    const { settings, sources, pluginBases } = await loadSettings({ configFile: file, env: { SYNADM_TIMEOUT: '12', SYNADM_BASE_URL: 'http://env' }, cwd: dir })
+    // plugins: from a project config is read only in a folder you trust
+    await mkdir(join(dir, 'home', 'synadm'), { recursive: true })
+    await writeFile(join(dir, 'home', 'synadm', 'trusted.yaml'), `folders:\n  - ${dir}\n`)
+    const env = { SYNADM_TIMEOUT: '12', SYNADM_BASE_URL: 'http://env', XDG_CONFIG_HOME: join(dir, 'home') }
+    const { settings, sources, pluginBases } = await loadSettings({ configFile: file, env, cwd: dir })
     expect(settings).toMatchObject({ user: 'u-file', format: 'human', timeout: 12, base_url: 'http://env', plugins: ['./p.mjs'] })
     expect(sources).toMatchObject({ user: 'file', format: 'project', timeout: 'env', plugins: 'project' })
     expect(pluginBases.get('./p.mjs')).toBe(dir)

@@ -1,7 +1,8 @@
 // HTTP faults against a real local server: the timeout bounds the whole request, a huge reply ends with a clear
 // error, and a kept-alive connection the server closed is retried once for idempotent methods only.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import { gzipSync } from 'node:zlib'
 import { afterEach, describe, expect, it } from 'vitest'
 import { runSynadm } from '../../core/app/in-process.js'
 import { builtins } from '../../plugins/builtins.js'
@@ -66,4 +67,48 @@ describe('HTTP faults', () => {
       expect(seen).toEqual(['GET new', 'POST reused'])
     })
   })
+
+  describe('a compressed reply, directly and through a proxy', () => {
+    const body = gzipSync(JSON.stringify({ server_version: '1.0.0' }))
+    /** A forwarding proxy on loopback; the clients made while it is named in HTTP_PROXY send through it. */
+    async function throughProxy(baseUrl: string, argv: string[]) {
+      const seen: string[] = []
+      const proxy = createServer((req, res) => {
+        seen.push(req.url!)
+        const upstream = httpRequest(req.url!, { method: req.method, headers: req.headers }, (reply) => (res.writeHead(reply.statusCode!, reply.headers), reply.pipe(res)))
+        upstream.on('error', () => res.destroy())
+        req.pipe(upstream)
+      })
+      await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
+      const names = ['HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy']
+      const saved = Object.fromEntries(names.map((name) => [name, process.env[name]]))
+      for (const name of names) delete process.env[name]
+      process.env.HTTP_PROXY = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`
+      try {
+        const result = await run(baseUrl, argv)
+        expect(seen).toEqual([`${baseUrl}/_synapse/admin/v1/server_version`])
+        return result
+      } finally {
+        for (const name of names) saved[name] === undefined ? delete process.env[name] : (process.env[name] = saved[name])
+        proxy.closeAllConnections()
+        proxy.close()
+      }
+    }
+    const outcome = ({ code, stdout, stderr }: { code: number; stdout: string; stderr: string }) => ({ code, stdout, stderr: stderr.replace(/127\.0\.0\.1:\d+/g, 'HOST') })
+
+    it('Content-Encoding: GZIP (codings are case-insensitive) is read, exit 0 both ways', async () => {
+      const base = await serve((_req, res) => (res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'GZIP' }), res.end(body)))
+      const direct = outcome(await run(base, ['-o', 'minified', 'version']))
+      expect(direct).toEqual({ code: 0, stdout: '{"server_version":"1.0.0"}\n', stderr: '' })
+      expect(outcome(await throughProxy(base, ['-o', 'minified', 'version']))).toEqual(direct)
+    })
+
+    it('a gzip body cut short is a broken reply: exit 5 and one line, both ways', async () => {
+      const base = await serve((_req, res) => (res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }), res.end(body.subarray(0, body.length - 4))))
+      const direct = outcome(await run(base, ['version']))
+      expect(direct).toEqual({ code: 5, stdout: '', stderr: 'synadm: the reply from http://HOST cannot be read: its gzip encoding does not decode (unexpected end of file)\n' })
+      expect(outcome(await throughProxy(base, ['version']))).toEqual(direct)
+    })
+  })
 })
+

@@ -48,6 +48,17 @@ describe('plugins.yaml and the plugin folder', () => {
     expect(JSON.parse((await runSynadm([], ['one'], { env: envFor(dir) })).stdout)).toEqual({ ran: 'one' })
   })
 
+  it('a listed name loads that package, not one installed later under the synadm-plugin- name', async () => {
+    const dir = home()
+    installed(join(dir, 'data'), 'lineplug', PLUGIN('lineplug', 'lineplug'))
+    installed(join(dir, 'data'), 'synadm-plugin-lineplug', PLUGIN('squatter', 'squatted'))
+    listPlugins(dir, ['lineplug'])
+    const result = await runSynadm([], ['lineplug'], { env: envFor(dir) })
+    expect(result.code).toBe(0)
+    expect(JSON.parse(result.stdout)).toEqual({ ran: 'lineplug' })
+    expect((await runSynadm([], ['squatted'], { env: envFor(dir) })).code).toBe(2)
+  })
+
   it("points the folder's node_modules/synadm at the running synadm, replacing a link to another one", async () => {
     const dir = home()
     installed(join(dir, 'data'), 'synadm-plugin-one', PLUGIN('one', 'one'))

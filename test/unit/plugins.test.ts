@@ -1,10 +1,12 @@
 // Plugins listed in the config: the example TypeScript package and vorpal extension load and run one-shot and in
 // the shell; a plugin that fails to load is one stderr line and nothing else.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import nock from 'nock'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { execute } from '../../core/execute/executor.js'
-import { TEST_BASE_URL } from '../../core/app/in-process.js'
+import { TEST_BASE_URL, runSynadm } from '../../core/app/in-process.js'
 import server from '../../plugins/server/index.js'
 import { configured, examples } from './configured.js'
 
@@ -66,7 +68,7 @@ describe('plugins that fail to load', () => {
       "synadm: warning: plugin takes-version (./takes-version.mjs) not loaded: command 'version' is already provided by plugin 'server'",
       "synadm: warning: plugin vorpal-version (./vorpal-version.cjs) not loaded: command 'version' is already provided by plugin 'server'",
       'synadm: warning: plugin ./neither.mjs (./neither.mjs) not loaded: exports neither a synadm plugin (an object with apiVersion and setup) nor a vorpal extension function',
-      expect.stringMatching(/^synadm: warning: plugin nonexistent \(nonexistent\) not loaded: cannot find package synadm-plugin-nonexistent or nonexistent from /),
+      expect.stringMatching(/^synadm: warning: plugin nonexistent \(nonexistent\) not loaded: cannot find package nonexistent or synadm-plugin-nonexistent from /),
     ])
     // What a failed plugin had registered is taken back; the built-in command is untouched.
     expect((await s.run(['mine'])).code).toBe(2)
@@ -78,5 +80,50 @@ describe('plugins that fail to load', () => {
     const statuses = s.io.stdout.text.split('\n').filter((l) => l.startsWith('{"name"')).map((l) => JSON.parse(l))
     expect(statuses.filter((p) => p.status !== 'loaded').map((p) => p.name)).toEqual(['throws-on-load', 'from-the-future', 'takes-version', 'vorpal-version', './neither.mjs', 'nonexistent'])
     expect(s.io.stdout.text).toMatch(/^ {2}greet +Greet someone/m)
+  })
+})
+
+describe('plugins install runs npm with exactly what was typed', () => {
+  /** A stand-in npm first on PATH: records its arguments and answers like the registry for a name nobody published. */
+  function fakeNpm() {
+    const dir = mkdtempSync(join(tmpdir(), 'synadm-fake-npm-'))
+    const calls = join(dir, 'calls.jsonl')
+    const bin = join(dir, 'bin')
+    mkdirSync(bin)
+    writeFileSync(
+      join(bin, 'npm'),
+      `#!${process.execPath}\nrequire('fs').appendFileSync(${JSON.stringify(calls)}, JSON.stringify(process.argv.slice(2)) + '\\n')\nconsole.error('npm error code E404')\nconsole.error('npm error 404 Not Found - GET http://registry.invalid/' + process.argv.at(-1))\nprocess.exit(1)\n`,
+      { mode: 0o755 },
+    )
+    const env = { PATH: `${bin}:${process.env.PATH}`, XDG_DATA_HOME: join(dir, 'data'), XDG_CONFIG_HOME: join(dir, 'config') }
+    const called = (): string[][] => (existsSync(calls) ? readFileSync(calls, 'utf8').trim().split('\n').map((line) => JSON.parse(line)) : [])
+    return { env, called }
+  }
+
+  it('asks npm for the name typed, once, after --, and for no synadm-plugin- name', async () => {
+    const npm = fakeNpm()
+    const result = await runSynadm([], ['plugins', 'install', 'vorpal-grep@0.2'], { env: npm.env })
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 1, stderr: expect.stringContaining('synadm: npm install failed (exit 1): code E404') })
+    expect(npm.called()).toHaveLength(1)
+    expect(npm.called()[0].slice(-2)).toEqual(['--', 'vorpal-grep@0.2'])
+    expect(npm.called().flat().filter((arg) => arg.includes('synadm-plugin'))).toEqual([])
+  })
+
+  it('takes a bare name for a package even where a folder of that name is in the working directory', async () => {
+    const npm = fakeNpm()
+    const folder = mkdtempSync(join(tmpdir(), 'synadm-plugin-planted-'))
+    writeFileSync(join(folder, 'package.json'), '{"name":"planted","version":"1.0.0"}')
+    const name = folder.slice(tmpdir().length + 1)
+    expect((await runSynadm([], ['plugins', 'install', name], { env: npm.env })).code).toBe(1)
+    expect(npm.called().map((args) => args.slice(-2))).toEqual([['--', name]])
+  })
+
+  it('refuses a name that starts with - as a usage error, before npm runs', async () => {
+    const npm = fakeNpm()
+    for (const what of ['--ignore-scripts=false', '-g']) {
+      const result = await runSynadm([], ['plugins', 'install', '--', what], { env: npm.env })
+      expect({ code: result.code, stderr: result.stderr.split('\n')[0] }).toEqual({ code: 2, stderr: `synadm: '${what}' is not a plugin: a package name, folder or tarball does not start with '-'` })
+    }
+    expect(npm.called()).toEqual([])
   })
 })

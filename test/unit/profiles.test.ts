@@ -171,6 +171,14 @@ describe('tokens kept out of the config file', () => {
     expect(ok.stdout + ok.stderr + readFileSync(env.SYNADM_AUDIT_LOG!, 'utf8')).not.toContain('file-token')
   })
 
+  it('token_file naming a folder is a configuration error (exit 3), not a bare EISDIR', async () => {
+    const folder = join(dir, 'tokens')
+    mkdirSync(folder, { mode: 0o700 })
+    profile('folder', { ...base(PROD, ''), token_file: folder })
+    const refused = await run(['-S', 'folder', 'demo', 'list'])
+    expect({ code: refused.code, stderr: refused.stderr }).toEqual({ code: EXIT.config, stderr: `synadm: token_file ${folder} is a folder: name the file that holds the token\n` })
+  })
+
   it('token_command runs once per session, without a shell unless asked, its stderr shown on failure', async () => {
     const counter = join(dir, 'runs')
     profile('cmd', { ...base(PROD, ''), token_command: `sh -c 'echo run >> ${counter}; echo command-token'` })
@@ -207,8 +215,10 @@ describe('the audit log', () => {
     expect((await run(['-S', 'prod', 'demo', 'list'])).code).toBe(0)
     expect((await run(['--batch', '-S', 'prod', 'demo', 'remove', 'bob'])).code).toBe(0)
     expect(statSync(env.SYNADM_AUDIT_LOG!).mode & 0o777).toBe(0o600)
-    const [entry, ...more] = auditLines()
+    // the intent, written before the request, then the outcome: one entry for `synadm audit`
+    const [intent, entry, ...more] = auditLines()
     expect(more).toEqual([])
+    expect(intent).toMatchObject({ id: entry.id, pending: true, status: null, method: 'POST' })
     expect(entry).toMatchObject({
       profile: 'prod',
       base_url: PROD,

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { loadSettings } from '../../core/config/settings.js'
+import { pluginList } from '../../core/plugin-host/plugin-list.js'
 import { EXIT } from '../../core/kernel/errors.js'
 import { main } from '../../core/app/start.js'
 import { testIO } from '../../core/app/in-process.js'
@@ -49,7 +50,8 @@ function file(path: string, text: string, mode = 0o644): string {
   return path
 }
 const trust = (...folders: string[]) => file(join(folder(join(configHome, 'synadm')), 'trusted.yaml'), `folders:\n${folders.map((f) => `  - ${f}\n`).join('')}`)
-const load = (cwd: string, env: Record<string, string> = {}) => loadSettings({ configFile: join(root, 'no-user-file.yaml'), env: { XDG_CONFIG_HOME: configHome, ...env }, cwd })
+// with the plugin list, as the session hands it in
+const load = (cwd: string, env: Record<string, string> = {}) => loadSettings({ configFile: join(root, 'no-user-file.yaml'), env: { XDG_CONFIG_HOME: configHome, ...env }, cwd, pluginList })
 
 describe('the issue: a .synadmrc in a world-writable folder above the working directory', () => {
   const servers: Awaited<ReturnType<typeof standIn>>[] = []

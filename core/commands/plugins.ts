@@ -137,16 +137,16 @@ async function adopt(ctx: CoreContext, dir: string, name: string) {
 
 export async function install(ctx: CoreContext<typeof spec.pluginsInstall>) {
   const what = String(ctx.args.plugin)
-  const spec = installSpec(what, ctx.session.io.cwd)
+  const npmSpec = installSpec(what, ctx.session.io.cwd)
   const dir = pluginPackageDir(ctx.env)
   ensurePackageDir(dir)
   const before = readManifest(dir).dependencies ?? {}
   const restore = snapshot(dir)
-  // `--`: whatever the spec holds, npm takes it as a package, never as an option
-  await npm(ctx, dir, ['install', ...NPM_FLAGS, '--save', '--', spec])
+  // `--`: whatever npmSpec holds, npm takes it as a package, never as an option
+  await npm(ctx, dir, ['install', ...NPM_FLAGS, '--save', '--', npmSpec])
   linkRunningSynadm(dir)
   const after = readManifest(dir).dependencies ?? {}
-  const name = Object.keys(after).find((key) => before[key] !== after[key]) ?? Object.keys(after).find((key) => spec === key || spec.startsWith(key + '@') || resolve(spec) === resolve(dir, after[key].replace(/^file:/, '')))
+  const name = Object.keys(after).find((key) => before[key] !== after[key]) ?? Object.keys(after).find((key) => npmSpec === key || npmSpec.startsWith(key + '@') || resolve(npmSpec) === resolve(dir, after[key].replace(/^file:/, '')))
   if (!name) throw new SynadmError('failure', `npm installed ${what}, but synadm cannot tell which package it is in ${join(dir, 'package.json')}`)
   let verified: Verified[number]
   try {

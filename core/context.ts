@@ -1,6 +1,7 @@
 /** What a command's action receives: its input, the services, and the core behaviours it may call. */
 import { randomUUID } from 'node:crypto'
 import { AuditRecorder, auditLogFile, commandLine, type AuditSubject } from './audit.js'
+import { chartOf } from './chart.js'
 import type { ResolvedSettings, Settings } from './config.js'
 import { DryRunStop, SynadmError } from './errors.js'
 import { isUserId, isUserOrLocalpart } from './ids.js'
@@ -243,6 +244,7 @@ export function createRunContext(session: Session, inv: Invocation, signal: Abor
       columns: inv.globals.columns?.split(',').map((c) => c.trim()).filter(Boolean),
       preferred: inv.command.mainColumns,
       note: (message) => void io.stderr.write(message + '\n'),
+      chart: chartOf(inv.command, inv.options, io.env),
     }),
     interactive,
     dryRun,

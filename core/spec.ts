@@ -135,6 +135,39 @@ export interface BulkSpec {
   idempotent?: boolean
 }
 
+/**
+ * Bars beside the numbers of a list in `-o human` on a terminal (core/chart.ts draws them): for lists that are a
+ * distribution, such as media use per user. Piped output and the other formats are unchanged.
+ */
+export interface ChartSpec {
+  /** numeric columns that may get bars, in order: a table gets bars for the first of them it has */
+  columns: readonly string[]
+  /** the option that orders the list (e.g. `sort`): when it names one of `columns`, that column gets the bars */
+  orderedBy?: string
+  /** with `orderedBy`: bars only when the list is ordered by one of `columns` (a list by name gets none) */
+  onlyOrdered?: boolean
+}
+
+/** One server's outcome in a fleet run (`-S a,b`), for CommandSpec.fleetTable. */
+export interface FleetOutcome {
+  /** the profile's name */
+  server: string
+  /** the command's exit code there */
+  exitCode: number
+  /** the JSON documents it printed */
+  output: unknown[]
+  /** its messages (stderr lines) */
+  messages: string[]
+}
+
+/** What a command's fleetTable makes of all servers' outcomes: rows to print, the exit code, a closing message. */
+export interface FleetTable {
+  rows: Record<string, unknown>[]
+  exitCode: number
+  /** a closing line for stderr, printed after `synadm: ` */
+  message?: string
+}
+
 export type Action = (ctx: RunContext) => unknown | Promise<unknown>
 export type ActionLoader = () => Promise<Action>
 
@@ -164,6 +197,13 @@ export interface CommandSpec {
    * (the others are hidden with a note; `-o wide` and piped output show all)
    */
   mainColumns?: readonly string[]
+  /** bars beside the numbers of its list in `-o human` on a terminal */
+  chart?: ChartSpec
+  /**
+   * how a fleet run (`-S a,b`) shows the command: one row per server, made from every server's outcome (a server
+   * that failed included) by the loaded function, instead of each server's items labelled with its name
+   */
+  fleetTable?: () => Promise<(outcomes: FleetOutcome[]) => FleetTable>
   /** the command reads a paged endpoint; core adds --all */
   paged?: PagedSpec
   /** the command starts a server-side job; core adds --wait */

@@ -14,6 +14,7 @@ import type { NoticeApi } from './notice/api.js'
 import type { ServerApi } from './server/api.js'
 import type { ReportsApi } from './reports/api.js'
 import type { FederationApi } from './federation/api.js'
+import type { StatusApi } from './status/api.js'
 
 export type { ThreePid, ExternalId, UserDetails, UserListItem, UserPage, UserListQuery, MediaQuery, MediaItem, MediaPage, Device, RedactRequest, RedactStatus, Ratelimit, SharedSecretRegistration, UserApi } from './user/api.js'
 export type { RoomRecord, RoomListPage, RoomListQuery, DeleteRoomBody, DeleteStatus, RoomApi } from './room/api.js'
@@ -26,6 +27,7 @@ export type { NoticeBody, NoticeApi } from './notice/api.js'
 export type { BackgroundJob, ScheduledTaskQuery, UserMediaStatisticsQuery, UserMediaStatistics, ServerApi } from './server/api.js'
 export type { ReportQuery, EventReportQuery, UserReportQuery, ReportsApi } from './reports/api.js'
 export type { Destination, DestinationQuery, FederationApi } from './federation/api.js'
+export type { AuthMetadata, StatusApi } from './status/api.js'
 
 /** `ctx.use(name)` of each built-in API, typed. */
 export interface BuiltinApis {
@@ -40,6 +42,7 @@ export interface BuiltinApis {
   server: ServerApi
   reports: ReportsApi
   federation: FederationApi
+  status: StatusApi
 }
 
 /** Names of the completion sources the built-in plugins offer, for `complete:` of arguments and options. */

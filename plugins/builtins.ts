@@ -11,6 +11,7 @@ import regtok from './regtok/index.js'
 import reports from './reports/index.js'
 import room from './room/index.js'
 import server from './server/index.js'
+import status from './status/index.js'
 import user from './user/index.js'
 
-export const builtins: SynadmPlugin[] = [user, room, history, group, media, matrix, regtok, notice, raw, server, reports, federation]
+export const builtins: SynadmPlugin[] = [user, room, history, group, media, matrix, regtok, notice, raw, server, reports, federation, status]

@@ -9,10 +9,10 @@
  * every server's outcome, a server that failed included.
  */
 import { Capture } from './capture.js'
-import type { Invocation } from './context.js'
+import { terminalWidth, type Invocation } from './context.js'
 import { EXIT, SynadmError, usageError } from './errors.js'
 import { writes } from './options.js'
-import { format, isRecord, listKey, resolveFormat } from './output.js'
+import { format, isRecord, listKey, resolveFormat, TableLayout } from './output.js'
 import { Prompts } from './prompts.js'
 import type { Session } from './session.js'
 
@@ -140,7 +140,10 @@ export async function runFleet(session: Session, invocation: Invocation, servers
   for (const s of sessions) for (const line of lines(s.err.text)) io.stderr.write(`[${s.name}] ${line}\n`)
   if (command.fleetTable) {
     const table = (await command.fleetTable())(sessions.map((s, i) => ({ server: s.name, exitCode: codes[i], output: documentsOf(s.out.text), messages: lines(s.err.text) })))
-    if (table.rows.length) io.stdout.write(await format(fmt, table.rows))
+    // The command's own table fits a terminal as any human table does.
+    const columns = globals.columns?.split(',').map((c) => c.trim()).filter(Boolean)
+    const layout = new TableLayout({ width: terminalWidth(io.stdout), columns, preferred: command.mainColumns, note: (m) => void io.stderr.write(m + '\n') })
+    if (table.rows.length) io.stdout.write(await format(fmt, table.rows, layout))
     if (table.message) io.stderr.write(`synadm: ${table.message}\n`)
     return table.exitCode
   }

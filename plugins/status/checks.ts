@@ -44,7 +44,7 @@ export async function server(ctx: RunContext): Promise<StatusCheckResult> {
   const [{ server_version: version }, auth] = await Promise.all([(await ctx.use('server')).version(), delegation(ctx)])
   const value = { server_version: version, delegated_to_mas: auth.delegated, ...(auth.issuer ? { issuer: auth.issuer } : {}) }
   if (auth.error !== undefined) {
-    return { attention: true, summary: `Synapse ${version}; its auth metadata fails, is MAS down? (${auth.error})`, value: { ...value, auth_error: auth.error } }
+    return { attention: true, summary: `MAS does not answer: Synapse's auth metadata fails (${auth.error}); Synapse ${version}`, value: { ...value, auth_error: auth.error } }
   }
   return { attention: false, summary: `Synapse ${version}; sign-in ${auth.delegated ? `by MAS at ${auth.issuer}` : 'by Synapse (no MAS)'}`, value }
 }

@@ -122,14 +122,17 @@ const isReport = (doc: unknown): doc is StatusReport =>
 /** `synadm: connection refused …` → `connection refused …`: the line a failed server ended with */
 const errorOf = (messages: string[]) => (messages.find((m) => m.startsWith('synadm: ')) ?? messages[0] ?? '').replace(/^synadm: /, '')
 
-/** One server's row: its status, version and a column per check (`ok`, or the mark and the line). */
+/** A check's line as the fleet table shows it: up to its first `; ` or ` (` (lines say their verdict first). */
+const brief = (summary: string) => summary.split(/; | \(/)[0]
+
+/** One server's row: its status, version and a column per check (`ok`, or the mark and the line's verdict). */
 function fleetRow(outcome: FleetOutcome): Record<string, unknown> {
   const report = outcome.output.find(isReport)
   if (!report) return { server: outcome.server, status: outcome.exitCode === EXIT.network ? 'unreachable' : 'failed', error: errorOf(outcome.messages) }
   const version = (report.checks.find((c) => c.name === 'synapse')?.value as { server_version?: string } | undefined)?.server_version
   const row: Record<string, unknown> = { server: outcome.server, status: report.status, version: version ?? null }
   // A plugin's check named like a column of the row itself keeps its own column.
-  for (const check of report.checks) row[check.name in row ? `check_${check.name}` : check.name] = check.state === 'ok' ? MARK.ok : `${MARK[check.state]} ${check.summary}`
+  for (const check of report.checks) row[check.name in row ? `check_${check.name}` : check.name] = check.state === 'ok' ? MARK.ok : `${MARK[check.state]} ${brief(check.summary)}`
   return row
 }
 
@@ -137,9 +140,17 @@ function fleetRow(outcome: FleetOutcome): Record<string, unknown> {
 const badness = (row: Record<string, unknown>) =>
   row.status === 'ok' ? 0 : row.status === 'attention' ? 1 + Object.values(row).filter((v) => typeof v === 'string' && /^[!?] /.test(v)).length : 1000
 
+/** The rows with the same columns in the same order (a table): the server's own first, the checks, an error last. */
+function squared(rows: Record<string, unknown>[]): Record<string, unknown>[] {
+  const own = ['server', 'status', 'version', 'error']
+  const checks = [...new Set(rows.flatMap((row) => Object.keys(row)))].filter((key) => !own.includes(key))
+  const columns = [...own.slice(0, 3), ...checks, ...(rows.some((row) => 'error' in row) ? ['error'] : [])]
+  return rows.map((row) => Object.fromEntries(columns.map((column) => [column, row[column] ?? null])))
+}
+
 /** `synadm -S all status`: a row per server, the checks as columns, the worst first; exit 12 when one is not ok. */
 export function fleetTable(outcomes: FleetOutcome[]): FleetTable {
-  const rows = outcomes.map(fleetRow).sort((a, b) => badness(b) - badness(a))
+  const rows = squared(outcomes.map(fleetRow).sort((a, b) => badness(b) - badness(a)))
   const unread = rows.filter((row) => row.status !== 'ok' && row.status !== 'attention')
   const attention = rows.filter((row) => row.status === 'attention')
   // Nothing read anywhere: the fault itself (all unreachable: 4), as any fleet run reports it.

@@ -147,7 +147,7 @@ describe('status on one server', () => {
     synapse({ auth: [500, { errcode: 'M_UNKNOWN', error: 'Internal server error' }] })
     const down = await run(['status'])
     expect(down.code).toBe(EXIT.attention)
-    expect(check(json(down), 'synapse').summary).toMatch(/^Synapse 1\.160\.0; its auth metadata fails, is MAS down\? \(500 /)
+    expect(check(json(down), 'synapse').summary).toMatch(/^MAS does not answer: Synapse's auth metadata fails \(500 M_UNKNOWN: Internal server error .*\); Synapse 1\.160\.0$/)
   })
 
   const destination = (name: string, failingHours: number | null) => ({
@@ -354,7 +354,11 @@ describe('status over a fleet (-S)', () => {
     const rows = json(result)
     expect(rows.map((r: { server: string; status: string }) => [r.server, r.status])).toEqual([['gone', 'unreachable'], ['staging', 'attention'], ['prod', 'ok']])
     expect(rows[0].error).toMatch(/gone\.test/)
-    expect(rows[1]).toMatchObject({ version: '1.160.0', background_updates: 'ok', event_reports: expect.stringMatching(/^! 2 waiting, the oldest from /) })
+    // one table: every row has the same columns, the server's own first, the error last
+    for (const row of rows) expect(Object.keys(row)).toEqual(['server', 'status', 'version', 'synapse', 'background_updates', 'scheduled_tasks', 'event_reports', 'user_reports', 'federation', 'new_accounts', 'top_media_users', 'largest_rooms', 'error'])
+    expect(rows[0]).toMatchObject({ version: null, synapse: null })
+    // a check's line up to its first '; ' or ' (': the verdict
+    expect(rows[1]).toMatchObject({ version: '1.160.0', background_updates: 'ok', event_reports: expect.stringMatching(/^! 2 waiting, the oldest from \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/) })
     expect(rows[2]).toMatchObject({ server: 'prod', version: '1.160.0', synapse: 'ok', event_reports: 'ok', largest_rooms: 'ok' })
     expect(result.stderr).toMatch(/^\[staging\] synadm: status: 1 of 9 checks need attention: event reports$/m)
     expect(result.stderr).toMatch(/^synadm: status: 1 of 3 servers need attention \(staging\); 1 could not be read \(gone\)$/m)
@@ -372,13 +376,26 @@ describe('status over a fleet (-S)', () => {
     expect(rows[0]).toMatch(/^prod +ok +1\.160\.0 +ok +ok/)
   })
 
+  it('in a terminal, the fleet table fits its width like any human table, with a note of what it hid', async () => {
+    synapse({ eventReports: [200, { event_reports: [{ received_ts: Date.now() - HOUR }], total: 2 }] }, PROD, 'prod-token')
+    synapse({}, STAGING, 'staging-token')
+    const io = testIO({ env: { ...fleetEnv(), SYNADM_PAGER: '' } })
+    Object.assign(io.stdout, { isTTY: true, columns: 90 })
+    const code = await execute(await createSession(PLUGINS, io), ['-S', 'prod,staging', '-o', 'human', 'status'])
+    expect(code).toBe(EXIT.attention)
+    const lines = io.stdout.text.trimEnd().split('\n')
+    expect(lines[0]).toMatch(/^server +status +version +synapse +background_updates/)
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(90)
+    expect(io.stderr.text).toMatch(/^\d+ of 12 columns hidden to fit the terminal: -o wide shows all/m)
+  })
+
   it('every server unreachable: the network exit code, a row each', async () => {
     // neither is mocked: both refuse the connection
     const result = await run(['-S', 'prod,gone', 'status'], { env: fleetEnv() })
     expect(result.code).toBe(EXIT.network)
     expect(json(result)).toEqual([
-      { server: 'prod', status: 'unreachable', error: expect.stringMatching(/prod\.test/) },
-      { server: 'gone', status: 'unreachable', error: expect.stringMatching(/gone\.test/) },
+      { server: 'prod', status: 'unreachable', version: null, error: expect.stringMatching(/prod\.test/) },
+      { server: 'gone', status: 'unreachable', version: null, error: expect.stringMatching(/gone\.test/) },
     ])
     expect(result.stderr).toMatch(/^synadm: status: none of 2 servers could be read$/m)
   })

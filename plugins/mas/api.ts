@@ -123,12 +123,20 @@ function listQuery(filter: MasFilter = {}, page: PageQuery = {}): Record<string,
   return query
 }
 
-export function createMasApi(services: ApiServices) {
+/** MAS's admin API (paths under /api/admin/v1), found and connected on first use. */
+function onFirstUse(connect: () => Promise<MasClient>) {
   let client: Promise<MasClient> | undefined
-  const mas = () => (client ??= masClient(services))
-  const list = async <T>(collection: string, filter?: MasFilter, page?: PageQuery) => pageOf<T>(await (await mas()).get<Listing>(collection, listQuery(filter, page)))
-  const get = async <T>(p: string) => one<T>(await (await mas()).get<Single>(p))
-  const post = async <T>(p: string, body?: unknown) => one<T>(await (await mas()).post<Single>(p, body))
+  const connected = () => (client ??= connect())
+  return {
+    get: async <T>(p: string, query?: Record<string, unknown>) => (await connected()).get<T>(p, query),
+    post: async <T>(p: string, body?: unknown) => (await connected()).post<T>(p, body),
+    put: async <T>(p: string, body?: unknown) => (await connected()).put<T>(p, body),
+    delete: async <T>(p: string) => (await connected()).delete<T>(p),
+  }
+}
+
+export function createMasApi(services: ApiServices) {
+  const mas = onFirstUse(() => masClient(services))
   const api = {
     /** Whether the server delegates auth to MAS, and where MAS is (asked once per session; no token sent). */
     delegation: (): Promise<Delegation> => delegation(services),
@@ -146,9 +154,9 @@ export function createMasApi(services: ApiServices) {
     },
 
     // users
-    listUsers: (filter?: MasFilter, page?: PageQuery) => list<MasUser>('users', filter, page),
-    user: (id: string) => get<MasUser>(path`users/${id}`),
-    userByUsername: (username: string) => get<MasUser>(path`users/by-username/${username}`),
+    listUsers: async (filter?: MasFilter, page?: PageQuery) => pageOf<MasUser>(await mas.get<Listing>('users', listQuery(filter, page))),
+    user: async (id: string) => one<MasUser>(await mas.get<Single>(path`users/${id}`)),
+    userByUsername: async (username: string) => one<MasUser>(await mas.get<Single>(path`users/by-username/${username}`)),
     /** The MAS username a user argument names: a username, or a user ID of this server (`@alice:example.org`). */
     async localpart(value: string): Promise<string> {
       if (!value.startsWith('@')) return value
@@ -168,22 +176,32 @@ export function createMasApi(services: ApiServices) {
         throw new SynadmError('notFound', `MAS has no user '${name}'`, { status: 404, hint: `MAS's own list: synadm mas users list -s ${name}; an account only Synapse has joins MAS with: synadm mas users add ${name} --skip-homeserver-check` })
       }
     },
-    addUser: (body: { username: string; skip_homeserver_check?: boolean; displayname?: string; avatar_url?: string }) => post<MasUser>('users', body),
-    lockUser: (id: string) => post<MasUser>(path`users/${id}/lock`),
-    unlockUser: (id: string) => post<MasUser>(path`users/${id}/unlock`),
+    addUser: async (body: { username: string; skip_homeserver_check?: boolean; displayname?: string; avatar_url?: string }) => one<MasUser>(await mas.post<Single>('users', body)),
+    lockUser: async (id: string) => one<MasUser>(await mas.post<Single>(path`users/${id}/lock`)),
+    unlockUser: async (id: string) => one<MasUser>(await mas.post<Single>(path`users/${id}/unlock`)),
     /** Deactivates; MAS asks Synapse to deactivate the account too, and to GDPR-erase it unless `skipErase`. */
-    deactivateUser: (id: string, skipErase: boolean) => post<MasUser>(path`users/${id}/deactivate`, { skip_erase: skipErase }),
-    reactivateUser: (id: string) => post<MasUser>(path`users/${id}/reactivate`),
+    deactivateUser: async (id: string, skipErase: boolean) => one<MasUser>(await mas.post<Single>(path`users/${id}/deactivate`, { skip_erase: skipErase })),
+    reactivateUser: async (id: string) => one<MasUser>(await mas.post<Single>(path`users/${id}/reactivate`)),
     /** Sets the password (MAS answers 204: nothing to show). */
     setPassword: async (id: string, password: string, skipCheck?: boolean) => {
-      await (await mas()).post(path`users/${id}/set-password`, { password, ...(skipCheck ? { skip_password_check: true } : {}) })
+      await mas.post(path`users/${id}/set-password`, { password, ...(skipCheck ? { skip_password_check: true } : {}) })
     },
-    setAdmin: (id: string, admin: boolean) => post<MasUser>(path`users/${id}/set-admin`, { admin }),
+    setAdmin: async (id: string, admin: boolean) => one<MasUser>(await mas.post<Single>(path`users/${id}/set-admin`, { admin })),
 
     // sessions
-    listSessions: (kind: SessionKind, filter?: MasFilter, page?: PageQuery) => list<MasSession>(SESSION_COLLECTIONS[kind], filter, page),
-    session: (kind: SessionKind, id: string) => get<MasSession>(`${SESSION_COLLECTIONS[kind]}/${path`${id}`}`),
-    finishSession: (kind: SessionKind, id: string) => post<MasSession>(`${SESSION_COLLECTIONS[kind]}/${path`${id}`}/finish`),
+    /** `kind`: compat-sessions, oauth2-sessions or user-sessions (browser) */
+    listSessions: async (kind: SessionKind, filter?: MasFilter, page?: PageQuery) => {
+      const collection = SESSION_COLLECTIONS[kind]
+      return pageOf<MasSession>(await mas.get<Listing>(`${collection}`, listQuery(filter, page)))
+    },
+    session: async (kind: SessionKind, id: string) => {
+      const collection = SESSION_COLLECTIONS[kind]
+      return one<MasSession>(await mas.get<Single>(`${collection}/${path`${id}`}`))
+    },
+    finishSession: async (kind: SessionKind, id: string) => {
+      const collection = SESSION_COLLECTIONS[kind]
+      return one<MasSession>(await mas.post<Single>(`${collection}/${path`${id}`}/finish`))
+    },
     /** A session by ID, whatever its kind (compat, then OAuth 2.0, then browser sessions are asked). */
     async findSession(id: string): Promise<{ kind: SessionKind; session: MasSession }> {
       for (const kind of Object.keys(SESSION_COLLECTIONS) as SessionKind[]) {
@@ -195,52 +213,52 @@ export function createMasApi(services: ApiServices) {
       }
       throw new SynadmError('notFound', `MAS has no session ${id} (no compatibility, OAuth 2.0 or browser session)`, { status: 404, hint: 'synadm mas sessions list -u USER lists them' })
     },
-    listPersonalSessions: (filter?: MasFilter, page?: PageQuery) => list<MasPersonalSession>('personal-sessions', filter, page),
-    personalSession: (id: string) => get<MasPersonalSession>(path`personal-sessions/${id}`),
+    listPersonalSessions: async (filter?: MasFilter, page?: PageQuery) => pageOf<MasPersonalSession>(await mas.get<Listing>('personal-sessions', listQuery(filter, page))),
+    personalSession: async (id: string) => one<MasPersonalSession>(await mas.get<Single>(path`personal-sessions/${id}`)),
     /** A personal session acting as `actor_user_id`; the reply holds its token (`access_token`), shown only here. */
-    addPersonalSession: (body: { actor_user_id: string; human_name: string; scope: string; expires_in?: number }) => post<MasPersonalSession>('personal-sessions', body),
-    revokePersonalSession: (id: string) => post<MasPersonalSession>(path`personal-sessions/${id}/revoke`),
+    addPersonalSession: async (body: { actor_user_id: string; human_name: string; scope: string; expires_in?: number }) => one<MasPersonalSession>(await mas.post<Single>('personal-sessions', body)),
+    revokePersonalSession: async (id: string) => one<MasPersonalSession>(await mas.post<Single>(path`personal-sessions/${id}/revoke`)),
     /** A new token for the session (the old one stops working); only the session's owner may. */
-    regeneratePersonalSession: (id: string, expiresIn?: number) => post<MasPersonalSession>(path`personal-sessions/${id}/regenerate`, expiresIn === undefined ? {} : { expires_in: expiresIn }),
+    regeneratePersonalSession: async (id: string, expiresIn?: number) => one<MasPersonalSession>(await mas.post<Single>(path`personal-sessions/${id}/regenerate`, expiresIn === undefined ? {} : { expires_in: expiresIn })),
 
     // e-mails, upstream links and providers, clients
-    listEmails: (filter?: MasFilter, page?: PageQuery) => list<MasEmail>('user-emails', filter, page),
-    email: (id: string) => get<MasEmail>(path`user-emails/${id}`),
-    addEmail: (userId: string, email: string) => post<MasEmail>('user-emails', { user_id: userId, email }),
+    listEmails: async (filter?: MasFilter, page?: PageQuery) => pageOf<MasEmail>(await mas.get<Listing>('user-emails', listQuery(filter, page))),
+    email: async (id: string) => one<MasEmail>(await mas.get<Single>(path`user-emails/${id}`)),
+    addEmail: async (userId: string, email: string) => one<MasEmail>(await mas.post<Single>('user-emails', { user_id: userId, email })),
     deleteEmail: async (id: string) => {
-      await (await mas()).delete(path`user-emails/${id}`)
+      await mas.delete(path`user-emails/${id}`)
     },
-    listLinks: (filter?: MasFilter, page?: PageQuery) => list<MasRecord>('upstream-oauth-links', filter, page),
-    link: (id: string) => get<MasRecord>(path`upstream-oauth-links/${id}`),
-    addLink: (body: { user_id: string; provider_id: string; subject: string; human_account_name?: string }) => post<MasRecord>('upstream-oauth-links', body),
+    listLinks: async (filter?: MasFilter, page?: PageQuery) => pageOf<MasRecord>(await mas.get<Listing>('upstream-oauth-links', listQuery(filter, page))),
+    link: async (id: string) => one<MasRecord>(await mas.get<Single>(path`upstream-oauth-links/${id}`)),
+    addLink: async (body: { user_id: string; provider_id: string; subject: string; human_account_name?: string }) => one<MasRecord>(await mas.post<Single>('upstream-oauth-links', body)),
     deleteLink: async (id: string) => {
-      await (await mas()).delete(path`upstream-oauth-links/${id}`)
+      await mas.delete(path`upstream-oauth-links/${id}`)
     },
-    listProviders: (filter?: MasFilter, page?: PageQuery) => list<MasRecord>('upstream-oauth-providers', filter, page),
-    provider: (id: string) => get<MasRecord>(path`upstream-oauth-providers/${id}`),
-    listClients: (filter?: MasFilter, page?: PageQuery) => list<MasRecord>('oauth2-clients', filter, page),
-    oauth2Client: (id: string) => get<MasRecord>(path`oauth2-clients/${id}`),
+    listProviders: async (filter?: MasFilter, page?: PageQuery) => pageOf<MasRecord>(await mas.get<Listing>('upstream-oauth-providers', listQuery(filter, page))),
+    provider: async (id: string) => one<MasRecord>(await mas.get<Single>(path`upstream-oauth-providers/${id}`)),
+    listClients: async (filter?: MasFilter, page?: PageQuery) => pageOf<MasRecord>(await mas.get<Listing>('oauth2-clients', listQuery(filter, page))),
+    oauth2Client: async (id: string) => one<MasRecord>(await mas.get<Single>(path`oauth2-clients/${id}`)),
 
     // registration tokens
-    listTokens: (filter?: MasFilter, page?: PageQuery) => list<MasRegistrationToken>('user-registration-tokens', filter, page),
-    registrationToken: (id: string) => get<MasRegistrationToken>(path`user-registration-tokens/${id}`),
+    listTokens: async (filter?: MasFilter, page?: PageQuery) => pageOf<MasRegistrationToken>(await mas.get<Listing>('user-registration-tokens', listQuery(filter, page))),
+    registrationToken: async (id: string) => one<MasRegistrationToken>(await mas.get<Single>(path`user-registration-tokens/${id}`)),
     /** A token by its text (MAS looks tokens up by ID only: this reads the list); undefined when there is none. */
     async findToken(token: string): Promise<MasRegistrationToken | undefined> {
       for await (const t of api.each((page) => api.listTokens({}, page))) if (t.token === token) return t
       return undefined
     },
-    addToken: (body: { token?: string; usage_limit?: number; expires_at?: string }) => post<MasRegistrationToken>('user-registration-tokens', body),
+    addToken: async (body: { token?: string; usage_limit?: number; expires_at?: string }) => one<MasRegistrationToken>(await mas.post<Single>('user-registration-tokens', body)),
     /** Changes what is given; null removes the limit or the expiry. */
-    editToken: async (id: string, changes: { usage_limit?: number | null; expires_at?: string | null }) => one<MasRegistrationToken>(await (await mas()).put<Single>(path`user-registration-tokens/${id}`, changes)),
-    revokeToken: (id: string) => post<MasRegistrationToken>(path`user-registration-tokens/${id}/revoke`),
-    unrevokeToken: (id: string) => post<MasRegistrationToken>(path`user-registration-tokens/${id}/unrevoke`),
+    editToken: async (id: string, changes: { usage_limit?: number | null; expires_at?: string | null }) => one<MasRegistrationToken>(await mas.put<Single>(path`user-registration-tokens/${id}`, changes)),
+    revokeToken: async (id: string) => one<MasRegistrationToken>(await mas.post<Single>(path`user-registration-tokens/${id}/revoke`)),
+    unrevokeToken: async (id: string) => one<MasRegistrationToken>(await mas.post<Single>(path`user-registration-tokens/${id}/unrevoke`)),
 
     // MAS itself
-    latestPolicyData: () => get<MasRecord>('policy-data/latest'),
-    policyData: (id: string) => get<MasRecord>(path`policy-data/${id}`),
-    setPolicyData: (data: unknown) => post<MasRecord>('policy-data', { data }),
-    siteConfig: async () => (await mas()).get<Record<string, unknown>>('site-config'),
-    version: async () => (await mas()).get<{ version: string }>('version'),
+    latestPolicyData: async () => one<MasRecord>(await mas.get<Single>('policy-data/latest')),
+    policyData: async (id: string) => one<MasRecord>(await mas.get<Single>(path`policy-data/${id}`)),
+    setPolicyData: async (data: unknown) => one<MasRecord>(await mas.post<Single>('policy-data', { data })),
+    siteConfig: () => mas.get<Record<string, unknown>>('site-config'),
+    version: () => mas.get<{ version: string }>('version'),
   }
   return api
 }

@@ -8,7 +8,13 @@ import { defineCommand, defineOptions, definePlugin, lazy, PLUGIN_API_VERSION, T
 const commands = lazy(() => import('./commands.js'))
 
 const USER = { username: { description: 'MAS username (the localpart), user ID (@name:server) or MAS user ID', complete: 'mas_user', id: 'user' as const } }
-const ulidArg = (name: string, description: string, complete: string) => ({ [name]: { description, complete, id: 'ulid' as const } })
+const SESSION_ARG = { session_id: { description: 'the session ID', complete: 'mas_session', id: 'ulid' as const } }
+const PERSONAL_ARG = { session_id: { description: 'the personal session ID', complete: 'mas_personal_session', id: 'ulid' as const } }
+const EMAIL_ARG = { email_id: { description: 'the ID of the address', complete: 'mas_email', id: 'ulid' as const } }
+const LINK_ARG = { link_id: { description: 'the link ID', complete: 'mas_link', id: 'ulid' as const } }
+const PROVIDER_ARG = { provider_id: { description: 'the provider ID (mas providers list)', complete: 'mas_provider', id: 'ulid' as const } }
+const CLIENT_ARG = { client_id: { description: 'the client ID', complete: 'mas_client', id: 'ulid' as const } }
+const TOKEN_ARG = { token_id: { description: 'the ID of the token (mas tokens list); regtok commands take the token itself', complete: 'mas_token', id: 'ulid' as const } }
 const [FROM, LIMIT] = defineOptions([
   { flags: '-f, --from <cursor>', id: 'ulid', description: 'start after this ID (the next_cursor of the page before)' },
   { flags: '-l, --limit <n>', type: 'int', min: 1, max: 10_000, default: 100, description: 'items per page' },
@@ -148,7 +154,7 @@ export const sessionsDetails = defineCommand({
   path: 'mas sessions details',
   description: 'Show a session (compatibility, OAuth 2.0 or browser) by its ID',
   args: '<session_id>',
-  argInfo: ulidArg('session_id', 'the session ID', 'mas_session'),
+  argInfo: SESSION_ARG,
   options: [SESSION_KIND],
   load: commands('sessionsDetails'),
 })
@@ -157,7 +163,7 @@ export const sessionsFinish = defineCommand({
   description: 'End a session (compatibility, OAuth 2.0 or browser): its tokens stop working, its device goes',
   help: 'Shows the session and asks first (--batch: does not ask). A session already finished is skipped.',
   args: '<session_id>',
-  argInfo: ulidArg('session_id', 'the session ID', 'mas_session'),
+  argInfo: SESSION_ARG,
   options: [SESSION_KIND],
   destructive: true,
   bulk: { idempotent: true },
@@ -182,7 +188,7 @@ export const personalDetails = defineCommand({
   path: 'mas personal-sessions details',
   description: 'Show a personal session',
   args: '<session_id>',
-  argInfo: ulidArg('session_id', 'the personal session ID', 'mas_personal_session'),
+  argInfo: PERSONAL_ARG,
   load: commands('personalDetails'),
 })
 export const personalAdd = defineCommand({
@@ -205,7 +211,7 @@ export const personalRevoke = defineCommand({
   description: 'Revoke a personal session: its token stops working',
   help: 'Shows the session and asks first (--batch: does not ask). A session already revoked is skipped.',
   args: '<session_id>',
-  argInfo: ulidArg('session_id', 'the personal session ID', 'mas_personal_session'),
+  argInfo: PERSONAL_ARG,
   destructive: true,
   bulk: { idempotent: true },
   load: commands('personalRevoke'),
@@ -215,7 +221,7 @@ export const personalRegenerate = defineCommand({
   description: "Give a personal session a new token (the old one stops working); prints it",
   help: 'MAS lets only the owner of a session do this: a session made with the same credentials synadm uses.',
   args: '<session_id>',
-  argInfo: ulidArg('session_id', 'the personal session ID', 'mas_personal_session'),
+  argInfo: PERSONAL_ARG,
   options: EXPIRY,
   groups: [EXPIRY_GROUP],
   writes: true,
@@ -235,7 +241,7 @@ export const emailsDetails = defineCommand({
   path: 'mas emails details',
   description: 'Show an e-mail address of a user',
   args: '<email_id>',
-  argInfo: ulidArg('email_id', 'the ID of the address', 'mas_email'),
+  argInfo: EMAIL_ARG,
   load: commands('emailsDetails'),
 })
 export const emailsAdd = defineCommand({
@@ -250,7 +256,7 @@ export const emailsDelete = defineCommand({
   path: 'mas emails delete',
   description: "Remove an e-mail address from a user",
   args: '<email_id>',
-  argInfo: ulidArg('email_id', 'the ID of the address', 'mas_email'),
+  argInfo: EMAIL_ARG,
   destructive: true,
   load: commands('emailsDelete'),
 })
@@ -272,14 +278,14 @@ export const linksDetails = defineCommand({
   path: 'mas links details',
   description: 'Show a link to an upstream account',
   args: '<link_id>',
-  argInfo: ulidArg('link_id', 'the link ID', 'mas_link'),
+  argInfo: LINK_ARG,
   load: commands('linksDetails'),
 })
 export const linksAdd = defineCommand({
   path: 'mas links add',
   description: "Link a user to an account at an upstream OAuth 2.0 provider",
   args: '<username> <provider_id> <subject>',
-  argInfo: { ...USER, ...ulidArg('provider_id', 'the provider ID (mas providers list)', 'mas_provider'), subject: { description: "the user's ID at the provider (its sub claim)" } },
+  argInfo: { ...USER, ...PROVIDER_ARG, subject: { description: "the user's ID at the provider (its sub claim)" } },
   options: [{ flags: '--account-name <name>', description: 'a name for people to recognise the account by' }],
   writes: true,
   load: commands('linksAdd'),
@@ -288,7 +294,7 @@ export const linksDelete = defineCommand({
   path: 'mas links delete',
   description: 'Remove a link to an upstream account (the user can no longer log in with it)',
   args: '<link_id>',
-  argInfo: ulidArg('link_id', 'the link ID', 'mas_link'),
+  argInfo: LINK_ARG,
   destructive: true,
   load: commands('linksDelete'),
 })
@@ -304,7 +310,7 @@ export const providersDetails = defineCommand({
   path: 'mas providers details',
   description: 'Show an upstream OAuth 2.0 provider',
   args: '<provider_id>',
-  argInfo: ulidArg('provider_id', 'the provider ID', 'mas_provider'),
+  argInfo: PROVIDER_ARG,
   load: commands('providersDetails'),
 })
 export const clientsList = defineCommand({
@@ -325,12 +331,11 @@ export const clientsDetails = defineCommand({
   path: 'mas clients details',
   description: 'Show an OAuth 2.0 client',
   args: '<client_id>',
-  argInfo: ulidArg('client_id', 'the client ID', 'mas_client'),
+  argInfo: CLIENT_ARG,
   load: commands('clientsDetails'),
 })
 
 // --- registration tokens ---------------------------------------------------------------------------------------
-const TOKEN_ARG = ulidArg('token_id', 'the ID of the token (mas tokens list); regtok commands take the token itself', 'mas_token')
 const TOKEN_EXPIRY = defineOptions([
   { flags: '-e, --expire-at <date>', type: 'datetime', description: 'when the token expires, e.g. 2030-01-01 (local time)' },
   { flags: '-t, --expiry-ts <ms>', type: 'int', ...TIMESTAMP_MS, description: 'when the token expires, as a ms timestamp' },

@@ -315,6 +315,20 @@ describe('plugins contribute status checks', () => {
     expect(nock.isDone()).toBe(true)
   })
 
+  it("plugins verify (what plugins install runs) loads each declared check's module: one that does not load is found", async () => {
+    const plugin = (withCheck: boolean) => {
+      const dir = mkdtempSync(join(tmpdir(), 'synadm-status-check-'))
+      writeFileSync(join(dir, 'backups.mjs'), "export default { name: 'backups', apiVersion: 1, setup(ctx) { ctx.statusCheck({ name: 'backups', title: 'backups', load: () => import('./check.mjs').then((m) => m.check) }) } }\n")
+      if (withCheck) writeFileSync(join(dir, 'check.mjs'), 'export const check = async () => ({ attention: false, summary: "ok" })\n')
+      return join(dir, 'backups.mjs')
+    }
+    const broken = await runSynadm(PLUGINS, ['plugins', 'verify', plugin(false)])
+    expect(broken.code).toBe(EXIT.failure)
+    expect(broken.stderr).toMatch(/^synadm: plugin backups loads, but not all of its modules do: .*check\.mjs/m)
+    const whole = await runSynadm(PLUGINS, ['plugins', 'verify', plugin(true)])
+    expect(whole.code, whole.stderr).toBe(EXIT.ok)
+  })
+
   it('a check name taken or unfit for a column keeps the plugin from loading, with the reason', async () => {
     for (const [name, reason] of [
       ['synapse', "status check 'synapse' is already provided by plugin 'status'"],

@@ -70,8 +70,11 @@ export interface MasRecord {
   [key: string]: unknown
 }
 
-/** One page of a list: `next` is the cursor to ask for the page after it (none on the last page). */
-export interface MasPage<T> {
+/**
+ * One page of a list: `next` is the cursor to ask for the page after it (none on the last page). Core's paginator
+ * reads it as is: `ctx.items((after) => mas.listUsers({}, { after }), { items: 'items', next: 'next' })`.
+ */
+export type MasPage<T> = {
   items: T[]
   /** the number of items in all pages, when asked for (the first page of a listing) */
   total?: number
@@ -144,14 +147,6 @@ export function createMasApi(services: ApiServices) {
     onMas: async () => (await delegation(services)).delegated,
     /** MAS's URL for its admin API: mas_url, else the one the server announces. */
     url: async () => (await endpoint(services)).url,
-    /** Every item of a list, page after page (`list`: one of the list methods below, with its filter). */
-    async *each<T>(list: (page: PageQuery) => Promise<MasPage<T>>, pageSize = 1000): AsyncGenerator<T> {
-      for (let after: string | undefined, start = true; start || after; start = false) {
-        const page = await list({ after, first: pageSize, count: false })
-        yield* page.items
-        after = page.next
-      }
-    },
 
     // users
     listUsers: async (filter?: MasFilter, page?: PageQuery) => pageOf<MasUser>(await mas.get<Listing>('users', listQuery(filter, page))),
@@ -242,11 +237,6 @@ export function createMasApi(services: ApiServices) {
     // registration tokens
     listTokens: async (filter?: MasFilter, page?: PageQuery) => pageOf<MasRegistrationToken>(await mas.get<Listing>('user-registration-tokens', listQuery(filter, page))),
     registrationToken: async (id: string) => one<MasRegistrationToken>(await mas.get<Single>(path`user-registration-tokens/${id}`)),
-    /** A token by its text (MAS looks tokens up by ID only: this reads the list); undefined when there is none. */
-    async findToken(token: string): Promise<MasRegistrationToken | undefined> {
-      for await (const t of api.each((page) => api.listTokens({}, page))) if (t.token === token) return t
-      return undefined
-    },
     addToken: async (body: { token?: string; usage_limit?: number; expires_at?: string }) => one<MasRegistrationToken>(await mas.post<Single>('user-registration-tokens', body)),
     /** Changes what is given; null removes the limit or the expiry. */
     editToken: async (id: string, changes: { usage_limit?: number | null; expires_at?: string | null }) => one<MasRegistrationToken>(await mas.put<Single>(path`user-registration-tokens/${id}`, changes)),

@@ -5,7 +5,7 @@
  */
 import { randomInt } from 'node:crypto'
 import { SynadmError, type RunContext } from '../../core/index.js'
-import type { MasRegistrationToken } from '../mas/api.js'
+import type { MasApi, MasFilter, MasRegistrationToken } from '../mas/api.js'
 import type { NewTokenBody, RegistrationToken, TokenUpdate } from './api.js'
 
 const masApi = (ctx: RunContext) => ctx.use('mas')
@@ -31,19 +31,22 @@ export function synapseShaped(t: MasRegistrationToken): RegistrationToken & Reco
 
 const msToMas = (ms: number | null | undefined) => (ms === null || ms === undefined ? ms : new Date(ms).toISOString())
 
+/** Every MAS token the filter keeps, through core's paginator (1000 a page). */
+function everyToken(ctx: RunContext, api: MasApi, filter: MasFilter): AsyncGenerator<MasRegistrationToken> {
+  return ctx.items<MasRegistrationToken>((after) => api.listTokens(filter, { after: after as string | undefined, first: 1000, count: false }), { items: 'items', next: 'next' })
+}
+
 /** Every token, or the valid or invalid ones only. */
 export async function listOnMas(ctx: RunContext, valid: boolean | undefined) {
-  const api = await masApi(ctx)
   const tokens: ReturnType<typeof synapseShaped>[] = []
-  for await (const t of api.each((page) => api.listTokens({ valid }, page))) tokens.push(synapseShaped(t))
+  for await (const t of everyToken(ctx, await masApi(ctx), { valid })) tokens.push(synapseShaped(t))
   return { registration_tokens: tokens }
 }
 
-/** The MAS token with this text (MAS finds tokens by ID only); not found is exit 7, as on Synapse. */
+/** The MAS token with this text (MAS finds tokens by ID only: the list is read); not found is exit 7, as on Synapse. */
 export async function tokenOnMas(ctx: RunContext, token: string): Promise<MasRegistrationToken> {
-  const found = await (await masApi(ctx)).findToken(token)
-  if (!found) throw new SynadmError('notFound', `MAS has no registration token ${token}`, { status: 404, hint: 'synadm regtok list shows them' })
-  return found
+  for await (const t of everyToken(ctx, await masApi(ctx), {})) if (t.token === token) return t
+  throw new SynadmError('notFound', `MAS has no registration token ${token}`, { status: 404, hint: 'synadm regtok list shows them' })
 }
 
 /** Synapse generates a token of `length` when none is given; MAS knows no length, so synadm makes one of that length. */

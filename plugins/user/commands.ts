@@ -336,7 +336,7 @@ async function modifyOnMas(ctx: RunContext<typeof spec.modify>, m: { userId: str
     done.push('changed in Synapse')
   }
   const state = { admin: admin as boolean | undefined, lock: locked as boolean | undefined, activate: deactivated === false, deactivate: deactivated === true }
-  await runSteps(m.api, m.user, masSteps(state, password as string | undefined, logout !== false), done)
+  await runSteps(m.api, m.user, masSteps(ctx, state, password as string | undefined, logout !== false), done)
   tell(ctx, `${m.userId} modified: ${done.join(', ') || 'nothing to change'}.`)
   return { ...reply, mas: await m.api.user(m.user.id) }
 }
@@ -355,7 +355,7 @@ async function passwordOnMas(ctx: RunContext<typeof spec.password>) {
   const userId = await ctx.userId(ctx.args.user_id)
   const { api, user } = await masAccount(ctx, userId)
   const newPassword = await readNewPassword(ctx, ctx.options.password, ctx.options.passwordFile)
-  const done = await runSteps(api, user, masSteps({}, newPassword, !ctx.options.noLogout))
+  const done = await runSteps(api, user, masSteps(ctx, {}, newPassword, !ctx.options.noLogout))
   tell(ctx, `Password of ${userId} set in MAS${ctx.options.noLogout ? '' : '; its sessions are ended'}.`)
   return { user_id: userId, mas_user_id: user.id, done }
 }

@@ -4,7 +4,7 @@
  * (`ctx.use('mas')`); what has no MAS equivalent says so in one line (README: Servers that delegate auth to MAS).
  */
 import { SynadmError, usageError, type RunContext } from '../../core/index.js'
-import type { MasApi, MasUser, SessionKind } from '../mas/api.js'
+import type { MasApi, MasSession, MasUser, SessionKind } from '../mas/api.js'
 
 const masApi = (ctx: RunContext) => ctx.use('mas')
 
@@ -31,10 +31,11 @@ export async function masAccount(ctx: RunContext, userId: string): Promise<{ api
  * Ends a user's sessions as Synapse's logout of all devices does: every active compatibility, OAuth 2.0 and browser
  * session. Returns how many ended; one that fails stops it, saying how many ended before.
  */
-export async function endSessions(api: MasApi, user: MasUser): Promise<number> {
+export async function endSessions(ctx: RunContext, api: MasApi, user: MasUser): Promise<number> {
   const active: [SessionKind, string][] = []
   for (const kind of ['compat', 'oauth2', 'browser'] as const) {
-    for await (const session of api.each((page) => api.listSessions(kind, { user: user.id, status: 'active' }, page))) active.push([kind, session.id])
+    const fetchPage = (after: unknown) => api.listSessions(kind, { user: user.id, status: 'active' }, { after: after as string | undefined, first: 1000, count: false })
+    for await (const session of ctx.items<MasSession>(fetchPage, { items: 'items', next: 'next' })) active.push([kind, session.id])
   }
   for (const [i, [kind, id]] of active.entries()) {
     try {
@@ -58,12 +59,13 @@ export interface MasStep {
   run: (api: MasApi, user: MasUser) => Promise<unknown>
 }
 
+
 /** The MAS steps of `user modify`'s account state changes, in the order they make sense: reactivate first, deactivate last. */
-export function masSteps(o: { activate?: boolean; deactivate?: boolean; admin?: boolean; lock?: boolean }, password?: string, logout = true): MasStep[] {
+export function masSteps(ctx: RunContext, o: { activate?: boolean; deactivate?: boolean; admin?: boolean; lock?: boolean }, password?: string, logout = true): MasStep[] {
   const steps: MasStep[] = []
   if (o.activate) steps.push({ what: 'reactivated', run: (api, u) => api.reactivateUser(u.id) })
   if (password !== undefined) steps.push({ what: 'password set', run: (api, u) => api.setPassword(u.id, password) })
-  if (password !== undefined && logout) steps.push({ what: 'sessions ended', run: (api, u) => endSessions(api, u) })
+  if (password !== undefined && logout) steps.push({ what: 'sessions ended', run: (api, u) => endSessions(ctx, api, u) })
   if (o.admin !== undefined) steps.push({ what: o.admin ? 'may request admin rights' : 'may no longer request admin rights', run: (api, u) => api.setAdmin(u.id, o.admin!) })
   if (o.lock !== undefined) steps.push({ what: o.lock ? 'locked' : 'unlocked', run: (api, u) => (o.lock ? api.lockUser(u.id) : api.unlockUser(u.id)) })
   if (o.deactivate) steps.push({ what: 'deactivated', run: (api, u) => api.deactivateUser(u.id, true) })

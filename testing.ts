@@ -7,6 +7,9 @@ import { runSynadm as runWith, type RunResult } from './core/app/in-process.js'
 import { builtins } from './plugins/builtins.js'
 
 export { Capture, json, testIO, TEST_BASE_URL, TEST_ENV, type RunResult, type TestIO } from './core/app/in-process.js'
+/** several commands on one session (what lives as long as a shell: caches, tokens): `execute(session, argv)` */
+export { createSession } from './core/app/start.js'
+export { execute } from './core/execute/executor.js'
 
 /** the built-in plugins, as synadm loads them */
 export const builtinPlugins: readonly SynadmPlugin[] = builtins

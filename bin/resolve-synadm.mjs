@@ -4,7 +4,9 @@
 let parentURL
 
 export function initialize(data) {
-  parentURL = new URL('bin/synadm.js', data.root).href
+  // A file at the package's root: bin/ and dist/cli/ have package.json files of their own (marking their files as
+  // CommonJS), and self-reference looks at the nearest package.json only.
+  parentURL = new URL('package.json', data.root).href
 }
 
 export function resolve(specifier, context, nextResolve) {

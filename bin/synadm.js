@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// Thin shim: runs the bundled CLI, dist/synadm.cjs, with V8's code cache (see bin/code-cache.cjs), and gives it
-// the one thing a CommonJS bundle cannot do itself: import() ES modules (plugins, JavaScript config files).
-import { createRequire } from 'node:module'
+// Thin shim: runs the bundled CLI, dist/cli/main.js and the chunks it requires, with V8's code cache (see
+// bin/code-cache.cjs), and gives it the one thing CommonJS files run that way cannot do themselves: import() ES
+// modules (plugins, JavaScript config files). A CommonJS file itself (bin/package.json), so that Node does not
+// start its ES module loader for it.
+'use strict'
 
 // The oldest Node.js synadm runs on (package.json `engines`), checked before anything else loads: an older Node
 // would otherwise fail later, somewhere, with an error that does not say why.
@@ -13,4 +15,4 @@ if (major < NODE_MIN[0] || (major === NODE_MIN[0] && minor < NODE_MIN[1])) {
 }
 
 globalThis[Symbol.for('synadm.import')] = (specifier) => import(specifier)
-createRequire(import.meta.url)('./code-cache.cjs').run(new URL('../dist/synadm.cjs', import.meta.url))
+require('./code-cache.cjs').run(require('node:path').join(__dirname, '..', 'dist', 'cli', 'main.js'))

@@ -3,10 +3,10 @@
  * `import { definePlugin, lazy, type RunContext } from 'synadm'`.
  */
 export { definePlugin, PLUGIN_API_VERSION, type PluginContext, type SynadmPlugin } from './contract/plugin.js'
-export { DAYS, lazy, TIMESTAMP_MS, type Action, type ArgSpec, type CommandSpec, type IdKind, type JobSpec, type OptionGroup, type OptionSpec, type PagedSpec } from './contract/spec.js'
+export { DAYS, lazy, TIMESTAMP_MS, type Action, type ArgSpec, type ChartSpec, type CommandSpec, type FleetOutcome, type FleetTable, type IdKind, type JobSpec, type OptionGroup, type OptionSpec, type PagedSpec } from './contract/spec.js'
 export { defineCommand, defineOptions, type ArgsOf, type OptionsOf } from './contract/typed.js'
 export type { RunContext, SecretSource } from './contract/run-context.js'
-export { completionProvider, type ApiFactory, type ApiServices, type ApiOf, type CompletionFetcher, type CompletionProvider } from './cli/registry.js'
+export { completionProvider, type ApiFactory, type ApiServices, type ApiOf, type CompletionFetcher, type CompletionProvider, type StatusCheck, type StatusCheckResult, type StatusCheckSpec } from './cli/registry.js'
 export { EXIT, SynadmError, usageError, type ErrorCode, type ErrorKind } from './kernel/errors.js'
 export { HttpClient, path, replyField, type Method, type RequestOptions } from './http/client.js'
 export { localDateTime, withDateTimes } from './output/formats.js'

@@ -14,6 +14,8 @@ import type { NoticeApi } from './notice/api.js'
 import type { ServerApi } from './server/api.js'
 import type { ReportsApi } from './reports/api.js'
 import type { FederationApi } from './federation/api.js'
+import type { MasApi } from './mas/api.js'
+import type { StatusApi } from './status/api.js'
 
 export type { ThreePid, ExternalId, UserDetails, UserListItem, UserPage, UserListQuery, MediaQuery, MediaItem, MediaPage, Device, RedactRequest, RedactStatus, Ratelimit, SharedSecretRegistration, UserApi } from './user/api.js'
 export type { RoomRecord, RoomListPage, RoomListQuery, DeleteRoomBody, DeleteStatus, RoomApi } from './room/api.js'
@@ -26,6 +28,8 @@ export type { NoticeBody, NoticeApi } from './notice/api.js'
 export type { BackgroundJob, ScheduledTaskQuery, UserMediaStatisticsQuery, UserMediaStatistics, ServerApi } from './server/api.js'
 export type { ReportQuery, EventReportQuery, UserReportQuery, ReportsApi } from './reports/api.js'
 export type { Destination, DestinationQuery, FederationApi } from './federation/api.js'
+export type { Delegation, MasUser, MasSession, MasPersonalSession, MasEmail, MasRegistrationToken, MasRecord, MasPage, MasFilter, PageQuery, SessionKind, MasApi } from './mas/api.js'
+export type { AuthMetadata, StatusApi } from './status/api.js'
 
 /** `ctx.use(name)` of each built-in API, typed. */
 export interface BuiltinApis {
@@ -40,10 +44,12 @@ export interface BuiltinApis {
   server: ServerApi
   reports: ReportsApi
   federation: FederationApi
+  status: StatusApi
+  mas: MasApi
 }
 
 /** Names of the completion sources the built-in plugins offer, for `complete:` of arguments and options. */
-export const BUILTIN_COMPLETION_SOURCES = ['user_id', 'room_id', 'room_alias', 'media_id', 'regtok'] as const
+export const BUILTIN_COMPLETION_SOURCES = ['user_id', 'room_id', 'room_alias', 'media_id', 'regtok', 'mas_user', 'mas_session', 'mas_personal_session', 'mas_email', 'mas_link', 'mas_provider', 'mas_client', 'mas_token'] as const
 export type BuiltinCompletionSource = (typeof BUILTIN_COMPLETION_SOURCES)[number]
 
 declare module '../core/contract/run-context.js' {

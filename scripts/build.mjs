@@ -1,18 +1,23 @@
-// Bundles the CLI with esbuild into one CommonJS file, dist/synadm.cjs, which bin/synadm.js runs through V8's code
-// cache (Node 20 caches compiled code only for scripts, not ES modules, and compiling is most of a cold start).
-// Inside it each plugin's commands, axios, prompts and tables are initialised only when first used.
+// Builds the CLI with esbuild into CommonJS files in dist/cli/, which bin/synadm.js runs through V8's code cache
+// (bin/code-cache.cjs: Node 20 caches compiled code only for scripts, not ES modules, and compiling is most of a
+// cold start). A command compiles and runs only the code it needs: dist/cli/main.js holds what every start needs
+// (the command line, config, the plugins' declarations); each plugin's commands, axios, prompts, tables, the shell,
+// bulk runs … are files of their own, required when first used.
 // The package's API for third-party plugins (dist/index.js, dist/testing.js and their types) is built apart.
-import { build } from 'esbuild'
+import { build, version as esbuildVersion } from 'esbuild'
 import { execFileSync } from 'node:child_process'
-import { readdirSync, readFileSync, rmSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { basename, join } from 'node:path'
 
 // Every patch below must apply: an axios update that moves what they patch fails the build here, instead of
 // silently shipping a slower start-up (or an adapter that wakes undici). `applied` counts each patch's hits.
 const applied = new Map()
 const hit = (patch) => applied.set(patch, (applied.get(patch) ?? 0) + 1)
-const PATCHES = ['axios fetch adapter', 'axios utils FormData probe', ...['http2', 'crypto', 'https', 'https-proxy-agent'].map((m) => `axios import of ${m}`)]
+const PATCHES = ['axios fetch adapter', 'axios http adapter', 'axios utils FormData probe', 'axios request clock']
 /** `text.replace(from, to)` that throws when `from` is not there */
 function patchText(text, from, to, patch) {
   if (!text.includes(from)) throw new Error(`build: patch '${patch}' no longer applies: ${JSON.stringify(from)} not found (did axios change?)`)
@@ -20,15 +25,24 @@ function patchText(text, from, to, patch) {
   return text.replace(from, to)
 }
 
-// axios's fetch adapter and its FormData probe touch Node's lazy fetch globals when loaded, which makes Node
-// load undici (~30 ms). synadm uses the http adapter and sends JSON only, so both are replaced by stand-ins
-// (axios's FormData class comes from form-data, which the alias below replaces).
+// synadm sends every request through its own transport (core/http/transport.ts, given to axios as its adapter), so
+// axios's own adapters are left out: its fetch adapter touches Node's lazy fetch globals when loaded (which loads
+// undici, ~30 ms), and its http adapter brings zlib, https, http2, a proxy agent and a redirect follower. Its
+// FormData probe touches the fetch globals too; synadm sends JSON only (form-data is replaced by the alias below).
+// And axios times each request for response.duration, which synadm does not read, with performance.now(): Node's
+// lazy `performance` global loads perf_hooks (~2 ms); Date.now() serves.
 const stub = (file) => ({ path: new URL(`./stubs/${file}`, import.meta.url).pathname })
-const leaveOutAxiosFetchAdapter = {
-  name: 'leave-out-axios-fetch-adapter',
+const AXIOS_ADAPTERS = { './fetch.js': ['axios fetch adapter', 'axios-fetch-adapter.mjs'], './http.js': ['axios http adapter', 'axios-http-adapter.mjs'] }
+const leaveOutAxiosAdapters = {
+  name: 'leave-out-axios-adapters',
   setup(build) {
-    const inAxios = (args) => args.importer.includes('/node_modules/axios/lib/')
-    build.onResolve({ filter: /^\.\/fetch\.js$/ }, (args) => (inAxios(args) && args.importer.endsWith('adapters.js') ? (hit('axios fetch adapter'), stub('axios-fetch-adapter.mjs')) : undefined))
+    const fromAdapters = (args) => args.importer.includes('/node_modules/axios/lib/') && args.importer.endsWith('adapters.js')
+    build.onResolve({ filter: /^\.\/(fetch|http)\.js$/ }, (args) => {
+      if (!fromAdapters(args)) return undefined
+      const [patch, file] = AXIOS_ADAPTERS[args.path]
+      hit(patch)
+      return stub(file)
+    })
     // utils.js reads globalThis.FormData at load time, only to recognise FormData bodies.
     build.onLoad({ filter: /node_modules\/axios\/lib\/utils\.js$/ }, async (args) => ({
       contents: patchText(
@@ -39,36 +53,42 @@ const leaveOutAxiosFetchAdapter = {
       ),
       loader: 'js',
     }))
+    build.onLoad({ filter: /node_modules\/axios\/lib\/core\/dispatchRequest\.js$/ }, async (args) => ({
+      contents: patchText(
+        await readFile(args.path, 'utf8'),
+        "typeof performance !== 'undefined' && utils.isFunction(performance.now)",
+        'false',
+        'axios request clock',
+      ),
+      loader: 'js',
+    }))
   },
 }
 
-// axios imports http2, crypto, https and an HTTPS proxy agent at load time; a plain-HTTP JSON request uses
-// none of them. Inside axios they are replaced by stand-ins that load the real module on first use (~40 ms).
-// (zlib stays: axios reads its constants at load time.)
-const LAZY_IN_AXIOS = ['http2', 'crypto', 'https', 'https-proxy-agent']
+// Node's modules that take long to load and that a start of synadm seldom uses: an import of one (ours or a
+// dependency's) gets a stand-in that loads the real module when one of its exports is first used. node:crypto
+// (~7 ms on a 2-core VM) serves only writes (the audit log's IDs) and bulk runs; axios takes it for multipart
+// boundaries. The stand-in is a CommonJS module whose property names are the real module's (read here, at build
+// time), so that named, default and namespace imports all see every export, and each is read on first use.
+const LOADED_ON_FIRST_USE = ['crypto']
+const requireHere = createRequire(import.meta.url)
 const loadOnFirstUse = {
   name: 'load-on-first-use',
   setup(build) {
-    const filter = new RegExp(`^(node:)?(${LAZY_IN_AXIOS.join('|')})$`)
-    build.onResolve({ filter }, (args) => {
-      if (!args.importer.includes('/node_modules/axios/lib/')) return undefined
-      const path = args.path.replace(/^node:/, '')
-      hit(`axios import of ${path}`)
-      return { path, namespace: 'load-on-first-use' }
-    })
+    build.onResolve({ filter: new RegExp(`^(node:)?(${LOADED_ON_FIRST_USE.join('|')})$`) }, (args) =>
+      // the stand-in's own require() is of the real module
+      args.namespace === 'load-on-first-use' ? undefined : { path: args.path.replace(/^node:/, ''), namespace: 'load-on-first-use' },
+    )
     build.onLoad({ filter: /.*/, namespace: 'load-on-first-use' }, ({ path }) => ({
-      resolveDir: root,
       loader: 'js',
-      contents:
-        path === 'https-proxy-agent'
-          ? // axios's own dependency, resolved from axios's folder: found however npm lays out node_modules (the
-            // name is computed, or esbuild would resolve it at build time through the axios alias)
-            `export default function HttpsProxyAgent(options) {
-               const fromAxios = require('node:module').createRequire(require.resolve(['axios', 'package.json'].join('/')))
-               return new (fromAxios('https-proxy-agent'))(options)
-             }`
-          : `let real; const load = () => (real ??= require('node:${path}'));
-             export default new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => key in load() });`,
+      contents: `const names = ${JSON.stringify(Object.keys(requireHere(`node:${path}`)))}
+        let real
+        const load = () => (real ??= require('node:${path}'))
+        module.exports = new Proxy({}, {
+          get: (_, key) => (key === '__esModule' ? undefined : load()[key]),
+          has: (_, key) => key in load(),
+          ownKeys: () => names,
+        })`,
     }))
   },
 }
@@ -76,15 +96,14 @@ const loadOnFirstUse = {
 /**
  * Modules the bundle leaves out and loads at run time, and the package of ours they are resolved from: cosmiconfig
  * only needs TypeScript for .ts configs, which we do not search for (never loaded: no check); tabtab reads its script
- * templates from its own folder; proxy-from-env (the proxy lookup of core/http/transport.ts) loads when a client is made;
- * axios's proxy agent (and its debug logger) stays out of the bundle, unused: synadm's transport carries proxied
- * requests too.
+ * templates from its own folder; proxy-from-env (the proxy lookup of core/http/transport.ts) loads when a client is made.
  */
-const RUNTIME_MODULES = { typescript: null, '@pnpm/tabtab': '.', 'proxy-from-env': '.', 'https-proxy-agent': 'axios' }
+const RUNTIME_MODULES = { typescript: null, '@pnpm/tabtab': '.', 'proxy-from-env': '.' }
 
 const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
 const { version } = manifest
 const root = new URL('..', import.meta.url).pathname
+const cliDir = join(root, 'dist', 'cli')
 
 const common = {
   absWorkingDir: root,
@@ -101,35 +120,88 @@ const common = {
   logLevel: 'warning',
 }
 
-await build({
+// The CLI, in two steps. First esbuild splits it as ES modules (it splits only those) at every import(): a file for
+// each module loaded that way, one for the start, and chunks of what several of them share.
+const esmDir = mkdtempSync(join(tmpdir(), 'synadm-build-'))
+const split = await build({
   ...common,
-  format: 'cjs',
-  entryPoints: ['main.ts'],
-  outfile: 'dist/synadm.cjs',
-  // import.meta.url of the sources is the bundle's own URL
-  define: { ...common.define, 'import.meta.url': '__synadmModuleUrl' },
-  banner: { js: "const __synadmModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  // axios's multipart support and redirect follower are never used: requests are JSON, redirects off.
-  // Bundle axios from its ES sources so its unused parts can be left out below.
+  banner: {},
+  entryPoints: { main: 'main.ts' },
+  outdir: esmDir,
+  splitting: true,
+  chunkNames: '[name]-[hash]',
+  metafile: true,
+  // axios's multipart support is never used: requests are JSON. Bundle axios from its ES sources so its unused
+  // parts can be left out above.
   alias: {
     axios: './node_modules/axios/lib/axios.js',
     'form-data': './scripts/stubs/form-data.mjs',
-    'follow-redirects': './scripts/stubs/follow-redirects.mjs',
     // one copy of js-yaml: cosmiconfig requires its CommonJS build, so ours uses that too
     'js-yaml': './node_modules/js-yaml/index.js',
   },
-  plugins: [leaveOutAxiosFetchAdapter, loadOnFirstUse],
+  plugins: [leaveOutAxiosAdapters, loadOnFirstUse],
 })
 
+// Then each file becomes CommonJS, its import()s require()s. What every start loads (main.js and the chunks it
+// imports, directly or not) becomes one file, dist/cli/main.js: one file to read and one code cache to load
+// instead of dozens. It exports, under their file names, the chunks that the other files import, and
+// bin/code-cache.cjs hands those out when a file requires one.
+const imports = new Map(Object.entries(split.metafile.outputs).map(([file, { imports }]) => [basename(file), imports.filter((i) => !i.external).map((i) => ({ ...i, file: basename(i.path) }))]))
+const files = [...imports.keys()].filter((file) => file.endsWith('.js')).sort()
+const atStart = new Set(['main.js'])
+for (const file of atStart) for (const i of imports.get(file)) if (i.kind === 'import-statement') atStart.add(i.file)
+const later = files.filter((file) => !atStart.has(file))
+const shared = [...atStart].filter((chunk) => later.some((file) => imports.get(file).some((i) => i.file === chunk)))
+if (shared.includes('main.js')) throw new Error('build: a lazily loaded file imports main.js')
+
+const toCommonJs = {
+  absWorkingDir: root,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  minify: common.minify,
+  sourcemap: 'linked',
+  supported: { 'dynamic-import': false },
+  // import.meta.url of the sources is the file's own URL
+  define: { 'import.meta.url': '__synadmModuleUrl' },
+  logLevel: 'warning',
+}
+// The build's ID, from what makes the files: bin/code-cache.cjs keeps the code caches of one build apart from
+// another's (V8 would take a cache made for another file of the same length). It heads every file.
+const hash = createHash('sha256').update(JSON.stringify({ esbuild: esbuildVersion, toCommonJs }))
+for (const file of files) hash.update(file).update(readFileSync(join(esmDir, file)))
+toCommonJs.banner = { js: `// synadm build ${hash.digest('hex').slice(0, 16)}\nconst __synadmModuleUrl = require('node:url').pathToFileURL(__filename).href;` }
+rmSync(cliDir, { recursive: true, force: true })
+await build({
+  ...toCommonJs,
+  bundle: true,
+  stdin: {
+    contents: [...shared.map((chunk) => `export * as ${JSON.stringify(chunk)} from './${chunk}'`), "import './main.js'"].join('\n'),
+    resolveDir: esmDir,
+    sourcefile: 'start.js',
+  },
+  outfile: join(cliDir, 'main.js'),
+  plugins: [
+    {
+      name: 'later-files-stay-apart',
+      setup(build) {
+        build.onResolve({ filter: /^\.\/[^/]+\.js$/ }, (args) => (atStart.has(basename(args.path)) ? undefined : { path: args.path, external: true }))
+        build.onResolve({ filter: /^[^./]/ }, (args) => ({ path: args.path, external: true }))
+      },
+    },
+  ],
+})
+await build({ ...toCommonJs, entryPoints: later.map((file) => join(esmDir, file)), outdir: cliDir })
+writeFileSync(join(cliDir, 'package.json'), '{ "type": "commonjs" }\n')
+rmSync(esmDir, { recursive: true, force: true })
+
 // The patches all applied, and what the bundle loads at run time resolves as an installed synadm would resolve it:
-// from our own dependencies (listed in package.json), or from the dependency that brings it (axios's proxy agent).
+// from our own dependencies (listed in package.json).
 for (const patch of PATCHES) if (!applied.get(patch)) throw new Error(`build: patch '${patch}' was never applied (did axios change?)`)
 for (const [name, from] of Object.entries(RUNTIME_MODULES)) {
   if (from === null) continue
-  if (from === '.' && !manifest.dependencies[name]) throw new Error(`build: the bundle loads ${name} at run time: list it in dependencies`)
-  if (from !== '.' && !manifest.dependencies[from]) throw new Error(`build: ${name} comes with ${from}, which is not a dependency`)
-  const base = from === '.' ? new URL('../dist/synadm.cjs', import.meta.url).pathname : createRequire(new URL('../dist/synadm.cjs', import.meta.url)).resolve(`${from}/package.json`)
-  createRequire(base).resolve(name)
+  if (!manifest.dependencies[name]) throw new Error(`build: the bundle loads ${name} at run time: list it in dependencies`)
+  createRequire(join(cliDir, 'main.js')).resolve(name)
 }
 
 // The package's API for plugins: `synadm` (definePlugin, types, errors) and `synadm/testing` (runs synadm
@@ -152,4 +224,5 @@ const current = new Set(Object.keys(api.metafile.outputs).map((file) => file.rep
 for (const file of readdirSync(new URL('../dist/api', import.meta.url))) {
   if (!current.has(`api/${file}`.replace(/\.map$/, ''))) rmSync(new URL(`../dist/api/${file}`, import.meta.url))
 }
-rmSync(new URL('../dist/chunks', import.meta.url), { recursive: true, force: true }) // from the ES module build of earlier versions
+// What earlier versions built: the CLI as one file, and as ES module chunks.
+for (const old of ['synadm.cjs', 'synadm.cjs.map', 'chunks']) rmSync(join(root, 'dist', old), { recursive: true, force: true })

@@ -22,14 +22,17 @@ const docOf = (node) =>
 
 const cell = (text) => text.replace(/\|/g, '\\|').replace(/\s+/g, ' ')
 
+/** where each client's paths start: Synapse's Admin API, the client API, MAS's admin API (the mas plugin) */
+const PREFIXES = { admin: '/_synapse/admin/', matrix: '/_matrix/', mas: '(MAS) /api/admin/v1/' }
+
 /** `admin.get<X>('v2/users/${user(userId)}', …)` → `GET /_synapse/admin/v2/users/{userId}` */
 function requestOf(text) {
   const body = text.replace(/\$\{path`\$\{([^}]*)\}`\}/g, '${$1}') // a value encoded in place: ${path`${id}`}
-  const calls = [...body.matchAll(/\b(admin|matrix)\.(get|post|put|delete)\s*(?:<[^(]*?>)?\(\s*(?:path\s*)?(['`])((?:(?!\3).)*)\3/g)]
+  const calls = [...body.matchAll(/\b(admin|matrix|mas)\.(get|post|put|delete)\s*(?:<[^(]*?>)?\(\s*(?:path\s*)?(['`])((?:(?!\3).)*)\3/g)]
   return calls
     .map(([, client, method, , path]) => {
       const shown = path.replace(/\$\{([^}]*)\}/g, (_, inner) => `{${(inner.match(/[A-Za-z_]\w*(?=\)?\s*`?\s*\)*$)/) ?? [inner])[0].replace(/\W/g, '')}}`)
-      return `${method.toUpperCase()} ${client === 'admin' ? '/_synapse/admin/' : '/_matrix/'}${shown}`
+      return `${method.toUpperCase()} ${PREFIXES[client]}${shown}`
     })
     .join(', ')
 }

@@ -5,15 +5,17 @@
  * JSON that is labelled and printed in the chosen format once all have answered; their messages go to stderr
  * prefixed with the server. A write across servers is refused unless --batch is given, before any server is
  * asked for a command declared to write; then it is confirmed once for all of them (in a terminal; without one,
- * --batch is the confirmation).
+ * --batch is the confirmation). A command that declares `fleetTable` makes the rows itself, one per server, from
+ * every server's outcome, a server that failed included.
  */
 import { Capture } from '../output/capture.js'
 import type { Invocation } from '../contract/run-context.js'
 import { EXIT, SynadmError, usageError } from '../kernel/errors.js'
-import { format, isRecord, listKey, resolveFormat } from '../output/formats.js'
+import { format, isRecord, listKey, resolveFormat, TableLayout } from '../output/formats.js'
 import { Prompts } from '../run/prompts.js'
 import type { Session } from '../run/session.js'
 import { writes } from '../cli/options.js'
+import { terminalWidth } from '../run/context.js'
 
 /** servers asked at once */
 const CONCURRENCY = 8
@@ -67,6 +69,19 @@ function itemsOf(server: string, text: string, notes: string[]): Record<string, 
   return items
 }
 
+const lines = (text: string) => text.split('\n').filter(Boolean)
+
+/** The documents a server's run printed (minified JSON, one a line); a line that is not JSON as its text. */
+function documentsOf(text: string): unknown[] {
+  return lines(text).map((line) => {
+    try {
+      return JSON.parse(line)
+    } catch {
+      return line
+    }
+  })
+}
+
 /** One SYNADM_TOKEN overrides every profile's token: said once when it is about to go to several servers. */
 async function warnSharedToken(session: Session, sessions: { name: string; session: Session }[]) {
   if (!session.io.env.SYNADM_TOKEN || warnedSharedToken.has(session)) return
@@ -116,15 +131,25 @@ export async function runFleet(session: Session, invocation: Invocation, servers
       const s = sessions[i]
       s.session.io = { ...io, stdout: s.out, stderr: s.err, interactive: false }
       s.session.writeGuard = guard
-      codes[i] = await runInvocation(s.session, { ...invocation, globals: { ...globals, output: 'minified', server: undefined } }, until)
+      // A signal of its own per server: the requests of every server on one signal would pass Node's listener limit.
+      codes[i] = await runInvocation(s.session, { ...invocation, globals: { ...globals, output: 'minified', server: undefined } }, AbortSignal.any([until]))
     }
   }
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, sessions.length) }, worker))
   if (refused) throw refused
 
+  for (const s of sessions) for (const line of lines(s.err.text)) io.stderr.write(`[${s.name}] ${line}\n`)
+  if (command.fleetTable) {
+    const table = (await command.fleetTable())(sessions.map((s, i) => ({ server: s.name, exitCode: codes[i], output: documentsOf(s.out.text), messages: lines(s.err.text) })))
+    // The command's own table fits a terminal as any human table does.
+    const columns = globals.columns?.split(',').map((c) => c.trim()).filter(Boolean)
+    const layout = new TableLayout({ width: terminalWidth(io.stdout), columns, preferred: command.mainColumns, note: (m) => void io.stderr.write(m + '\n') })
+    if (table.rows.length) io.stdout.write(await format(fmt, table.rows, layout))
+    if (table.message) io.stderr.write(`synadm: ${table.message}\n`)
+    return table.exitCode
+  }
   const notes: string[] = []
   const items = sessions.flatMap((s) => itemsOf(s.name, s.out.text, notes))
-  for (const s of sessions) for (const line of s.err.text.split('\n').filter(Boolean)) io.stderr.write(`[${s.name}] ${line}\n`)
   for (const note of notes) io.stderr.write(note + '\n')
   if (items.length) io.stdout.write(await format(fmt, items))
 

@@ -53,12 +53,36 @@ export function completionProvider(loaded: CompletionFetcher | CompletionProvide
 /** Values computed from the word being typed and local state (file paths): asked on every Tab, so fast and synchronous. */
 export type WordCompleter = (word: string) => string[]
 
+/** What a status check found: its value as data, one line for the screen, and whether an admin should look. */
+export interface StatusCheckResult {
+  /** the check's rule applied to what it found: true when an admin should look (a paused update, a waiting report) */
+  attention: boolean
+  /** one line for the status screen: `2 waiting, the oldest from 2026-12-01 10:00:00` */
+  summary: string
+  /** what was found, as data (`-o json`) */
+  value?: unknown
+}
+
+/** A check `synadm status` runs, with the command's context (its requests, `ctx.use` of other plugins' APIs). */
+export type StatusCheck = (ctx: import('../contract/run-context.js').RunContext) => Promise<StatusCheckResult>
+
+/** A check a plugin adds to `synadm status`: declared at start, loaded and run when status runs. */
+export interface StatusCheckSpec {
+  /** its key in `-o json` and its column in a fleet's table: lower case, digits and `_` (`stale_rooms`) */
+  name: string
+  /** how the status screen names it: `stale rooms` */
+  title: string
+  load: () => Promise<StatusCheck>
+}
+
 export class Registry {
   private readonly byPath = new Map<string, RegisteredCommand>()
   readonly groups = new Map<string, { description: string; plugin: string }>()
   readonly apis = new Map<string, { load: () => Promise<ApiFactory>; plugin: string }>()
   readonly completionSources = new Map<string, { fetch: () => Promise<CompletionFetcher | CompletionProvider>; plugin: string }>()
   readonly wordCompleters = new Map<string, { complete: WordCompleter; plugin: string }>()
+  /** the checks `synadm status` runs, in the order plugins declared them */
+  readonly statusChecks = new Map<string, { spec: StatusCheckSpec; plugin: string }>()
   /**
    * Plugins whose declarations are not checked at start (the built-in ones: a unit test checks them all, and the
    * checks cost start-up time on every run)
@@ -102,6 +126,16 @@ export class Registry {
     for (const [key, a] of this.apis) if (a.plugin === plugin) this.apis.delete(key)
     for (const [key, s] of this.completionSources) if (s.plugin === plugin) this.completionSources.delete(key)
     for (const [key, w] of this.wordCompleters) if (w.plugin === plugin) this.wordCompleters.delete(key)
+    for (const [key, c] of this.statusChecks) if (c.plugin === plugin) this.statusChecks.delete(key)
+  }
+
+  /** Registers a status check; refuses a name taken or unfit for a column, and a check without load(). */
+  addStatusCheck(spec: StatusCheckSpec, plugin: string): void {
+    if (!/^[a-z][a-z0-9_]*$/.test(spec.name)) throw new Error(`status check '${spec.name}': names are lower case letters, digits and _, starting with a letter`)
+    if (typeof spec.load !== 'function') throw new Error(`status check '${spec.name}': no load() for the check`)
+    const existing = this.statusChecks.get(spec.name)
+    if (existing) throw new Error(`status check '${spec.name}' is already provided by plugin '${existing.plugin}'`)
+    this.statusChecks.set(spec.name, { spec, plugin })
   }
 
   find(path: string): RegisteredCommand | undefined {

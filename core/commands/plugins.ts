@@ -102,6 +102,7 @@ export async function verify(ctx: CoreContext<typeof spec.pluginsVerify>) {
       for (const command of commands) await command.spec.load()
       for (const api of [...registry.apis.values()].filter((a) => a.plugin === status.name)) await api.load()
       for (const source of [...registry.completionSources.values()].filter((s) => s.plugin === status.name)) await source.fetch()
+      for (const check of [...registry.statusChecks.values()].filter((c) => c.plugin === status.name)) await check.spec.load()
     } catch (error) {
       throw new SynadmError('failure', `plugin ${status.name} loads, but not all of its modules do: ${(error as Error).message.split('\n')[0]}`)
     }

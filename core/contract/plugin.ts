@@ -1,5 +1,5 @@
 /** The plugin contract: built-in domains and third-party packages declare themselves the same way. */
-import type { ApiFactory, CompletionFetcher, CompletionProvider, Registry, WordCompleter } from '../cli/registry.js'
+import type { ApiFactory, CompletionFetcher, CompletionProvider, Registry, WordCompleter, StatusCheckSpec } from '../cli/registry.js'
 import type { CommandSpec } from './spec.js'
 
 /** Bumped on breaking changes of PluginContext, CommandSpec or RunContext. */
@@ -25,6 +25,8 @@ export interface PluginContext {
   completionSource(name: string, load: () => Promise<CompletionFetcher | CompletionProvider>): void
   /** a named completion computed from the typed word on the spot (file paths …), for `complete:` like a source */
   wordCompleter(name: string, complete: WordCompleter): void
+  /** a check `synadm status` runs (and a column of its fleet table): what it found and whether that needs attention */
+  statusCheck(spec: StatusCheckSpec): void
 }
 
 export const definePlugin = (plugin: SynadmPlugin): SynadmPlugin => plugin
@@ -52,6 +54,7 @@ export async function installPlugin(registry: Registry, plugin: SynadmPlugin, op
       if (registry.completionSources.has(source) || registry.wordCompleters.has(source)) throw new Error(`completion source '${source}' is already provided`)
       registry.wordCompleters.set(source, { complete, plugin: name })
     },
+    statusCheck: (spec) => registry.addStatusCheck(spec, name),
   }
   try {
     await plugin.setup(ctx, options)

@@ -3,6 +3,7 @@
  * run layer (core/run/context.ts) builds it; the types it names from the layers above are type-only imports.
  */
 import type { Globals } from '../cli/globals.js'
+import type { StatusCheckSpec } from '../cli/registry.js'
 import type { Values, CommandSpec, PagedSpec } from './spec.js'
 import type { ResolvedSettings, Settings } from '../config/settings.js'
 import type { HttpClient } from '../http/client.js'
@@ -70,6 +71,8 @@ export interface RunContext<S extends CommandSpec = any> extends Omit<Invocation
   use<T>(namespace: string): Promise<T>
   /** the local server name (homeserver setting, else whoami), cached per session */
   serverName(): Promise<string>
+  /** the checks plugins declared for `synadm status` (ctx.statusCheck), in the order they were declared */
+  statusChecks(): StatusCheckSpec[]
   /** synadm's [mxid] rule: `alice` → `@alice:server`; a full ID as is; anything else a usage error */
   userId(value: string): Promise<string>
   /** an optional option's value: undefined stays undefined */

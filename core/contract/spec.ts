@@ -139,7 +139,7 @@ export interface BulkSpec {
 }
 
 /**
- * Bars beside the numbers of a list in `-o human` on a terminal (core/chart.ts draws them): for lists that are a
+ * Bars beside the numbers of a list in `-o human` on a terminal (core/output/chart.ts draws them): for lists that are a
  * distribution, such as media use per user. Piped output and the other formats are unchanged.
  */
 export interface ChartSpec {
@@ -167,7 +167,7 @@ export interface FleetOutcome {
 export interface FleetTable {
   rows: Record<string, unknown>[]
   exitCode: number
-  /** one line for stderr (`synadm: …`) */
+  /** a closing line for stderr, printed after `synadm: ` */
   message?: string
 }
 

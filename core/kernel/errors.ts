@@ -17,6 +17,7 @@ export const EXIT = {
   partial: 9, // a bulk operation where some items failed
   jobFailed: 10, // a waited-on server job ended failed
   aborted: 11, // a confirmation was declined
+  attention: 12, // `status`: something on the server needs attention (the report was printed)
   cancelled: 130, // Ctrl-C
 } as const
 

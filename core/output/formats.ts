@@ -1,4 +1,5 @@
 /** Output formats: synadm's yaml, json, minified, human and pprint, plus jsonl and csv for lists. */
+import { bars, largest, type Chart } from './chart.js'
 import { csvRow } from './csv.js'
 import { usageError } from '../kernel/errors.js'
 import { escapeControl } from '../kernel/log.js'
@@ -101,6 +102,8 @@ export interface TableOptions {
   preferred?: readonly string[]
   /** told once, on stderr, which columns were hidden */
   note?: (message: string) => void
+  /** bars beside a numeric column (the command's declaration); drawn only with a terminal width */
+  chart?: Chart
 }
 
 const GAP = 2
@@ -109,21 +112,44 @@ const ELLIPSIS = '…'
 const CHOICE_WIDTH = 20
 /** the first column (usually the ID) is not cut narrower than this */
 const MIN_WIDTH = 8
+/** bars get at least this many characters (the table is fitted into what is left) and at most BAR_MAX */
+const BAR_MIN = 10
+const BAR_MAX = 40
 
 const textWidth = (text: string) => [...text].length
 const cut = (text: string, width: number) => (textWidth(text) <= width ? text : [...text].slice(0, Math.max(0, width - 1)).join('') + ELLIPSIS)
 
+/** The columns of one list: chosen on its first table, kept for the next (the pages of --all). */
+interface Choice {
+  /** every column of the first table */
+  all: string[]
+  shown: string[]
+  priority: string[]
+  /** the charted column and the value a full bar stands for (the first table's largest: pages share one scale) */
+  bars?: { column: string; max: number }
+}
+
 /**
  * One layout for every table of a command (--all prints a table per page): the column set is chosen on the first
- * table, and the note about hidden columns is written once.
+ * table, and the note about hidden columns is written once. A table that has none of the chosen columns is of
+ * another list (a command that prints several, like `status`): it gets a choice of its own.
  */
 export class TableLayout {
-  private chosen?: { shown: string[]; priority: string[] }
+  private chosen?: Choice
   constructor(readonly options: TableOptions = {}) {}
 
+  /** The column that gets bars in a table of these columns: the chart's first that the table has, on a terminal. */
+  private chartColumn(columns: string[]): string | undefined {
+    const { chart, width } = this.options
+    if (!chart || width === undefined || width < BAR_MIN * 4) return undefined
+    return chart.columns.find((c) => columns.includes(c))
+  }
+
   /** The columns to show (in the list's order) and their priority: --columns, else what fits the terminal. */
-  private pick(columns: string[], natural: Map<string, number>): { shown: string[]; priority: string[] } {
-    const { width, preferred = [], note } = this.options
+  private pick(columns: string[], natural: Map<string, number>, width: number | undefined, charted?: string): { shown: string[]; priority: string[] } {
+    const { preferred: declared = [], note } = this.options
+    // The charted column is among those that matter: its bars are shown beside it.
+    const preferred = charted && !declared.includes(charted) ? [...declared, charted] : declared
     if (this.options.columns) {
       const unknown = this.options.columns.filter((c) => !columns.includes(c))
       if (unknown.length) throw usageError(`no column ${unknown.map((c) => `'${c}'`).join(', ')} in this list`, `columns: ${columns.join(',')}`)
@@ -170,18 +196,33 @@ export class TableLayout {
     return widths
   }
 
-  /** header and rows of the items; in a terminal, cut to fit its width */
+  /** header and rows of the items; in a terminal, cut to fit its width, with bars where the command charts */
   rows(items: Record<string, unknown>[]): string[][] {
     const all = columnsOf(items)
     const natural = new Map(all.map((c) => [c, Math.max(textWidth(cell(c)), ...items.map((item) => textWidth(cell(item[c]))))]))
-    this.chosen ??= this.pick(all, natural)
-    const { shown, priority } = this.chosen
+    if (!this.chosen || !all.some((c) => this.chosen!.all.includes(c))) this.chosen = this.choose(items, all, natural)
+    const { shown, priority, bars: charted } = this.chosen
     const rows = [shown.map(cell), ...items.map((item) => shown.map((c) => cell(item[c])))]
     const { width } = this.options
     if (width === undefined) return rows
     for (const c of shown) if (!natural.has(c)) natural.set(c, textWidth(cell(c)))
-    const widths = this.widths(priority, natural, width)
-    return rows.map((row) => row.map((text, i) => cut(text, widths.get(shown[i])!)))
+    const widths = this.widths(priority, natural, charted ? width - BAR_MIN - GAP : width)
+    const fitted = rows.map((row) => row.map((text, i) => cut(text, widths.get(shown[i])!)))
+    if (!charted) return fitted
+    const used = shown.reduce((sum, c) => sum + widths.get(c)!, GAP * (shown.length - 1))
+    const drawn = bars(items.map((item) => item[charted.column]), Math.min(BAR_MAX, width - used - GAP), { ascii: this.options.chart!.ascii, max: charted.max })
+    const at = shown.indexOf(charted.column) + 1
+    return fitted.map((row, i) => [...row.slice(0, at), i === 0 ? '' : drawn[i - 1], ...row.slice(at)])
+  }
+
+  /** The choice for a list, made on its first table: its columns, and the column charted beside its numbers. */
+  private choose(items: Record<string, unknown>[], all: string[], natural: Map<string, number>): Choice {
+    const { width } = this.options
+    const column = this.chartColumn(all)
+    const room = column === undefined || width === undefined ? width : width - BAR_MIN - GAP
+    const { shown, priority } = this.pick(all, natural, room, column)
+    const max = column !== undefined && shown.includes(column) ? largest(items.map((item) => item[column])) : 0
+    return { all, shown, priority, bars: max > 0 ? { column: column!, max } : undefined }
   }
 
   /** key/value lines, values cut to the terminal's width */

@@ -141,6 +141,7 @@ export function createRunContext(session: Session, inv: Invocation, signal: Abor
     matrix: async () => (await clients()).matrix,
     use: async <T>(namespace: string) => session.api<T>(namespace, await session.services(await binding())),
     serverName: () => session.serverName(),
+    statusChecks: () => [...session.registry.statusChecks.values()].map((c) => c.spec),
     userId: userIdIn(session),
     confirm: confirmation(session, inv, mode, { dryRun, prompts, gate, previewFormat: outputFormat === 'human' ? 'human' : 'yaml' }),
     async emit(data) {

@@ -1,15 +1,19 @@
 import nock from 'nock'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { EXIT, localDateTime } from '../../core/index.js'
 import { json, runSynadm, TEST_BASE_URL } from 'synadm/testing'
 import { tokenNames } from './completion.js'
 import regtok from './index.js'
+import mas from '../mas/index.js'
+import { plainSynapse } from '../mas/testing.js'
 
 const A = '/_synapse/admin/v1/registration_tokens'
 const api = () => nock(TEST_BASE_URL).matchHeader('authorization', 'Bearer test-token')
-const run = (argv: string[], options?: Parameters<typeof runSynadm>[2]) => runSynadm([regtok], ['-o', 'json', ...argv], options)
+const run = (argv: string[], options?: Parameters<typeof runSynadm>[2]) => runSynadm([regtok, mas], ['-o', 'json', ...argv], options)
 
 beforeAll(() => nock.disableNetConnect())
+// the servers of these tests delegate no auth: they answer the question of synadm's mas plugin so
+beforeEach(() => plainSynapse())
 afterEach(() => nock.cleanAll())
 
 const EXPIRY = 1_900_000_000_000
@@ -135,8 +139,13 @@ describe('regtok delete', () => {
 })
 
 describe('regtok completion', () => {
-  it('offers the token names', async () => {
-    const api = (async () => ({ list: async () => ({ registration_tokens: [token, { ...token, token: 'efgh' }] }) })) as <T>(ns: string) => Promise<T>
-    expect(await tokenNames(api)).toEqual(['abcd', 'efgh'])
+  it("offers the token names: Synapse's, or MAS's on a server that delegates auth to MAS", async () => {
+    const apis = (mas: boolean) =>
+      (async (ns: string) =>
+        ns === 'mas'
+          ? { onMas: async () => mas, listTokens: async () => ({ items: [{ token: 'from-mas' }] }) }
+          : { list: async () => ({ registration_tokens: [token, { ...token, token: 'efgh' }] }) }) as <T>(ns: string) => Promise<T>
+    expect(await tokenNames(apis(false))).toEqual(['abcd', 'efgh'])
+    expect(await tokenNames(apis(true))).toEqual(['from-mas'])
   })
 })

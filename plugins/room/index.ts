@@ -1,5 +1,5 @@
 /** Room commands: synadm's, plus every room endpoint of the Admin API it lacks (declarations only). */
-import { defineCommand, defineOptions, definePlugin, lazy, PLUGIN_API_VERSION, TIMESTAMP_MS, type OptionSpec, type PagedSpec } from '../../core/index.js'
+import { defineCommand, defineOptions, definePlugin, lazy, PLUGIN_API_VERSION, TIMESTAMP_MS, type ChartSpec, type OptionSpec, type PagedSpec } from '../../core/index.js'
 
 const commands = lazy(() => import('./commands.js'))
 
@@ -23,6 +23,8 @@ const NAME = { flags: '-n, --name <text>', description: 'only rooms whose name, 
 /** the room list pages by offset; --all pages 5000 at a time (measured: BENCHMARKS.md, Big servers) */
 const ROOM_PAGES = { items: 'rooms', next: 'next_batch', from: 'from', style: 'offset', total: 'total_rooms', pageSize: 5000 } as const satisfies PagedSpec
 const ROOM_COLUMNS = ['room_id', 'name', 'canonical_alias', 'joined_members', 'joined_local_members']
+/** bars beside the counts when the list is ordered by one (-o human, in a terminal) */
+const ROOM_CHART = { columns: ['joined_members', 'joined_local_members', 'state_events'], orderedBy: 'sort', onlyOrdered: true } as const satisfies ChartSpec
 
 const PURGE_OPTIONS = defineOptions([
   { flags: '--no-purge', description: 'keep the room in the database (members are still removed)' },
@@ -41,6 +43,7 @@ export const list = defineCommand({
   ],
   paged: ROOM_PAGES,
   mainColumns: ROOM_COLUMNS,
+  chart: ROOM_CHART,
   load: commands('list'),
 })
 export const search = defineCommand({
@@ -50,6 +53,7 @@ export const search = defineCommand({
   options: listing(100),
   paged: ROOM_PAGES,
   mainColumns: ROOM_COLUMNS,
+  chart: ROOM_CHART,
   load: commands('search'),
 })
 export const details = defineCommand({ path: 'room details', description: 'Get room details', args: '<room_id>', argInfo: { room_id: ROOM }, load: commands('details') })

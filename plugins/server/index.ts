@@ -72,12 +72,14 @@ export const userMediaStatistics = defineCommand({
     { kind: 'exclusive', options: ['until', 'untilTs'] },
   ],
   paged: { items: 'users', next: 'next_token', from: 'from', style: 'offset', total: 'total' },
+  chart: { columns: ['media_length', 'media_count'], orderedBy: 'sort' },
   load: commands('userMediaStatistics'),
 })
 
 export const largestRooms = defineCommand({
   path: 'statistics largest-rooms',
   description: 'List the rooms taking the most database space (estimate; PostgreSQL only)',
+  chart: { columns: ['estimated_size'] },
   load: commands('largestRooms'),
 })
 

@@ -2,6 +2,8 @@
 import { daysFromNow, localDateTime, replyField, SynadmError, usageError, withDateTimes, type RunContext } from '../../core/index.js'
 import type { Device, ExternalId, MediaQuery, ThreePid, UserApi, UserDetails, UserListItem, UserListQuery } from './api.js'
 import type * as spec from './index.js'
+import { guestsFor, masAccount, masState, masSteps, noMasEquivalent, onMas, runSteps } from './mas.js'
+import type { MasApi, MasUser } from '../mas/api.js'
 
 const api = (ctx: RunContext) => ctx.use('user')
 
@@ -87,7 +89,7 @@ async function listQuery(ctx: RunContext<typeof spec.list> | RunContext<typeof s
   return {
     from: o.from,
     limit: o.limit,
-    guests: o.guests,
+    guests: await guestsFor(ctx, o.guests),
     deactivated,
     admins: o.admins,
     name: o.name,
@@ -114,7 +116,9 @@ const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1
 export async function search(ctx: RunContext<typeof spec.search>) {
   const users = await api(ctx)
   const term = ctx.args.search_term
-  const query = (name: string): UserListQuery => ({ from: ctx.options.from, limit: ctx.options.limit, guests: true, deactivated: true, name, locked: false })
+  // a server that delegates auth to MAS lists no guests (it refuses guests=true)
+  const guests = !(await onMas(ctx))
+  const query = (name: string): UserListQuery => ({ from: ctx.options.from, limit: ctx.options.limit, guests, deactivated: true, name, locked: false })
   // Two searches and two documents, as in synadm (whose search predates Synapse matching names case-insensitively).
   ctx.note(`User search results for '${term.toLowerCase()}':`)
   await ctx.emit(await users.list(query(term.toLowerCase())))
@@ -202,7 +206,18 @@ export async function login(ctx: RunContext<typeof spec.login>) {
   if (ctx.interactive) {
     ctx.note('You are fetching an access token of a user, which lets you act on their behalf in every Matrix request. Respect their privacy and know what you are doing.')
   }
+  if (await onMas(ctx)) return loginOnMas(ctx, userId, validUntil)
   return users.login(userId, validUntil)
+}
+
+/** On a MAS server a token acting as the user is a personal session's, with the client API scope. */
+async function loginOnMas(ctx: RunContext, userId: string, validUntil: number | undefined) {
+  const { api, user } = await masAccount(ctx, userId)
+  const seconds = validUntil === undefined ? undefined : Math.ceil((validUntil - Date.now()) / 1000)
+  if (seconds !== undefined && seconds <= 0) throw usageError('the expiry is in the past')
+  const session = await api.addPersonalSession({ actor_user_id: user.id, human_name: `synadm user login ${userId}`, scope: 'urn:matrix:client:api:*', ...(seconds === undefined ? {} : { expires_in: seconds }) })
+  tell(ctx, `A personal session of MAS acts as ${userId}; end it early with: synadm mas personal-sessions revoke ${session.id}`)
+  return { access_token: session.access_token, personal_session_id: session.id, expires_at: session.expires_at }
 }
 
 // --- changing accounts -----------------------------------------------------------------------------------------
@@ -259,6 +274,7 @@ export async function modify(ctx: RunContext<typeof spec.modify>) {
   } catch (error) {
     if (!SynadmError.is(error) || error.kind !== 'notFound') throw error
   }
+  const account = (await onMas(ctx)) ? await modifiableOnMas(ctx, userId, current) : undefined
   const body: Record<string, unknown> = {}
   if (ctx.given.has('displayName')) body.displayname = o.displayName
   if (ctx.given.has('avatarUrl')) body.avatar_url = o.avatarUrl
@@ -287,13 +303,46 @@ export async function modify(ctx: RunContext<typeof spec.modify>) {
 
   // The password is asked for before the confirmation, so a declined prompt changes nothing either way.
   if (settingPassword) body.password = await readNewPassword(ctx, o.password, o.passwordFile, Boolean(o.passwordPrompt))
+  if (account) return modifyOnMas(ctx, { userId, current: current!, body, preview, users, ...account })
   await ctx.confirm(current ? `Modify ${userId}?` : `Create ${userId}?`, preview)
   const reply = await users.createOrModify(userId, body)
   tell(ctx, current ? `${userId} modified.` : `${userId} created.`)
   return reply
 }
 
+/**
+ * On a MAS server `user modify` changes what MAS keeps (password, admin right, lock, activation) in MAS, the rest in
+ * Synapse; it neither creates accounts (MAS does) nor changes 3PIDs (MAS would put its e-mail addresses back).
+ */
+async function modifiableOnMas(ctx: RunContext<typeof spec.modify>, userId: string, current: UserDetails | undefined) {
+  const localpart = userId.slice(1, userId.indexOf(':'))
+  if (!current) throw noMasEquivalent(`accounts are created in MAS, and ${userId} does not exist`, `synadm mas users add ${localpart}, then synadm user modify ${localpart} …`)
+  if (THREEPID_OPTIONS.some((k) => ctx.given.has(k))) {
+    throw noMasEquivalent("MAS keeps users' e-mail addresses and would undo a change of Synapse's 3PIDs", `synadm mas emails list -u ${localpart}; mas emails add ${localpart} ADDRESS; mas emails delete ID`)
+  }
+  return masAccount(ctx, userId)
+}
+
+async function modifyOnMas(ctx: RunContext<typeof spec.modify>, m: { userId: string; current: UserDetails; body: Record<string, unknown>; preview: Record<string, unknown>; users: UserApi; api: MasApi; user: MasUser }) {
+  const { admin, locked, deactivated, password, logout_devices: logout, ...synapseBody } = m.body
+  const before = masState(m.user)
+  for (const [key, value] of Object.entries({ admin, locked, deactivated })) if (value !== undefined) m.preview[key] = `${before[key as keyof typeof before]} → ${value} (in MAS)`
+  if (password !== undefined) m.preview.password = `(new password, not shown; in MAS${logout === false ? '' : ', and every session ends'})`
+  await ctx.confirm(`Modify ${m.userId}?`, m.preview)
+  const done: string[] = []
+  let reply: UserDetails = m.current
+  if (Object.keys(synapseBody).length) {
+    reply = await m.users.createOrModify(m.userId, synapseBody)
+    done.push('changed in Synapse')
+  }
+  const state = { admin: admin as boolean | undefined, lock: locked as boolean | undefined, activate: deactivated === false, deactivate: deactivated === true }
+  await runSteps(m.api, m.user, masSteps(ctx, state, password as string | undefined, logout !== false), done)
+  tell(ctx, `${m.userId} modified: ${done.join(', ') || 'nothing to change'}.`)
+  return { ...reply, mas: await m.api.user(m.user.id) }
+}
+
 export async function password(ctx: RunContext<typeof spec.password>) {
+  if (await onMas(ctx)) return passwordOnMas(ctx)
   const { userId, users } = await existingUser(ctx, ctx.args.user_id)
   const newPassword = await readNewPassword(ctx, ctx.options.password, ctx.options.passwordFile)
   const reply = await users.resetPassword(userId, newPassword, ctx.options.noLogout ? false : undefined)
@@ -301,10 +350,21 @@ export async function password(ctx: RunContext<typeof spec.password>) {
   return reply
 }
 
+/** On a MAS server the password is MAS's; its devices are logged out by ending the user's sessions there. */
+async function passwordOnMas(ctx: RunContext<typeof spec.password>) {
+  const userId = await ctx.userId(ctx.args.user_id)
+  const { api, user } = await masAccount(ctx, userId)
+  const newPassword = await readNewPassword(ctx, ctx.options.password, ctx.options.passwordFile)
+  const done = await runSteps(api, user, masSteps(ctx, {}, newPassword, !ctx.options.noLogout))
+  tell(ctx, `Password of ${userId} set in MAS${ctx.options.noLogout ? '' : '; its sessions are ended'}.`)
+  return { user_id: userId, mas_user_id: user.id, done }
+}
+
 export async function deactivate(ctx: RunContext<typeof spec.deactivate>) {
   const { userId, details, users } = await existingUser(ctx, ctx.args.user_id)
   const erase = Boolean(ctx.options.gdprErase)
   if (details.deactivated && !erase) tell(ctx, `${userId} is already deactivated.`)
+  const account = (await onMas(ctx)) ? await masAccount(ctx, userId) : undefined
   const { joined_rooms: rooms } = await users.joinedRooms(userId)
   await ctx.confirm(erase ? `Deactivate and GDPR-erase ${userId}? This cannot be undone.` : `Deactivate ${userId}?`, {
     ...accountSummary(details),
@@ -314,8 +374,14 @@ export async function deactivate(ctx: RunContext<typeof spec.deactivate>) {
       'access tokens and password removed',
       '3PIDs removed (no password reset by e-mail)',
       ...(erase ? ['messages hidden from users who join rooms later (GDPR erasure)'] : []),
+      ...(account ? ['through MAS: its sessions end and MAS has Synapse deactivate the account'] : []),
     ].join('; '),
   })
+  if (account) {
+    const deactivated = await account.api.deactivateUser(account.user.id, !erase)
+    tell(ctx, `${userId} ${erase ? 'deactivated and GDPR-erased' : 'deactivated'} through MAS.`)
+    return { user_id: userId, mas: deactivated }
+  }
   const reply = await users.deactivate(userId, erase)
   tell(ctx, `${userId} ${erase ? 'deactivated and GDPR-erased' : 'deactivated'} (identity server unbind: ${reply.id_server_unbind_result}).`)
   return reply
@@ -342,7 +408,8 @@ export async function deactivateRegex(ctx: RunContext<typeof spec.deactivateRege
   const users = await api(ctx)
   const own = await ownUserId(ctx)
   const matches: string[] = []
-  const fetchPage = (token: unknown) => users.list({ from: (token as string | undefined) ?? 0, limit: o.batchSize, guests: true, locked: false })
+  const mas = await onMas(ctx)
+  const fetchPage = (token: unknown) => users.list({ from: (token as string | undefined) ?? 0, limit: o.batchSize, guests: !mas, locked: false })
   for await (const user of ctx.items<UserListItem>(fetchPage, { items: 'users', next: 'next_token' })) {
     if (!pattern.test(user.name)) continue
     if (user.name === own) ctx.note(`skipping ${own}: it is the account synadm acts as`)
@@ -359,7 +426,7 @@ export async function deactivateRegex(ctx: RunContext<typeof spec.deactivateRege
   // One after another: parallel deactivations make Synapse re-join users to rooms (synapse#16290).
   for (const userId of matches) {
     try {
-      results.push({ user_id: userId, ...(await users.deactivate(userId, erase)) })
+      results.push({ user_id: userId, ...(mas ? await deactivateOnMas(ctx, userId, erase) : await users.deactivate(userId, erase)) })
     } catch (error) {
       if (SynadmError.is(error) && (error.kind === 'cancelled' || error.kind === 'network' || error.kind === 'auth')) throw error
       failed++
@@ -368,6 +435,11 @@ export async function deactivateRegex(ctx: RunContext<typeof spec.deactivateRege
   }
   if (failed) throw Object.assign(new SynadmError('partial', `${failed} of ${matches.length} deactivations failed`), { reply: results })
   return results
+}
+
+async function deactivateOnMas(ctx: RunContext, userId: string, erase: boolean) {
+  const { api, user } = await masAccount(ctx, userId)
+  return { mas: await api.deactivateUser(user.id, !erase) }
 }
 
 export async function shadowBan(ctx: RunContext<typeof spec.shadowBan>) {
@@ -484,12 +556,24 @@ export async function authProvider(ctx: RunContext<typeof spec.authProvider>) {
 // --- endpoints synadm lacks ------------------------------------------------------------------------------------
 
 export async function admin(ctx: RunContext<typeof spec.admin>) {
+  if (await onMas(ctx)) return adminOnMas(ctx)
   const { userId, users } = await existingUser(ctx, ctx.args.user_id)
   const set = ctx.options.set
   if (set === undefined) return users.isAdmin(userId)
   const reply = await users.setAdmin(userId, set)
   tell(ctx, `${userId} is ${set ? 'now' : 'no longer'} a server admin.`)
   return reply
+}
+
+/** On a MAS server the admin right is MAS's: whether the user may request a token with admin scopes. */
+async function adminOnMas(ctx: RunContext<typeof spec.admin>) {
+  const userId = await ctx.userId(ctx.args.user_id)
+  const { api, user } = await masAccount(ctx, userId)
+  const set = ctx.options.set
+  if (set === undefined) return { admin: user.admin }
+  const changed = await api.setAdmin(user.id, set)
+  tell(ctx, `${userId} ${set ? 'may now request' : 'may no longer request'} admin rights (in MAS).`)
+  return { admin: changed.admin }
 }
 
 export async function sentInviteCount(ctx: RunContext<typeof spec.sentInviteCount>) {
@@ -525,6 +609,7 @@ export async function experimentalFeaturesSet(ctx: RunContext<typeof spec.experi
 }
 
 export async function validity(ctx: RunContext<typeof spec.validity>) {
+  if (await onMas(ctx)) throw noMasEquivalent('Synapse keeps no account validity then, and MAS has none', `synadm mas users lock ${ctx.args.user_id} ends an account's access`)
   const { userId, users } = await existingUser(ctx, ctx.args.user_id)
   const expiration = pointInTime(ctx, { days: 'expireDays', date: 'expire', ts: 'expirationTs' })
   return users.renewAccountValidity({
@@ -549,6 +634,7 @@ export async function usernameAvailable(ctx: RunContext<typeof spec.usernameAvai
 
 export async function register(ctx: RunContext<typeof spec.register>) {
   const o = ctx.options
+  if (await onMas(ctx)) throw noMasEquivalent('Synapse registers no accounts; MAS does', `synadm mas users add ${ctx.args.username}, then synadm mas users set-password ${ctx.args.username}`)
   if (o.passwordFile === '-' && o.sharedSecretFile === '-') throw usageError('only one of --password-file and --shared-secret-file can read stdin')
   const typed = ctx.args.username
   // The API takes a localpart; a full ID of this server is accepted too.

@@ -2,11 +2,13 @@ import { chmodSync, lstatSync, mkdtempSync, readFileSync, statSync, symlinkSync,
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import nock from 'nock'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { EXIT } from '../../core/index.js'
 import { runSynadm, TEST_BASE_URL } from 'synadm/testing'
 import { checkRows, readRecords } from './import.js'
 import user from './index.js'
+import mas from '../mas/index.js'
+import { plainSynapse } from '../mas/testing.js'
 
 const A = '/_synapse/admin'
 const api = () => nock(TEST_BASE_URL).matchHeader('authorization', 'Bearer test-token')
@@ -17,11 +19,13 @@ const file = (text: string, ext = 'csv') => {
   writeFileSync(path, text)
   return path
 }
-const run = (argv: string[]) => runSynadm([user], ['-o', 'jsonl', ...argv])
+const run = (argv: string[]) => runSynadm([user, mas], ['-o', 'jsonl', ...argv])
 const lines = (text: string) => text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l))
 const enc = encodeURIComponent
 
 beforeAll(() => nock.disableNetConnect())
+// the servers of these tests delegate no auth: they answer the question of synadm's mas plugin so
+beforeEach(() => plainSynapse())
 afterEach(() => nock.cleanAll())
 
 describe('reading the file', () => {

@@ -8,6 +8,7 @@ import { lstatSync, rmSync, writeFileSync } from 'node:fs'
 import { basename } from 'node:path'
 import { csvRow, parseCsv, SynadmError, usageError, type RunContext } from '../../core/index.js'
 import type * as spec from './index.js'
+import { noMasEquivalent, onMas } from './mas.js'
 
 /** Columns that set something, with the names other tools use for them. */
 const COLUMNS: Record<string, string> = {
@@ -227,6 +228,7 @@ function writeRejects(path: string, overwrite: boolean, format: ImportFormat, co
 }
 
 export async function importUsers(ctx: RunContext<typeof spec.importUsers>) {
+  if (await onMas(ctx)) throw noMasEquivalent('accounts are created in MAS, and Synapse takes no passwords', 'synadm mas users add --targets FILE creates MAS accounts from a list of names (then mas users set-password)')
   const file = ctx.args.file
   const onConflict = ctx.options.onConflict
   const { format, columns, records } = readRecords(await ctx.readFile(file))

@@ -14,6 +14,8 @@
  *     prints TEXT         the block's output (stdout and stderr) contains TEXT (placeholders replaced)
  *     checkout            runs in a fresh clone of this repository, npm offline with a private global prefix
  *     removes everything  runs after every other block; then the test HOME must hold nothing synadm wrote
+ *     mas                 runs against the Synapse that delegates auth to the stand-in MAS (inject('synapseMas')):
+ *                         HOME's config points at it, example.org is its name, `user NAME` a user made through MAS
  *
  * Without a comment a block runs as it is. Always: `synadm` is this checkout's CLI, HOME is a fresh folder whose
  * ~/.config/synadm.yaml points at the test Synapse, example.org is the test server's name and @admin:example.org
@@ -32,6 +34,8 @@ export interface ExampleMarks {
   prints: string[]
   checkout: boolean
   removesEverything: boolean
+  /** against the Synapse that delegates auth to MAS */
+  mas: boolean
 }
 
 export interface Example {
@@ -47,7 +51,7 @@ const RUNNABLE = new Set(['sh', 'bash'])
 
 /** Parses one `test:` comment; throws, naming the clause, on anything it does not know. */
 export function parseMarks(comment: string | undefined): ExampleMarks {
-  const marks: ExampleMarks = { users: [], rooms: [], files: [], plugins: [], prints: [], exit: 0, checkout: false, removesEverything: false }
+  const marks: ExampleMarks = { users: [], rooms: [], files: [], plugins: [], prints: [], exit: 0, checkout: false, removesEverything: false, mas: false }
   if (comment === undefined) return marks
   // A reason may hold semicolons: skip takes the rest of the comment.
   const skipAt = comment.search(/(^|;)\s*skip:/)
@@ -69,6 +73,7 @@ export function parseMarks(comment: string | undefined): ExampleMarks {
     else if ((m = /^prints (.+)$/.exec(raw.trim()))) marks.prints.push(m[1])
     else if (clause === 'checkout') marks.checkout = true
     else if (clause === 'removes everything') marks.removesEverything = true
+    else if (clause === 'mas') marks.mas = true
     else throw new Error(`unknown clause '${clause}'`)
   }
   return marks

@@ -7,10 +7,11 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative } from 'node:path'
 import { beforeAll, describe, expect, inject, it } from 'vitest'
+import { clientCredentialsToken, masAdminRequest } from '../mas/control.js'
 import { repoRoot, writeSynadmConfig } from '../synapse/server.mjs'
 import { createRoom, registerUser, uniqueName } from './fixtures.js'
 import { readme, readmeExamples, type Example } from './readme-examples.js'
-import { synapse } from './synapse-info.js'
+import { synapse, synapseMas } from './synapse-info.js'
 
 const examples = readmeExamples(readme())
 // The block that removes everything runs last: the blocks before it leave in HOME what synadm writes.
@@ -48,9 +49,16 @@ function bash(script: string, cwd: string, env: Record<string, string>, timeoutM
   })
 }
 
+/** A user made as MAS makes them (`mas` examples): through MAS's admin API, which provisions it in Synapse. */
+async function masUser(localpart: string) {
+  const { mas } = synapseMas()
+  const reply = await masAdminRequest(mas, await clientCredentialsToken(mas), 'POST', '/users', { body: { username: localpart } })
+  if (reply.status !== 201) throw new Error(`MAS did not create ${localpart}: ${reply.status} ${JSON.stringify(reply.body)}`)
+}
+
 /** What the placeholders of one block stand for: fresh users and rooms, then the test server's names. */
 async function substitute(example: Example): Promise<(text: string) => string> {
-  const info = synapse()
+  const info = example.marks.mas ? synapseMas() : synapse()
   const replacements: [RegExp, string][] = []
   for (const placeholder of example.marks.rooms) {
     const alias = placeholder.startsWith('#') ? uniqueName(`readme-${placeholder.slice(1, placeholder.indexOf(':'))}`) : undefined
@@ -59,7 +67,7 @@ async function substitute(example: Example): Promise<(text: string) => string> {
   }
   for (const name of example.marks.users) {
     const localpart = uniqueName(`readme-${name}`)
-    await registerUser(localpart)
+    await (example.marks.mas ? masUser(localpart) : registerUser(localpart))
     replacements.push([new RegExp(`\\b${escape(name)}\\b`, 'g'), localpart])
   }
   replacements.push([/@admin:example\.org/g, info.adminUserId], [/example\.org/g, info.serverName])
@@ -98,6 +106,7 @@ function leftovers(dir: string): string[] {
 
 describe.skipIf(!inject('synapse').available)('README examples', () => {
   let place: Place
+  let masPlace: Place | undefined
 
   beforeAll(() => {
     const info = synapse()
@@ -128,22 +137,29 @@ describe.skipIf(!inject('synapse').available)('README examples', () => {
       npm_config_audit: 'false',
     }
     place = { home, work, env }
+    // `mas` examples: a HOME of their own, whose config points at the Synapse that delegates auth to MAS
+    if (inject('synapseMas').available) {
+      const masHome = join(root, 'mas-home')
+      writeSynadmConfig(join(masHome, '.config', 'synadm.yaml'), synapseMas())
+      masPlace = { home: masHome, work, env: { ...env, HOME: masHome } }
+    }
     return () => rmSync(root, { recursive: true, force: true })
   })
 
   for (const example of ordered) {
     const timeout = example.marks.checkout ? 600_000 : 120_000
-    it.skipIf(Boolean(example.marks.skip))(title(example), async () => {
+    it.skipIf(Boolean(example.marks.skip) || (example.marks.mas && !inject('synapseMas').available))(title(example), async () => {
+      const where = example.marks.mas ? masPlace! : place
       if (example.marks.checkout && !place.clone) {
         place.clone = join(dirname(place.work), 'checkout')
         execFileSync('git', ['clone', '--quiet', repoRoot, place.clone])
       }
-      const cwd = example.marks.checkout ? place.clone! : place.work
+      const cwd = example.marks.checkout ? place.clone! : where.work
       const replace = await substitute(example)
       for (const file of example.marks.files) writeFileSync(join(cwd, file.name), replace(file.text))
-      for (const name of example.marks.plugins) listPlugin(place.home, name)
+      for (const name of example.marks.plugins) listPlugin(where.home, name)
       const strict = example.marks.exit === 0 ? 'set -eo pipefail\n' : 'set -o pipefail\n'
-      const { code, output } = await bash(strict + replace(example.code), cwd, place.env, timeout - 10_000)
+      const { code, output } = await bash(strict + replace(example.code), cwd, where.env, timeout - 10_000)
       expect(code, `README.md:${example.line} exited ${code}; output:\n${output}`).toBe(example.marks.exit)
       for (const text of example.marks.prints) expect(output, `README.md:${example.line}`).toContain(replace(text))
       if (example.marks.removesEverything) {

@@ -583,11 +583,12 @@ function addRegistrationToken(ctx) {
 }
 
 function editRegistrationToken(ctx) {
-  const body = fields(jsonBody(ctx), { expires_at: 'datetime?', usage_limit: 'uint?' })
+  const raw = jsonBody(ctx)
+  const body = fields(raw, { expires_at: 'datetime?', usage_limit: 'uint?' })
   const record = find(ctx.state, 'registrationTokens', ctx.params.id, 'Registration token with ID {id} not found')
-  // Like MAS: a field that is null or absent leaves the value as it is.
-  if (body.expires_at !== null) record.expires_at = body.expires_at
-  if (body.usage_limit !== null) record.usage_limit = body.usage_limit
+  // Like MAS (update.rs, deserialize_some): a field left out stays as it is; null removes the expiry or the limit.
+  if ('expires_at' in raw) record.expires_at = body.expires_at
+  if ('usage_limit' in raw) record.usage_limit = body.usage_limit
   return { status: 200, body: single(ctx.state, 'registrationTokens', record, actionPath(ctx)) }
 }
 

@@ -12,6 +12,7 @@ import { EXIT } from '../../core/kernel/errors.js'
 import { runSynadm, TEST_BASE_URL } from '../../core/app/in-process.js'
 import { builtins } from '../../plugins/builtins.js'
 import { bulkPlugin } from './fixtures/bulk-plugin.js'
+import { plainSynapse } from '../../plugins/mas/testing.js'
 
 /** A write of the journal fails with ENOSPC when its text matches: a disk that fills up in the middle of a run. */
 const full = vi.hoisted(() => ({ when: undefined as RegExp | undefined }))
@@ -247,6 +248,8 @@ describe('a journal that cannot be written (full disk)', () => {
 
 describe('the journal keeps no secret', () => {
   const run = (argv: string[]) => runSynadm(builtins, argv)
+  // regtok and user commands first ask whether the server delegates auth to MAS: this one does not
+  beforeEach(() => plainSynapse())
 
   it('registration tokens as targets are named by their hash, and a resume still skips them', async () => {
     const tokens = ['Secr3tTokenOne', 'Secr3tTokenTwo']

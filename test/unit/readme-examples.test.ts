@@ -22,7 +22,9 @@ describe('README example marks', () => {
       exit: 7,
       checkout: false,
       removesEverything: false,
+      mas: false,
     })
+    expect(parseMarks(' mas; user alice ')).toMatchObject({ mas: true, users: ['alice'] })
     expect(parseMarks(' checkout; removes everything ')).toMatchObject({ checkout: true, removesEverything: true })
     expect(parseMarks(' plugin vorpal-grep; plugin @acme/synadm-plugin-x')).toMatchObject({ plugins: ['vorpal-grep', '@acme/synadm-plugin-x'] })
     expect(parseMarks(' prints "name": "@alice:example.org" ')).toMatchObject({ prints: ['"name": "@alice:example.org"'] })

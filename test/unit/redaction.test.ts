@@ -13,11 +13,15 @@ import matrixPlugin from '../../plugins/matrix/index.js'
 import rawPlugin from '../../plugins/raw/index.js'
 import regtokPlugin from '../../plugins/regtok/index.js'
 import userPlugin from '../../plugins/user/index.js'
+import masPlugin from '../../plugins/mas/index.js'
+import { plainSynapse } from '../../plugins/mas/testing.js'
 
 const SECRET = 'syt_c2VjcmV0_DONOTSHOW'
-const run = (argv: string[], env: Record<string, string> = {}) => runSynadm([rawPlugin, matrixPlugin, regtokPlugin], argv, { env })
+const run = (argv: string[], env: Record<string, string> = {}) => runSynadm([rawPlugin, matrixPlugin, regtokPlugin, masPlugin], argv, { env })
 
 beforeAll(() => nock.disableNetConnect())
+// regtok and user commands first ask whether the server delegates auth to MAS: these servers do not
+beforeEach(() => plainSynapse())
 afterEach(() => nock.cleanAll())
 
 describe('redactText', () => {
@@ -105,7 +109,7 @@ describe('the audit log keeps no secret', () => {
   let dir: string
   const audited = async (argv: string[], env: Record<string, string> = {}) => {
     const log = join(dir, 'audit.log')
-    const result = await runSynadm([userPlugin, rawPlugin, matrixPlugin, regtokPlugin], ['--batch', ...argv], { env: { SYNADM_AUDIT_LOG: log, ...env } })
+    const result = await runSynadm([userPlugin, rawPlugin, matrixPlugin, regtokPlugin, masPlugin], ['--batch', ...argv], { env: { SYNADM_AUDIT_LOG: log, ...env } })
     const text = readFileSync(log, 'utf8')
     expect(text).not.toContain(SECRET)
     return { result, entry: JSON.parse(text.trim().split('\n').pop()!) }

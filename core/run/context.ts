@@ -14,6 +14,7 @@ import type { BoundDefaults, HttpClient } from '../http/client.js'
 import { typedSecrets } from '../kernel/log.js'
 import { secretValues } from '../cli/secrets.js'
 import { waitForJob } from './jobs.js'
+import { chartOf } from '../output/chart.js'
 import { format, TableLayout, type Format } from '../output/formats.js'
 import { items, pages } from './paginate.js'
 import { releaseOutput } from '../output/pager.js'
@@ -209,6 +210,7 @@ function tableLayout(io: IO, inv: Invocation): TableLayout {
     columns: inv.globals.columns?.split(',').map((c) => c.trim()).filter(Boolean),
     preferred: inv.command.mainColumns,
     note: (message) => void io.stderr.write(message + '\n'),
+    chart: chartOf(inv.command, inv.options, io.env),
   })
 }
 

@@ -226,6 +226,28 @@ describe('the token for the admin API', () => {
   })
 })
 
+describe('synadm config', () => {
+  it('stores the MAS keys; a secret file is checked now and one secret source is kept', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'synadm-mas-config-'))
+    const config = join(dir, 'synadm.yaml')
+    const secret = join(dir, 'secret')
+    writeFileSync(secret, 'the secret\n')
+    chmodSync(secret, 0o600)
+    const env = { SYNADM_CONFIG: config }
+    const stored = await runSynadm([mas], ['config', '--mas-url', 'https://auth.example.org', '--mas-client-id', 'CLIENT', '--mas-client-secret-path', secret], { env })
+    expect(stored.code, stored.stderr).toBe(0)
+    expect(readFileSync(config, 'utf8')).toMatch(/mas_client_id: CLIENT\nmas_client_secret_file: .*secret\nmas_url: https:\/\/auth\.example\.org\n/)
+    expect((await runSynadm([mas], ['config', '--mas-client-secret-command', 'pass show mas'], { env })).code).toBe(0)
+    expect(readFileSync(config, 'utf8')).toContain('mas_client_secret_command: pass show mas')
+    expect(readFileSync(config, 'utf8')).not.toContain('mas_client_secret_file')
+    chmodSync(secret, 0o644)
+    const refused = await runSynadm([mas], ['config', '--mas-client-secret-path', secret], { env })
+    expect(refused.code).toBe(EXIT.config)
+    expect(refused.stderr).toContain('its mode 0644 lets other users read or change it')
+    expect(readFileSync(config, 'utf8')).toContain('mas_client_secret_command: pass show mas')
+  })
+})
+
 describe('users', () => {
   it('lock asks, showing the user (refused without a terminal or --batch); a locked user is left alone', async () => {
     delegating()

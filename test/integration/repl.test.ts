@@ -124,6 +124,8 @@ describe.skipIf(!inject('synapse').available || !hasTmux)('the synadm> shell in 
     await answer(/Server discovery/)
     await answer(/Homeserver name/, info.serverName)
     await answer(/Verify TLS certificates/)
+    await answer(/MAS URL/)
+    await answer(/MAS client ID/)
     const text = await until('setup', /exit=\d+/)
     expect(text).toContain(`{"server_version":"${info.version}"}`)
     expect(text).toContain('exit=0')
@@ -131,5 +133,7 @@ describe.skipIf(!inject('synapse').available || !hasTmux)('the synadm> shell in 
     expect(statSync(configFile).mode & 0o777).toBe(0o600)
     expect(readFileSync(configFile, 'utf8')).toContain(`token: ${info.adminToken}`)
     expect(readFileSync(configFile, 'utf8')).toContain('server_discovery: well-known')
+    // a server that delegates nothing to MAS: the MAS questions answered empty leave no keys
+    expect(readFileSync(configFile, 'utf8')).not.toContain('mas_')
   })
 })

@@ -78,7 +78,7 @@ export const DRY_RUN_OPTION: OptionSpec = { flags: '--dry-run', description: 'do
 export const WHERE_OPTION: OptionSpec = {
   flags: '--where <expr>',
   repeatable: true,
-  description: "only the items where FIELD OP VALUE holds: = != < <= > >= (numbers, dates, true/false, null, text), ~ !~ (regex, case-insensitive); repeat to AND",
+  description: "only the items where FIELD OP VALUE holds: = != < <= > >= (a number, date, true/false, null or text), ~ !~ (a regex, any case); ANDed",
 }
 
 /** The key of the records a list command prints (a paged one's items; an unpaged one's `list`); '' when the reply is the list. */

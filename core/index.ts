@@ -3,7 +3,7 @@
  * `import { definePlugin, lazy, type RunContext } from 'synadm'`.
  */
 export { definePlugin, PLUGIN_API_VERSION, type PluginContext, type SynadmPlugin } from './contract/plugin.js'
-export { DAYS, lazy, TIMESTAMP_MS, type Action, type ArgSpec, type ChartSpec, type CommandSpec, type FleetOutcome, type FleetTable, type IdKind, type JobSpec, type OptionGroup, type OptionSpec, type PagedSpec } from './contract/spec.js'
+export { DAYS, lazy, TIMESTAMP_MS, type Action, type ArgSpec, type ChartSpec, type CommandSpec, type FleetOutcome, type FleetTable, type IdKind, type JobSpec, type ListSpec, type OptionGroup, type OptionSpec, type PagedSpec } from './contract/spec.js'
 export { defineCommand, defineOptions, type ArgsOf, type OptionsOf } from './contract/typed.js'
 export type { RunContext, SecretSource } from './contract/run-context.js'
 export { completionProvider, type ApiFactory, type ApiServices, type ApiOf, type CompletionFetcher, type CompletionProvider, type StatusCheck, type StatusCheckResult, type StatusCheckSpec } from './cli/registry.js'

@@ -49,7 +49,7 @@ export interface BuiltinApis {
 }
 
 /** Names of the completion sources the built-in plugins offer, for `complete:` of arguments and options. */
-export const BUILTIN_COMPLETION_SOURCES = ['user_id', 'room_id', 'room_alias', 'media_id', 'regtok', 'mas_user', 'mas_session', 'mas_personal_session', 'mas_email', 'mas_link', 'mas_provider', 'mas_client', 'mas_token'] as const
+export const BUILTIN_COMPLETION_SOURCES = ['user_id', 'room_id', 'room_alias', 'media_id', 'regtok', 'event_report_id', 'user_report_id', 'mas_user', 'mas_session', 'mas_personal_session', 'mas_email', 'mas_link', 'mas_provider', 'mas_client', 'mas_token'] as const
 export type BuiltinCompletionSource = (typeof BUILTIN_COMPLETION_SOURCES)[number]
 
 declare module '../core/contract/run-context.js' {

@@ -17,7 +17,8 @@ import { DryRunStop, SynadmError, toSynadmError, usageError } from '../kernel/er
 import { path, replyField } from '../http/client.js'
 import { idProblem } from '../contract/ids.js'
 import { readInput } from '../run/input.js'
-import { asciiJson, format, type Format, isRecord } from '../output/formats.js'
+import { asciiJson, format, itemStream, type Format, isRecord } from '../output/formats.js'
+import { listPages } from '../run/lists.js'
 import { commandShape, DEFAULT_CONCURRENCY, writes } from '../cli/options.js'
 import type { Action, CommandSpec, IdKind } from '../contract/spec.js'
 import { openJournal, serverUrl, type Journal } from './journal.js'
@@ -180,6 +181,8 @@ export interface BulkOptions<T> {
   identity?: Record<string, unknown>
   /** the targets are secrets (registration tokens): the journal names them by their hash */
   secretTargets?: boolean
+  /** `each` prints the target's records itself (a list command): no report, a failed target is a line on stderr */
+  listing?: boolean
 }
 
 /** Faults that would fail every following target too: the run stops starting new ones. */
@@ -240,7 +243,7 @@ export async function runBulk<T>(o: BulkOptions<T>): Promise<BulkSummary> {
 
 async function runItems<T>(o: BulkOptions<T>, concurrency: number, journal?: Journal): Promise<BulkSummary> {
   const { ctx } = o
-  const report = new BulkReport(ctx, o.items.length)
+  const report = new BulkReport(ctx, o.items.length, o.listing ?? false)
   const todo = journal ? stillToRun(ctx, journal, o.items, report) : o.items
   if (todo.length && writes(ctx.command) && !ctx.dryRun) await confirmTargets(ctx, todo, concurrency, o.effect, journal)
   // after the confirmation: rate and time count the run, not the reading
@@ -358,9 +361,11 @@ class BulkReport {
   constructor(
     private readonly ctx: CoreContext,
     total: number,
+    /** the targets print records: the report is not printed, a failure is said on stderr */
+    private readonly listing: boolean,
   ) {
     this.summary = { total, entries: [], done: 0, failed: 0, skipped: 0, notStarted: 0 }
-    this.jsonl = ctx.format === 'jsonl'
+    this.jsonl = ctx.format === 'jsonl' && !listing
   }
 
   /** a target's entry, counted and (jsonl) printed at once */
@@ -372,12 +377,14 @@ class BulkReport {
     // The progress line goes first, or a report line on the same terminal would land in the middle of it.
     this.progress?.clear()
     if (this.jsonl) this.ctx.session.io.stdout.write(asciiJson(entry) + '\n')
+    if (this.listing && !entry.ok) this.ctx.session.io.stderr.write(`synadm: ${entry.target}: ${entry.error}\n`)
   }
 
   /** the targets start: the clock and the progress line */
   start(todo: number) {
     this.started = Date.now()
-    this.progress = progressLine(this.ctx.session.io.stderr as NodeJS.WriteStream, todo, this.started)
+    // Records on the terminal show the progress of a list; a progress line would cut into them.
+    if (!this.listing) this.progress = progressLine(this.ctx.session.io.stderr as NodeJS.WriteStream, todo, this.started)
   }
 
   advance() {
@@ -392,7 +399,7 @@ class BulkReport {
   async finish() {
     const { io } = this.ctx.session
     const { summary } = this
-    if (!this.jsonl && summary.entries.length) io.stdout.write(await format(this.ctx.format as Format, summary.entries))
+    if (!this.jsonl && !this.listing && summary.entries.length) io.stdout.write(await format(this.ctx.format as Format, summary.entries))
     const seconds = ((Date.now() - this.started) / 1000).toFixed(1)
     const parts = [`${summary.done} ${this.ctx.dryRun ? 'checked (dry run, nothing written)' : 'done'}`, `${summary.failed} failed`, `${summary.skipped} skipped`]
     if (summary.notStarted) parts.push(`${summary.notStarted} not started`)
@@ -424,19 +431,44 @@ function progressLine(stderr: NodeJS.WriteStream, total: number, started: number
 
 /** --targets: the command's action once per target of the file, in place of its target argument. */
 export async function runTargets(ctx: CoreContext, action: Action, contextFor: ContextFactory): Promise<void> {
-  const spec: CommandSpec = ctx.command
-  const target = commandShape(spec).target!
-  const file = String(ctx.options.targets)
-  const values = await readTargets(ctx, file, target.name, target.id!)
-  const summary = await runBulk({
+  const summary = await runBulk({ ...(await targetRun(ctx, contextFor)), each: async (_value, targetCtx) => action(targetCtx) })
+  const failure = bulkFailureOf(summary, ctx.options.journal as string | undefined)
+  if (failure) throw failure
+}
+
+/**
+ * --targets of a list command that only reads: the records of every target printed as one list, as each target
+ * finishes (one target's records together), so what it prints is the target list of the next command.
+ */
+export async function runTargetLists(ctx: CoreContext, action: Action, contextFor: ContextFactory): Promise<void> {
+  const { io } = ctx.session
+  const stream = itemStream(ctx.format, (text) => void io.stdout.write(text), ctx.tables)
+  let cut = 0
+  const each = async (_value: string, targetCtx: RunContext) => {
+    const records: unknown[] = []
+    for await (const page of listPages(targetCtx, action)) {
+      records.push(...page.items)
+      if (page.more) cut++
+    }
+    await stream.page(records)
+  }
+  const summary = await runBulk({ ...(await targetRun(ctx, contextFor)), each, listing: true })
+  stream.end()
+  if (cut) ctx.note(`${cut} target(s) have more ${ctx.command.paged?.what ?? ctx.command.paged?.items.replace(/_/g, ' ')} than their first page: add --all for every page`)
+  const failure = bulkFailureOf(summary, ctx.options.journal as string | undefined)
+  if (failure) throw failure
+}
+
+/** The targets of the file, read and checked, and how each runs the command in place of its target argument. */
+async function targetRun(ctx: CoreContext, contextFor: ContextFactory) {
+  const target = commandShape(ctx.command).target!
+  const values = await readTargets(ctx, String(ctx.options.targets), target.name, target.id!)
+  return {
     ctx,
     items: values.map((value) => ({ target: value, value })),
     contextFor,
-    invocationFor: (value) => ({ ...ctx, args: { ...ctx.args, [target.name]: value } }),
-    each: async (_value, targetCtx) => action(targetCtx),
+    invocationFor: (value: string): Invocation => ({ ...ctx, args: { ...ctx.args, [target.name]: value } }),
     identity: identityOf(ctx, target.name),
     secretTargets: isSecretArg(target),
-  })
-  const failure = bulkFailureOf(summary, ctx.options.journal as string | undefined)
-  if (failure) throw failure
+  }
 }

@@ -1,5 +1,6 @@
 /** Reads the click-style flag strings of OptionSpecs into a form the parser and help can use. */
 import type { ArgSpec, CommandSpec, OptionSpec, OptionType } from '../contract/spec.js'
+import { whereProblem } from './where.js'
 
 export interface OptionDef {
   /** camelCase of the first long name: `--user-id` → `userId`, `--no-color` alone → `color` */
@@ -14,6 +15,8 @@ export interface OptionDef {
   optionalValue: boolean
   type: OptionType
   spec: OptionSpec
+  /** what is wrong with a value, checked when the line is read (a core option's own grammar: --where) */
+  check?: (raw: string) => string | undefined
 }
 
 const camel = (name: string) => name.replace(/^-+/, '').replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase())
@@ -72,6 +75,16 @@ export const DEFAULT_CONCURRENCY = 8
 const concurrencyOption = (spec: CommandSpec): OptionSpec => ({ flags: '--concurrency <n>', type: 'int', min: 1, description: `targets run at once (default ${spec.bulk?.concurrency ?? DEFAULT_CONCURRENCY}; one 429 pause for all)` })
 export const JOURNAL_OPTION: OptionSpec = { flags: '--journal <file>', description: 'record each finished target in FILE; the same command with the same journal skips what is done' }
 export const DRY_RUN_OPTION: OptionSpec = { flags: '--dry-run', description: 'do the reads, show what would change, send no write' }
+export const WHERE_OPTION: OptionSpec = {
+  flags: '--where <expr>',
+  repeatable: true,
+  description: "only the items where FIELD OP VALUE holds: = != < <= > >= (a number, date, true/false, null or text), ~ !~ (a regex, any case); ANDed",
+}
+
+/** The key of the records a list command prints (a paged one's items; an unpaged one's `list`); '' when the reply is the list. */
+export function listItems(spec: CommandSpec): string | undefined {
+  return spec.paged?.items ?? (spec.list ? (spec.list.items ?? '') : undefined)
+}
 
 /** Does the command send writes (a dry run then means something)? */
 export const writes = (spec: CommandSpec) => Boolean(spec.writes || spec.destructive)
@@ -92,7 +105,9 @@ export function commandShape(spec: CommandSpec): CommandShape {
     if (target) core.push(TARGETS_OPTION)
     if (target || spec.bulk) core.push(concurrencyOption(spec), JOURNAL_OPTION)
     if (writes(spec)) core.push(DRY_RUN_OPTION)
+    if (listItems(spec) !== undefined) core.push(WHERE_OPTION)
     for (const def of core.map(defineOption)) {
+      if (def.spec === WHERE_OPTION) def.check = whereProblem
       if (def.on.some((s) => taken.has(s))) continue
       defs.push(def)
       for (const s of def.on) taken.add(s)

@@ -7,6 +7,7 @@ import { accessSync, constants, statSync } from 'node:fs'
 import { usageError } from '../kernel/errors.js'
 import { idProblem } from '../contract/ids.js'
 import { commandShape, displayName, type OptionDef } from './options.js'
+import { dateProblem, parseDateTime } from './dates.js'
 import type { ArgSpec, CommandSpec, IdKind, Values } from '../contract/spec.js'
 
 /** Splits a line into pipe segments of words: shell-like quotes and backslash escapes, `|` outside quotes. */
@@ -38,31 +39,7 @@ export function scanLine(line: string): { segments: string[][]; endsInSpace: boo
   return { segments, endsInSpace: word === null && !quote && /\s$/.test(line) }
 }
 
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}):(\d{2}))?$/
-
-/** synadm's DATETIME: `%Y-%m-%d`, `%Y-%m-%dT%H:%M:%S` or `%Y-%m-%d %H:%M:%S`, local time, as epoch ms. */
-const DAY_MS = 86_400_000
-
-/** Epoch ms N days from now (negative: ago), whole 24-hour days as synadm's --before-days and --expire-days count. */
-export function daysFromNow(days: number): number {
-  return Date.now() + days * DAY_MS
-}
-
-/**
- * Epoch ms of a local date/time, or undefined when it is not one. Date would roll 2021-02-30 over into March,
- * year 0021 into 1921, and 02:30 in a daylight-saving gap into 03:30: a value that does not read back as typed is
- * refused, never silently moved.
- */
-export function parseDateTime(text: string): number | undefined {
-  const m = DATE_RE.exec(text)
-  if (!m) return undefined
-  const [y, mo, d, h, mi, s] = m.slice(1).map((part) => Number(part ?? 0))
-  const date = new Date(y, mo - 1, d, h, mi, s)
-  const readBack = [date.getFullYear(), date.getMonth() + 1, date.getDate(), date.getHours(), date.getMinutes(), date.getSeconds()]
-  return readBack.every((v, i) => v === [y, mo, d, h, mi, s][i]) ? date.getTime() : undefined
-}
-
-const DATE_FORMS = "use YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS or 'YYYY-MM-DD HH:MM:SS' (local time)"
+export { daysFromNow, parseDateTime } from './dates.js'
 
 /** click's wording for a range: `x>=0`, `1<=x<=64` */
 function rangeText(min: number | undefined, max: number | undefined): string {
@@ -105,15 +82,17 @@ function convert(def: OptionDef, name: string, raw: string): unknown {
       return raw
     }
     case 'datetime': {
-      const ms = parseDateTime(raw)
-      if (ms === undefined) throw bad(DATE_RE.test(raw) ? `is not a date and time that exists; ${DATE_FORMS}` : `is not a date; ${DATE_FORMS}`)
-      return ms
+      const problem = dateProblem(raw)
+      if (problem) throw bad(problem)
+      return parseDateTime(raw)
     }
     default:
       if (def.spec.choices && !def.spec.choices.includes(raw)) {
         throw bad(`is not one of ${def.spec.choices.map((c) => `'${c}'`).join(', ')}`)
       }
       checkId(def.spec.id, name, raw)
+      const problem = def.check?.(raw)
+      if (problem) throw bad(problem)
       return raw
   }
 }

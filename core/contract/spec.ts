@@ -123,6 +123,12 @@ export interface PagedSpec {
   what?: string
 }
 
+/** A command whose one reply is a list of records (not paged), as `user rooms` and `report queue` print. */
+export interface ListSpec {
+  /** key of the list in the reply; without it the reply is the list */
+  items?: string
+}
+
 export interface JobSpec {
   /** what to tell the user to run to check on the job later; `{id}` is replaced */
   checkLater: string
@@ -207,8 +213,13 @@ export interface CommandSpec {
    * that failed included) by the loaded function, instead of each server's items labelled with its name
    */
   fleetTable?: () => Promise<(outcomes: FleetOutcome[]) => FleetTable>
-  /** the command reads a paged endpoint; core adds --all */
+  /** the command reads a paged endpoint; core adds --all, and --where as for `list` */
   paged?: PagedSpec
+  /**
+   * the command prints a list of records; core adds --where (only the records it holds for), and a --targets run of
+   * a command that only reads prints the records of every target as one list instead of a report
+   */
+  list?: ListSpec
   /** the command starts a server-side job; core adds --wait */
   job?: JobSpec
   /** runs without a configured server (config, help, completion…) */

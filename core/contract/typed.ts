@@ -65,7 +65,7 @@ export type OptionValue<O extends OptionSpec> = Present<O, O extends { repeatabl
 
 type OptionList<S extends CommandSpec> = NonNullable<S['options']>[number]
 type Declared<S extends CommandSpec> = { [O in OptionList<S> as OptionKey<O['flags']>]: OptionValue<O> }
-type CoreAdded<S> = (S extends { paged: object } ? { all?: boolean } : {}) & (S extends { job: object } ? { wait?: boolean } : {}) & { help?: boolean }
+type CoreAdded<S> = (S extends { paged: object } ? { all?: boolean } : {}) & (S extends { paged: object } | { list: object } ? { where?: string[] } : {}) & (S extends { job: object } ? { wait?: boolean } : {}) & { help?: boolean }
 type PagedFrom<S> = S extends { paged: { from: infer K extends string } } ? K : S extends { paged: object } ? 'from' : never
 type WithTokens<T, K> = { [P in keyof T]: P extends K ? T[P] | string : T[P] }
 

@@ -11,9 +11,10 @@ import { commandSwitches, leadingGlobalsLength, liftGlobals, parseGlobals, refus
 import { redactText } from '../kernel/log.js'
 import { commandHelp, groupHelp, rootHelp, usageLine } from '../cli/help.js'
 import { format, itemStream, resolveFormat, type Format } from '../output/formats.js'
-import { ALL_CONCURRENCY, nextToken, pages, type Page } from '../run/paginate.js'
+import { nextToken, type Page } from '../run/paginate.js'
+import { filteredReply, listPages } from '../run/lists.js'
 import { canPage, PagedOutput, pagerCommand } from '../output/pager.js'
-import { commandShape, displayName, writes } from '../cli/options.js'
+import { commandShape, displayName, listItems, writes } from '../cli/options.js'
 import { isFleet, selectProfiles } from '../config/profiles.js'
 import { parseCommandWords } from '../cli/parse.js'
 import type { Session } from '../run/session.js'
@@ -231,7 +232,7 @@ async function runWithConfigRecovery(session: Session, invocation: Invocation, s
   }
 }
 
-/** The action in one of its modes: every page (--all), each target of a list (--targets), or once. */
+/** The action in one of its modes: every page (--all), each target of a list (--targets), or once; --where filters a list. */
 async function run(session: Session, invocation: Invocation, signal: AbortSignal, mode: RunMode) {
   const { command, options } = invocation
   // Offline commands run without a usable config, but follow its format when there is one.
@@ -239,6 +240,8 @@ async function run(session: Session, invocation: Invocation, signal: AbortSignal
   const contextFor = contextsFor(session, resolveFormat(invocation.globals.output ?? settings?.settings.format ?? 'yaml'))
   const ctx = contextFor(invocation, signal, mode)
   const action = await command.load()
+  // A list that only reads, over targets: one list of every target's records (with --all, all their pages).
+  if (options.targets !== undefined && listItems(command) !== undefined && !writes(command)) return settled(ctx, async () => (await bulkEngine()).runTargetLists(ctx, action, contextFor))
   if (command.paged && options.all) return settled(ctx, () => runAllPages(ctx, action))
   if (options.targets !== undefined) return settled(ctx, async () => (await bulkEngine()).runTargets(ctx, action, contextFor))
   return runOnce(ctx, action)
@@ -263,20 +266,11 @@ async function settled<T>(ctx: CoreContext, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** --all: every page, printed as it comes, at the page size the endpoint serves best unless -l is given. */
+/** --all: every page, printed as it comes (core/run/lists.ts: page size, --where). */
 async function runAllPages(ctx: CoreContext, action: Action): Promise<void> {
-  const spec = ctx.command.paged!
-  const fromKey = spec.from ?? 'from'
-  const limitKey = spec.limit ?? 'limit'
   const { io } = ctx.session
   const stream = itemStream(ctx.format, (text) => void io.stdout.write(text), ctx.tables)
-  const all = spec.pageSize && !ctx.given.has(limitKey) ? { ...ctx.options, [limitKey]: spec.pageSize } : ctx.options
-  const fetchPage = async (token: unknown) => {
-    const options = token === undefined ? all : { ...all, [fromKey]: token }
-    return (await action({ ...ctx, options })) as Record<string, unknown>
-  }
-  const first = ctx.given.has(fromKey) ? all[fromKey] : undefined
-  for await (const page of pages(fetchPage, spec, { first, concurrency: ALL_CONCURRENCY })) await stream.page((page[spec.items] as unknown[]) ?? [])
+  for await (const page of listPages(ctx, action)) await stream.page(page.items)
   stream.end()
 }
 
@@ -295,7 +289,7 @@ async function runOnce(ctx: CoreContext, action: Action): Promise<void> {
     if (reply !== undefined) write(await format(ctx.format, reply, ctx.tables))
     throw error
   }
-  if (result !== undefined) write(await format(ctx.format, result, ctx.tables))
+  if (result !== undefined) write(await format(ctx.format, filteredReply(ctx, result), ctx.tables))
   if (ctx.command.paged) nextPageHint(ctx, result as Page | undefined)
 }
 

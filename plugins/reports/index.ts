@@ -2,6 +2,7 @@
 import { defineCommand, defineOptions, definePlugin, lazy, PLUGIN_API_VERSION } from '../../core/index.js'
 
 const commands = lazy(() => import('./commands.js'))
+const queueCommand = lazy(() => import('./queue.js'))
 
 const paging = defineOptions([
   { flags: '-f, --from <n>', type: 'int', min: 0, default: 0, description: 'offset in the list (from a previous next_token)' },
@@ -9,7 +10,27 @@ const paging = defineOptions([
   { flags: '-r, --reverse', description: 'oldest first [default: newest first]' },
   { flags: '-u, --user-id <user_id>', description: 'only reports filed by this user (localpart or @user:server)', complete: 'user_id', id: 'user' },
 ])
-const reportId = { report_id: { description: 'the numeric ID of the report', id: 'report' as const } }
+const eventReportId = { report_id: { description: 'the numeric ID of the event report', id: 'report' as const, complete: 'event_report_id' } }
+const userReportId = { report_id: { description: 'the numeric ID of the user report', id: 'report' as const, complete: 'user_report_id' } }
+
+export const queue = defineCommand({
+  path: 'report queue',
+  description: 'Every event and user report, grouped by the reported user (or room), most reported first',
+  help: [
+    'Reads every report (event reports; user reports where Synapse has them, 1.152+; an older server is said on',
+    'stderr). One record per reported user (the sender of a reported event, the target of a user report), or with',
+    '--by room per room of reported events: reports, event_reports, user_reports, first_ts, last_ts, reporters,',
+    "reasons, and the IDs that 'report event|user details|delete' take. --where picks groups (reports>=3,",
+    "reasons~casino); -o jsonl of --by user is the --targets of a user command.",
+  ].join('\n'),
+  options: [
+    { flags: '--by <what>', choices: ['user', 'room'], default: 'user', description: 'group by the reported user, or by the room of the reported events' },
+    { flags: '--datetime, --dt / --timestamp, --ts', default: true, description: 'show first_ts and last_ts as local date and time, or as ms timestamps' },
+  ],
+  list: {},
+  mainColumns: ['user_id', 'room_id', 'room_name', 'reports', 'last_ts', 'reasons', 'reporters'],
+  load: queueCommand('queue'),
+})
 
 export const eventReports = defineCommand({
   path: 'report event list',
@@ -28,7 +49,7 @@ export const eventReport = defineCommand({
   path: 'report event details',
   description: 'Show one event report, with the reported event',
   args: '<report_id>',
-  argInfo: reportId,
+  argInfo: eventReportId,
   load: commands('eventReport'),
 })
 
@@ -37,7 +58,7 @@ export const deleteEventReport = defineCommand({
   description: 'Delete (dismiss) one event report',
   help: 'Asks first (unless --batch), showing the report. The reported event is not touched.',
   args: '<report_id>',
-  argInfo: reportId,
+  argInfo: eventReportId,
   destructive: true,
   load: commands('deleteEventReport'),
 })
@@ -54,7 +75,7 @@ export const userReport = defineCommand({
   path: 'report user details',
   description: 'Show one user report',
   args: '<report_id>',
-  argInfo: reportId,
+  argInfo: userReportId,
   load: commands('userReport'),
 })
 
@@ -63,7 +84,7 @@ export const deleteUserReport = defineCommand({
   description: 'Delete (dismiss) one user report',
   help: 'Asks first (unless --batch), showing the report. The reported account is not touched.',
   args: '<report_id>',
-  argInfo: reportId,
+  argInfo: userReportId,
   destructive: true,
   load: commands('deleteUserReport'),
 })
@@ -73,7 +94,10 @@ export default definePlugin({
   apiVersion: PLUGIN_API_VERSION,
   setup(ctx) {
     ctx.provide('reports', () => import('./api.js').then((m) => m.createReportsApi))
+    ctx.completionSource('event_report_id', () => import('./completion.js').then((m) => m.eventReportIds))
+    ctx.completionSource('user_report_id', () => import('./completion.js').then((m) => m.userReportIds))
     ctx.group('report', 'Reports users filed about events and other users')
+    ctx.command(queue)
 
     ctx.group('report event', 'Reports about events')
     for (const spec of [eventReports, eventReport, deleteEventReport]) ctx.command(spec)

@@ -50,6 +50,25 @@ export async function members(ctx: RunContext<typeof spec.members>) {
   return (await roomApi(ctx)).members(await roomArg(ctx, ctx.args.room_id))
 }
 
+/** The account fields a `room local-members` record carries. */
+const MEMBER_FIELDS = ['displayname', 'admin', 'deactivated', 'locked', 'shadow_banned', 'user_type', 'last_seen_ts'] as const
+
+export async function localMembers(ctx: RunContext<typeof spec.localMembers>) {
+  const roomId = await roomArg(ctx, ctx.args.room_id)
+  const { members } = await (await roomApi(ctx)).members(roomId)
+  const local = `:${await ctx.serverName()}`
+  const users = await ctx.use('user')
+  const records: Record<string, unknown>[] = []
+  // One member at a time: a bulk run already asks for several rooms at once.
+  for (const userId of members.filter((m) => m.endsWith(local))) {
+    const account = await users.details(userId)
+    const fields = Object.fromEntries(MEMBER_FIELDS.map((f) => [f, account[f] ?? null]))
+    // v2/users/<id> gives creation_ts in seconds, the user list in ms: ms here, so --where compares both alike
+    records.push({ room_id: roomId, user_id: userId, ...fields, creation_ts: account.creation_ts == null ? null : account.creation_ts * 1000 })
+  }
+  return records
+}
+
 export async function state(ctx: RunContext<typeof spec.state>) {
   return (await roomApi(ctx)).state(await roomArg(ctx, ctx.args.room_id), ctx.options.type)
 }

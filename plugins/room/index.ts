@@ -58,6 +58,20 @@ export const search = defineCommand({
 })
 export const details = defineCommand({ path: 'room details', description: 'Get room details', args: '<room_id>', argInfo: { room_id: ROOM }, load: commands('details') })
 export const members = defineCommand({ path: 'room members', description: 'List the joined members of a room', args: '<room_id>', argInfo: { room_id: ROOM }, load: commands('members') })
+export const localMembers = defineCommand({
+  path: 'room local-members',
+  description: "List a room's joined members of this server, with their accounts (for a wave: --targets FILE)",
+  help: [
+    'Each record: room_id, user_id, displayname, admin, deactivated, locked, shadow_banned, user_type, creation_ts and',
+    'last_seen_ts (ms, as user list prints them). With --targets, the members of every room as one list; --where',
+    "picks among them (admin=false, creation_ts>=DATE): what it prints is the --targets of a user command.",
+  ].join('\n'),
+  args: '<room_id>',
+  argInfo: { room_id: ROOM },
+  list: {},
+  mainColumns: ['room_id', 'user_id', 'displayname', 'admin', 'creation_ts'],
+  load: commands('localMembers'),
+})
 export const state = defineCommand({
   path: 'room state',
   description: "Get a room's current state events",
@@ -246,6 +260,7 @@ export default definePlugin({
     ctx.command(search)
     ctx.command(details)
     ctx.command(members)
+    ctx.command(localMembers)
     ctx.command(state)
     ctx.command(powerLevels)
     ctx.command(resolve)

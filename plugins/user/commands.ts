@@ -161,6 +161,32 @@ export async function memberships(ctx: RunContext<typeof spec.memberships>) {
   return users.memberships(userId)
 }
 
+/**
+ * The room fields a `user rooms` record carries (`room details ROOM` has more). The room's name is `room_name`: a
+ * record fed to a user command's --targets must not offer a `name` that is not a user.
+ */
+const ROOM_FIELDS = { room_name: 'name', canonical_alias: 'canonical_alias', creator: 'creator', joined_members: 'joined_members', joined_local_members: 'joined_local_members', public: 'public' } as const
+
+export async function rooms(ctx: RunContext<typeof spec.rooms>) {
+  const { userId, users } = await existingUser(ctx, ctx.args.user_id)
+  const { memberships } = await users.memberships(userId)
+  const roomApi = await ctx.use('room')
+  const records: Record<string, unknown>[] = []
+  // One room at a time: a bulk run already asks for several users at once.
+  for (const [roomId, membership] of Object.entries(memberships)) {
+    const room = await roomApi.details(roomId).catch((error: unknown) => {
+      // a room the server no longer has (purged) tells nothing more than the membership
+      if (SynadmError.is(error) && error.kind === 'notFound') return undefined
+      throw error
+    })
+    const created = room?.creator === userId
+    if (membership !== 'join' && !created) continue
+    const fields = Object.entries(ROOM_FIELDS).map(([field, key]) => [field, room?.[key] ?? null])
+    records.push({ user_id: userId, room_id: roomId, membership, created, ...Object.fromEntries(fields) })
+  }
+  return records
+}
+
 export async function accountData(ctx: RunContext<typeof spec.accountData>) {
   const users = await api(ctx)
   return users.accountData(await ctx.userId(ctx.args.user_id))

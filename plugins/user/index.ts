@@ -360,6 +360,20 @@ export const joinedRooms = defineCommand({
   argInfo: USER_ARG,
   load: commands('joinedRooms'),
 })
+export const rooms = defineCommand({
+  path: 'user rooms',
+  description: 'List the rooms a user is joined to or created, one record per room (for a wave: --targets FILE)',
+  help: [
+    "Each record: user_id, room_id, the user's membership, created (the user is the room's creator), room_name,",
+    "canonical_alias, creator, joined_members, joined_local_members, public. A room the user created and left is",
+    "listed too. With --targets, the rooms of every user as one list: what it prints is the --targets of a room command.",
+  ].join('\n'),
+  args: '<user_id>',
+  argInfo: USER_ARG,
+  list: {},
+  mainColumns: ['user_id', 'room_id', 'membership', 'created', 'room_name', 'joined_local_members'],
+  load: commands('rooms'),
+})
 export const accountData = defineCommand({
   path: 'user account-data',
   description: "Show a user's account data (global and per room)",
@@ -588,6 +602,7 @@ export default definePlugin({
       admin,
       memberships,
       joinedRooms,
+      rooms,
       accountData,
       deleteMedia,
       devicesList,

@@ -197,7 +197,7 @@ describe('dates that do not exist are usage errors naming the option and the for
     const result = await runSynadm(builtins, [...argv])
     expect({ code: result.code, seen }).toEqual({ code: 2, seen: [] })
     expect(result.stderr.split('\n')[0]).toBe(
-      `synadm: Invalid value for '${option}': '${date}' is not a date${/^\d{4}-\d\d-\d\d/.test(date) ? ' and time that exists' : ''}; use YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS or 'YYYY-MM-DD HH:MM:SS' (local time).`,
+      `synadm: Invalid value for '${option}': '${date}' is not a date${/^\d{4}-\d\d-\d\d/.test(date) ? ' and time that exists' : ''}; use YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS] or 'YYYY-MM-DD HH:MM[:SS]' (local time).`,
     )
   })
   it('a real leap day and a full time are taken', async () => {

@@ -116,8 +116,8 @@ describe('suggestions and hints', () => {
 
   it('say what a command takes next, from its declaration', async () => {
     const { registry } = await createSession([demoPlugin], testIO())
-    expect(hint(registry, 'demo list ')).toBe('[-f FROM] [-l LIMIT] [-o ORDER] [--all]')
-    expect(hint(registry, 'demo list -l 5 ')).toBe('[-f FROM] [-o ORDER] [--all]')
+    expect(hint(registry, 'demo list ')).toBe('[-f FROM] [-l LIMIT] [-o ORDER] [--all] [--where WHERE]')
+    expect(hint(registry, 'demo list -l 5 ')).toBe('[-f FROM] [-o ORDER] [--all] [--where WHERE]')
     expect(hint(registry, 'demo list -l ')).toBe('LIMIT')
     expect(hint(registry, 'demo show ')).toBe('USER_ID')
     expect(hint(registry, 'demo show @a:b ')).toBeUndefined()

@@ -1,7 +1,7 @@
 // --where on every list command: core adds it like --all, reads it with the command line (a bad expression sends
 // nothing), and filters the records as they stream by, one page or every page.
 import nock from 'nock'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { json, runSynadm, testIO, TEST_BASE_URL } from '../../core/app/in-process.js'
 import { createSession } from '../../core/app/start.js'
 import { execute } from '../../core/execute/executor.js'
@@ -10,8 +10,11 @@ import { Registry } from '../../core/cli/registry.js'
 import { loadBuiltins } from '../../core/plugin-host/loader.js'
 import { corePlugin } from '../../core/commands/index.js'
 import { builtins } from '../../plugins/builtins.js'
+import { plainSynapse } from '../../plugins/mas/testing.js'
 
 beforeAll(() => nock.disableNetConnect())
+// user commands first ask whether the server delegates auth to MAS: this one does not
+beforeEach(() => plainSynapse())
 afterEach(() => nock.cleanAll())
 
 const USERS = '/_synapse/admin/v2/users'

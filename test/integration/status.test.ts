@@ -62,7 +62,9 @@ describe.skipIf(!inject('synapse').available)('synadm status against Synapse', (
     const hoarder = await registerUser(localpart)
     await uploadMedia(hoarder.token, new Uint8Array(3 * 1024 * 1024))
     const after = await status()
-    expect(check(after, 'new_accounts').value).toMatchObject({ last_day: before.last_day + 1, last_week: before.last_week + 1, accounts: before.accounts + 1 })
+    // Only the newest 250 are read: once the suite has made more today, the count stays at 250 and says "at least".
+    const counted = (n: number) => Math.min(n + 1, 250)
+    expect(check(after, 'new_accounts').value).toMatchObject({ last_day: counted(before.last_day), last_week: counted(before.last_week), accounts: before.accounts + 1, at_least: before.last_week + 1 >= 250 })
     expect(check(after, 'top_media_users').value.users[0]).toMatchObject({ user_id: hoarder.userId, media_length: 3 * 1024 * 1024 })
   })
 

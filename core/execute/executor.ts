@@ -16,6 +16,7 @@ import { canPage, PagedOutput, pagerCommand } from '../output/pager.js'
 import { commandShape, displayName, writes } from '../cli/options.js'
 import { isFleet, selectProfiles } from '../config/profiles.js'
 import { parseCommandWords } from '../cli/parse.js'
+import { lookAlikes } from '../cli/suggest.js'
 import type { Session } from '../run/session.js'
 import { VERSION } from '../kernel/version.js'
 import { Capture } from '../output/capture.js'
@@ -63,8 +64,8 @@ export function plan(session: Session, words: string[], options: ExecuteOptions 
     const lifted = liftGlobals(leading, match.rest, GROUP_SWITCHES)
     if (lifted.globals.version) return { kind: 'version' }
     const asked = globals.help || match.rest.includes('-h') || match.rest.includes('--help')
-    const unknown = lifted.rest.find((w) => !w.startsWith('-'))
-    if (unknown) throw unknownCommand(session, match.group ?? '', unknown)
+    const unknown = lifted.rest.findIndex((w) => !w.startsWith('-'))
+    if (unknown >= 0) throw unknownCommand(session, match.group ?? '', lifted.rest.slice(unknown).filter((w) => !w.startsWith('-')))
     const text = match.group ? groupHelp(session.registry, match.group) : rootHelp(session.registry, VERSION, where)
     // synadm prints a group's help on stderr with exit 2 when no subcommand was given.
     return { kind: 'help', text, toStderr: !asked, exitCode: asked ? EXIT.ok : EXIT.usage }
@@ -88,12 +89,28 @@ export function plan(session: Session, words: string[], options: ExecuteOptions 
   return { kind: 'run', invocation: { command: spec, ...parsed, globals, stdin: options.stdin } }
 }
 
-/** The error for a word that names no command at its level: the package of a vorpal extension, or look-alikes. */
-function unknownCommand(session: Session, level: string, word: string) {
+/**
+ * The error for a word that names no command at its level: the package of a vorpal extension, or look-alikes,
+ * closest first, each followed by the words typed after it where they go on to a command (`usr list` → `user list`).
+ */
+function unknownCommand(session: Session, level: string, [word, ...after]: string[]) {
   const typed = [level, word].filter(Boolean).join(' ')
   const extension = level ? undefined : VORPAL_EXTENSION_COMMANDS.get(word)
   if (extension) return usageError(`No such command '${typed}'.`, `'${word}' comes from the vorpal extension ${extension}: synadm plugins install ${extension}`)
-  const near = session.registry.children(level).filter((c) => c.word.startsWith(word.slice(0, 2))).map((c) => [level, c.word].filter(Boolean).join(' '))
+  const { registry } = session
+  // Hidden words (the shell's `use`, completion-server) are never offered.
+  const words = registry.children(level).filter((c) => !c.hidden).map((c) => c.word)
+  const near = lookAlikes(word, words).map((w) => {
+    const path = [level, w].filter(Boolean)
+    for (const next of after) {
+      const longer = registry.match([...path, next])
+      if (!longer.command && !longer.group) break
+      if (longer.rest.length) break
+      path.push(next)
+      if (longer.command) break
+    }
+    return path.join(' ')
+  })
   return usageError(`No such command '${typed}'.`, near.length ? `did you mean ${near.join(', ')}?` : `see 'synadm ${level ? level + ' ' : ''}--help'`)
 }
 

@@ -19,6 +19,7 @@ function optionRows(defs: OptionDef[]): [string, string][] {
       const label = [optionLabel(d), d.off.length ? d.off.join(', ') : ''].filter(Boolean).join(' / ')
       const extra = [
         d.spec.choices ? `[${d.spec.choices.join('|')}]` : '',
+        d.spec.suggest ? `(${d.spec.suggest.join(', ')})` : '',
         defaultNote(d),
         d.spec.repeatable ? '(repeatable)' : '',
       ].filter(Boolean)

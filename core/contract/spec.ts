@@ -57,6 +57,11 @@ export interface OptionSpec {
   type?: OptionType
   default?: unknown
   choices?: readonly string[]
+  /**
+   * values to offer without enforcing them (the server decides, or abbreviations are taken too): Tab completes
+   * them and help lists them, as it does `choices`
+   */
+  suggest?: readonly string[]
   /** may be given several times; the value is an array */
   repeatable?: boolean
   /** name of a completion source for the value (see PluginContext.completionSource) */

@@ -36,7 +36,12 @@ const listOptions = <const D extends OptionSpec>(deactivated: D) => defineOption
   { flags: '-g, --guests / -G, --no-guests', description: 'include guest accounts, or leave them out (unset: Synapse decides)' },
   deactivated,
   { flags: '-a, --admins / -A, --non-admins', description: 'only admins, or only non-admins (unset: both)' },
-  { flags: '--sort-by <field>', description: 'name, is_guest, admin, user_type, deactivated, shadow_banned, displayname, avatar_url, creation_ts or last_seen_ts' },
+  {
+    flags: '--sort-by <field>',
+    // not enforced, as in the Python synadm: Synapse decides
+    suggest: ['name', 'is_guest', 'admin', 'user_type', 'deactivated', 'shadow_banned', 'displayname', 'avatar_url', 'creation_ts', 'last_seen_ts'],
+    description: 'sort by this field',
+  },
   { flags: '--reverse', description: 'reverse the order' },
   { flags: '--exclude-user-type <type>', repeatable: true, description: 'leave out this user type: bot, support, or "" for accounts without a type' },
   { flags: '-L, --locked', description: 'include locked accounts' },

@@ -31,3 +31,42 @@ describe('typos get look-alikes, closest first', () => {
     expect(result.stderr).toBe(`synadm: ${message}\n${hint}\n`)
   })
 })
+
+describe('hints and Tab follow the grammar', async () => {
+  const { Registry } = await import('../../core/cli/registry.js')
+  const { loadBuiltins } = await import('../../core/plugin-host/loader.js')
+  const { builtins } = await import('../../plugins/builtins.js')
+  const { complete, hint } = await import('../../core/shell/completion.js')
+  const registry = new Registry()
+  await loadBuiltins(registry, builtins)
+  const values = (line: string) => complete(registry, line).candidates.map((c) => c.value)
+
+  it('after the target argument --targets is no longer offered, and after --targets not the argument', () => {
+    expect(hint(registry, 'user shadow-ban ')).toMatch(/^USER_ID .*\[--targets TARGETS\]/)
+    expect(hint(registry, 'user shadow-ban @a:x ')).not.toContain('--targets')
+    expect(values('user shadow-ban @a:x --')).not.toContain('--targets')
+    expect(hint(registry, 'user shadow-ban --targets t.txt ')).not.toMatch(/USER_ID/)
+    expect(hint(registry, 'user deactivate --targets t.txt ')).toBe('[-e] [--concurrency CONCURRENCY] [--journal JOURNAL] [--dry-run]')
+    expect(values('user deactivate --targets t.txt ')).toEqual([])
+  })
+
+  it('an option of an exclusive group is no longer offered once another of it is given', () => {
+    expect(values('user list -n bob --')).not.toContain('--user-id')
+    expect(hint(registry, 'user list -n bob ')).not.toContain('USER_ID')
+    expect(values('user list --')).toContain('--user-id')
+  })
+
+  it('Tab after an option offers the values help lists: declared choices and suggestions', () => {
+    expect(values('user list --sort-by ')).toEqual(['name', 'is_guest', 'admin', 'user_type', 'deactivated', 'shadow_banned', 'displayname', 'avatar_url', 'creation_ts', 'last_seen_ts'])
+    expect(values('user list --sort-by la')).toEqual(['last_seen_ts'])
+    expect(values('user media alice --sort ')).toContain('media_length')
+    // a global option after the command words completes like before them
+    expect(values('user list -o js')).toEqual(['json', 'jsonl'])
+    expect(values('-o js')).toEqual(['json', 'jsonl'])
+  })
+
+  it('help lists the same values', async () => {
+    const result = await run(['user', 'list', '-h'])
+    expect(result.stdout).toMatch(/--sort-by <field>\s+sort by this field \(name, is_guest, admin, user_type, deactivated, shadow_banned, displayname, avatar_url, creation_ts, last_seen_ts\)/)
+  })
+})

@@ -23,6 +23,7 @@ import type { Action, CommandSpec, IdKind } from '../contract/spec.js'
 import { openJournal, serverUrl, type Journal } from './journal.js'
 import { REDACTED } from '../kernel/log.js'
 import { isSecretArg, secretValues } from '../cli/secrets.js'
+import { asQuestion, effectOf } from '../cli/effect.js'
 
 const MAX_CONCURRENCY = 64
 /** Targets shown in the confirmation. */
@@ -269,14 +270,19 @@ function stillToRun<T>(ctx: CoreContext, journal: Journal, items: BulkItem<T>[],
   return todo
 }
 
-/** The one confirmation for the whole set: the command as typed, what it does, the first targets. */
+/**
+ * The one confirmation for the whole set: what it does (`shadow-ban 30 users`, from the command's declared effect),
+ * the command as typed, the first targets.
+ */
 async function confirmTargets(ctx: CoreContext, todo: BulkItem<unknown>[], concurrency: number, effect: unknown, journal?: Journal): Promise<void> {
   const spec = ctx.command
   const first = todo.slice(0, PREVIEW_TARGETS).map((t) => t.target)
   const words = [spec.path, ...Object.values(identityOf(ctx).args).map(String), ...givenSwitches(ctx, spec)]
-  await ctx.confirm(`Run '${words.join(' ')}' on ${todo.length === 1 ? 'this target' : `these ${todo.length} targets`}?`, {
+  const declared = effectOf(spec, ctx, todo.map((t) => t.target))
+  const question = declared ? asQuestion(declared) : `Run '${words.join(' ')}' on ${todo.length === 1 ? 'this target' : `these ${todo.length} targets`}?`
+  await ctx.confirm(question, {
     command: words.join(' '),
-    does: effect ?? spec.description,
+    does: effect ?? declared ?? spec.description,
     targets: todo.length,
     [todo.length > PREVIEW_TARGETS ? `first ${PREVIEW_TARGETS}` : 'all']: first,
     concurrency,

@@ -15,6 +15,7 @@ import { Prompts } from '../run/prompts.js'
 import type { Session } from '../run/session.js'
 import { writes } from '../cli/options.js'
 
+import { capitalised, effectOf } from '../cli/effect.js'
 /** servers asked at once */
 const CONCURRENCY = 8
 
@@ -89,7 +90,8 @@ export async function runFleet(session: Session, invocation: Invocation, servers
     const production = await Promise.all(sessions.map(async (s) => (await s.session.settings().catch(() => undefined))?.settings.production))
     const list = sessions.map((s, i) => (production[i] ? `${s.name} (PRODUCTION)` : s.name)).join(', ')
     if (!io.interactive) return void io.stderr.write(`synadm: --batch: writing on ${list}\n`)
-    const question = `'${command.path}' writes on ${servers.length} servers: ${list}. Go on?`
+    const effect = effectOf(command, invocation)
+    const question = `${effect ? capitalised(effect) : `'${command.path}' writes`} on ${servers.length} servers: ${list}. Go on?`
     if (!(await new Prompts({ input: io.stdin, output: io.stderr }, signal).confirm(question))) throw new SynadmError('aborted', 'aborted: nothing was changed')
   }
   // A command not declared to write is stopped at its first write without --batch: that ends the run everywhere.

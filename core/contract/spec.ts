@@ -176,6 +176,14 @@ export interface FleetTable {
   message?: string
 }
 
+/** What a command's effect is computed from: its parsed line. */
+export interface EffectLine {
+  args: Values
+  options: Values
+  /** the options typed (no defaults) */
+  given: ReadonlySet<string>
+}
+
 export type Action = (ctx: RunContext) => unknown | Promise<unknown>
 export type ActionLoader = () => Promise<Action>
 
@@ -193,6 +201,14 @@ export interface CommandSpec {
   help?: string
   /** changes or removes data: the action must call ctx.confirm() before its first write */
   destructive?: boolean
+  /**
+   * What a line of the command does, as a verb phrase computed from its parsed options, `{target}` where its target
+   * argument goes: `({ options }) => (options.unban ? 'lift the shadow-ban of {target}' : 'shadow-ban {target}')`.
+   * Core says it where the action is about to happen: the confirmation of a --targets run (`shadow-ban 30 users`),
+   * a fleet run's, and a dry run's `would` (`would: shadow-ban @spam:example.org`). Declare it on commands that
+   * write, above all where options change what they do.
+   */
+  effect?: (line: EffectLine) => string
   /**
    * sends writes (any non-GET request) without being destructive; core adds --dry-run (destructive commands get it
    * too) and, in a dry run, refuses every write instead of sending it

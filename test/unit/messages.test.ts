@@ -1,11 +1,25 @@
 // Messages that say which way (issue 25): look-alikes for typos, confirmations and dry runs that name the action,
 // hints and Tab that follow the grammar, short aliases, server checks that check the token.
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import nock from 'nock'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { runSynadm } from '../../testing.js'
+import { runSynadm, TEST_BASE_URL } from '../../testing.js'
+import { localDateTime } from '../../core/index.js'
 import { editDistance, lookAlikes } from '../../core/cli/suggest.js'
 
 const run = (argv: string[], options: Parameters<typeof runSynadm>[2] = {}) => runSynadm([], argv, { builtins: true, ...options })
+const api = () => nock(TEST_BASE_URL).matchHeader('authorization', 'Bearer test-token')
+const A = '/_synapse/admin'
+/** a path segment as core's path builder encodes it (`!` too) */
+const enc = (id: string) => encodeURIComponent(id).replace(/!/g, '%21')
+const dir = mkdtempSync(join(tmpdir(), 'synadm-messages-'))
+const file = (name: string, text: string) => {
+  writeFileSync(join(dir, name), text)
+  return join(dir, name)
+}
+const account = (name: string) => ({ name, admin: false, deactivated: false, erased: false, locked: false, shadow_banned: false, suspended: false, displayname: null, threepids: [], external_ids: [] })
 
 beforeAll(() => nock.disableNetConnect())
 afterEach(() => nock.cleanAll())
@@ -68,5 +82,65 @@ describe('hints and Tab follow the grammar', async () => {
   it('help lists the same values', async () => {
     const result = await run(['user', 'list', '-h'])
     expect(result.stdout).toMatch(/--sort-by <field>\s+sort by this field \(name, is_guest, admin, user_type, deactivated, shadow_banned, displayname, avatar_url, creation_ts, last_seen_ts\)/)
+  })
+})
+
+describe('confirmations and dry runs name the action about to happen (the declared effect)', () => {
+  const users = file('users.txt', 'a\nb\nc\n')
+
+  it('a --targets run asks about what it does to how many, as the options say', async () => {
+    const ban = await run(['user', 'shadow-ban', '--targets', users])
+    expect(ban.code).toBe(2)
+    expect(ban.stderr).toContain('synadm: refusing to go on without confirmation: Shadow-ban 3 users?')
+    const unban = await run(['user', 'shadow-ban', '-u', '--targets', users])
+    expect(unban.stderr).toContain('confirmation: Lift the shadow-ban of 3 users?')
+    const erase = await run(['user', 'deactivate', '--gdpr-erase', '--targets', file('one.txt', 'alice\n')])
+    expect(erase.stderr).toContain('confirmation: Deactivate and GDPR-erase @alice:synapse.test?')
+  })
+
+  it('a dry run says what it would do, the target named as the command acts on it', async () => {
+    api().get(`${A}/v2/users/${enc('@alice:synapse.test')}`).reply(200, account('@alice:synapse.test'))
+    api().get(`${A}/v1/users/${enc('@alice:synapse.test')}/joined_rooms`).reply(200, { joined_rooms: [], total: 0 })
+    const erase = await run(['-o', 'json', 'user', 'deactivate', '-e', 'alice', '--dry-run'])
+    expect(erase.code).toBe(0)
+    expect(JSON.parse(erase.stdout)).toMatchObject({ dry_run: true, would: 'deactivate and GDPR-erase @alice:synapse.test' })
+
+    // a write without a confirmation: the request it would send, and what it is
+    api().get(`${A}/v2/users/${enc('@bob:synapse.test')}`).reply(200, account('@bob:synapse.test'))
+    const ban = await run(['-o', 'json', 'user', 'shadow-ban', 'bob', '--dry-run'])
+    expect(JSON.parse(ban.stdout)).toEqual({ dry_run: true, would: 'shadow-ban @bob:synapse.test', request: `POST v1/users/${enc('@bob:synapse.test')}/shadow_ban` })
+  })
+
+  it('each target of a dry --targets run says what would happen to it', async () => {
+    for (const name of ['@a:synapse.test', '@b:synapse.test']) api().get(`${A}/v2/users/${enc(name)}`).reply(200, account(name))
+    const result = await run(['-o', 'jsonl', 'user', 'shadow-ban', '-u', '--targets', file('two.txt', 'a\nb\n'), '--dry-run'])
+    expect(result.code).toBe(0)
+    const wouldOf = Object.fromEntries(result.stdout.trim().split('\n').map((line) => JSON.parse(line)).map((e) => [e.target, e.result.would]))
+    expect(wouldOf).toEqual({ '@a:synapse.test': 'lift the shadow-ban of @a:synapse.test', '@b:synapse.test': 'lift the shadow-ban of @b:synapse.test' })
+  })
+
+  it('history purge names the room and the cut-off, in the question and in a dry run', async () => {
+    const room = '!r:synapse.test'
+    const before = '2026-05-01 12:00:00'
+    const details = () => api().get(`${A}/v1/rooms/${enc(room)}`).reply(200, { room_id: room, name: 'Lobby', joined_members: 3 })
+    details()
+    const dry = await run(['-o', 'json', 'history', 'purge', room, '--before', before, '--dry-run'])
+    const cutOff = localDateTime(new Date(before.replace(' ', 'T')).getTime())
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dry_run: true, would: `purge history of ${room} before ${cutOff}` })
+    details()
+    api().get(`${A}/v1/fetch_event/${enc('$e')}`).reply(200, { event: { room_id: room, origin_server_ts: 0, sender: '@x:y' } })
+    const asked = await run(['history', 'purge', room, '--before-event-id', '$e', '--delete-local'])
+    expect(asked.stderr).toMatch(/^synadm: refusing to go on without confirmation: Purge history of !r:synapse\.test up to event \$e, local users' events included\?$/m)
+  })
+
+  it('room delete and group delete ask about what they do, not whether you are sure', async () => {
+    const room = '!r:synapse.test'
+    api().get(`${A}/v1/rooms/${enc(room)}`).reply(200, { room_id: room })
+    api().get(`${A}/v1/rooms/${enc(room)}/members`).reply(200, { members: [], total: 0 })
+    const result = await run(['room', 'delete', room, '--block', '--no-purge'])
+    expect(result.stderr).toContain(`confirmation: Shut down ${room}: remove its local members and block it?`)
+    api().get(`${A}/v1/server_version`).reply(200, { server_version: '1.50.0' })
+    const group = await run(['group', 'delete', '+g:synapse.test'])
+    expect(group.stderr).toContain('confirmation: Delete group +g:synapse.test?')
   })
 })

@@ -14,8 +14,8 @@ import { format, isRecord, listKey, resolveFormat } from '../output/formats.js'
 import { Prompts } from '../run/prompts.js'
 import type { Session } from '../run/session.js'
 import { writes } from '../cli/options.js'
-
 import { capitalised, effectOf } from '../cli/effect.js'
+
 /** servers asked at once */
 const CONCURRENCY = 8
 

@@ -224,6 +224,9 @@ function userIdIn(session: Session): RunContext['userId'] {
     if (value === undefined || isUserId(value)) return value
     if (isUserOrLocalpart(value)) return `@${value.replace(/^@/, '').replace(/:$/, '')}:${await session.serverName()}`
     throw new SynadmError('usage', `'${value}' is not a user ID (@localpart:server) or a localpart`)
+  }) as RunContext['userId']
+}
+
 /**
  * What the line is about to do, in words (the command's declared effect), for a dry run's `would`: a user target
  * typed as a localpart is named by its full ID, as the command acts on it.
@@ -235,9 +238,6 @@ function lineEffect(session: Session, inv: Invocation): () => Promise<string | u
     if (!inv.command.effect || target?.id !== 'user' || typeof typed !== 'string') return effectOf(inv.command, inv)
     return effectOf(inv.command, inv, [await userIdIn(session)(typed).catch(() => typed)])
   }
-}
-
-  }) as RunContext['userId']
 }
 
 /** ctx.confirm: a dry run ends here with its preview; --batch (or a bulk run's set) confirms in advance. */

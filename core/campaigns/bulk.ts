@@ -241,7 +241,7 @@ export async function runBulk<T>(o: BulkOptions<T>): Promise<BulkSummary> {
 
 async function runItems<T>(o: BulkOptions<T>, concurrency: number, journal?: Journal): Promise<BulkSummary> {
   const { ctx } = o
-  const report = new BulkReport(ctx, o.items.length)
+  const report = new BulkReport(ctx, o.items.map((item) => item.target))
   const todo = journal ? stillToRun(ctx, journal, o.items, report) : o.items
   if (todo.length && writes(ctx.command) && !ctx.dryRun) await confirmTargets(ctx, todo, concurrency, o.effect, journal)
   // after the confirmation: rate and time count the run, not the reading
@@ -352,6 +352,19 @@ async function runOne<T>(o: BulkOptions<T>, item: BulkItem<T>, signal: AbortSign
   }
 }
 
+/** The report's columns in a table (-o human, wide), in this order: what a person scans for first, then the rest. */
+const REPORT_COLUMNS = ['target', 'ok', 'exit_code', 'error', 'skipped', 'result'] as const
+const REPORT_MAIN_COLUMNS = REPORT_COLUMNS.slice(0, 4)
+
+/** Nothing to show: no value, or an empty reply (`{}` of a write). */
+const blank = (v: unknown) => v === undefined || v === null || v === '' || (typeof v === 'object' && Object.keys(v as object).length === 0)
+
+/** The entries as table rows: every row the same columns, in REPORT_COLUMNS' order, those blank in all left out. */
+function reportRows(entries: ReportEntry[]): Record<string, unknown>[] {
+  const columns = REPORT_COLUMNS.filter((k) => entries.some((e) => !blank(e[k])))
+  return entries.map((e) => Object.fromEntries(columns.map((k) => [k, e[k]])))
+}
+
 /** A bulk run's report as it goes: the counts, a JSON line per target with -o jsonl, progress on a terminal. */
 class BulkReport {
   readonly summary: BulkSummary
@@ -363,9 +376,10 @@ class BulkReport {
 
   constructor(
     private readonly ctx: CoreContext,
-    total: number,
+    /** the targets in the order of the list: the report at the end keeps it, whatever order they finished in */
+    private readonly targets: string[],
   ) {
-    this.summary = { total, entries: [], done: 0, failed: 0, skipped: 0, notStarted: 0 }
+    this.summary = { total: targets.length, entries: [], done: 0, failed: 0, skipped: 0, notStarted: 0 }
     this.jsonl = ctx.format === 'jsonl'
   }
 
@@ -394,11 +408,19 @@ class BulkReport {
     this.progress?.clear()
   }
 
-  /** the report on stdout (unless printed line by line) and the one summary line on stderr */
+  /** the report on stdout (unless printed line by line), one entry per target in the list's order, and the one summary line on stderr */
   async finish() {
     const { io } = this.ctx.session
     const { summary } = this
-    if (!this.jsonl && summary.entries.length) io.stdout.write(await format(this.ctx.format as Format, summary.entries))
+    const order = new Map(this.targets.map((target, i) => [target, i]))
+    summary.entries.sort((a, b) => (order.get(a.target) ?? 0) - (order.get(b.target) ?? 0))
+    if (!this.jsonl && summary.entries.length) {
+      const fmt = this.ctx.format as Format
+      const table = fmt === 'human' || fmt === 'wide'
+      const tables = this.ctx.tables.with({ preferred: REPORT_MAIN_COLUMNS })
+      io.stdout.write(await format(fmt, table ? reportRows(summary.entries) : summary.entries, tables))
+      tables.tell()
+    }
     const seconds = ((Date.now() - this.started) / 1000).toFixed(1)
     const parts = [`${summary.done} ${this.ctx.dryRun ? 'checked (dry run, nothing written)' : 'done'}`, `${summary.failed} failed`, `${summary.skipped} skipped`]
     if (summary.notStarted) parts.push(`${summary.notStarted} not started`)

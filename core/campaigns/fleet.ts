@@ -14,6 +14,7 @@ import { format, isRecord, listKey, resolveFormat } from '../output/formats.js'
 import { Prompts } from '../run/prompts.js'
 import type { Session } from '../run/session.js'
 import { writes } from '../cli/options.js'
+import { everyPage } from '../run/paginate.js'
 import { capitalised, effectOf } from '../cli/effect.js'
 
 /** servers asked at once */
@@ -110,6 +111,8 @@ export async function runFleet(session: Session, invocation: Invocation, servers
   if (declaredWrite(invocation)) await guard()
   await warnSharedToken(session, sessions)
 
+  // Each server prints minified JSON: an export's every page (-o csv, -o jsonl) is asked for here.
+  const options = command.paged && everyPage(command.paged, invocation, fmt) ? { ...invocation.options, all: true } : invocation.options
   const codes: number[] = new Array(sessions.length)
   const until = AbortSignal.any([signal, stop.signal])
   let next = 0
@@ -118,7 +121,7 @@ export async function runFleet(session: Session, invocation: Invocation, servers
       const s = sessions[i]
       s.session.io = { ...io, stdout: s.out, stderr: s.err, interactive: false }
       s.session.writeGuard = guard
-      codes[i] = await runInvocation(s.session, { ...invocation, globals: { ...globals, output: 'minified', server: undefined } }, until)
+      codes[i] = await runInvocation(s.session, { ...invocation, options, globals: { ...globals, output: 'minified', server: undefined } }, until)
     }
   }
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, sessions.length) }, worker))

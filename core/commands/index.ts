@@ -121,6 +121,10 @@ export const audit = defineCommand({
   path: 'audit',
   description: 'Show the audit log: every change synadm sent, when, to which server, by which command, with its status',
   offline: true,
+  // -o human: when, where, what was typed and what it touched, how it went; what every entry shares goes to a note.
+  mainColumns: ['time', 'profile', 'command', 'path', 'status'],
+  times: ['time'],
+  dropsConstantColumns: true,
   options: [
     { flags: '--since <date>', type: 'datetime', description: 'entries from this local date/time on (YYYY-MM-DD[ HH:MM:SS])' },
     { flags: '--server <name>', description: 'entries of this profile (or base URL)', complete: 'server_profile' },

@@ -171,5 +171,18 @@ export async function audit(ctx: CoreContext<typeof spec.audit>) {
     if (ctx.options.failed && entry.status !== null && entry.status < 300) continue
     entries.push(entry)
   }
-  return entries
+  return ctx.format === 'human' || ctx.format === 'wide' ? entries.map(readablePath) : entries
+}
+
+/** For people: the path with its IDs decoded (`/users/@spam:example.org/…`, not `%40spam%3A…`); files keep it as logged. */
+function readablePath(entry: AuditEntry): AuditEntry {
+  const [path, query] = entry.path.split('?', 2)
+  const decoded = path.split('/').map((segment) => {
+    try {
+      return decodeURIComponent(segment).includes('/') ? segment : decodeURIComponent(segment)
+    } catch {
+      return segment
+    }
+  })
+  return { ...entry, path: decoded.join('/') + (query === undefined ? '' : `?${query}`) }
 }

@@ -221,6 +221,16 @@ export interface CommandSpec {
    * (the others are hidden with a note; `-o wide` and piped output show all)
    */
   mainColumns?: readonly string[]
+  /**
+   * fields of its output that hold points in time (ms since 1970, or ISO 8601 text), besides the ones core knows by
+   * name (Matrix's `…_ts`, MAS's `…_at`, `expiry_time`, `last_seen`): `-o human` shows them as local dates
+   */
+  times?: readonly string[]
+  /**
+   * `-o human` leaves out the columns of its list that hold one value in every row, and names them with that value
+   * in a note (`-o wide` and `--columns` show them): for lists where most fields repeat, such as the audit log
+   */
+  dropsConstantColumns?: boolean
   /** bars beside the numbers of its list in `-o human` on a terminal */
   chart?: ChartSpec
   /**

@@ -3,15 +3,15 @@
  * action → formatter. A line of commands joined by pipes is planned whole before any of them runs. Errors become
  * one line on stderr and an exit code; nothing here exits the process.
  */
-import { createRunContext, settleAudit, type BulkRunner, type ContextFactory, type CoreContext, type RunMode } from '../run/context.js'
-import type { Invocation, RunContext } from '../contract/run-context.js'
+import { createRunContext, settleAudit, terminalWidth, type BulkRunner, type ContextFactory, type CoreContext, type RunMode } from '../run/context.js'
+import type { Invocation } from '../contract/run-context.js'
 import type { Action } from '../contract/spec.js'
 import { describeError, DryRunStop, EXIT, SynadmError, toSynadmError, usageError, screenText } from '../kernel/errors.js'
 import { commandSwitches, leadingGlobalsLength, liftGlobals, parseGlobals, refusePerProcess } from '../cli/globals.js'
 import { redactText } from '../kernel/log.js'
 import { commandHelp, groupHelp, rootHelp, usageLine } from '../cli/help.js'
-import { format, itemStream, resolveFormat, type Format } from '../output/formats.js'
-import { ALL_CONCURRENCY, nextToken, pages, type Page } from '../run/paginate.js'
+import { fitLine, format, itemStream, resolveFormat, type Format } from '../output/formats.js'
+import { ALL_CONCURRENCY, everyPage, nextToken, pages, type Page } from '../run/paginate.js'
 import { canPage, PagedOutput, pagerCommand } from '../output/pager.js'
 import { commandShape, displayName, writes } from '../cli/options.js'
 import { isFleet, selectProfiles } from '../config/profiles.js'
@@ -253,10 +253,11 @@ async function run(session: Session, invocation: Invocation, signal: AbortSignal
   const { command, options } = invocation
   // Offline commands run without a usable config, but follow its format when there is one.
   const settings = command.offline ? await session.settings().catch(() => undefined) : await session.settings()
-  const contextFor = contextsFor(session, resolveFormat(invocation.globals.output ?? settings?.settings.format ?? 'yaml'))
+  const format = resolveFormat(invocation.globals.output ?? settings?.settings.format ?? 'yaml')
+  const contextFor = contextsFor(session, format)
   const ctx = contextFor(invocation, signal, mode)
   const action = await command.load()
-  if (command.paged && options.all) return settled(ctx, () => runAllPages(ctx, action))
+  if (command.paged && everyPage(command.paged, invocation, format)) return settled(ctx, () => runAllPages(ctx, action))
   if (options.targets !== undefined) return settled(ctx, async () => (await bulkEngine()).runTargets(ctx, action, contextFor))
   return runOnce(ctx, action)
 }
@@ -295,6 +296,7 @@ async function runAllPages(ctx: CoreContext, action: Action): Promise<void> {
   const first = ctx.given.has(fromKey) ? all[fromKey] : undefined
   for await (const page of pages(fetchPage, spec, { first, concurrency: ALL_CONCURRENCY })) await stream.page((page[spec.items] as unknown[]) ?? [])
   stream.end()
+  ctx.tables.tell()
 }
 
 /** The action once: its result printed after the audit log is on disk. A dry run ends at its first write or confirmation. */
@@ -313,19 +315,25 @@ async function runOnce(ctx: CoreContext, action: Action): Promise<void> {
     throw error
   }
   if (result !== undefined) write(await format(ctx.format, result, ctx.tables))
+  // What belongs to the table comes after it: the columns it left out, then the way to the next page.
+  ctx.tables.tell()
   if (ctx.command.paged) nextPageHint(ctx, result as Page | undefined)
 }
 
-/** The one "more pages" hint: a person shown one page of a paged command learns how to get the rest. */
-function nextPageHint(ctx: RunContext, page: Page | undefined) {
+/**
+ * The one "more pages" hint: one page of a paged command that is not the last says so on stderr, in every format
+ * (an export that stops early is never silent), in one line that fits the terminal.
+ */
+function nextPageHint(ctx: CoreContext, page: Page | undefined) {
   const spec = ctx.command.paged!
   const next = nextToken(page, spec)
-  if (next === undefined || !(ctx.format === 'human' || ctx.format === 'wide' || ctx.interactive)) return
+  if (next === undefined) return
   const fromKey = spec.from ?? 'from'
   const from = commandShape(ctx.command).options.find((d) => d.key === fromKey)
   const total = typeof page?.total === 'number' ? ` (${page.total} in all)` : ''
   const what = spec.what ?? spec.items.replace(/_/g, ' ')
-  ctx.note(`There are more ${what} than shown${total}: use '${from ? displayName(from) : '--' + fromKey} ${next}' for the next page, or --all for every page.`)
+  const text = `More ${what} than shown${total}: next page ${from ? displayName(from) : '--' + fromKey} ${next}, every page --all`
+  ctx.note(fitLine(text, terminalWidth(ctx.session.io.stderr)))
 }
 
 function report(session: Session, thrown: unknown, level: number): number {

@@ -16,7 +16,7 @@ import { secretValues } from '../cli/secrets.js'
 import { effectOf } from '../cli/effect.js'
 import { commandShape } from '../cli/options.js'
 import { waitForJob } from './jobs.js'
-import { format, TableLayout, type Format } from '../output/formats.js'
+import { fitLine, format, TableLayout, type Format } from '../output/formats.js'
 import { items, pages } from './paginate.js'
 import { releaseOutput } from '../output/pager.js'
 import { Prompts } from './prompts.js'
@@ -150,6 +150,7 @@ export function createRunContext(session: Session, inv: Invocation, signal: Abor
     async emit(data) {
       if (bulk) return void bulk.emitted.push(data)
       io.stdout.write(await format(outputFormat, data, tables))
+      tables.tell()
     },
     env: io.env,
     readFile: (file) => readInput(file, io.stdin),
@@ -208,23 +209,19 @@ function boundClients(session: Session, binding: () => Promise<BoundDefaults>) {
   }
 }
 
-/** How tables fit the terminal and which columns they show (--columns, the command's mainColumns). */
+/**
+ * How tables fit the terminal and which columns they show (--columns, the command's mainColumns, times and constant
+ * columns). Its notes come after the table (the executor tells them), each one line that fits a terminal's stderr.
+ */
 function tableLayout(io: IO, inv: Invocation): TableLayout {
   return new TableLayout({
     width: terminalWidth(io.stdout),
     columns: inv.globals.columns?.split(',').map((c) => c.trim()).filter(Boolean),
     preferred: inv.command.mainColumns,
-    note: (message) => void io.stderr.write(message + '\n'),
+    times: inv.command.times,
+    dropConstant: inv.command.dropsConstantColumns,
+    note: (message) => void io.stderr.write(fitLine(message, terminalWidth(io.stderr)) + '\n'),
   })
-}
-
-/** synadm's [mxid] rule: `alice` → `@alice:server`; a full ID as is; undefined stays undefined. */
-function userIdIn(session: Session): RunContext['userId'] {
-  return (async (value: string | undefined) => {
-    if (value === undefined || isUserId(value)) return value
-    if (isUserOrLocalpart(value)) return `@${value.replace(/^@/, '').replace(/:$/, '')}:${await session.serverName()}`
-    throw new SynadmError('usage', `'${value}' is not a user ID (@localpart:server) or a localpart`)
-  }) as RunContext['userId']
 }
 
 /**
@@ -238,6 +235,15 @@ function lineEffect(session: Session, inv: Invocation): () => Promise<string | u
     if (!inv.command.effect || target?.id !== 'user' || typeof typed !== 'string') return effectOf(inv.command, inv)
     return effectOf(inv.command, inv, [await userIdIn(session)(typed).catch(() => typed)])
   }
+}
+
+/** synadm's [mxid] rule: `alice` → `@alice:server`; a full ID as is; undefined stays undefined. */
+function userIdIn(session: Session): RunContext['userId'] {
+  return (async (value: string | undefined) => {
+    if (value === undefined || isUserId(value)) return value
+    if (isUserOrLocalpart(value)) return `@${value.replace(/^@/, '').replace(/:$/, '')}:${await session.serverName()}`
+    throw new SynadmError('usage', `'${value}' is not a user ID (@localpart:server) or a localpart`)
+  }) as RunContext['userId']
 }
 
 /** ctx.confirm: a dry run ends here with its preview; --batch (or a bulk run's set) confirms in advance. */

@@ -98,19 +98,16 @@ describe('--all on big servers', () => {
 describe('the next-page hint of paged commands', () => {
   const firstPage = () => api().get('/_synapse/admin/v2/users').query(true).reply(200, { users: [{ name: 'a' }], next_token: '40', total: 90 })
 
-  it('is printed once, on stderr, for a person: human format or a terminal', async () => {
-    firstPage()
-    const human = await run(['-o', 'human', 'demo', 'list'])
-    expect(human.code).toBe(0)
-    expect(human.stderr).toBe("There are more users than shown (90 in all): use '--from 40' for the next page, or --all for every page.\n")
-    firstPage()
-    const terminal = await run(['-o', 'json', 'demo', 'list'], { interactive: true })
-    expect(terminal.stderr).toContain("use '--from 40' for the next page")
+  it('is printed once, on stderr, after the page, in every format: a page that is not the last is never silent', async () => {
+    for (const format of ['human', 'json', 'yaml', 'csv', 'jsonl']) {
+      firstPage()
+      const result = await run(['-o', format, 'demo', 'list', '-l', '1'])
+      expect(result.code).toBe(0)
+      expect(result.stderr).toBe('More users than shown (90 in all): next page --from 40, every page --all\n')
+    }
   })
 
-  it('is not printed for scripts, on the last page, or with --all', async () => {
-    firstPage()
-    expect((await run(['-o', 'json', 'demo', 'list'])).stderr).toBe('')
+  it('is not printed on the last page, or with --all', async () => {
     api().get('/_synapse/admin/v2/users').query(true).reply(200, { users: [{ name: 'a' }], total: 1 })
     expect((await run(['-o', 'human', 'demo', 'list'])).stderr).toBe('')
     firstPage()

@@ -100,9 +100,9 @@ export const pluginsNew = defineCommand({
 
 export const servers = defineCommand({
   path: 'servers',
-  description: 'List the server profiles (-S NAME): base URL, user, token source; --check asks each server whether it answers',
+  description: 'List the server profiles (-S NAME): base URL, user, token source; --check asks each server whether it answers and takes the token',
   offline: true,
-  options: [{ flags: '--check', description: 'ask each server whether it answers (no token needed)' }],
+  options: [{ flags: '--check', description: 'ask each server whether it answers, then whether it takes the token (a whoami): reachable, authenticated' }],
   load: profiles('servers'),
 })
 

@@ -144,3 +144,25 @@ describe('confirmations and dry runs name the action about to happen (the declar
     expect(group.stderr).toContain('confirmation: Delete group +g:synapse.test?')
   })
 })
+
+describe('servers --check checks the token too', () => {
+  it('a server that answers but refuses the token is not reported as fine', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'synadm-check-'))
+    const servers = join(home, 'synadm', 'servers')
+    const { mkdirSync } = await import('node:fs')
+    mkdirSync(servers, { recursive: true })
+    const profile = (name: string, url: string, token: string) =>
+      writeFileSync(join(servers, `${name}.yaml`), `user: '@admin:x.test'\nbase_url: ${url}\ntoken: ${token}\n`, { mode: 0o600 })
+    profile('live', 'http://live.test', 'good')
+    profile('dead', 'http://dead.test', 'expired')
+    for (const url of ['http://live.test', 'http://dead.test']) nock(url).get('/_matrix/client/versions').reply(200, { versions: ['v1.11'] })
+    nock('http://live.test').get('/_matrix/client/v3/account/whoami').matchHeader('authorization', 'Bearer good').reply(200, { user_id: '@admin:x.test' })
+    nock('http://dead.test').get('/_matrix/client/v3/account/whoami').reply(401, { errcode: 'M_UNKNOWN_TOKEN', error: 'Invalid access token passed.' })
+    const env = { XDG_CONFIG_HOME: home, SYNADM_BASE_URL: undefined, SYNADM_USER: undefined, SYNADM_TOKEN: undefined, SYNADM_HOMESERVER: undefined }
+    const result = await run(['-o', 'json', 'servers', '--check'], { env })
+    expect(result.code).toBe(0)
+    const byName = Object.fromEntries(JSON.parse(result.stdout).map((row: Record<string, unknown>) => [row.name, row]))
+    expect(byName.live).toMatchObject({ reachable: 'yes', authenticated: 'yes: @admin:x.test' })
+    expect(byName.dead).toMatchObject({ reachable: 'yes', authenticated: expect.stringMatching(/^no: .*(401|M_UNKNOWN_TOKEN|Invalid access token)/) })
+  })
+})

@@ -5,6 +5,7 @@
 export { definePlugin, PLUGIN_API_VERSION, type PluginContext, type SynadmPlugin } from './contract/plugin.js'
 export { DAYS, lazy, TIMESTAMP_MS, type Action, type ArgSpec, type CommandSpec, type EffectLine, type IdKind, type JobSpec, type OptionGroup, type OptionSpec, type PagedSpec } from './contract/spec.js'
 export { defineCommand, defineOptions, type ArgsOf, type OptionsOf } from './contract/typed.js'
+export { completeAlias } from './contract/ids.js'
 export type { RunContext, SecretSource } from './contract/run-context.js'
 export { completionProvider, type ApiFactory, type ApiServices, type ApiOf, type CompletionFetcher, type CompletionProvider } from './cli/registry.js'
 export { EXIT, SynadmError, usageError, type ErrorCode, type ErrorKind } from './kernel/errors.js'

@@ -15,7 +15,7 @@ import { bulkFailureOf, skippedReason, type BulkItem, type ContextFactory, type 
 import type { BulkSummary, Invocation, RunContext } from '../contract/run-context.js'
 import { DryRunStop, SynadmError, toSynadmError, usageError } from '../kernel/errors.js'
 import { path, replyField } from '../http/client.js'
-import { idProblem } from '../contract/ids.js'
+import { completeAlias, idProblem, isRoomAlias, isShortAlias } from '../contract/ids.js'
 import { readInput } from '../run/input.js'
 import { asciiJson, format, type Format, isRecord } from '../output/formats.js'
 import { commandShape, DEFAULT_CONCURRENCY, writes } from '../cli/options.js'
@@ -57,7 +57,10 @@ export interface TargetLine {
   line: number
 }
 
-/** Room aliases start with `#`, as comments do: in a list of rooms, a line that is an alias is a target. */
+/**
+ * Room aliases start with `#`, as comments do: in a list of rooms, a line that is a whole alias (`#name:server`) is a
+ * target; `#name` alone is a comment there.
+ */
 const takesAliases = (kind?: IdKind) => kind === 'alias' || kind === 'room_or_alias'
 
 /**
@@ -67,7 +70,7 @@ const takesAliases = (kind?: IdKind) => kind === 'alias' || kind === 'room_or_al
  */
 export function parseTargetLines(text: string, fields: string[], kind?: IdKind): { targets: TargetLine[]; errors: string[]; column?: string } {
   const lines = text.split(/\r?\n/)
-  const isAlias = (trimmed: string) => takesAliases(kind) && !idProblem(kind!, trimmed)
+  const isAlias = (trimmed: string) => takesAliases(kind) && isRoomAlias(trimmed)
   const skipped = (trimmed: string) => trimmed === '' || (trimmed.startsWith('#') && !isAlias(trimmed))
   const first = lines.findIndex((raw) => !skipped(raw.trim()))
   const header = first >= 0 && !lines[first].trim().startsWith('{') ? csvHeader(lines[first]) : []
@@ -155,9 +158,11 @@ async function normalise(ctx: CoreContext, kind: IdKind, value: string): Promise
   if (problem) throw usageError(`'${value.replace(/[\u0000-\u001f\u007f]/g, '?')}' ${problem}`)
   if (kind === 'user') return ctx.userId(value)
   if (kind === 'room_or_alias' && value.startsWith('#')) {
+    const alias = isShortAlias(value) ? completeAlias(value, await ctx.serverName()) : value
     const matrix = await ctx.matrix()
-    return replyField(await matrix.get(path`client/v3/directory/room/${value}`), 'room_id', `the lookup of ${value}`)
+    return replyField(await matrix.get(path`client/v3/directory/room/${alias}`), 'room_id', `the lookup of ${alias}`)
   }
+  if (kind === 'alias' && isShortAlias(value)) return completeAlias(value, await ctx.serverName())
   return value
 }
 

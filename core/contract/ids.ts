@@ -41,6 +41,20 @@ function sigilled(sigil: string, text: string, domainRequired = true, localpart 
 
 export const isUserId = (text: string) => sigilled('@', text, true, USER_LOCALPART)
 export const isRoomAlias = (text: string) => sigilled('#', text)
+/** `#name` without its server: an alias on this server, completed with its name as a localpart is (completeAlias). */
+export const isShortAlias = (text: string) => !text.includes(':') && sigilled('#', text, false)
+/** An alias as typed, `#name` completed to `#name:server` (the local server name); anything else as is. */
+export const completeAlias = (text: string, serverName: string) => (isShortAlias(text) ? `${text}:${serverName}` : text)
+
+/**
+ * A user ID or localpart typed with capitals, in lower case: Matrix user IDs are lower case (a few historical ones
+ * are not), so a lookup of one that failed most likely meant this. Undefined when there is nothing to lower.
+ */
+export function lowerCaseUser(text: string): string | undefined {
+  const colon = text.indexOf(':')
+  const local = colon < 0 ? text : text.slice(0, colon)
+  return local === local.toLowerCase() ? undefined : local.toLowerCase() + (colon < 0 ? '' : text.slice(colon))
+}
 /** `!opaque:server`; room version 12 and later drop the server part (`!` and 43 base64 characters). */
 export const isRoomId = (text: string) => sigilled('!', text, false)
 /** `$opaque:server` in room versions 1 and 2; a base64 hash (which may hold `/` and `+`) since. */
@@ -70,8 +84,8 @@ const KINDS: Record<IdKind, { check: (text: string) => boolean; expected: string
   user: { check: isUserOrLocalpart, expected: 'a user ID (@name:server) or a localpart', noun: 'user' },
   user_full: { check: isUserId, expected: 'a user ID (@name:server)', noun: 'user' },
   room: { check: isRoomId, expected: 'a room ID (!id:server)', noun: 'room' },
-  alias: { check: isRoomAlias, expected: 'a room alias (#name:server)', noun: 'room' },
-  room_or_alias: { check: (t) => isRoomId(t) || isRoomAlias(t), expected: 'a room ID (!id:server) or alias (#name:server)', noun: 'room' },
+  alias: { check: (t) => isRoomAlias(t) || isShortAlias(t), expected: 'a room alias (#name:server, or #name on this server)', noun: 'room' },
+  room_or_alias: { check: (t) => isRoomId(t) || isRoomAlias(t) || isShortAlias(t), expected: 'a room ID (!id:server) or alias (#name:server, or #name on this server)', noun: 'room' },
   event: { check: isEventId, expected: 'an event ID ($id)', noun: 'event' },
   server: { check: isServerName, expected: 'a server name (host, host:port or [IPv6]:port)', noun: 'server' },
   media: { check: (t) => MEDIA_ID.test(t), expected: 'a media ID (letters, digits, _ and -)', noun: 'media file' },

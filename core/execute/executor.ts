@@ -17,6 +17,7 @@ import { commandShape, displayName, writes } from '../cli/options.js'
 import { isFleet, selectProfiles } from '../config/profiles.js'
 import { parseCommandWords } from '../cli/parse.js'
 import { lookAlikes } from '../cli/suggest.js'
+import { lowerCaseUser } from '../contract/ids.js'
 import type { Session } from '../run/session.js'
 import { VERSION } from '../kernel/version.js'
 import { Capture } from '../output/capture.js'
@@ -257,9 +258,26 @@ async function run(session: Session, invocation: Invocation, signal: AbortSignal
   const contextFor = contextsFor(session, format)
   const ctx = contextFor(invocation, signal, mode)
   const action = await command.load()
-  if (command.paged && everyPage(command.paged, invocation, format)) return settled(ctx, () => runAllPages(ctx, action))
-  if (options.targets !== undefined) return settled(ctx, async () => (await bulkEngine()).runTargets(ctx, action, contextFor))
-  return runOnce(ctx, action)
+  try {
+    if (command.paged && everyPage(command.paged, invocation, format)) return await settled(ctx, () => runAllPages(ctx, action))
+    if (options.targets !== undefined) return await settled(ctx, async () => (await bulkEngine()).runTargets(ctx, action, contextFor))
+    return await runOnce(ctx, action)
+  } catch (error) {
+    throw withLowerCaseHint(error, invocation)
+  }
+}
+
+/**
+ * Something not found where a user was typed with capitals: Matrix user IDs are lower case, so the hint names the
+ * lower-case ID (instead of a plugin's more general one).
+ */
+function withLowerCaseHint(error: unknown, { command, args, options }: Invocation): unknown {
+  if (!SynadmError.is(error) || error.kind !== 'notFound') return error
+  const isUser = (kind?: string) => kind === 'user' || kind === 'user_full'
+  const { args: argSpecs, options: defs } = commandShape(command)
+  const typed = [...argSpecs.filter((a) => isUser(a.id)).map((a) => args[a.name]), ...defs.filter((d) => isUser(d.spec.id)).map((d) => options[d.key])].flat()
+  const lowered = typed.map((value) => (typeof value === 'string' ? lowerCaseUser(value) : undefined)).find(Boolean)
+  return lowered ? Object.assign(error, { hint: `Matrix user IDs are lower case: try ${lowered}` }) : error
 }
 
 /**

@@ -123,7 +123,7 @@ describe('one-room reads take an ID or an alias', () => {
   it('something that is neither an ID nor an alias is a usage error', async () => {
     const result = await run(['room', 'details', 'lobby'])
     expect(result.code).toBe(EXIT.usage)
-    expect(result.stderr).toContain("'lobby' is not a room ID (!id:server) or alias (#name:server)")
+    expect(result.stderr).toContain("'lobby' is not a room ID (!id:server) or alias (#name:server, or #name on this server)")
   })
 })
 

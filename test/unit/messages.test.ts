@@ -166,3 +166,31 @@ describe('servers --check checks the token too', () => {
     expect(byName.dead).toMatchObject({ reachable: 'yes', authenticated: expect.stringMatching(/^no: .*(401|M_UNKNOWN_TOKEN|Invalid access token)/) })
   })
 })
+
+describe('short forms: #alias on this server, user IDs in lower case', () => {
+  it('#lobby is completed with the server name, as a localpart is', async () => {
+    nock(TEST_BASE_URL).get(`/_matrix/client/v3/directory/room/${enc('#lobby:synapse.test')}`).reply(200, { room_id: '!r:synapse.test', servers: [] })
+    api().get(`${A}/v1/rooms/${enc('!r:synapse.test')}`).reply(200, { room_id: '!r:synapse.test', name: 'Lobby' })
+    const result = await run(['-o', 'json', 'room', 'details', '#lobby'])
+    expect(result.stderr).toBe('#lobby:synapse.test is room !r:synapse.test\n')
+    expect(result.code).toBe(0)
+    expect(JSON.parse(result.stdout)).toMatchObject({ room_id: '!r:synapse.test' })
+  })
+
+  it('in a --targets list #lobby is read from a JSON line and completed; a #-line alone stays a comment', async () => {
+    nock(TEST_BASE_URL).get(`/_matrix/client/v3/directory/room/${enc('#lobby:synapse.test')}`).reply(200, { room_id: '!r:synapse.test', servers: [] })
+    api().put(`${A}/v1/rooms/${enc('!r:synapse.test')}/block`).reply(200, { block: true })
+    const result = await run(['--batch', '-o', 'jsonl', 'room', 'block', '--targets', file('rooms.txt', '#ops\n{"alias":"#lobby"}\n')])
+    expect(result.code).toBe(0)
+    expect(JSON.parse(result.stdout)).toMatchObject({ target: '!r:synapse.test', ok: true })
+  })
+
+  it('a user not found that was typed with capitals: the hint says user IDs are lower case', async () => {
+    api().get(`${A}/v2/users/${enc('@Alice:synapse.test')}`).reply(404, { errcode: 'M_NOT_FOUND', error: 'User not found' })
+    const result = await run(['user', 'details', '@Alice:synapse.test'])
+    expect(result.code).toBe(7)
+    expect(result.stderr).toMatch(/\nhint: Matrix user IDs are lower case: try @alice:synapse\.test\n$/)
+    api().get(`${A}/v2/users/${enc('@bob:synapse.test')}`).reply(404, { errcode: 'M_NOT_FOUND', error: 'User not found' })
+    expect((await run(['user', 'details', 'bob'])).stderr).not.toContain('lower case')
+  })
+})

@@ -195,9 +195,12 @@ export async function audit(ctx: CoreContext<typeof spec.audit>) {
   return ctx.format === 'human' || ctx.format === 'wide' ? entries.map(readablePath) : entries
 }
 
-/** For people: the path with its IDs decoded (`/users/@spam:example.org/…`, not `%40spam%3A…`); files keep it as logged. */
+/**
+ * For people: the endpoint as `synadm raw` and `synadm matrix raw` take it (`v1/users/@spam:example.org/shadow_ban`),
+ * its IDs decoded; files (json, csv …) keep the path as logged.
+ */
 function readablePath(entry: AuditEntry): AuditEntry {
-  const [path, query] = entry.path.split('?', 2)
+  const [path, query] = entry.path.replace(/^\/_synapse\/admin\/|^\/_matrix\//, '').split('?', 2)
   const decoded = path.split('/').map((segment) => {
     try {
       return decodeURIComponent(segment).includes('/') ? segment : decodeURIComponent(segment)

@@ -76,8 +76,16 @@ export function cut(text: string, width: number): string {
   return out + ELLIPSIS
 }
 
-/** One line for stderr that fits a terminal `width` wide (undefined: not a terminal, the line as it is). */
-export const fitLine = (text: string, width: number | undefined) => (width === undefined ? text : cut(text, Math.max(10, width)))
+/**
+ * One line for stderr that fits a terminal `width` wide (undefined: not a terminal, the line as it is); a list in it
+ * (`a, b, c`) is cut after a whole item.
+ */
+export function fitLine(text: string, width: number | undefined): string {
+  if (width === undefined || textWidth(text) <= width) return text
+  const short = cut(text, Math.max(10, width))
+  const item = short.lastIndexOf(', ')
+  return item > short.length / 2 ? short.slice(0, item) + ', ' + ELLIPSIS : short
+}
 
 const padEnd = (text: string, width: number) => text + ' '.repeat(Math.max(0, width - textWidth(text)))
 
@@ -234,11 +242,12 @@ export class TableLayout {
     const { preferred = [] } = this.options
     const priority = this.nested ? kept : [...preferred.filter((c) => kept.includes(c)), ...kept.filter((c) => !preferred.includes(c))]
     if (width === undefined || this.nested) return this.sized(kept, priority, natural)
-    const shown = this.fitting(priority, natural, width)
+    const main = preferred.filter((c) => kept.includes(c)).length || priority.length
+    const shown = this.fitting(priority, main, natural, width)
     const hidden = kept.filter((c) => !shown.has(c))
     if (hidden.length && !this.notes.toldHidden) {
       this.notes.toldHidden = true
-      this.notes.pending.push(`${hidden.length} of ${all.length} columns hidden to fit the terminal (-o wide shows all, --columns picks): ${hidden.join(', ')}`)
+      this.notes.pending.push(`${hidden.length} of ${all.length} columns hidden (-o wide shows all): ${hidden.join(', ')}`)
     }
     return this.sized(kept.filter((c) => shown.has(c)), priority.filter((c) => shown.has(c)), natural)
   }
@@ -249,21 +258,30 @@ export class TableLayout {
     const constant = all.filter((c) => cells.every((row) => (row.get(c) ?? '') === (cells[0].get(c) ?? '')))
     if (constant.length === 0 || constant.length === all.length) return all
     const values = constant.map((c) => `${c} ${cells[0].get(c) || '(empty)'}`)
-    this.notes.pending.push(`the same in every row, not shown (-o wide shows it): ${values.join(', ')}`)
+    this.notes.pending.push(`not shown, the same in every row: ${values.join(', ')}`)
     return all.filter((c) => !constant.includes(c))
   }
 
-  /** The columns that fit the width, most important first; the first always. */
-  private fitting(priority: string[], natural: Map<string, number>, width: number): Set<string> {
-    let used = -GAP
+  /**
+   * The columns that fit the width, most important first; the first always. The main ones (the first `main` of
+   * `priority`) come first, each counted at most CHOICE_WIDTH wide; the others only in the room the main ones leave
+   * when shown whole, so a column that matters less never squeezes one that matters more.
+   */
+  private fitting(priority: string[], main: number, natural: Map<string, number>, width: number): Set<string> {
     const shown = new Set<string>()
-    for (const [i, c] of priority.entries()) {
-      const needed = GAP + (i === 0 ? natural.get(c)! : Math.min(natural.get(c)!, CHOICE_WIDTH))
-      if (i === 0 || used + needed <= width) {
-        shown.add(c)
-        used += needed
+    const take = (columns: string[], room: number, first: boolean) => {
+      let used = -GAP
+      for (const [i, c] of columns.entries()) {
+        const needed = GAP + (first && i === 0 ? natural.get(c)! : Math.min(natural.get(c)!, CHOICE_WIDTH))
+        if ((first && i === 0) || used + needed <= room) {
+          shown.add(c)
+          used += needed
+        }
       }
     }
+    take(priority.slice(0, main), width, true)
+    const whole = [...shown].reduce((sum, c) => sum + natural.get(c)! + GAP, 0)
+    take(priority.slice(main), width - whole, false)
     return shown
   }
 

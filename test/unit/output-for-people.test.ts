@@ -243,17 +243,18 @@ describe('notes that belong to a table', () => {
   })
 
   it('come after it on a terminal, each one line that fits', async () => {
-    const { code, order } = await inTerminal([wide], ['-o', 'human', 'wide', 'list'], { columns: 80, errColumns: 60 })
+    const { code, order } = await inTerminal([wide], ['-o', 'human', 'wide', 'list'], { columns: 80, errColumns: 70 })
     expect(code).toBe(0)
     const [table, ...notes] = order
     expect(table).toMatch(/^out:column_number_0/)
     expect(notes.map((n) => n.slice(0, 4))).toEqual(['err:', 'err:'])
-    expect(notes[0]).toMatch(/^err:\d+ of 12 columns hidden to fit the terminal/)
+    expect(notes[0]).toMatch(/^err:\d+ of 12 columns hidden \(-o wide shows all\): column_number_\d+, /)
+    expect(notes[0]).toMatch(/, …\n$/)
     expect(notes[1]).toMatch(/^err:More rows than shown: next page --from 2/)
     for (const note of notes) {
       expect(note.endsWith('\n')).toBe(true)
       expect(note.slice(4, -1)).not.toContain('\n')
-      expect([...note.slice(4, -1)].length).toBeLessThanOrEqual(60)
+      expect([...note.slice(4, -1)].length).toBeLessThanOrEqual(70)
     }
   })
 })
@@ -301,11 +302,16 @@ describe('synadm audit -o human', () => {
     const human = await inTerminal([], ['-o', 'human', 'audit'], { columns: 160, env })
     const lines = human.stdout.trimEnd().split('\n')
     expect(lines[0].split(/\s+/)).toEqual(['time', 'profile', 'command', 'path', 'status', 'duration_ms'])
-    expect(lines[2]).toMatch(/^2026-11-30 10:01:00\s+default\s+synadm user shadow-ban @u1:synapse\.test\s+\/_synapse\/admin\/v1\/users\/@u1:synapse\.test\/shadow_ban\s+200\s+11$/)
-    expect(human.stderr).toBe('the same in every row, not shown (-o wide shows it): base_url http://synapse.test, user @admin:synapse.test, method POST, run_id (empty), dry_run False\n')
+    // the path as `synadm raw` takes it, its IDs decoded
+    expect(lines[2]).toMatch(/^2026-11-30 10:01:00\s+default\s+synadm user shadow-ban @u1:synapse\.test\s+v1\/users\/@u1:synapse\.test\/shadow_ban\s+200\s+11$/)
+    expect(human.stderr).toBe('not shown, the same in every row: base_url http://synapse.test, user @admin:synapse.test, method POST, run_id (empty), dry_run False\n')
     const wide = await runSynadm([], ['-o', 'wide', 'audit'], { env })
     expect(wide.stdout.split('\n')[0].split(/\s+/)).toEqual(['time', 'profile', 'base_url', 'user', 'command', 'method', 'path', 'status', 'duration_ms', 'run_id', 'dry_run'])
     const json = JSON.parse((await runSynadm([], ['-o', 'json', 'audit'], { env })).stdout)
     expect(json[0]).toEqual(entry(1, 'default', 200))
+    // In a narrow terminal the main columns come first; one that matters less is not shown at their expense.
+    const narrow = await inTerminal([], ['-o', 'human', 'audit'], { columns: 100, env })
+    expect(narrow.stdout.split('\n')[0].split(/\s+/)).toEqual(['time', 'profile', 'command', 'path', 'status'])
+    expect(narrow.stderr).toContain('1 of 11 columns hidden (-o wide shows all): duration_ms')
   })
 })

@@ -96,7 +96,7 @@ describe('tables that fit', () => {
       const hidden = all.filter((c) => !shown.includes(c))
       if (hidden.length) {
         expect(notes).toHaveLength(1)
-        expect(notes[0]).toMatch(new RegExp(`columns hidden to fit the terminal \\(.*\\): ${hidden.join(', ')}$`))
+        expect(notes[0]).toMatch(new RegExp(`^${hidden.length} of ${all.length} columns hidden \\(-o wide shows all\\): ${hidden.join(', ')}$`))
         expect(notes[0]).toContain('-o wide')
         // Nothing hidden that matters more than something shown.
         const lastPreferredShown = Math.max(...preferred.map((c) => (shown.includes(c) ? preferred.indexOf(c) : -1)))

@@ -242,7 +242,8 @@ async function runWithConfigRecovery(session: Session, invocation: Invocation, s
     const configurator = session.registry.find('config')
     if (!SynadmError.is(error) || error.code !== 'not_configured') throw error
     if (!configurator || !session.io.interactive || invocation.globals.batch || invocation.command === configurator.spec) throw error
-    session.io.stderr.write(`${error.message}\nStarting the configurator…\n`)
+    // The configurator says it starts: one line of its own here would be a second one.
+    session.io.stderr.write(`${error.message}\n`)
     await run(session, { command: configurator.spec, args: {}, options: {}, given: new Set(), globals: invocation.globals }, signal, mode)
     session.reset()
     await run(session, invocation, signal, mode)

@@ -194,3 +194,70 @@ describe('short forms: #alias on this server, user IDs in lower case', () => {
     expect((await run(['user', 'details', 'bob'])).stderr).not.toContain('lower case')
   })
 })
+
+describe('synadm config: questions drawn once, one start message, production for a profile', () => {
+  it('the prompts leave no listener on the run signal behind (a long configurator made Node warn mid-question)', async () => {
+    const { getEventListeners } = await import('node:events')
+    const { PassThrough } = await import('node:stream')
+    const { Prompts } = await import('../../core/run/prompts.js')
+    const controller = new AbortController()
+    const input = new PassThrough()
+    const prompts = new Prompts({ input, output: new PassThrough() }, controller.signal)
+    for (let i = 0; i < 12; i++) {
+      const asked = prompts.text(`question ${i}`)
+      setImmediate(() => input.write('a\r'))
+      expect(await asked).toBe('a')
+    }
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0)
+    // and the run's signal still cancels a question
+    const asked = prompts.text('last')
+    setImmediate(() => controller.abort())
+    await expect(asked).rejects.toMatchObject({ kind: 'aborted' })
+  })
+
+  it('configuring a profile asks whether it is production, says once that it starts, and Node never warns', async () => {
+    const { testIO } = await import('../../testing.js')
+    const { createSession } = await import('../../core/app/start.js')
+    const { execute } = await import('../../core/execute/executor.js')
+    const { builtinPlugins } = await import('../../testing.js')
+    const home = mkdtempSync(join(tmpdir(), 'synadm-configurator-'))
+    const io = testIO({ interactive: true, env: { XDG_CONFIG_HOME: home, SYNADM_BASE_URL: undefined, SYNADM_USER: undefined, SYNADM_TOKEN: undefined, SYNADM_HOMESERVER: undefined, SYNADM_FORMAT: undefined } })
+    const warnings: Error[] = []
+    const onWarning = (warning: Error) => void warnings.push(warning)
+    process.on('warning', onWarning)
+    const session = await createSession([...builtinPlugins], io)
+    const running = execute(session, ['config', '-S', 'staging'])
+    /** waits for the question, then types the answer (Enter alone takes the default) */
+    const answer = async (question: RegExp, typed = '') => {
+      for (let waited = 0; !question.test(io.stderr.text); waited += 10) {
+        if (waited > 5000) throw new Error(`never asked ${question}:\n${io.stderr.text}`)
+        await new Promise((r) => setTimeout(r, 10))
+      }
+      io.stdin.write(typed + '\r')
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    try {
+      await answer(/Synapse admin user name/, '@admin:x.test')
+      await answer(/Where does the access token come from/)
+      await answer(/admin user token/, 'tok')
+      await answer(/Synapse base URL/, 'http://x.test')
+      await answer(/Admin API path/)
+      await answer(/Matrix API path/)
+      await answer(/Default output format/)
+      await answer(/http timeout/)
+      await answer(/Server discovery/)
+      await answer(/Homeserver name/)
+      await answer(/Verify TLS certificates/)
+      await answer(/Is staging a production server\?/, 'y')
+      await answer(/MAS URL/)
+      await answer(/MAS client ID/)
+      expect(await running).toBe(0)
+    } finally {
+      process.off('warning', onWarning)
+    }
+    expect(warnings.map((w) => w.name)).toEqual([])
+    expect(io.stderr.text.match(/Running configurator/g)).toHaveLength(1)
+    const { readFileSync } = await import('node:fs')
+    expect(readFileSync(join(home, 'synadm', 'servers', 'staging.yaml'), 'utf8')).toContain('production: true')
+  }, 20_000)
+})

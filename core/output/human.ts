@@ -130,7 +130,7 @@ const INDENT = 2
 
 type Row = Record<string, unknown>
 
-/** The columns a table shows and how wide each is (undefined: as wide as its widest cell). */
+/** The columns a table shows and how wide each is. */
 interface Plan {
   shown: string[]
   widths: number[]
@@ -228,6 +228,10 @@ export class TableLayout {
     return items.map((item) => new Map(Object.entries(item).map(([k, v]) => [k, this.text(k, v)])))
   }
 
+  /**
+   * The columns a table shows and their widths: --columns; else all but the constant ones (when the command drops
+   * them) and, in a terminal, those that fit, the main ones first; the ones left out go to a note.
+   */
   private plan(items: Row[], cells: Map<string, string>[], dropConstant = this.options.dropConstant): Plan {
     const all = columnsOf(items)
     const natural = new Map(all.map((c) => [c, Math.max(textWidth(escapeControl(c)), ...cells.map((row) => textWidth(row.get(c) ?? '')))]))

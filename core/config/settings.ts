@@ -466,7 +466,8 @@ export function assertComplete(resolved: ResolvedSettings): void {
   if (missing.length === 0) return
   throw new SynadmError('config', `synadm is not configured: ${missing.join(', ')} missing (config file ${resolved.file})`, {
     code: 'not_configured',
-    hint: "run 'synadm config' to set it up, or set SYNADM_" + missing[0].toUpperCase(),
+    // every setting that is missing, or setting the first would only lead to the next error
+    hint: `run 'synadm config' to set it up, or set ${missing.map((key) => `SYNADM_${key.toUpperCase()}`).join(', ')}`,
   })
 }
 

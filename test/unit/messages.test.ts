@@ -195,6 +195,14 @@ describe('short forms: #alias on this server, user IDs in lower case', () => {
   })
 })
 
+describe('a missing config', () => {
+  it('the hint names every missing setting, not only the first', async () => {
+    const result = await run(['version'], { env: { SYNADM_USER: '', SYNADM_TOKEN: '' } })
+    expect(result.code).toBe(3)
+    expect(result.stderr).toMatch(/^synadm: synadm is not configured: user, token missing .*\nhint: run 'synadm config' to set it up, or set SYNADM_USER, SYNADM_TOKEN\n$/)
+  })
+})
+
 describe('synadm config: questions drawn once, one start message, production for a profile', () => {
   it('the prompts leave no listener on the run signal behind (a long configurator made Node warn mid-question)', async () => {
     const { getEventListeners } = await import('node:events')

@@ -9,7 +9,7 @@ import type { Action } from '../contract/spec.js'
 import { describeError, DryRunStop, EXIT, SynadmError, toSynadmError, usageError, screenText } from '../kernel/errors.js'
 import { commandSwitches, leadingGlobalsLength, liftGlobals, parseGlobals, refusePerProcess } from '../cli/globals.js'
 import { redactText } from '../kernel/log.js'
-import { commandHelp, groupHelp, rootHelp, usageLine } from '../cli/help.js'
+import { commandHelp, groupHelp, rootHelp, usageLine, wrapHelp } from '../cli/help.js'
 import { fitLine, format, itemStream, resolveFormat, type Format } from '../output/formats.js'
 import { ALL_CONCURRENCY, everyPage, nextToken, pages, type Page } from '../run/paginate.js'
 import { canPage, PagedOutput, pagerCommand } from '../output/pager.js'
@@ -46,7 +46,7 @@ export const VORPAL_EXTENSION_COMMANDS = new Map([
 ])
 
 export type Planned =
-  | { kind: 'help'; text: string; toStderr: boolean; exitCode: number }
+  | { kind: 'help'; text: string; toStderr: boolean; exitCode: number; pager?: boolean }
   | { kind: 'version' }
   | { kind: 'run'; invocation: Invocation }
 
@@ -69,10 +69,10 @@ export function plan(session: Session, words: string[], options: ExecuteOptions 
     if (unknown >= 0) throw unknownCommand(session, match.group ?? '', lifted.rest.slice(unknown).filter((w) => !w.startsWith('-')))
     const text = match.group ? groupHelp(session.registry, match.group) : rootHelp(session.registry, VERSION, where)
     // synadm prints a group's help on stderr with exit 2 when no subcommand was given.
-    return { kind: 'help', text, toStderr: !asked, exitCode: asked ? EXIT.ok : EXIT.usage }
+    return { kind: 'help', text, toStderr: !asked, exitCode: asked ? EXIT.ok : EXIT.usage, pager: lifted.globals.pager }
   }
   const spec = match.command.spec
-  if (globals.help) return { kind: 'help', text: commandHelp(spec, where), toStderr: false, exitCode: EXIT.ok }
+  if (globals.help) return { kind: 'help', text: commandHelp(spec, where), toStderr: false, exitCode: EXIT.ok, pager: globals.pager }
   const lifted = liftGlobals(leading, match.rest, commandSwitches(spec))
   globals = lifted.globals
   if (options.inShell) refusePerProcess(globals)
@@ -86,7 +86,7 @@ export function plan(session: Session, words: string[], options: ExecuteOptions 
     }
     throw error
   }
-  if (parsed.options.help && !spec.ownsHelp) return { kind: 'help', text: commandHelp(spec, where), toStderr: false, exitCode: EXIT.ok }
+  if (parsed.options.help && !spec.ownsHelp) return { kind: 'help', text: commandHelp(spec, where), toStderr: false, exitCode: EXIT.ok, pager: globals.pager }
   return { kind: 'run', invocation: { command: spec, ...parsed, globals, stdin: options.stdin } }
 }
 
@@ -175,7 +175,8 @@ async function runPlanned(session: Session, planned: Planned, words: string[], o
       return EXIT.ok
     }
     if (planned.kind === 'help') {
-      ;(planned.toStderr ? io.stderr : io.stdout).write(planned.text)
+      if (planned.toStderr) io.stderr.write(wrapHelp(planned.text, terminalWidth(io.stderr)))
+      else await writeForPeople(session, planned.text, { pager: options.pager !== false && planned.pager !== false })
       return planned.exitCode
     }
     const invocation = { ...planned.invocation, words, stdin: options.stdin }
@@ -214,6 +215,19 @@ async function runPaged(session: Session, invocation: Invocation, options: Execu
 // Loaded when a fleet or bulk run starts: most commands need neither.
 const fleetRunner = () => import('../campaigns/fleet.js')
 const bulkEngine = () => import('../campaigns/bulk.js')
+
+/**
+ * Text for a person (help) on stdout: wrapped to the terminal, and through the pager when it is taller than the
+ * screen, as a command's output is.
+ */
+export async function writeForPeople(session: Session, text: string, o: { pager?: boolean } = {}): Promise<void> {
+  const { stdout } = session.io
+  const wrapped = wrapHelp(text, terminalWidth(stdout))
+  const paged = o.pager === false ? undefined : await openPager(session)
+  if (!paged) return void stdout.write(wrapped)
+  paged.write(wrapped)
+  await paged.finish()
+}
 
 /** A pager for this command's output when stdout is a terminal and one is configured or installed. */
 async function openPager(session: Session): Promise<PagedOutput | undefined> {

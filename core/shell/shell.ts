@@ -10,7 +10,7 @@ import { Capture } from '../output/capture.js'
 import { CompletionCache, completionCacheFile, hint, LiveCompletion } from './completion.js'
 import { LineEditor } from './editor.js'
 import { SynadmError } from '../kernel/errors.js'
-import { execute, executeLine } from '../execute/executor.js'
+import { execute, executeLine, writeForPeople } from '../execute/executor.js'
 import { commandHelp, groupHelp, shellHelp } from '../cli/help.js'
 import { appendHistory, historyFile, loadHistory, redactSecrets } from './shell-history.js'
 import { scanLine } from '../cli/parse.js'
@@ -206,16 +206,20 @@ export class Shell {
     return 2
   }
 
-  private help(words: string[]): number {
-    const { registry, io } = this.session
-    if (words.length === 0) {
-      io.stdout.write(shellHelp(registry, this.session.plugins))
-      return 0
-    }
+  /** `help [COMMAND]`: wrapped to the terminal and paged, as long output is. */
+  private async help(words: string[]): Promise<number> {
+    const { registry } = this.session
     const match = registry.match(words)
-    if (match.command && match.rest.length === 0) io.stdout.write(commandHelp(match.command.spec, 'shell'))
-    else if (match.group && match.rest.length === 0) io.stdout.write(groupHelp(registry, match.group))
-    else return this.fail(`synadm: no such command: ${words.join(' ')}`)
+    const text =
+      words.length === 0
+        ? shellHelp(registry, this.session.plugins)
+        : match.command && match.rest.length === 0
+          ? commandHelp(match.command.spec, 'shell')
+          : match.group && match.rest.length === 0
+            ? groupHelp(registry, match.group)
+            : undefined
+    if (text === undefined) return this.fail(`synadm: no such command: ${words.join(' ')}`)
+    await writeForPeople(this.session, text)
     return 0
   }
 

@@ -205,7 +205,7 @@ describe('a missing config', () => {
 
 describe('synadm config: questions drawn once, one start message, production for a profile', () => {
   it('the prompts leave no listener on the run signal behind (a long configurator made Node warn mid-question)', async () => {
-    const { getEventListeners } = await import('node:events')
+    const { EventEmitter } = await import('node:events')
     const { PassThrough } = await import('node:stream')
     const { Prompts } = await import('../../core/run/prompts.js')
     const controller = new AbortController()
@@ -216,7 +216,7 @@ describe('synadm config: questions drawn once, one start message, production for
       setImmediate(() => input.write('a\r'))
       expect(await asked).toBe('a')
     }
-    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0)
+    expect(EventEmitter.getEventListeners(controller.signal, 'abort')).toHaveLength(0)
     // and the run's signal still cancels a question
     const asked = prompts.text('last')
     setImmediate(() => controller.abort())
@@ -268,4 +268,89 @@ describe('synadm config: questions drawn once, one start message, production for
     const { readFileSync } = await import('node:fs')
     expect(readFileSync(join(home, 'synadm', 'servers', 'staging.yaml'), 'utf8')).toContain('production: true')
   }, 20_000)
+})
+
+/** What a terminal shows after `output`: the line editor's sequences (\r, ESC[J, ESC[K, ESC[nA/C) played. */
+function onScreen(output: string): string[] {
+  const rows: string[] = ['']
+  let row = 0
+  let col = 0
+  const put = (text: string) => {
+    rows[row] = rows[row].padEnd(col).slice(0, col) + text + rows[row].slice(col + text.length)
+    col += text.length
+  }
+  for (const [, esc, n, code, char] of output.matchAll(/(\x1b\[(\d*)([A-Za-z]))|([\s\S])/g)) {
+    if (esc && code === 'J') rows.splice(row + 1), (rows[row] = rows[row].slice(0, col))
+    else if (esc && code === 'K') rows[row] = rows[row].slice(0, col)
+    else if (esc && code === 'A') row -= Number(n || 1)
+    else if (esc && code === 'C') col += Number(n || 1)
+    else if (char === '\r') col = 0
+    else if (char === '\n') (rows[++row] ??= ''), (col = 0)
+    else if (char) put(char)
+  }
+  return rows
+}
+
+describe('help fits the terminal; Ctrl-C leaves the line on screen', () => {
+  it('wraps a long line at spaces, its next lines under where its text starts', async () => {
+    const { wrapHelp } = await import('../../core/cli/help.js')
+    const row = '  --sort-by <field>   sort by this field (name, is_guest, admin, user_type, deactivated, shadow_banned, displayname)'
+    const wrapped = wrapHelp(`${row}\nshort\n`, 60).split('\n')
+    expect(wrapped.every((line) => line.length <= 60)).toBe(true)
+    expect(wrapped[0]).toBe('  --sort-by <field>   sort by this field (name, is_guest,')
+    expect(wrapped[1]).toMatch(/^ {22}admin, /)
+    expect(wrapped.join(' ').replace(/\s+/g, ' ')).toBe(`${row} short `.replace(/\s+/g, ' '))
+    // pipes and files get it as it is
+    expect(wrapHelp(row)).toBe(row)
+  })
+
+  it('help, in the shell and on the command line, is wrapped to the terminal and goes through the pager', async () => {
+    const { readFileSync } = await import('node:fs')
+    const { testIO, builtinPlugins } = await import('../../testing.js')
+    const { createSession } = await import('../../core/app/start.js')
+    const { execute } = await import('../../core/execute/executor.js')
+    const { Shell } = await import('../../core/shell/shell.js')
+    const paged = join(dir, 'paged.txt')
+    const terminal = () => {
+      const io = testIO({ interactive: true, env: { SYNADM_PAGER: `cat > '${paged}'`, TERM: 'xterm' } })
+      Object.assign(io.stdout, { isTTY: true, columns: 60, rows: 20 })
+      return io
+    }
+    const io = terminal()
+    const shell = new Shell(await createSession([...builtinPlugins], io), { globals: [] })
+    expect(await shell.runLine('help')).toBe(0)
+    const help = readFileSync(paged, 'utf8')
+    expect(help).toContain('Commands by plugin:')
+    expect(help.split('\n').filter((line) => line.length > 60)).toEqual([])
+    expect(io.stdout.text).toBe('')
+
+    const oneShot = terminal()
+    expect(await execute(await createSession([...builtinPlugins], oneShot), ['user', 'list', '--help'])).toBe(0)
+    const commandHelp = readFileSync(paged, 'utf8')
+    expect(commandHelp).toMatch(/^Usage: synadm user list/)
+    expect(commandHelp.split('\n').filter((line) => line.length > 60)).toEqual([])
+    // --no-pager: on the terminal, still wrapped
+    const plain = terminal()
+    expect(await execute(await createSession([...builtinPlugins], plain), ['--no-pager', 'user', 'list', '--help'])).toBe(0)
+    expect(plain.stdout.text).toBe(commandHelp)
+  })
+
+  it('Ctrl-C keeps what was typed on screen with ^C after it, and starts a new prompt', async () => {
+    const { PassThrough } = await import('node:stream')
+    const { LineEditor } = await import('../../core/shell/editor.js')
+    const { TerminalEditor } = await import('../../core/shell/terminal.js')
+    const editor = new LineEditor({ complete: () => [[], ''], hint: () => undefined }, { ghosts: false })
+    const input = new PassThrough()
+    let screen = ''
+    const output = Object.assign(new PassThrough(), { columns: 80 })
+    output.on('data', (chunk) => (screen += chunk.toString()))
+    const terminal = new TerminalEditor(editor, input as never, output as never, { interrupt: '(type exit to leave)' })
+    void terminal.read('synadm> ')
+    input.write('user li')
+    input.write('\x03')
+    input.write('\x03')
+    await new Promise((done) => setTimeout(done, 20))
+    expect(onScreen(screen)).toEqual(['synadm> user li^C', 'synadm> ^C', '(type exit to leave)', 'synadm> '])
+    expect(editor.line).toBe('')
+  })
 })

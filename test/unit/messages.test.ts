@@ -354,3 +354,17 @@ describe('help fits the terminal; Ctrl-C leaves the line on screen', () => {
     expect(editor.line).toBe('')
   })
 })
+
+describe('install', () => {
+  it("package.json's allowScripts approves every locked package with an install script (npm 11 warns about the others)", async () => {
+    const { readFileSync } = await import('node:fs')
+    const root = join(import.meta.dirname, '..', '..')
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+    const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8'))
+    const scripted = Object.entries(lock.packages as Record<string, { hasInstallScript?: boolean }>)
+      .filter(([path, entry]) => path && entry.hasInstallScript)
+      .map(([path]) => path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length))
+    expect(scripted.length).toBeGreaterThan(0)
+    expect(scripted.filter((name) => manifest.allowScripts?.[name] !== true)).toEqual([])
+  })
+})

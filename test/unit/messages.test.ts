@@ -79,6 +79,13 @@ describe('hints and Tab follow the grammar', async () => {
     expect(values('-o js')).toEqual(['json', 'jsonl'])
   })
 
+  it('shell completion (bash, zsh, fish) asks the same engine', async () => {
+    const line = 'synadm user list --sort-by la'
+    const env = { COMP_LINE: line, COMP_POINT: String(line.length), COMP_CWORD: '4', SHELL: '/bin/bash', XDG_CACHE_HOME: dir }
+    const result = await run(['completion-server', '--', ...line.split(' ')], { env })
+    expect(result.stdout.trim().split('\n')).toEqual(['last_seen_ts'])
+  })
+
   it('help lists the same values', async () => {
     const result = await run(['user', 'list', '-h'])
     expect(result.stdout).toMatch(/--sort-by <field>\s+sort by this field \(name, is_guest, admin, user_type, deactivated, shadow_banned, displayname, avatar_url, creation_ts, last_seen_ts\)/)

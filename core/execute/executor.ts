@@ -17,7 +17,7 @@ import { commandShape, displayName, writes } from '../cli/options.js'
 import { isFleet, selectProfiles } from '../config/profiles.js'
 import { parseCommandWords } from '../cli/parse.js'
 import { lookAlikes } from '../cli/suggest.js'
-import { lowerCaseUser } from '../contract/ids.js'
+import { completeAlias, isShortAlias, lowerCaseUser } from '../contract/ids.js'
 import type { Session } from '../run/session.js'
 import { VERSION } from '../kernel/version.js'
 import { Capture } from '../output/capture.js'
@@ -265,10 +265,11 @@ async function runWithConfigRecovery(session: Session, invocation: Invocation, s
 }
 
 /** The action in one of its modes: every page (--all), each target of a list (--targets), or once. */
-async function run(session: Session, invocation: Invocation, signal: AbortSignal, mode: RunMode) {
-  const { command, options } = invocation
+async function run(session: Session, typed: Invocation, signal: AbortSignal, mode: RunMode) {
+  const { command, options } = typed
   // Offline commands run without a usable config, but follow its format when there is one.
   const settings = command.offline ? await session.settings().catch(() => undefined) : await session.settings()
+  const invocation = await withWholeAliases(session, typed)
   const format = resolveFormat(invocation.globals.output ?? settings?.settings.format ?? 'yaml')
   const contextFor = contextsFor(session, format)
   const ctx = contextFor(invocation, signal, mode)
@@ -280,6 +281,23 @@ async function run(session: Session, invocation: Invocation, signal: AbortSignal
   } catch (error) {
     throw withLowerCaseHint(error, invocation)
   }
+}
+
+/**
+ * Room aliases typed short (`#lobby`, an alias on this server) completed with the server name before the action
+ * runs, as a localpart is a user of it: every plugin gets whole aliases, whatever it does with them.
+ */
+async function withWholeAliases(session: Session, inv: Invocation): Promise<Invocation> {
+  const { args: argSpecs, options: defs } = commandShape(inv.command)
+  const takesAliases = (kind?: string) => kind === 'alias' || kind === 'room_or_alias'
+  const short = (value: unknown) => (Array.isArray(value) ? value : [value]).some((v) => typeof v === 'string' && isShortAlias(v))
+  const argNames = argSpecs.filter((a) => takesAliases(a.id) && short(inv.args[a.name])).map((a) => a.name)
+  const optionKeys = defs.filter((d) => takesAliases(d.spec.id) && short(inv.options[d.key])).map((d) => d.key)
+  if (!argNames.length && !optionKeys.length) return inv
+  const server = await session.serverName()
+  const whole = (value: unknown): unknown => (Array.isArray(value) ? value.map(whole) : typeof value === 'string' ? completeAlias(value, server) : value)
+  const replaced = (values: Record<string, unknown>, keys: string[]) => ({ ...values, ...Object.fromEntries(keys.map((k) => [k, whole(values[k])])) })
+  return { ...inv, args: replaced(inv.args, argNames), options: replaced(inv.options, optionKeys) }
 }
 
 /**

@@ -184,6 +184,26 @@ describe('short forms: #alias on this server, user IDs in lower case', () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ room_id: '!r:synapse.test' })
   })
 
+  it("a plugin's alias argument and option get the whole alias, whatever the plugin does with it", async () => {
+    const { definePlugin, PLUGIN_API_VERSION } = await import('../../core/index.js')
+    const echo = definePlugin({
+      name: 'echo',
+      apiVersion: PLUGIN_API_VERSION,
+      setup(ctx) {
+        ctx.command({
+          path: 'echo alias',
+          description: 'print the aliases given',
+          args: '<alias>',
+          argInfo: { alias: { id: 'alias' } },
+          options: [{ flags: '--also <room>', id: 'room_or_alias', repeatable: true, description: 'more' }],
+          load: async () => (ctx) => ({ alias: ctx.args.alias, also: ctx.options.also }),
+        })
+      },
+    })
+    const result = await runSynadm([echo], ['-o', 'json', 'echo', 'alias', '#lobby', '--also', '#ops', '--also', '!r:x.test'])
+    expect(JSON.parse(result.stdout)).toEqual({ alias: '#lobby:synapse.test', also: ['#ops:synapse.test', '!r:x.test'] })
+  })
+
   it('in a --targets list #lobby is read from a JSON line and completed; a #-line alone stays a comment', async () => {
     nock(TEST_BASE_URL).get(`/_matrix/client/v3/directory/room/${enc('#lobby:synapse.test')}`).reply(200, { room_id: '!r:synapse.test', servers: [] })
     api().put(`${A}/v1/rooms/${enc('!r:synapse.test')}/block`).reply(200, { block: true })

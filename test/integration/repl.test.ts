@@ -124,6 +124,8 @@ describe.skipIf(!inject('synapse').available || !hasTmux)('the synadm> shell in 
     await answer(/Server discovery/)
     await answer(/Homeserver name/, info.serverName)
     await answer(/Verify TLS certificates/)
+    await answer(/MAS URL/)
+    await answer(/MAS client ID/)
     const text = await until('setup', /exit=\d+/)
     expect(text).toContain(`{"server_version":"${info.version}"}`)
     expect(text).toContain('exit=0')

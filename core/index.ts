@@ -3,14 +3,16 @@
  * `import { definePlugin, lazy, type RunContext } from 'synadm'`.
  */
 export { definePlugin, PLUGIN_API_VERSION, type PluginContext, type SynadmPlugin } from './contract/plugin.js'
-export { DAYS, lazy, TIMESTAMP_MS, type Action, type ArgSpec, type ChartSpec, type CommandSpec, type FleetOutcome, type FleetTable, type IdKind, type JobSpec, type ListSpec, type OptionGroup, type OptionSpec, type PagedSpec } from './contract/spec.js'
+export { DAYS, lazy, TIMESTAMP_MS, type Action, type ArgSpec, type ChartSpec, type CommandSpec, type EffectLine, type FleetOutcome, type FleetTable, type IdKind, type JobSpec, type ListSpec, type OptionGroup, type OptionSpec, type PagedSpec } from './contract/spec.js'
 export { defineCommand, defineOptions, type ArgsOf, type OptionsOf } from './contract/typed.js'
+export { completeAlias } from './contract/ids.js'
 export type { RunContext, SecretSource } from './contract/run-context.js'
 export { completionProvider, type ApiFactory, type ApiServices, type ApiOf, type CompletionFetcher, type CompletionProvider, type StatusCheck, type StatusCheckResult, type StatusCheckSpec } from './cli/registry.js'
 export { EXIT, SynadmError, usageError, type ErrorCode, type ErrorKind } from './kernel/errors.js'
 export { HttpClient, path, replyField, type Method, type RequestOptions } from './http/client.js'
 export { localDateTime, withDateTimes } from './output/formats.js'
 export { daysFromNow, parseDateTime } from './cli/parse.js'
+export { asQuestion } from './cli/effect.js'
 export { csvRow, parseCsv } from './output/csv.js'
 export type { Page } from './run/paginate.js'
 export type { Settings } from './config/settings.js'

@@ -15,7 +15,7 @@ import { bulkFailureOf, skippedReason, type BulkItem, type ContextFactory, type 
 import type { BulkSummary, Invocation, RunContext } from '../contract/run-context.js'
 import { DryRunStop, SynadmError, toSynadmError, usageError } from '../kernel/errors.js'
 import { path, replyField } from '../http/client.js'
-import { idProblem } from '../contract/ids.js'
+import { completeAlias, idProblem, isRoomAlias, isShortAlias } from '../contract/ids.js'
 import { readInput } from '../run/input.js'
 import { asciiJson, format, itemStream, type Format, isRecord } from '../output/formats.js'
 import { listPages } from '../run/lists.js'
@@ -24,6 +24,7 @@ import type { Action, CommandSpec, IdKind } from '../contract/spec.js'
 import { openJournal, serverUrl, type Journal } from './journal.js'
 import { REDACTED } from '../kernel/log.js'
 import { isSecretArg, secretValues } from '../cli/secrets.js'
+import { asQuestion, effectOf } from '../cli/effect.js'
 
 const MAX_CONCURRENCY = 64
 /** Targets shown in the confirmation. */
@@ -57,7 +58,10 @@ export interface TargetLine {
   line: number
 }
 
-/** Room aliases start with `#`, as comments do: in a list of rooms, a line that is an alias is a target. */
+/**
+ * Room aliases start with `#`, as comments do: in a list of rooms, a line that is a whole alias (`#name:server`) is a
+ * target; `#name` alone is a comment there.
+ */
 const takesAliases = (kind?: IdKind) => kind === 'alias' || kind === 'room_or_alias'
 
 /**
@@ -67,7 +71,7 @@ const takesAliases = (kind?: IdKind) => kind === 'alias' || kind === 'room_or_al
  */
 export function parseTargetLines(text: string, fields: string[], kind?: IdKind): { targets: TargetLine[]; errors: string[]; column?: string } {
   const lines = text.split(/\r?\n/)
-  const isAlias = (trimmed: string) => takesAliases(kind) && !idProblem(kind!, trimmed)
+  const isAlias = (trimmed: string) => takesAliases(kind) && isRoomAlias(trimmed)
   const skipped = (trimmed: string) => trimmed === '' || (trimmed.startsWith('#') && !isAlias(trimmed))
   const first = lines.findIndex((raw) => !skipped(raw.trim()))
   const header = first >= 0 && !lines[first].trim().startsWith('{') ? csvHeader(lines[first]) : []
@@ -155,9 +159,11 @@ async function normalise(ctx: CoreContext, kind: IdKind, value: string): Promise
   if (problem) throw usageError(`'${value.replace(/[\u0000-\u001f\u007f]/g, '?')}' ${problem}`)
   if (kind === 'user') return ctx.userId(value)
   if (kind === 'room_or_alias' && value.startsWith('#')) {
+    const alias = isShortAlias(value) ? completeAlias(value, await ctx.serverName()) : value
     const matrix = await ctx.matrix()
-    return replyField(await matrix.get(path`client/v3/directory/room/${value}`), 'room_id', `the lookup of ${value}`)
+    return replyField(await matrix.get(path`client/v3/directory/room/${alias}`), 'room_id', `the lookup of ${alias}`)
   }
+  if (kind === 'alias' && isShortAlias(value)) return completeAlias(value, await ctx.serverName())
   return value
 }
 
@@ -243,7 +249,7 @@ export async function runBulk<T>(o: BulkOptions<T>): Promise<BulkSummary> {
 
 async function runItems<T>(o: BulkOptions<T>, concurrency: number, journal?: Journal): Promise<BulkSummary> {
   const { ctx } = o
-  const report = new BulkReport(ctx, o.items.length, o.listing ?? false)
+  const report = new BulkReport(ctx, o.items.map((item) => item.target), o.listing ?? false)
   const todo = journal ? stillToRun(ctx, journal, o.items, report) : o.items
   if (todo.length && writes(ctx.command) && !ctx.dryRun) await confirmTargets(ctx, todo, concurrency, o.effect, journal)
   // after the confirmation: rate and time count the run, not the reading
@@ -272,14 +278,19 @@ function stillToRun<T>(ctx: CoreContext, journal: Journal, items: BulkItem<T>[],
   return todo
 }
 
-/** The one confirmation for the whole set: the command as typed, what it does, the first targets. */
+/**
+ * The one confirmation for the whole set: what it does (`shadow-ban 30 users`, from the command's declared effect),
+ * the command as typed, the first targets.
+ */
 async function confirmTargets(ctx: CoreContext, todo: BulkItem<unknown>[], concurrency: number, effect: unknown, journal?: Journal): Promise<void> {
   const spec = ctx.command
   const first = todo.slice(0, PREVIEW_TARGETS).map((t) => t.target)
   const words = [spec.path, ...Object.values(identityOf(ctx).args).map(String), ...givenSwitches(ctx, spec)]
-  await ctx.confirm(`Run '${words.join(' ')}' on ${todo.length === 1 ? 'this target' : `these ${todo.length} targets`}?`, {
+  const declared = effectOf(spec, ctx, todo.map((t) => t.target))
+  const question = declared ? asQuestion(declared) : `Run '${words.join(' ')}' on ${todo.length === 1 ? 'this target' : `these ${todo.length} targets`}?`
+  await ctx.confirm(question, {
     command: words.join(' '),
-    does: effect ?? spec.description,
+    does: effect ?? declared ?? spec.description,
     targets: todo.length,
     [todo.length > PREVIEW_TARGETS ? `first ${PREVIEW_TARGETS}` : 'all']: first,
     concurrency,
@@ -349,6 +360,19 @@ async function runOne<T>(o: BulkOptions<T>, item: BulkItem<T>, signal: AbortSign
   }
 }
 
+/** The report's columns in a table (-o human, wide), in this order: what a person scans for first, then the rest. */
+const REPORT_COLUMNS = ['target', 'ok', 'exit_code', 'error', 'skipped', 'result'] as const
+const REPORT_MAIN_COLUMNS = REPORT_COLUMNS.slice(0, 4)
+
+/** Nothing to show: no value, or an empty reply (`{}` of a write). */
+const blank = (v: unknown) => v === undefined || v === null || v === '' || (typeof v === 'object' && Object.keys(v as object).length === 0)
+
+/** The entries as table rows: every row the same columns, in REPORT_COLUMNS' order, those blank in all left out. */
+function reportRows(entries: ReportEntry[]): Record<string, unknown>[] {
+  const columns = REPORT_COLUMNS.filter((k) => entries.some((e) => !blank(e[k])))
+  return entries.map((e) => Object.fromEntries(columns.map((k) => [k, e[k]])))
+}
+
 /** A bulk run's report as it goes: the counts, a JSON line per target with -o jsonl, progress on a terminal. */
 class BulkReport {
   readonly summary: BulkSummary
@@ -360,11 +384,12 @@ class BulkReport {
 
   constructor(
     private readonly ctx: CoreContext,
-    total: number,
+    /** the targets in the order of the list: the report at the end keeps it, whatever order they finished in */
+    private readonly targets: string[],
     /** the targets print records: the report is not printed, a failure is said on stderr */
     private readonly listing: boolean,
   ) {
-    this.summary = { total, entries: [], done: 0, failed: 0, skipped: 0, notStarted: 0 }
+    this.summary = { total: targets.length, entries: [], done: 0, failed: 0, skipped: 0, notStarted: 0 }
     this.jsonl = ctx.format === 'jsonl' && !listing
   }
 
@@ -395,11 +420,19 @@ class BulkReport {
     this.progress?.clear()
   }
 
-  /** the report on stdout (unless printed line by line) and the one summary line on stderr */
+  /** the report on stdout (unless printed line by line), one entry per target in the list's order, and the one summary line on stderr */
   async finish() {
     const { io } = this.ctx.session
     const { summary } = this
-    if (!this.jsonl && !this.listing && summary.entries.length) io.stdout.write(await format(this.ctx.format as Format, summary.entries))
+    const order = new Map(this.targets.map((target, i) => [target, i]))
+    summary.entries.sort((a, b) => (order.get(a.target) ?? 0) - (order.get(b.target) ?? 0))
+    if (!this.jsonl && !this.listing && summary.entries.length) {
+      const fmt = this.ctx.format as Format
+      const table = fmt === 'human' || fmt === 'wide'
+      const tables = this.ctx.tables.with({ preferred: REPORT_MAIN_COLUMNS })
+      io.stdout.write(await format(fmt, table ? reportRows(summary.entries) : summary.entries, tables))
+      tables.tell()
+    }
     const seconds = ((Date.now() - this.started) / 1000).toFixed(1)
     const parts = [`${summary.done} ${this.ctx.dryRun ? 'checked (dry run, nothing written)' : 'done'}`, `${summary.failed} failed`, `${summary.skipped} skipped`]
     if (summary.notStarted) parts.push(`${summary.notStarted} not started`)

@@ -16,6 +16,8 @@ import { Prompts } from '../run/prompts.js'
 import type { Session } from '../run/session.js'
 import { writes } from '../cli/options.js'
 import { terminalWidth } from '../run/context.js'
+import { everyPage } from '../run/paginate.js'
+import { capitalised, effectOf } from '../cli/effect.js'
 
 /** servers asked at once */
 const CONCURRENCY = 8
@@ -104,7 +106,8 @@ export async function runFleet(session: Session, invocation: Invocation, servers
     const production = await Promise.all(sessions.map(async (s) => (await s.session.settings().catch(() => undefined))?.settings.production))
     const list = sessions.map((s, i) => (production[i] ? `${s.name} (PRODUCTION)` : s.name)).join(', ')
     if (!io.interactive) return void io.stderr.write(`synadm: --batch: writing on ${list}\n`)
-    const question = `'${command.path}' writes on ${servers.length} servers: ${list}. Go on?`
+    const effect = effectOf(command, invocation)
+    const question = `${effect ? capitalised(effect) : `'${command.path}' writes`} on ${servers.length} servers: ${list}. Go on?`
     if (!(await new Prompts({ input: io.stdin, output: io.stderr }, signal).confirm(question))) throw new SynadmError('aborted', 'aborted: nothing was changed')
   }
   // A command not declared to write is stopped at its first write without --batch: that ends the run everywhere.
@@ -123,6 +126,8 @@ export async function runFleet(session: Session, invocation: Invocation, servers
   if (declaredWrite(invocation)) await guard()
   await warnSharedToken(session, sessions)
 
+  // Each server prints minified JSON: an export's every page (-o csv, -o jsonl) is asked for here.
+  const options = command.paged && everyPage(command.paged, invocation, fmt) ? { ...invocation.options, all: true } : invocation.options
   const codes: number[] = new Array(sessions.length)
   const until = AbortSignal.any([signal, stop.signal])
   let next = 0
@@ -132,7 +137,7 @@ export async function runFleet(session: Session, invocation: Invocation, servers
       s.session.io = { ...io, stdout: s.out, stderr: s.err, interactive: false }
       s.session.writeGuard = guard
       // A signal of its own per server: the requests of every server on one signal would pass Node's listener limit.
-      codes[i] = await runInvocation(s.session, { ...invocation, globals: { ...globals, output: 'minified', server: undefined } }, AbortSignal.any([until]))
+      codes[i] = await runInvocation(s.session, { ...invocation, options, globals: { ...globals, output: 'minified', server: undefined } }, AbortSignal.any([until]))
     }
   }
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, sessions.length) }, worker))
@@ -145,6 +150,8 @@ export async function runFleet(session: Session, invocation: Invocation, servers
     const columns = globals.columns?.split(',').map((c) => c.trim()).filter(Boolean)
     const layout = new TableLayout({ width: terminalWidth(io.stdout), columns, preferred: command.mainColumns, note: (m) => void io.stderr.write(m + '\n') })
     if (table.rows.length) io.stdout.write(await format(fmt, table.rows, layout))
+    // what belongs to the table (the columns it hid) comes after it
+    layout.tell()
     if (table.message) io.stderr.write(`synadm: ${table.message}\n`)
     return table.exitCode
   }

@@ -24,8 +24,6 @@ export interface GlobalOptionSpec extends OptionSpec {
   perProcess?: boolean
   /** On a shell line it applies to that line only: the shell does not pass on what it was started with. */
   perLine?: boolean
-  /** values to offer on Tab (not enforced here: -o also takes abbreviations) */
-  suggest?: readonly string[]
 }
 
 export const GLOBAL_OPTIONS = {
@@ -38,8 +36,9 @@ export const GLOBAL_OPTIONS = {
   output: {
     flags: '-o, --output <format>',
     trailing: true,
+    // not enforced here: -o also takes abbreviations
     suggest: FORMATS,
-    description: `output format: ${FORMATS.join(' ')} (or y j m h p w); wide: tables with every column, whatever the terminal`,
+    description: 'output format (or y j m h p w); wide: tables with every column, whatever the terminal',
   },
   columns: {
     flags: '--columns <names>',

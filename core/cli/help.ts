@@ -19,6 +19,7 @@ function optionRows(defs: OptionDef[]): [string, string][] {
       const label = [optionLabel(d), d.off.length ? d.off.join(', ') : ''].filter(Boolean).join(' / ')
       const extra = [
         d.spec.choices ? `[${d.spec.choices.join('|')}]` : '',
+        d.spec.suggest ? `(${d.spec.suggest.join(', ')})` : '',
         defaultNote(d),
         d.spec.repeatable ? '(repeatable)' : '',
       ].filter(Boolean)
@@ -32,6 +33,33 @@ function defaultNote(d: OptionDef): string {
   if (value === undefined || /\[default:/.test(d.spec.description ?? '')) return ''
   if (typeof value === 'boolean' && d.off.length) return `[default: ${(value ? d.on : d.off)[0]}]`
   return value === false ? '' : `[default: ${value}]`
+}
+
+/**
+ * Help fitted to a terminal `width` (undefined: as it is, for pipes and files): a longer line is wrapped at spaces,
+ * its next lines indented to where its text starts, so a row's description stays in its column.
+ */
+export function wrapHelp(text: string, width?: number): string {
+  if (!width) return text
+  return text.split('\n').map((line) => wrapLine(line, width)).join('\n')
+}
+
+function wrapLine(line: string, width: number): string {
+  if (line.length <= width) return line
+  // A row: label, two spaces or more, description (the description's column is the indent); else the margin.
+  const row = /^(\s*\S.*?\s{2,})\S/.exec(line)
+  const indent = row && row[1].length <= width / 2 ? row[1].length : /^\s*/.exec(line)![0].length
+  const room = Math.max(10, width - indent)
+  const lines: string[] = []
+  let current = ''
+  for (const word of line.slice(indent).split(' ')) {
+    if (current && current.length + 1 + word.length > room) {
+      lines.push(current)
+      current = word
+    } else current = current ? `${current} ${word}` : word
+  }
+  lines.push(current)
+  return lines.map((text, i) => (i === 0 ? line.slice(0, indent) : ' '.repeat(indent)) + text).join('\n')
 }
 
 /** Where help is shown: on the command line, or at the synadm> prompt (no `synadm` before commands, no -c). */

@@ -65,7 +65,7 @@ export interface CommandShape {
 const shapes = new WeakMap<CommandSpec, CommandShape>()
 
 /** Options a core behaviour adds to every command that declares it. */
-export const ALL_OPTION: OptionSpec = { flags: '--all', description: 'follow next_token and print every page' }
+export const ALL_OPTION: OptionSpec = { flags: '--all', description: 'print every page, not just the first (what -o csv and -o jsonl do unless a page option is given)' }
 export const WAIT_OPTION: OptionSpec = { flags: '--wait', description: 'wait until the server job has finished' }
 export const HELP_OPTION: OptionSpec = { flags: '-h, --help', description: 'show this message' }
 export const TARGETS_OPTION: OptionSpec = { flags: '--targets <file>', type: 'file', description: "run for every target in FILE instead of the argument: one a line or JSON lines ('-' = stdin, '#' comments)" }

@@ -8,6 +8,7 @@ import { usageError } from '../kernel/errors.js'
 import { idProblem } from '../contract/ids.js'
 import { commandShape, displayName, type OptionDef } from './options.js'
 import { dateProblem, parseDateTime } from './dates.js'
+import { lookAlikes } from './suggest.js'
 import type { ArgSpec, CommandSpec, IdKind, Values } from '../contract/spec.js'
 
 /** Splits a line into pipe segments of words: shell-like quotes and backslash escapes, `|` outside quotes. */
@@ -164,9 +165,15 @@ function readWords(spec: CommandSpec, defs: OptionDef[], words: string[]): Readi
       const key = split.name.replace(/^-+/, '')
       reading.options[key] = split.inline ?? true
       reading.given.add(key)
-    } else throw usageError(`No such option: ${split.name}`)
+    } else throw unknownOption(split.name, switches)
   }
   return reading
+}
+
+/** click's error for a switch the command does not have, with the long switches that look like it. */
+function unknownOption(name: string, switches: Switches) {
+  const near = name.startsWith('--') ? lookAlikes(name, [...switches.keys()].filter((s) => s.startsWith('--'))) : []
+  return usageError(`No such option: ${name}`, near.length ? `did you mean ${near.join(', ')}?` : undefined)
 }
 
 /** `--name=value` → the switch and its value; `-l10` → `-l` and `10` (glued on); `-vv` → a cluster of flags. */

@@ -9,6 +9,7 @@ import { DOCUMENT_FORMATS } from '../output/formats.js'
 import { storeTokenSource, tokenSourceQuestions, masQuestions, storeMasSecretSource } from './servers.js'
 import { Shell } from '../shell/shell.js'
 import { REDACTED, redactText } from '../kernel/log.js'
+import { DEFAULT_PROFILE } from '../config/profiles.js'
 
 type ConfigOption = keyof OptionsOf<typeof spec.config>
 
@@ -79,6 +80,11 @@ export async function config(ctx: CoreContext<typeof spec.config>) {
     values.server_discovery = await ctx.prompts.select('Server discovery (kept for the Python synadm; synadm asks whoami instead)', ['well-known', 'dns'].map((value) => ({ value })), String(current.server_discovery) as never)
     values.homeserver = await ask('Homeserver name ("auto-retrieval" or the domain part of your user ID)', 'homeserver')
     values.ssl_verify = await ctx.prompts.confirm('Verify TLS certificates?', current.ssl_verify !== false)
+    // A named profile (-S NAME) may be production; the user file and a -c file stay the Python synadm's (whose config drops it).
+    const profile = ctx.session.defaults.profile
+    if (profile && profile !== DEFAULT_PROFILE) {
+      values.production = await ctx.prompts.confirm(`Is ${profile} a production server? (destructive commands then always ask, naming it)`, current.production === true)
+    }
     Object.assign(values, await masQuestions(ctx, current))
   } else if (Object.keys(values).length === 0) {
     throw new SynadmError('usage', 'nothing to change: give options such as -u, --token-file, -b', { hint: 'or run synadm config in a terminal to be asked' })

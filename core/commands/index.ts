@@ -100,9 +100,9 @@ export const pluginsNew = defineCommand({
 
 export const servers = defineCommand({
   path: 'servers',
-  description: 'List the server profiles (-S NAME): base URL, user, token source; --check asks each server whether it answers',
+  description: 'List the server profiles (-S NAME): base URL, user, token source; --check asks each server whether it answers and takes the token',
   offline: true,
-  options: [{ flags: '--check', description: 'ask each server whether it answers (no token needed)' }],
+  options: [{ flags: '--check', description: 'ask each server whether it answers, then whether it takes the token (a whoami): reachable, authenticated' }],
   load: profiles('servers'),
 })
 
@@ -121,6 +121,10 @@ export const audit = defineCommand({
   path: 'audit',
   description: 'Show the audit log: every change synadm sent, when, to which server, by which command, with its status',
   offline: true,
+  // -o human: when, where, what was typed and what it touched, how it went; what every entry shares goes to a note.
+  mainColumns: ['time', 'profile', 'command', 'path', 'status'],
+  times: ['time'],
+  dropsConstantColumns: true,
   options: [
     { flags: '--since <date>', type: 'datetime', description: 'entries from this local date/time on (YYYY-MM-DD[ HH:MM:SS])' },
     { flags: '--server <name>', description: 'entries of this profile (or base URL)', complete: 'server_profile' },

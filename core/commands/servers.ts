@@ -12,6 +12,7 @@ import { allProfiles, DEFAULT_PROFILE, namedProfiles } from '../config/profiles.
 import { apiBase } from '../run/session.js'
 import { readTokenFile, readSecretFile } from '../config/tokens.js'
 import type { RunContext } from '../contract/run-context.js'
+import type { Session } from '../run/session.js'
 import { redactText } from '../kernel/log.js'
 
 const tokenSource = (s: Partial<Settings>): TokenKey => (s.token_command ? 'token_command' : s.token_file ? 'token_file' : 'token')
@@ -107,7 +108,7 @@ export async function servers(ctx: CoreContext<typeof spec.servers>) {
       try {
         ;({ settings, file, sources } = await other.settings())
       } catch (error) {
-        return { name, base_url: null, user: null, production: null, token: null, file: null, current: false, ...(ctx.options.check ? { reachable: (error as Error).message } : {}) }
+        return { name, base_url: null, user: null, production: null, token: null, file: null, current: false, ...(ctx.options.check ? { reachable: (error as Error).message, authenticated: 'not checked' } : {}) }
       }
       // The default profile when nothing sets it up: no file, no SYNADM_BASE_URL.
       if (name === DEFAULT_PROFILE && !existsSync(file) && sources.base_url === 'default') return undefined
@@ -120,10 +121,30 @@ export async function servers(ctx: CoreContext<typeof spec.servers>) {
         file,
         current: name === session.profile,
       }
-      return ctx.options.check ? { ...row, reachable: await reachable(settings, ctx) } : row
+      return ctx.options.check ? { ...row, ...(await check(other, settings, ctx)) } : row
     }),
   )
   return rows.filter((row) => row !== undefined)
+}
+
+/** Whether the server answers, then whether it takes the token (as `gh auth status` asks). */
+async function check(profile: Session, settings: Settings, ctx: CoreContext): Promise<{ reachable: string; authenticated: string }> {
+  const answers = await reachable(settings, ctx)
+  return { reachable: answers, authenticated: answers === 'yes' ? await authenticated(profile, settings, ctx) : 'not checked' }
+}
+
+/** 'yes: @user:server' when the token is taken (and whose it is, when not the configured user's), or why not: a whoami. */
+async function authenticated(profile: Session, settings: Settings, ctx: CoreContext): Promise<string> {
+  try {
+    const { matrix } = await profile.http()
+    const { user_id } = await matrix.get<{ user_id?: string }>('client/v3/account/whoami', { signal: ctx.signal })
+    // `user` may be a localpart (`admin`), as the Python synadm's configurator takes it
+    const configured = settings.user
+    const same = !configured || !user_id || user_id === configured || user_id.slice(1, user_id.indexOf(':')) === configured.replace(/^@/, '')
+    return same ? `yes: ${user_id ?? configured}` : `yes: ${user_id} (not the configured ${configured})`
+  } catch (error) {
+    return `no: ${(error as Error).message}`
+  }
 }
 
 /** 'yes', or why not: the client API's versions endpoint, which needs no token. */
@@ -171,5 +192,21 @@ export async function audit(ctx: CoreContext<typeof spec.audit>) {
     if (ctx.options.failed && entry.status !== null && entry.status < 300) continue
     entries.push(entry)
   }
-  return entries
+  return ctx.format === 'human' || ctx.format === 'wide' ? entries.map(readablePath) : entries
+}
+
+/**
+ * For people: the endpoint as `synadm raw` and `synadm matrix raw` take it (`v1/users/@spam:example.org/shadow_ban`),
+ * its IDs decoded; files (json, csv …) keep the path as logged.
+ */
+function readablePath(entry: AuditEntry): AuditEntry {
+  const [path, query] = entry.path.replace(/^\/_synapse\/admin\/|^\/_matrix\//, '').split('?', 2)
+  const decoded = path.split('/').map((segment) => {
+    try {
+      return decodeURIComponent(segment).includes('/') ? segment : decodeURIComponent(segment)
+    } catch {
+      return segment
+    }
+  })
+  return { ...entry, path: decoded.join('/') + (query === undefined ? '' : `?${query}`) }
 }

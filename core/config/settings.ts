@@ -369,9 +369,11 @@ export async function loadSettings(options: LoadOptions = {}): Promise<ResolvedS
   const pluginBases = new Map<PluginEntry, string>()
   const warnings: string[] = []
   const id = options.identity ?? currentIdentity()
+  // A token source overrides the others of lower sources: a key it clears is now that source's doing; one that
+  // was never set keeps its source (config --show says `default`, not the file that set another key).
   const useTokenSource = (key: TokenKey, source: Source) => {
     for (const other of TOKEN_KEYS) {
-      if (other === key) continue
+      if (other === key || !settings[other]) continue
       settings[other] = ''
       sources[other] = source
     }
@@ -464,7 +466,8 @@ export function assertComplete(resolved: ResolvedSettings): void {
   if (missing.length === 0) return
   throw new SynadmError('config', `synadm is not configured: ${missing.join(', ')} missing (config file ${resolved.file})`, {
     code: 'not_configured',
-    hint: "run 'synadm config' to set it up, or set SYNADM_" + missing[0].toUpperCase(),
+    // every setting that is missing, or setting the first would only lead to the next error
+    hint: `run 'synadm config' to set it up, or set ${missing.map((key) => `SYNADM_${key.toUpperCase()}`).join(', ')}`,
   })
 }
 

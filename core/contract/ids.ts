@@ -41,6 +41,20 @@ function sigilled(sigil: string, text: string, domainRequired = true, localpart 
 
 export const isUserId = (text: string) => sigilled('@', text, true, USER_LOCALPART)
 export const isRoomAlias = (text: string) => sigilled('#', text)
+/** `#name` without its server: an alias on this server, completed with its name as a localpart is (completeAlias). */
+export const isShortAlias = (text: string) => !text.includes(':') && sigilled('#', text, false)
+/** An alias as typed, `#name` completed to `#name:server` (the local server name); anything else as is. */
+export const completeAlias = (text: string, serverName: string) => (isShortAlias(text) ? `${text}:${serverName}` : text)
+
+/**
+ * A user ID or localpart typed with capitals, in lower case: Matrix user IDs are lower case (a few historical ones
+ * are not), so a lookup of one that failed most likely meant this. Undefined when there is nothing to lower.
+ */
+export function lowerCaseUser(text: string): string | undefined {
+  const colon = text.indexOf(':')
+  const local = colon < 0 ? text : text.slice(0, colon)
+  return local === local.toLowerCase() ? undefined : local.toLowerCase() + (colon < 0 ? '' : text.slice(colon))
+}
 /** `!opaque:server`; room version 12 and later drop the server part (`!` and 43 base64 characters). */
 export const isRoomId = (text: string) => sigilled('!', text, false)
 /** `$opaque:server` in room versions 1 and 2; a base64 hash (which may hold `/` and `+`) since. */
@@ -65,24 +79,24 @@ export function isMxcUri(text: string): boolean {
   return m !== null && isServerName(m[1]) && MEDIA_ID.test(m[2])
 }
 
-/** What each kind accepts, as the error message says it. */
-const KINDS: Record<IdKind, { check: (text: string) => boolean; expected: string }> = {
-  user: { check: isUserOrLocalpart, expected: 'a user ID (@name:server) or a localpart' },
-  user_full: { check: isUserId, expected: 'a user ID (@name:server)' },
-  room: { check: isRoomId, expected: 'a room ID (!id:server)' },
-  alias: { check: isRoomAlias, expected: 'a room alias (#name:server)' },
-  room_or_alias: { check: (t) => isRoomId(t) || isRoomAlias(t), expected: 'a room ID (!id:server) or alias (#name:server)' },
-  event: { check: isEventId, expected: 'an event ID ($id)' },
-  server: { check: isServerName, expected: 'a server name (host, host:port or [IPv6]:port)' },
-  media: { check: (t) => MEDIA_ID.test(t), expected: 'a media ID (letters, digits, _ and -)' },
-  mxc: { check: isMxcUri, expected: 'an mxc:// URI (mxc://server/media_id)' },
-  media_or_mxc: { check: (t) => MEDIA_ID.test(t) || isMxcUri(t), expected: 'a media ID or an mxc:// URI' },
-  device: { check: isOpaque, expected: 'a device ID' },
-  regtok: { check: (t) => REGISTRATION_TOKEN.test(t) && isOpaque(t), expected: 'a registration token (1 to 64 of A-Z a-z 0-9 . _ ~ -; not . or ..)' },
-  report: { check: (t) => /^\d{1,15}$/.test(t), expected: 'a report ID (a number)' },
-  group: { check: (t) => sigilled('+', t), expected: 'a group ID (+name:server)' },
-  job: { check: isOpaque, expected: 'a job ID as the server printed it' },
-  ulid: { check: (t) => ULID.test(t), expected: 'a ULID (26 characters: digits and capital letters but I, L, O, U)' },
+/** What each kind accepts, as the error message says it, and what one of them is called (`30 users`). */
+const KINDS: Record<IdKind, { check: (text: string) => boolean; expected: string; noun: string }> = {
+  user: { check: isUserOrLocalpart, expected: 'a user ID (@name:server) or a localpart', noun: 'user' },
+  user_full: { check: isUserId, expected: 'a user ID (@name:server)', noun: 'user' },
+  room: { check: isRoomId, expected: 'a room ID (!id:server)', noun: 'room' },
+  alias: { check: (t) => isRoomAlias(t) || isShortAlias(t), expected: 'a room alias (#name:server, or #name on this server)', noun: 'room' },
+  room_or_alias: { check: (t) => isRoomId(t) || isRoomAlias(t) || isShortAlias(t), expected: 'a room ID (!id:server) or alias (#name:server, or #name on this server)', noun: 'room' },
+  event: { check: isEventId, expected: 'an event ID ($id)', noun: 'event' },
+  server: { check: isServerName, expected: 'a server name (host, host:port or [IPv6]:port)', noun: 'server' },
+  media: { check: (t) => MEDIA_ID.test(t), expected: 'a media ID (letters, digits, _ and -)', noun: 'media file' },
+  mxc: { check: isMxcUri, expected: 'an mxc:// URI (mxc://server/media_id)', noun: 'media file' },
+  media_or_mxc: { check: (t) => MEDIA_ID.test(t) || isMxcUri(t), expected: 'a media ID or an mxc:// URI', noun: 'media file' },
+  device: { check: isOpaque, expected: 'a device ID', noun: 'device' },
+  regtok: { check: (t) => REGISTRATION_TOKEN.test(t) && isOpaque(t), expected: 'a registration token (1 to 64 of A-Z a-z 0-9 . _ ~ -; not . or ..)', noun: 'registration token' },
+  report: { check: (t) => /^\d{1,15}$/.test(t), expected: 'a report ID (a number)', noun: 'report' },
+  group: { check: (t) => sigilled('+', t), expected: 'a group ID (+name:server)', noun: 'group' },
+  job: { check: isOpaque, expected: 'a job ID as the server printed it', noun: 'job' },
+  ulid: { check: (t) => ULID.test(t), expected: 'a ULID (26 characters: digits and capital letters but I, L, O, U)', noun: 'item' },
 }
 
 /** undefined when `text` is a valid `kind`, else what was expected (for "'x' is not …"). */
@@ -90,4 +104,10 @@ export function idProblem(kind: IdKind, text: string): string | undefined {
   const rule = KINDS[kind]
   if (!rule) return undefined
   return rule.check(text) ? undefined : `is not ${rule.expected}`
+}
+
+/** `1 user`, `30 users`: a number of identifiers of a kind, in words. */
+export function countOf(kind: IdKind | undefined, count: number): string {
+  const noun = (kind && KINDS[kind]?.noun) ?? 'target'
+  return `${count} ${count === 1 ? noun : noun + 's'}`
 }

@@ -82,6 +82,12 @@ export interface RunContext<S extends CommandSpec = any> extends Omit<Invocation
    * Destructive commands cannot send a write before this returned.
    */
   confirm(question: string, preview?: unknown): Promise<void>
+  /**
+   * What this line does, in words: the command's declared `effect` with `target` (the target argument as the
+   * action resolved it: `!id:server` for a typed alias) in place of `{target}`; undefined when none is declared.
+   * For confirmations: `ctx.confirm(asQuestion(ctx.effect(roomId)!), preview)`.
+   */
+  effect(target?: string): string | undefined
   /** print a document now (for commands that show several), in the chosen format */
   emit(data: unknown): Promise<void>
   /** the environment (tests inject their own) */

@@ -57,6 +57,11 @@ export interface OptionSpec {
   type?: OptionType
   default?: unknown
   choices?: readonly string[]
+  /**
+   * values to offer without enforcing them (the server decides, or abbreviations are taken too): Tab completes
+   * them and help lists them, as it does `choices`
+   */
+  suggest?: readonly string[]
   /** may be given several times; the value is an array */
   repeatable?: boolean
   /** name of a completion source for the value (see PluginContext.completionSource) */
@@ -177,6 +182,14 @@ export interface FleetTable {
   message?: string
 }
 
+/** What a command's effect is computed from: its parsed line. */
+export interface EffectLine {
+  args: Values
+  options: Values
+  /** the options typed (no defaults) */
+  given: ReadonlySet<string>
+}
+
 export type Action = (ctx: RunContext) => unknown | Promise<unknown>
 export type ActionLoader = () => Promise<Action>
 
@@ -195,6 +208,14 @@ export interface CommandSpec {
   /** changes or removes data: the action must call ctx.confirm() before its first write */
   destructive?: boolean
   /**
+   * What a line of the command does, as a verb phrase computed from its parsed options, `{target}` where its target
+   * argument goes: `({ options }) => (options.unban ? 'lift the shadow-ban of {target}' : 'shadow-ban {target}')`.
+   * Core says it where the action is about to happen: the confirmation of a --targets run (`shadow-ban 30 users`),
+   * a fleet run's, and a dry run's `would` (`would: shadow-ban @spam:example.org`). Declare it on commands that
+   * write, above all where options change what they do.
+   */
+  effect?: (line: EffectLine) => string
+  /**
    * sends writes (any non-GET request) without being destructive; core adds --dry-run (destructive commands get it
    * too) and, in a dry run, refuses every write instead of sending it
    */
@@ -206,6 +227,16 @@ export interface CommandSpec {
    * (the others are hidden with a note; `-o wide` and piped output show all)
    */
   mainColumns?: readonly string[]
+  /**
+   * fields of its output that hold points in time (ms since 1970, or ISO 8601 text), besides the ones core knows by
+   * name (Matrix's `…_ts`, MAS's `…_at`, `expiry_time`, `last_seen`): `-o human` shows them as local dates
+   */
+  times?: readonly string[]
+  /**
+   * `-o human` leaves out the columns of its list that hold one value in every row, and names them with that value
+   * in a note (`-o wide` and `--columns` show them): for lists where most fields repeat, such as the audit log
+   */
+  dropsConstantColumns?: boolean
   /** bars beside the numbers of its list in `-o human` on a terminal */
   chart?: ChartSpec
   /**

@@ -3,20 +3,22 @@
  * action → formatter. A line of commands joined by pipes is planned whole before any of them runs. Errors become
  * one line on stderr and an exit code; nothing here exits the process.
  */
-import { createRunContext, settleAudit, type BulkRunner, type ContextFactory, type CoreContext, type RunMode } from '../run/context.js'
-import type { Invocation, RunContext } from '../contract/run-context.js'
+import { createRunContext, settleAudit, terminalWidth, type BulkRunner, type ContextFactory, type CoreContext, type RunMode } from '../run/context.js'
+import type { Invocation } from '../contract/run-context.js'
 import type { Action } from '../contract/spec.js'
 import { describeError, DryRunStop, EXIT, SynadmError, toSynadmError, usageError, screenText } from '../kernel/errors.js'
 import { commandSwitches, leadingGlobalsLength, liftGlobals, parseGlobals, refusePerProcess } from '../cli/globals.js'
 import { redactText } from '../kernel/log.js'
-import { commandHelp, groupHelp, rootHelp, usageLine } from '../cli/help.js'
-import { format, itemStream, resolveFormat, type Format } from '../output/formats.js'
-import { nextToken, type Page } from '../run/paginate.js'
+import { commandHelp, groupHelp, rootHelp, usageLine, wrapHelp } from '../cli/help.js'
+import { fitLine, format, itemStream, resolveFormat, type Format } from '../output/formats.js'
+import { ALL_CONCURRENCY, everyPage, nextToken, pages, type Page } from '../run/paginate.js'
 import { filteredReply, listPages } from '../run/lists.js'
 import { canPage, PagedOutput, pagerCommand } from '../output/pager.js'
 import { commandShape, displayName, listItems, writes } from '../cli/options.js'
 import { isFleet, selectProfiles } from '../config/profiles.js'
 import { parseCommandWords } from '../cli/parse.js'
+import { lookAlikes } from '../cli/suggest.js'
+import { completeAlias, isShortAlias, lowerCaseUser } from '../contract/ids.js'
 import type { Session } from '../run/session.js'
 import { VERSION } from '../kernel/version.js'
 import { Capture } from '../output/capture.js'
@@ -45,7 +47,7 @@ export const VORPAL_EXTENSION_COMMANDS = new Map([
 ])
 
 export type Planned =
-  | { kind: 'help'; text: string; toStderr: boolean; exitCode: number }
+  | { kind: 'help'; text: string; toStderr: boolean; exitCode: number; pager?: boolean }
   | { kind: 'version' }
   | { kind: 'run'; invocation: Invocation }
 
@@ -64,14 +66,14 @@ export function plan(session: Session, words: string[], options: ExecuteOptions 
     const lifted = liftGlobals(leading, match.rest, GROUP_SWITCHES)
     if (lifted.globals.version) return { kind: 'version' }
     const asked = globals.help || match.rest.includes('-h') || match.rest.includes('--help')
-    const unknown = lifted.rest.find((w) => !w.startsWith('-'))
-    if (unknown) throw unknownCommand(session, match.group ?? '', unknown)
+    const unknown = lifted.rest.findIndex((w) => !w.startsWith('-'))
+    if (unknown >= 0) throw unknownCommand(session, match.group ?? '', lifted.rest.slice(unknown).filter((w) => !w.startsWith('-')))
     const text = match.group ? groupHelp(session.registry, match.group) : rootHelp(session.registry, VERSION, where)
     // synadm prints a group's help on stderr with exit 2 when no subcommand was given.
-    return { kind: 'help', text, toStderr: !asked, exitCode: asked ? EXIT.ok : EXIT.usage }
+    return { kind: 'help', text, toStderr: !asked, exitCode: asked ? EXIT.ok : EXIT.usage, pager: lifted.globals.pager }
   }
   const spec = match.command.spec
-  if (globals.help) return { kind: 'help', text: commandHelp(spec, where), toStderr: false, exitCode: EXIT.ok }
+  if (globals.help) return { kind: 'help', text: commandHelp(spec, where), toStderr: false, exitCode: EXIT.ok, pager: globals.pager }
   const lifted = liftGlobals(leading, match.rest, commandSwitches(spec))
   globals = lifted.globals
   if (options.inShell) refusePerProcess(globals)
@@ -85,16 +87,32 @@ export function plan(session: Session, words: string[], options: ExecuteOptions 
     }
     throw error
   }
-  if (parsed.options.help && !spec.ownsHelp) return { kind: 'help', text: commandHelp(spec, where), toStderr: false, exitCode: EXIT.ok }
+  if (parsed.options.help && !spec.ownsHelp) return { kind: 'help', text: commandHelp(spec, where), toStderr: false, exitCode: EXIT.ok, pager: globals.pager }
   return { kind: 'run', invocation: { command: spec, ...parsed, globals, stdin: options.stdin } }
 }
 
-/** The error for a word that names no command at its level: the package of a vorpal extension, or look-alikes. */
-function unknownCommand(session: Session, level: string, word: string) {
+/**
+ * The error for a word that names no command at its level: the package of a vorpal extension, or look-alikes,
+ * closest first, each followed by the words typed after it where they go on to a command (`usr list` → `user list`).
+ */
+function unknownCommand(session: Session, level: string, [word, ...after]: string[]) {
   const typed = [level, word].filter(Boolean).join(' ')
   const extension = level ? undefined : VORPAL_EXTENSION_COMMANDS.get(word)
   if (extension) return usageError(`No such command '${typed}'.`, `'${word}' comes from the vorpal extension ${extension}: synadm plugins install ${extension}`)
-  const near = session.registry.children(level).filter((c) => c.word.startsWith(word.slice(0, 2))).map((c) => [level, c.word].filter(Boolean).join(' '))
+  const { registry } = session
+  // Hidden words (the shell's `use`, completion-server) are never offered.
+  const words = registry.children(level).filter((c) => !c.hidden).map((c) => c.word)
+  const near = lookAlikes(word, words).map((w) => {
+    const path = [level, w].filter(Boolean)
+    for (const next of after) {
+      const longer = registry.match([...path, next])
+      if (!longer.command && !longer.group) break
+      if (longer.rest.length) break
+      path.push(next)
+      if (longer.command) break
+    }
+    return path.join(' ')
+  })
   return usageError(`No such command '${typed}'.`, near.length ? `did you mean ${near.join(', ')}?` : `see 'synadm ${level ? level + ' ' : ''}--help'`)
 }
 
@@ -158,7 +176,8 @@ async function runPlanned(session: Session, planned: Planned, words: string[], o
       return EXIT.ok
     }
     if (planned.kind === 'help') {
-      ;(planned.toStderr ? io.stderr : io.stdout).write(planned.text)
+      if (planned.toStderr) io.stderr.write(wrapHelp(planned.text, terminalWidth(io.stderr)))
+      else await writeForPeople(session, planned.text, { pager: options.pager !== false && planned.pager !== false })
       return planned.exitCode
     }
     const invocation = { ...planned.invocation, words, stdin: options.stdin }
@@ -198,6 +217,19 @@ async function runPaged(session: Session, invocation: Invocation, options: Execu
 const fleetRunner = () => import('../campaigns/fleet.js')
 const bulkEngine = () => import('../campaigns/bulk.js')
 
+/**
+ * Text for a person (help) on stdout: wrapped to the terminal, and through the pager when it is taller than the
+ * screen, as a command's output is.
+ */
+export async function writeForPeople(session: Session, text: string, o: { pager?: boolean } = {}): Promise<void> {
+  const { stdout } = session.io
+  const wrapped = wrapHelp(text, terminalWidth(stdout))
+  const paged = o.pager === false ? undefined : await openPager(session)
+  if (!paged) return void stdout.write(wrapped)
+  paged.write(wrapped)
+  await paged.finish()
+}
+
 /** A pager for this command's output when stdout is a terminal and one is configured or installed. */
 async function openPager(session: Session): Promise<PagedOutput | undefined> {
   const { stdout, env } = session.io
@@ -225,7 +257,8 @@ async function runWithConfigRecovery(session: Session, invocation: Invocation, s
     const configurator = session.registry.find('config')
     if (!SynadmError.is(error) || error.code !== 'not_configured') throw error
     if (!configurator || !session.io.interactive || invocation.globals.batch || invocation.command === configurator.spec) throw error
-    session.io.stderr.write(`${error.message}\nStarting the configurator…\n`)
+    // The configurator says it starts: one line of its own here would be a second one.
+    session.io.stderr.write(`${error.message}\n`)
     await run(session, { command: configurator.spec, args: {}, options: {}, given: new Set(), globals: invocation.globals }, signal, mode)
     session.reset()
     await run(session, invocation, signal, mode)
@@ -233,18 +266,54 @@ async function runWithConfigRecovery(session: Session, invocation: Invocation, s
 }
 
 /** The action in one of its modes: every page (--all), each target of a list (--targets), or once; --where filters a list. */
-async function run(session: Session, invocation: Invocation, signal: AbortSignal, mode: RunMode) {
-  const { command, options } = invocation
+async function run(session: Session, typed: Invocation, signal: AbortSignal, mode: RunMode) {
+  const { command, options } = typed
   // Offline commands run without a usable config, but follow its format when there is one.
   const settings = command.offline ? await session.settings().catch(() => undefined) : await session.settings()
-  const contextFor = contextsFor(session, resolveFormat(invocation.globals.output ?? settings?.settings.format ?? 'yaml'))
+  const invocation = await withWholeAliases(session, typed)
+  const format = resolveFormat(invocation.globals.output ?? settings?.settings.format ?? 'yaml')
+  const contextFor = contextsFor(session, format)
   const ctx = contextFor(invocation, signal, mode)
   const action = await command.load()
-  // A list that only reads, over targets: one list of every target's records (with --all, all their pages).
-  if (options.targets !== undefined && listItems(command) !== undefined && !writes(command)) return settled(ctx, async () => (await bulkEngine()).runTargetLists(ctx, action, contextFor))
-  if (command.paged && options.all) return settled(ctx, () => runAllPages(ctx, action))
-  if (options.targets !== undefined) return settled(ctx, async () => (await bulkEngine()).runTargets(ctx, action, contextFor))
-  return runOnce(ctx, action)
+  try {
+    // A list that only reads, over targets: one list of every target's records (with --all, all their pages).
+    if (options.targets !== undefined && listItems(command) !== undefined && !writes(command)) return await settled(ctx, async () => (await bulkEngine()).runTargetLists(ctx, action, contextFor))
+    if (command.paged && everyPage(command.paged, invocation, format)) return await settled(ctx, () => runAllPages(ctx, action))
+    if (options.targets !== undefined) return await settled(ctx, async () => (await bulkEngine()).runTargets(ctx, action, contextFor))
+    return await runOnce(ctx, action)
+  } catch (error) {
+    throw withLowerCaseHint(error, invocation)
+  }
+}
+
+/**
+ * Room aliases typed short (`#lobby`, an alias on this server) completed with the server name before the action
+ * runs, as a localpart is a user of it: every plugin gets whole aliases, whatever it does with them.
+ */
+async function withWholeAliases(session: Session, inv: Invocation): Promise<Invocation> {
+  const { args: argSpecs, options: defs } = commandShape(inv.command)
+  const takesAliases = (kind?: string) => kind === 'alias' || kind === 'room_or_alias'
+  const short = (value: unknown) => (Array.isArray(value) ? value : [value]).some((v) => typeof v === 'string' && isShortAlias(v))
+  const argNames = argSpecs.filter((a) => takesAliases(a.id) && short(inv.args[a.name])).map((a) => a.name)
+  const optionKeys = defs.filter((d) => takesAliases(d.spec.id) && short(inv.options[d.key])).map((d) => d.key)
+  if (!argNames.length && !optionKeys.length) return inv
+  const server = await session.serverName()
+  const whole = (value: unknown): unknown => (Array.isArray(value) ? value.map(whole) : typeof value === 'string' ? completeAlias(value, server) : value)
+  const replaced = (values: Record<string, unknown>, keys: string[]) => ({ ...values, ...Object.fromEntries(keys.map((k) => [k, whole(values[k])])) })
+  return { ...inv, args: replaced(inv.args, argNames), options: replaced(inv.options, optionKeys) }
+}
+
+/**
+ * Something not found where a user was typed with capitals: Matrix user IDs are lower case, so the hint names the
+ * lower-case ID (instead of a plugin's more general one).
+ */
+function withLowerCaseHint(error: unknown, { command, args, options }: Invocation): unknown {
+  if (!SynadmError.is(error) || error.kind !== 'notFound') return error
+  const isUser = (kind?: string) => kind === 'user' || kind === 'user_full'
+  const { args: argSpecs, options: defs } = commandShape(command)
+  const typed = [...argSpecs.filter((a) => isUser(a.id)).map((a) => args[a.name]), ...defs.filter((d) => isUser(d.spec.id)).map((d) => options[d.key])].flat()
+  const lowered = typed.map((value) => (typeof value === 'string' ? lowerCaseUser(value) : undefined)).find(Boolean)
+  return lowered ? Object.assign(error, { hint: `Matrix user IDs are lower case: try ${lowered}` }) : error
 }
 
 /**
@@ -270,8 +339,10 @@ async function settled<T>(ctx: CoreContext, fn: () => Promise<T>): Promise<T> {
 async function runAllPages(ctx: CoreContext, action: Action): Promise<void> {
   const { io } = ctx.session
   const stream = itemStream(ctx.format, (text) => void io.stdout.write(text), ctx.tables)
-  for await (const page of listPages(ctx, action)) await stream.page(page.items)
+  // every page: --all, or an export format without a page option (everyPage)
+  for await (const page of listPages(ctx, action, true)) await stream.page(page.items)
   stream.end()
+  ctx.tables.tell()
 }
 
 /** The action once: its result printed after the audit log is on disk. A dry run ends at its first write or confirmation. */
@@ -290,19 +361,25 @@ async function runOnce(ctx: CoreContext, action: Action): Promise<void> {
     throw error
   }
   if (result !== undefined) write(await format(ctx.format, filteredReply(ctx, result), ctx.tables))
+  // What belongs to the table comes after it: the columns it left out, then the way to the next page.
+  ctx.tables.tell()
   if (ctx.command.paged) nextPageHint(ctx, result as Page | undefined)
 }
 
-/** The one "more pages" hint: a person shown one page of a paged command learns how to get the rest. */
-function nextPageHint(ctx: RunContext, page: Page | undefined) {
+/**
+ * The one "more pages" hint: one page of a paged command that is not the last says so on stderr, in every format
+ * (an export that stops early is never silent), in one line that fits the terminal.
+ */
+function nextPageHint(ctx: CoreContext, page: Page | undefined) {
   const spec = ctx.command.paged!
   const next = nextToken(page, spec)
-  if (next === undefined || !(ctx.format === 'human' || ctx.format === 'wide' || ctx.interactive)) return
+  if (next === undefined) return
   const fromKey = spec.from ?? 'from'
   const from = commandShape(ctx.command).options.find((d) => d.key === fromKey)
   const total = typeof page?.total === 'number' ? ` (${page.total} in all)` : ''
   const what = spec.what ?? spec.items.replace(/_/g, ' ')
-  ctx.note(`There are more ${what} than shown${total}: use '${from ? displayName(from) : '--' + fromKey} ${next}' for the next page, or --all for every page.`)
+  const text = `More ${what} than shown${total}: next page ${from ? displayName(from) : '--' + fromKey} ${next}, every page --all`
+  ctx.note(fitLine(text, terminalWidth(ctx.session.io.stderr)))
 }
 
 function report(session: Session, thrown: unknown, level: number): number {

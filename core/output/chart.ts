@@ -2,7 +2,7 @@
  * Bars beside the numbers of a human table, for lists that are a distribution (media use per user, database size
  * per room). Pure functions: a column's values and a width give one bar per row, drawn in block characters (in
  * eighths of a character), or in `#` where the terminal may not show them. Which column gets bars is the command's
- * declaration (CommandSpec.chart); the table layout (core/output/formats.ts) draws them only on a terminal.
+ * declaration (CommandSpec.chart); the table layout (core/output/human.ts) draws them only on a terminal.
  */
 import type { CommandSpec } from '../contract/spec.js'
 

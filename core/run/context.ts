@@ -13,9 +13,11 @@ import { DEFAULT_PROFILE } from '../config/profiles.js'
 import type { BoundDefaults, HttpClient } from '../http/client.js'
 import { typedSecrets } from '../kernel/log.js'
 import { secretValues } from '../cli/secrets.js'
+import { effectOf } from '../cli/effect.js'
+import { commandShape } from '../cli/options.js'
 import { waitForJob } from './jobs.js'
 import { chartOf } from '../output/chart.js'
-import { format, TableLayout, type Format } from '../output/formats.js'
+import { fitLine, format, TableLayout, type Format } from '../output/formats.js'
 import { items, pages } from './paginate.js'
 import { releaseOutput } from '../output/pager.js'
 import { Prompts } from './prompts.js'
@@ -109,7 +111,8 @@ export function createRunContext(session: Session, inv: Invocation, signal: Abor
   const { io } = session
   const dryRun = inv.options.dryRun === true
   const bulk = mode.bulkTarget
-  const gate = writeGate(session, inv.command, dryRun, Boolean(bulk))
+  const effect = lineEffect(session, inv)
+  const gate = writeGate(session, inv.command, dryRun, Boolean(bulk), effect)
   const audit = commandAudit(session, inv, dryRun, Boolean(bulk))
   // What is typed for a secret is masked in every line written while the command runs (a bulk target adds its own).
   typedSecrets(secretValues(inv.command, inv.args, inv.options), Boolean(bulk))
@@ -144,10 +147,12 @@ export function createRunContext(session: Session, inv: Invocation, signal: Abor
     serverName: () => session.serverName(),
     statusChecks: () => [...session.registry.statusChecks.values()].map((c) => c.spec),
     userId: userIdIn(session),
-    confirm: confirmation(session, inv, mode, { dryRun, prompts, gate, previewFormat: outputFormat === 'human' ? 'human' : 'yaml' }),
+    confirm: confirmation(session, inv, mode, { dryRun, effect, prompts, gate, previewFormat: outputFormat === 'human' ? 'human' : 'yaml' }),
+    effect: (target) => effectOf(inv.command, inv, target === undefined ? undefined : [target]),
     async emit(data) {
       if (bulk) return void bulk.emitted.push(data)
       io.stdout.write(await format(outputFormat, data, tables))
+      tables.tell()
     },
     env: io.env,
     readFile: (file) => readInput(file, io.stdin),
@@ -176,12 +181,15 @@ interface WriteGate {
   beforeWrite(method: string, path: string): Promise<void>
 }
 
-function writeGate(session: Session, command: CommandSpec, dryRun: boolean, bulkTarget: boolean): WriteGate {
+function writeGate(session: Session, command: CommandSpec, dryRun: boolean, bulkTarget: boolean, effect: () => Promise<string | undefined>): WriteGate {
   const gate: WriteGate = {
     // a bulk run's targets were confirmed as a set
     confirmed: !command.destructive || bulkTarget,
     async beforeWrite(method, path) {
-      if (dryRun) throw new DryRunStop({ request: `${method} ${path}` })
+      if (dryRun) {
+        const would = await effect()
+        throw new DryRunStop({ ...(would ? { would } : {}), request: `${method} ${path}` })
+      }
       if (!gate.confirmed) throw new Error(`bug: destructive command '${command.path}' sent ${method} ${path} before confirming`)
       await session.writeGuard?.(method, path)
     },
@@ -203,15 +211,33 @@ function boundClients(session: Session, binding: () => Promise<BoundDefaults>) {
   }
 }
 
-/** How tables fit the terminal and which columns they show (--columns, the command's mainColumns). */
+/**
+ * How tables fit the terminal and which columns they show (--columns, the command's mainColumns, times and constant
+ * columns). Its notes come after the table (the executor tells them), each one line that fits a terminal's stderr.
+ */
 function tableLayout(io: IO, inv: Invocation): TableLayout {
   return new TableLayout({
     width: terminalWidth(io.stdout),
     columns: inv.globals.columns?.split(',').map((c) => c.trim()).filter(Boolean),
     preferred: inv.command.mainColumns,
-    note: (message) => void io.stderr.write(message + '\n'),
+    times: inv.command.times,
+    dropConstant: inv.command.dropsConstantColumns,
     chart: chartOf(inv.command, inv.options, io.env),
+    note: (message) => void io.stderr.write(fitLine(message, terminalWidth(io.stderr)) + '\n'),
   })
+}
+
+/**
+ * What the line is about to do, in words (the command's declared effect), for a dry run's `would`: a user target
+ * typed as a localpart is named by its full ID, as the command acts on it.
+ */
+function lineEffect(session: Session, inv: Invocation): () => Promise<string | undefined> {
+  return async () => {
+    const target = commandShape(inv.command).target
+    const typed = target ? inv.args[target.name] : undefined
+    if (!inv.command.effect || target?.id !== 'user' || typeof typed !== 'string') return effectOf(inv.command, inv)
+    return effectOf(inv.command, inv, [await userIdIn(session)(typed).catch(() => typed)])
+  }
 }
 
 /** synadm's [mxid] rule: `alice` → `@alice:server`; a full ID as is; undefined stays undefined. */
@@ -224,11 +250,12 @@ function userIdIn(session: Session): RunContext['userId'] {
 }
 
 /** ctx.confirm: a dry run ends here with its preview; --batch (or a bulk run's set) confirms in advance. */
-function confirmation(session: Session, inv: Invocation, mode: RunMode, o: { dryRun: boolean; prompts: Prompts; gate: WriteGate; previewFormat: Format }): RunContext['confirm'] {
+function confirmation(session: Session, inv: Invocation, mode: RunMode, o: { dryRun: boolean; effect: () => Promise<string | undefined>; prompts: Prompts; gate: WriteGate; previewFormat: Format }): RunContext['confirm'] {
   const { io } = session
   const bulk = Boolean(mode.bulkTarget)
   return async (question, preview) => {
-    if (o.dryRun) throw new DryRunStop({ would: question, ...(preview === undefined ? {} : { preview }) })
+    // The declared effect names the action; a question without one says at least what it asks.
+    if (o.dryRun) throw new DryRunStop({ would: (await o.effect()) ?? question, ...(preview === undefined ? {} : { preview }) })
     // A production profile asks even when the shell runs with --batch (confirmed once for the session).
     const { settings } = await session.settings()
     const insist = settings.production && mode.inShell && io.interactive && !bulk

@@ -16,11 +16,11 @@ export interface ListPage {
 }
 
 /** The records a list command's run prints, page by page. */
-export async function* listPages(ctx: RunContext, action: Action): AsyncGenerator<ListPage> {
+export async function* listPages(ctx: RunContext, action: Action, every = ctx.options.all === true): AsyncGenerator<ListPage> {
   const keep = compileWhere(ctx.options.where as string[] | undefined)
   const kept = (items: unknown[]) => (keep ? items.filter(keep) : items)
   const spec = ctx.command.paged
-  if (spec && ctx.options.all) {
+  if (spec && every) {
     for await (const page of allPages(ctx, action, spec)) yield { items: kept(recordsOf(page, spec.items)), more: false }
     return
   }

@@ -4,6 +4,7 @@
  * once (bounded), and pages still come out in order. At most `concurrency + 1` pages are held at any time.
  */
 import type { PagedSpec } from '../contract/spec.js'
+import type { Invocation } from '../contract/run-context.js'
 
 export interface Page {
   [key: string]: unknown
@@ -14,6 +15,18 @@ export interface PageOptions {
   first?: unknown
   /** pages fetched side by side where the paging allows it (offset with a total); default 1: prefetch only */
   concurrency?: number
+}
+
+/** The formats that export a list: one record a line, for files and other programs. */
+const EXPORT_FORMATS: readonly string[] = ['csv', 'jsonl']
+
+/**
+ * Whether a paged command prints every page: with --all, and for an export (`-o csv`, `-o jsonl`) unless a page
+ * option (the page size or where to start) is given: a file of the first 100 users is never what an export meant.
+ */
+export function everyPage(spec: PagedSpec, { options, given }: Pick<Invocation, 'options' | 'given'>, format: string): boolean {
+  if (options.all) return true
+  return EXPORT_FORMATS.includes(format) && !given.has(spec.limit ?? 'limit') && !given.has(spec.from ?? 'from')
 }
 
 /** Pages fetched at once by `--all` where the endpoint's paging allows it (measured: BENCHMARKS.md). */

@@ -27,14 +27,27 @@ export class Prompts {
     private readonly beforeAsking?: () => void,
   ) {}
 
-  private get common() {
+  /**
+   * What every question gets: the streams, and a signal of its own that the run's signal aborts. clack listens
+   * to a prompt's signal and never lets go, so on the run's signal itself a long configurator would pile up
+   * listeners until Node warned in the middle of the questions; this one is dropped with its question.
+   */
+  private async asking<T>(ask: (common: { input: Readable; output: Writable; signal: AbortSignal }) => Promise<T>): Promise<T> {
     this.beforeAsking?.()
-    return { input: this.streams.input, output: this.streams.output, signal: this.signal }
+    const own = new AbortController()
+    const cancel = () => own.abort()
+    if (this.signal?.aborted) own.abort()
+    this.signal?.addEventListener('abort', cancel, { once: true })
+    try {
+      return await ask({ input: this.streams.input, output: this.streams.output, signal: own.signal })
+    } finally {
+      this.signal?.removeEventListener('abort', cancel)
+    }
   }
 
   async confirm(message: string, initialValue = false): Promise<boolean> {
     const { confirm, isCancel } = await clack()
-    return answer(await confirm({ ...this.common, message, initialValue }), isCancel)
+    return answer(await this.asking((common) => confirm({ ...common, message, initialValue })), isCancel)
   }
 
   /** `initial` is typed in already; `defaultValue` is what Enter on an empty line gives. */
@@ -44,7 +57,7 @@ export class Prompts {
   ): Promise<string> {
     const { text, isCancel } = await clack()
     const validate = options.validate && ((v: string | undefined) => options.validate!(v || options.defaultValue || ''))
-    const value = await text({ ...this.common, message, initialValue: options.initial, placeholder: options.placeholder, defaultValue: options.defaultValue, validate })
+    const value = await this.asking((common) => text({ ...common, message, initialValue: options.initial, placeholder: options.placeholder, defaultValue: options.defaultValue, validate }))
     return answer(value, isCancel) ?? ''
   }
 
@@ -52,9 +65,9 @@ export class Prompts {
   async password(message: string, options: { repeat?: boolean; allowEmpty?: boolean } = {}): Promise<string> {
     const { password, isCancel } = await clack()
     for (;;) {
-      const first = answer(await password({ ...this.common, message, validate: (v) => (!v && !options.allowEmpty ? 'a value is required' : undefined) }), isCancel) ?? ''
+      const first = answer(await this.asking((common) => password({ ...common, message, validate: (v) => (!v && !options.allowEmpty ? 'a value is required' : undefined) })), isCancel) ?? ''
       if (!options.repeat) return first
-      const again = answer(await password({ ...this.common, message: 'Repeat for confirmation' }), isCancel)
+      const again = answer(await this.asking((common) => password({ ...common, message: 'Repeat for confirmation' })), isCancel)
       if (again === first) return first
       this.streams.output.write('The two entries do not match; try again.\n')
     }
@@ -62,11 +75,11 @@ export class Prompts {
 
   async multiselect<V extends string>(message: string, choices: { value: V; label?: string; hint?: string }[], initial?: V[]): Promise<V[]> {
     const { multiselect, isCancel } = await clack()
-    return answer(await multiselect({ ...this.common, message, options: choices as never, initialValues: initial, required: false }), isCancel) as V[]
+    return answer(await this.asking((common) => multiselect({ ...common, message, options: choices as never, initialValues: initial, required: false })), isCancel) as V[]
   }
 
   async select<V extends string>(message: string, choices: { value: V; label?: string; hint?: string }[], initial?: V): Promise<V> {
     const { select, isCancel } = await clack()
-    return answer(await select({ ...this.common, message, options: choices as never, initialValue: initial }), isCancel) as V
+    return answer(await this.asking((common) => select({ ...common, message, options: choices as never, initialValue: initial })), isCancel) as V
   }
 }

@@ -7,7 +7,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { cacheDir } from '../kernel/dirs.js'
-import { commandSwitches, GLOBAL_DEFS, globalSwitch, leadingGlobalsLength, trailingGlobal, type GlobalDef } from '../cli/globals.js'
+import { commandSwitches, GLOBAL_DEFS, globalSwitch, leadingGlobalsLength, trailingGlobal } from '../cli/globals.js'
 import { commandShape, type OptionDef } from '../cli/options.js'
 import { scanLine } from '../cli/parse.js'
 import { DEFAULT_PROFILE } from '../config/profiles.js'
@@ -38,6 +38,7 @@ function switchesOf(defs: OptionDef[]): Candidate[] {
 /** What a value can be completed from: choices, a completion source, and the kind of ID it takes. */
 interface ValueSpec {
   choices?: readonly string[]
+  suggest?: readonly string[]
   complete?: string
   id?: string
 }
@@ -62,7 +63,8 @@ function liveSourceOf(spec: ValueSpec, word: string): { source?: string; localpa
 const localpartOf = (userId: string) => userId.slice(1, userId.includes(':') ? userId.indexOf(':') : undefined)
 
 function valuesFor(spec: ValueSpec, word: string, registry: Registry, live: LiveValues): { values: string[]; live?: { source: string; prefix: string } } {
-  if (spec.choices) return { values: [...spec.choices] }
+  const offered = spec.choices ?? spec.suggest
+  if (offered) return { values: [...offered] }
   const local = spec.complete ? registry.wordCompleters.get(spec.complete) : undefined
   if (local) return { values: local.complete(word) }
   const { source, localparts } = liveSourceOf(spec, word)
@@ -71,8 +73,6 @@ function valuesFor(spec: ValueSpec, word: string, registry: Registry, live: Live
   if (localparts) return { values: values.filter((v) => v.startsWith('@')).map(localpartOf), live: { source, prefix: '@' + word } }
   return { values, live: { source, prefix: word } }
 }
-
-const globalValues = (def: GlobalDef): Candidate[] => (def.spec.suggest ?? def.spec.choices ?? []).map((value) => ({ value }))
 
 /**
  * Walks the words typed after a command path: which options are used, which positional comes next, and the
@@ -104,7 +104,22 @@ function walkWords(spec: CommandSpec, rest: string[]) {
       if (global.takesNext) valuesLeft = global.def.values.length
     } else if (!w.startsWith('-')) positionals++
   }
-  return { used, positionals, pending, valuesLeft }
+  return { used, positionals, pending, valuesLeft, ...grammarLeft(spec, used, positionals) }
+}
+
+/**
+ * What the grammar still allows after the words typed: an option of an exclusive group is ruled out once another
+ * of the group is given; --targets and the argument it stands for exclude each other, so `args` are the arguments
+ * still to come (without the target once --targets is given) and `allowed` tells the options still possible.
+ */
+function grammarLeft(spec: CommandSpec, used: Set<OptionDef>, positionals: number) {
+  const { args, options, target } = commandShape(spec)
+  const usedKeys = new Set([...used].map((d) => d.key))
+  const byTargets = Boolean(target) && usedKeys.has('targets')
+  const exclusive = (spec.groups ?? []).filter((g) => g.kind !== 'any')
+  const ruledOut = new Set(options.filter((d) => exclusive.some((g) => g.options.includes(d.key) && g.options.some((k) => k !== d.key && usedKeys.has(k)))))
+  if (target && positionals > 0) for (const d of options) if (d.key === 'targets') ruledOut.add(d)
+  return { args: byTargets ? args.filter((a) => a !== target) : args, allowed: (d: OptionDef) => !ruledOut.has(d) }
 }
 
 /** Candidates for the last word of `line` (the text before the cursor). */
@@ -119,7 +134,7 @@ export function complete(registry: Registry, line: string, live: LiveValues = ()
   const lead = leadingGlobalsLength(before)
   if (lead > before.length) {
     const pending = globalSwitch(before[before.length - 1])
-    return filter(pending ? [...globalValues(pending.def), ...valuesFor(pending.def.spec, word, registry, live).values.map((value) => ({ value }))] : [])
+    return filter(pending ? valuesFor(pending.def.spec, word, registry, live).values.map((value) => ({ value })) : [])
   }
   const path = before.slice(lead)
 
@@ -130,16 +145,14 @@ export function complete(registry: Registry, line: string, live: LiveValues = ()
     return filter(registry.children(match.group ?? '').filter((c) => !c.hidden).map((c) => ({ value: c.word, description: c.description })))
   }
 
-  const { args, options } = commandShape(match.command.spec)
+  const { options } = commandShape(match.command.spec)
   const own = commandSwitches(match.command.spec)
-  const { used, positionals, pending, valuesLeft } = walkWords(match.command.spec, match.rest)
+  const { used, positionals, pending, valuesLeft, args, allowed } = walkWords(match.command.spec, match.rest)
   const answer = (found: { values: string[]; live?: Completion['live'] }): Completion => ({ ...filter(found.values.map((value) => ({ value }))), ...(found.live ? { live: found.live } : {}) })
-  if (valuesLeft > 0 && pending) {
-    const global = GLOBAL_DEFS.find((d) => d === pending)
-    return global ? filter(globalValues(global)) : answer(valuesFor(pending.spec, word, registry, live))
-  }
+  // an option's value, the command's or a global one's (`user list -o ⇥`, `-S ⇥`)
+  if (valuesLeft > 0 && pending) return answer(valuesFor(pending.spec, word, registry, live))
   if (word.startsWith('-')) {
-    const unused = (d: OptionDef) => d.spec.repeatable || d.type === 'count' || !used.has(d)
+    const unused = (d: OptionDef) => allowed(d) && (d.spec.repeatable || d.type === 'count' || !used.has(d))
     // After the command's own: each global option that may stand here, by its first long name the command leaves free.
     const globals = GLOBAL_DEFS.filter((d) => d.spec.trailing && !d.spec.hidden && d.name !== 'help' && unused(d)).flatMap((d) => {
       const free = d.on.find((s) => s.startsWith('--') && !own.has(s))
@@ -173,8 +186,8 @@ export function hint(registry: Registry, line: string): string | undefined {
   if (!match.command) return undefined
   // A word being typed is not finished yet: no hint until the space after it, except right after the command path.
   if (!endsInSpace && match.rest.length > 0) return undefined
-  const { args, options } = commandShape(match.command.spec)
-  const { used, positionals, pending, valuesLeft } = walkWords(match.command.spec, match.rest)
+  const { options } = commandShape(match.command.spec)
+  const { used, positionals, pending, valuesLeft, args, allowed } = walkWords(match.command.spec, match.rest)
   if (valuesLeft > 0 && pending) return valueNames(pending).slice(pending.values.length - valuesLeft).join(' ')
   const parts: string[] = []
   for (const [n, arg] of args.entries()) {
@@ -183,7 +196,7 @@ export function hint(registry: Registry, line: string): string | undefined {
     parts.push(arg.required && n >= positionals ? name : `[${name}]`)
   }
   for (const def of options) {
-    if (def.spec.hidden || (used.has(def) && !def.spec.repeatable) || def.on.includes('--help')) continue
+    if (def.spec.hidden || !allowed(def) || (used.has(def) && !def.spec.repeatable) || def.on.includes('--help')) continue
     const flag = def.on.find((s) => !s.startsWith('--')) ?? def.on[0] ?? def.off[0]
     parts.push(`[${[flag, ...valueNames(def)].join(' ')}]`)
   }

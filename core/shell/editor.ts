@@ -27,8 +27,8 @@ export type EditorEvent =
   | { type: 'submit'; line: string }
   /** Ctrl-D on an empty line */
   | { type: 'eof' }
-  /** Ctrl-C: the line was cleared (`hadText`), or there was nothing to clear */
-  | { type: 'interrupt'; hadText: boolean }
+  /** Ctrl-C: the line was given up (`hadText`: it held `line`), or there was nothing on it */
+  | { type: 'interrupt'; hadText: boolean; line: string }
   | { type: 'clear-screen' }
   /** a second Tab on an ambiguous word: show the choices */
   | { type: 'choices'; values: string[] }
@@ -115,9 +115,9 @@ export class LineEditor {
     if (key.ctrl && !key.meta) {
       switch (name) {
         case 'c': {
-          const hadText = this.line !== ''
+          const line = this.line
           this.reset()
-          return { type: 'interrupt', hadText }
+          return { type: 'interrupt', hadText: line !== '', line }
         }
         case 'd':
           if (this.line === '') return { type: 'eof' }

@@ -10,7 +10,7 @@ import { Capture } from '../output/capture.js'
 import { CompletionCache, completionCacheFile, hint, LiveCompletion } from './completion.js'
 import { LineEditor } from './editor.js'
 import { SynadmError } from '../kernel/errors.js'
-import { execute, executeLine } from '../execute/executor.js'
+import { execute, executeLine, writeForPeople } from '../execute/executor.js'
 import { commandHelp, groupHelp, shellHelp } from '../cli/help.js'
 import { appendHistory, historyFile, loadHistory, redactSecrets } from './shell-history.js'
 import { scanLine } from '../cli/parse.js'
@@ -26,6 +26,8 @@ const STALE_MS = 5 * 60_000
 /** what `watch` waits between runs unless -n says otherwise */
 const WATCH_SECONDS = 2
 const CLEAR_SCREEN = '\u001b[H\u001b[2J\u001b[3J'
+/** failed lines a piped shell names at its end */
+const FAILED_LINES_SHOWN = 5
 
 /** The shell's own words: they act on the shell, so they run here and not through the executor. */
 export const SHELL_COMMANDS = ['watch', 'clear', 'timing', 'history'] as const
@@ -204,16 +206,20 @@ export class Shell {
     return 2
   }
 
-  private help(words: string[]): number {
-    const { registry, io } = this.session
-    if (words.length === 0) {
-      io.stdout.write(shellHelp(registry, this.session.plugins))
-      return 0
-    }
+  /** `help [COMMAND]`: wrapped to the terminal and paged, as long output is. */
+  private async help(words: string[]): Promise<number> {
+    const { registry } = this.session
     const match = registry.match(words)
-    if (match.command && match.rest.length === 0) io.stdout.write(commandHelp(match.command.spec, 'shell'))
-    else if (match.group && match.rest.length === 0) io.stdout.write(groupHelp(registry, match.group))
-    else return this.fail(`synadm: no such command: ${words.join(' ')}`)
+    const text =
+      words.length === 0
+        ? shellHelp(registry, this.session.plugins)
+        : match.command && match.rest.length === 0
+          ? commandHelp(match.command.spec, 'shell')
+          : match.group && match.rest.length === 0
+            ? groupHelp(registry, match.group)
+            : undefined
+    if (text === undefined) return this.fail(`synadm: no such command: ${words.join(' ')}`)
+    await writeForPeople(this.session, text)
     return 0
   }
 
@@ -241,12 +247,24 @@ export class Shell {
     return [values.length === 1 && !values[0].endsWith('/') ? [values[0] + ' '] : values, word]
   }
 
-  /** Reads commands from a non-terminal stream until it ends. */
+  /** Reads commands from a non-terminal stream until it ends; the failed lines are named, by number and text. */
   async runStream(): Promise<number> {
     const rl = readline.createInterface({ input: this.session.io.stdin, terminal: false, crlfDelay: Infinity })
-    for await (const line of rl) await this.runLine(line)
-    if (this.failures > 0) throw new SynadmError('partial', `${this.failures} of ${this.commands} commands failed`)
+    const failed: { number: number; line: string }[] = []
+    let number = 0
+    for await (const line of rl) {
+      number++
+      if ((await this.runLine(line)) !== 0) failed.push({ number, line })
+    }
+    if (this.failures > 0) throw new SynadmError('partial', `${this.failures} of ${this.commands} commands failed: ${this.failedLines(failed)}`)
     return 0
+  }
+
+  /** `line 2 (user details bob), line 5 (…)`: the first few, their secrets masked as in the history. */
+  private failedLines(failed: { number: number; line: string }[]): string {
+    const shown = failed.slice(0, FAILED_LINES_SHOWN).map(({ number, line }) => `line ${number} (${redactSecrets(this.session.registry, line.trim())})`)
+    const more = failed.length - FAILED_LINES_SHOWN
+    return shown.join(', ') + (more > 0 ? ` and ${more} more` : '')
   }
 
   /** The interactive prompt; resolves when the user leaves (exit, quit, Ctrl-D). */

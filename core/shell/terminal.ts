@@ -91,11 +91,11 @@ export class TerminalEditor {
         this.output.write('\r\n')
         return this.finish({})
       case 'interrupt':
-        // Ctrl-C clears the line in place; on an empty line it says how to leave.
-        if (!event.hadText) {
-          this.output.write(`\r\n${this.messages.interrupt}\r\n`)
-          this.cursorRow = 0
-        }
+        // As in bash: the line stays on screen as typed, with ^C after it, and a new prompt starts below; on an
+        // empty line it also says how to leave.
+        this.paint({ line: event.line, cursor: event.line.length })
+        this.output.write(`^C\r\n${event.hadText ? '' : `${this.messages.interrupt}\r\n`}`)
+        this.cursorRow = 0
         break
       case 'clear-screen':
         this.output.write('\u001b[H\u001b[2J')

@@ -1,4 +1,4 @@
-import { SynadmError, type RunContext } from '../../core/index.js'
+import { asQuestion, SynadmError, type RunContext } from '../../core/index.js'
 import type * as spec from './index.js'
 
 const noGroupApi = () =>
@@ -17,7 +17,7 @@ export async function deleteGroup(ctx: RunContext<typeof spec.deleteGroup>) {
   // Asking first and failing after would waste the admin's confirmation.
   const { server_version } = await (await ctx.use('server')).version()
   if (!mayHaveGroups(server_version)) throw noGroupApi()
-  await ctx.confirm('Are you sure you want to delete this group?', { group_id: groupId, server_version })
+  await ctx.confirm(asQuestion(ctx.effect(groupId)!), { group_id: groupId, server_version })
   try {
     return await (await ctx.use('group')).deleteGroup(groupId)
   } catch (error) {

@@ -51,7 +51,7 @@ describe('group delete', () => {
     version('1.50.0')
     const result = await run(['group', 'delete', '+g:s'], { interactive: true, input: 'n\r' })
     expect(result.code).toBe(EXIT.aborted)
-    expect(result.stderr).toContain('Are you sure you want to delete this group?')
+    expect(result.stderr).toContain('Delete group +g:s?')
   })
 
   it('a refused connection is a network error', async () => {

@@ -8,6 +8,7 @@ export const deleteGroup = defineCommand({
   description: 'Delete a local group (community), on Synapse before 1.61',
   args: '<group_id>',
   argInfo: { group_id: { description: 'group ID (+name:server)', id: 'group' } },
+  effect: () => 'delete group {target}',
   destructive: true,
   load: commands('deleteGroup'),
 })

@@ -1,4 +1,4 @@
-import { daysFromNow, localDateTime, replyField, SynadmError, usageError, type RunContext } from '../../core/index.js'
+import { asQuestion, daysFromNow, localDateTime, replyField, SynadmError, usageError, type RunContext } from '../../core/index.js'
 import type { PurgeHistoryBody, PurgeStatus } from './api.js'
 import type * as spec from './index.js'
 
@@ -28,7 +28,7 @@ export async function purge(ctx: RunContext<typeof spec.purge>) {
   } else {
     purgeUpTo = { time: localDateTime(body.purge_up_to_ts), timestamp: body.purge_up_to_ts }
   }
-  await ctx.confirm('Are you sure you want to purge room history?', {
+  await ctx.confirm(asQuestion(ctx.effect(roomId)!), {
     room: { room_id: roomId, name: room.name ?? null, canonical_alias: room.canonical_alias ?? null, joined_members: room.joined_members },
     purge_events_before: purgeUpTo,
     events_of_local_users: body.delete_local_events ? 'deleted' : 'kept in the database, though no longer in the timeline',

@@ -1,6 +1,6 @@
 import nock from 'nock'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { EXIT } from '../../core/index.js'
+import { EXIT, localDateTime } from '../../core/index.js'
 import { json, runSynadm, TEST_BASE_URL } from 'synadm/testing'
 import room from '../room/index.js'
 import history from './index.js'
@@ -83,7 +83,7 @@ describe('history purge', () => {
     expect(result.code).toBe(EXIT.aborted)
     expect(result.stderr).toContain('Lobby')
     expect(result.stderr).toContain('events_of_local_users: kept')
-    expect(result.stderr).toContain('Are you sure you want to purge room history?')
+    expect(result.stderr).toContain(`Purge history of ${ROOM} before ${localDateTime(1000)}?`)
   })
 
   it('--wait returns the final status with the purge ID', async () => {

@@ -1,7 +1,14 @@
 /** History purging: remove a room's old events, keep its state (declarations only). */
-import { DAYS, defineCommand, definePlugin, lazy, PLUGIN_API_VERSION, TIMESTAMP_MS } from '../../core/index.js'
+import { DAYS, daysFromNow, defineCommand, definePlugin, lazy, localDateTime, PLUGIN_API_VERSION, TIMESTAMP_MS, type EffectLine } from '../../core/index.js'
 
 const commands = lazy(() => import('./commands.js'))
+
+/** `purge history of {target} before 2026-05-01 00:00:00`: the cut-off the options give, in words */
+function purgeEffect({ options: o }: EffectLine): string {
+  const ts = o.beforeDays !== undefined ? daysFromNow(-Number(o.beforeDays)) : Number(o.before ?? o.beforeTs)
+  const cutOff = o.beforeEventId !== undefined ? `up to event ${o.beforeEventId}` : `before ${localDateTime(ts)}`
+  return `purge history of {target} ${cutOff}${o.deleteLocal ? ", local users' events included" : ''}`
+}
 
 export const purge = defineCommand({
   path: 'history purge',
@@ -20,6 +27,7 @@ export const purge = defineCommand({
     { flags: '--delete-local', description: 'also delete events sent by local users (by default they are kept, as they may be the only copy)' },
   ],
   groups: [{ kind: 'one', options: ['beforeEventId', 'beforeDays', 'before', 'beforeTs'], title: 'Purge before' }],
+  effect: purgeEffect,
   destructive: true,
   job: { checkLater: 'synadm history purge-status {id}' },
   // Synapse purges one room history at a time.

@@ -1,5 +1,5 @@
 /** Room Admin API requests (and the client-API directory), available to other plugins as `ctx.use('room')`. */
-import { path, replyField, usageError, type ApiServices } from '../../core/index.js'
+import { completeAlias, path, replyField, usageError, type ApiServices } from '../../core/index.js'
 
 /** A room of `GET v1/rooms` or `GET v1/rooms/<id>` (the fields synadm reads; Synapse sends more). */
 export interface RoomRecord {
@@ -51,7 +51,7 @@ export interface DeleteStatus {
   [key: string]: unknown
 }
 
-export function createRoomApi({ admin, matrix }: ApiServices) {
+export function createRoomApi({ admin, matrix, serverName }: ApiServices) {
   const api = {
     listRooms: (query: RoomListQuery) => admin.get<RoomListPage>('v1/rooms', { query: { ...query } }),
     details: (roomId: string) => admin.get<RoomRecord>(path`v1/rooms/${roomId}`),
@@ -88,11 +88,13 @@ export function createRoomApi({ admin, matrix }: ApiServices) {
      * A room argument as typed: a room ID is returned as is, an alias (#name:server) is looked up in the room
      * directory; `announce` hears which ID an alias stands for, so people see it before anything changes.
      */
+    /** A room ID as is; an alias looked up (`#name` is an alias on this server, as a localpart is a user of it). */
     async resolveRoom(idOrAlias: string, announce?: (message: string) => void): Promise<string> {
       if (idOrAlias.startsWith('!')) return idOrAlias
       if (!idOrAlias.startsWith('#')) throw usageError(`'${idOrAlias}' is neither a room ID (!id:server) nor a room alias (#alias:server)`)
-      const room_id = replyField(await api.aliasToRoomId(idOrAlias), 'room_id', `the lookup of ${idOrAlias}`)
-      announce?.(`${idOrAlias} is room ${room_id}`)
+      const alias = idOrAlias.includes(':') ? idOrAlias : completeAlias(idOrAlias, await serverName())
+      const room_id = replyField(await api.aliasToRoomId(alias), 'room_id', `the lookup of ${alias}`)
+      announce?.(`${alias} is room ${room_id}`)
       return room_id
     },
   }

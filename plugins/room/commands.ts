@@ -1,4 +1,4 @@
-import { replyField, SynadmError, usageError, type OptionsOf, type RunContext } from '../../core/index.js'
+import { asQuestion, replyField, SynadmError, usageError, type OptionsOf, type RunContext } from '../../core/index.js'
 import type { DeleteRoomBody, DeleteStatus, RoomApi, RoomListQuery, RoomRecord } from './api.js'
 import type * as spec from './index.js'
 
@@ -205,7 +205,7 @@ export async function deleteRoom(ctx: RunContext<typeof spec.deleteRoom>) {
   const { members: joined, total } = await api.members(roomId)
   const localSuffix = `:${await ctx.serverName()}`
   const localMembers = joined.filter((member) => member.endsWith(localSuffix))
-  await ctx.confirm('Are you sure you want to delete this room?', {
+  await ctx.confirm(asQuestion(ctx.effect(roomId)!), {
     room: pick(room, ['room_id', 'name', 'canonical_alias', 'creator', 'joined_members', 'joined_local_members', 'public', 'room_type']),
     members: { total, local: localMembers },
     local_members_go_to: newRoomUserId

@@ -127,6 +127,7 @@ export const block = defineCommand({
   args: '<room_id>',
   argInfo: { room_id: ROOM },
   options: [{ flags: '-b, --block / -u, --unblock', type: 'bool', default: true, description: 'block (default) or unblock the room' }],
+  effect: ({ options }) => (options.block === false ? 'unblock {target}' : 'block {target}'),
   writes: true,
   bulk: { idempotent: true },
   load: commands('block'),
@@ -145,6 +146,10 @@ export const deleteRoom = defineCommand({
     { flags: '-b, --block', description: 'block the room against future joins' },
     ...PURGE_OPTIONS,
   ],
+  effect: ({ options: o }) => {
+    const steps = [o.newRoomUserId === undefined ? 'remove its local members' : 'move its local members to a new room', ...(o.block ? ['block it'] : []), ...(o.purge === false ? [] : ['purge it from the database'])]
+    return `shut down {target}: ${[steps.slice(0, -1).join(', '), steps[steps.length - 1]].filter(Boolean).join(' and ')}`
+  },
   destructive: true,
   job: { checkLater: 'synadm room delete-status -d {id}' },
   load: commands('deleteRoom'),

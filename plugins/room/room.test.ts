@@ -123,7 +123,7 @@ describe('one-room reads take an ID or an alias', () => {
   it('something that is neither an ID nor an alias is a usage error', async () => {
     const result = await run(['room', 'details', 'lobby'])
     expect(result.code).toBe(EXIT.usage)
-    expect(result.stderr).toContain("'lobby' is not a room ID (!id:server) or alias (#name:server)")
+    expect(result.stderr).toContain("'lobby' is not a room ID (!id:server) or alias (#name:server, or #name on this server)")
   })
 })
 
@@ -253,7 +253,8 @@ describe('room delete', () => {
     expect(result.stderr).toContain('Lobby')
     expect(result.stderr).toContain('@a:synapse.test')
     expect(result.stderr).toMatch(/blocked_afterwards: true/)
-    expect(result.stderr).toContain('Are you sure you want to delete this room?')
+    // (the prompt wraps the question at the terminal's width)
+    expect(result.stderr).toMatch(/Shut down !r:synapse\.test: remove its local members, block it and purge it\s+(│\s+)?from the database\?/)
   })
 
   it('refuses without a terminal and without --batch', async () => {

@@ -398,7 +398,7 @@ describe('status over a fleet (-S)', () => {
     const lines = io.stdout.text.trimEnd().split('\n')
     expect(lines[0]).toMatch(/^server +status +version +synapse +background_updates/)
     for (const line of lines) expect([...line].length).toBeLessThanOrEqual(90)
-    expect(io.stderr.text).toMatch(/^\d+ of 12 columns hidden to fit the terminal: -o wide shows all/m)
+    expect(io.stderr.text).toMatch(/^\d+ of 12 columns hidden \(-o wide shows all\)/m)
   })
 
   it('every server unreachable: the network exit code, a row each', async () => {

@@ -36,7 +36,12 @@ const listOptions = <const D extends OptionSpec>(deactivated: D) => defineOption
   { flags: '-g, --guests / -G, --no-guests', description: 'include guest accounts, or leave them out (unset: Synapse decides)' },
   deactivated,
   { flags: '-a, --admins / -A, --non-admins', description: 'only admins, or only non-admins (unset: both)' },
-  { flags: '--sort-by <field>', description: 'name, is_guest, admin, user_type, deactivated, shadow_banned, displayname, avatar_url, creation_ts or last_seen_ts' },
+  {
+    flags: '--sort-by <field>',
+    // not enforced, as in the Python synadm: Synapse decides
+    suggest: ['name', 'is_guest', 'admin', 'user_type', 'deactivated', 'shadow_banned', 'displayname', 'avatar_url', 'creation_ts', 'last_seen_ts'],
+    description: 'sort by this field',
+  },
   { flags: '--reverse', description: 'reverse the order' },
   { flags: '--exclude-user-type <type>', repeatable: true, description: 'leave out this user type: bot, support, or "" for accounts without a type' },
   { flags: '-L, --locked', description: 'include locked accounts' },
@@ -47,6 +52,28 @@ const LIST_GROUPS: OptionGroup[] = [{ kind: 'exclusive', options: ['name', 'user
 /** v2/users and v3/users page by offset; --all pages 5000 at a time (measured: BENCHMARKS.md, Big servers) */
 const USER_PAGES = { items: 'users', next: 'next_token', from: 'from', style: 'offset', total: 'total', pageSize: 5000 } as const satisfies PagedSpec
 const USER_COLUMNS = ['name', 'displayname', 'admin', 'deactivated', 'last_seen_ts']
+
+/** `a`, `a and b`, `a, b and c` */
+const inWords = (items: string[]) => (items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}` : items.join(''))
+/** what user modify changes, by option given: which way, where an option has two */
+const MODIFIES: Record<string, (o: Record<string, unknown>) => string> = {
+  passwordPrompt: () => 'set the password',
+  password: () => 'set the password',
+  passwordFile: () => 'set the password',
+  displayName: () => 'set the display name',
+  threepid: () => 'change the 3PIDs',
+  addThreepid: () => 'change the 3PIDs',
+  removeThreepid: () => 'change the 3PIDs',
+  clearThreepids: () => 'change the 3PIDs',
+  externalId: () => 'change the external IDs',
+  clearExternalIds: () => 'change the external IDs',
+  avatarUrl: () => 'set the avatar',
+  admin: (o) => (o.admin ? 'grant server admin rights' : 'revoke server admin rights'),
+  activate: () => 'reactivate',
+  deactivate: () => 'deactivate',
+  userType: () => 'set the user type',
+  lock: (o) => (o.lock ? 'lock' : 'unlock'),
+}
 /** the columns of media lists that matter most in a terminal */
 const MEDIA_COLUMNS = ['media_id', 'media_type', 'media_length', 'upload_name', 'created_ts']
 
@@ -111,6 +138,7 @@ export const modify = defineCommand({
     { flags: '--no-logout', description: 'when setting a password, keep the devices logged in' },
     { flags: '-l, --lock / -L, --unlock', description: 'lock (no logins) or unlock the account' },
   ],
+  effect: ({ options, given }) => `create or modify {target}: ${inWords([...new Set([...given].flatMap((key) => MODIFIES[key]?.(options) ?? []))])}`,
   groups: [
     {
       kind: 'any',
@@ -131,6 +159,7 @@ export const deactivate = defineCommand({
   args: '<user_id>',
   argInfo: USER_ARG,
   options: [{ flags: '-e, --gdpr-erase', description: 'also GDPR-erase: messages stay visible to those who saw them, hidden from later joiners' }],
+  effect: ({ options }) => (options.gdprErase ? 'deactivate and GDPR-erase {target}' : 'deactivate {target}'),
   destructive: true,
   // One at a time: parallel deactivations make Synapse re-join users to rooms (synapse#16290).
   bulk: { concurrency: 1, idempotent: true },
@@ -196,6 +225,7 @@ export const password = defineCommand({
     PASSWORD_FILE,
   ],
   groups: [{ kind: 'exclusive', options: ['password', 'passwordFile'], title: 'Password' }],
+  effect: ({ options }) => `set a new password for {target}${options.noLogout ? '' : ' and log it out of every device'}`,
   writes: true,
   load: commands('password'),
 })
@@ -249,6 +279,7 @@ export const shadowBan = defineCommand({
   args: '<user_id>',
   argInfo: USER_ARG,
   options: [{ flags: '-u, --unban', description: 'lift the shadow-ban' }],
+  effect: ({ options }) => (options.unban ? 'lift the shadow-ban of {target}' : 'shadow-ban {target}'),
   writes: true,
   bulk: { idempotent: true },
   load: commands('shadowBan'),
@@ -260,6 +291,7 @@ export const suspend = defineCommand({
   args: '<user_id>',
   argInfo: USER_ARG,
   options: [{ flags: '-U, --unsuspend', description: 'lift the suspension' }],
+  effect: ({ options }) => (options.unsuspend ? 'lift the suspension of {target}' : 'suspend {target}'),
   destructive: true,
   bulk: { idempotent: true },
   load: commands('suspend'),
@@ -343,6 +375,7 @@ export const admin = defineCommand({
   args: '<user_id>',
   argInfo: USER_ARG,
   options: [{ flags: '--set / --unset', description: 'grant or revoke server admin rights (you cannot revoke your own)' }],
+  effect: ({ options }) => (options.set ? 'make {target} a server admin' : 'revoke the server admin rights of {target}'),
   writes: true,
   load: commands('admin'),
 })
@@ -388,6 +421,7 @@ export const deleteMedia = defineCommand({
   args: '<user_id>',
   argInfo: USER_ARG,
   options: [from('media item'), limit('media items'), MEDIA_SORT, MEDIA_REVERSE],
+  effect: ({ options }) => `delete up to ${options.limit} media files uploaded by {target}`,
   destructive: true,
   load: commands('deleteMedia'),
 })

@@ -530,10 +530,10 @@ describe('user login', () => {
 })
 
 describe('user modify over --targets', () => {
-  it('the confirmation names the switches as given: the off side of a pair, not its on side', async () => {
+  it('the confirmation says which way the switches go: the off side of a pair, not its on side', async () => {
     const result = await run(['user', 'modify', '--targets', '-', '-u', '-L'], { input: '@a:synapse.test\n@b:synapse.test\n' })
     expect(result.code).toBe(EXIT.usage)
-    expect(result.stderr).toContain("Run 'user modify --no-admin --unlock' on these 2 targets?")
+    expect(result.stderr).toContain('Create or modify 2 users: revoke server admin rights and unlock?')
   })
 })
 

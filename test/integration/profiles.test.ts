@@ -87,10 +87,10 @@ describe.skipIf(!inject('synapse').available)('server profiles on two Synapses',
     const rows = parseJson<Record<string, unknown>[]>(result.stdout)
     expect(rows.map((r) => r.name)).toEqual(['default', 'down', 'filed', 'second', 'vault'])
     const byName = Object.fromEntries(rows.map((r) => [r.name, r]))
-    expect(byName.second).toMatchObject({ base_url: second.url, production: true, token: 'token', reachable: 'yes' })
-    expect(byName.filed).toMatchObject({ token: 'token_file', reachable: 'yes' })
-    expect(byName.vault).toMatchObject({ token: 'token_command', reachable: 'yes' })
-    expect(byName.down.reachable).toMatch(/^no: cannot connect/)
+    expect(byName.second).toMatchObject({ base_url: second.url, production: true, token: 'token', reachable: 'yes', authenticated: `yes: ${second.adminUserId}` })
+    expect(byName.filed).toMatchObject({ token: 'token_file', reachable: 'yes', authenticated: expect.stringMatching(/^yes: @filer/) })
+    expect(byName.vault).toMatchObject({ token: 'token_command', reachable: 'yes', authenticated: `yes: ${second.adminUserId}` })
+    expect(byName.down).toMatchObject({ reachable: expect.stringMatching(/^no: cannot connect/), authenticated: 'not checked' })
   })
 
   it('a fleet read runs on both servers and labels every result', async () => {

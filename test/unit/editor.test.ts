@@ -139,8 +139,8 @@ describe('editing and Tab', () => {
     expect(type(editor, '', 'C-a', 'C-d')).toEqual([])
     expect(editor.line).toBe('ser ')
     expect(type(editor, '', 'C-a', 'C-k', 'C-d')).toEqual([{ type: 'eof' }])
-    expect(type(editor, 'x', 'C-c')).toEqual([{ type: 'interrupt', hadText: true }])
-    expect(type(editor, '', 'C-l', 'C-c')).toEqual([{ type: 'clear-screen' }, { type: 'interrupt', hadText: false }])
+    expect(type(editor, 'x', 'C-c')).toEqual([{ type: 'interrupt', hadText: true, line: 'x' }])
+    expect(type(editor, '', 'C-l', 'C-c')).toEqual([{ type: 'clear-screen' }, { type: 'interrupt', hadText: false, line: '' }])
   })
 
   it('completes a unique word, a common prefix, and lists choices on the second Tab', () => {

@@ -98,19 +98,16 @@ describe('--all on big servers', () => {
 describe('the next-page hint of paged commands', () => {
   const firstPage = () => api().get('/_synapse/admin/v2/users').query(true).reply(200, { users: [{ name: 'a' }], next_token: '40', total: 90 })
 
-  it('is printed once, on stderr, for a person: human format or a terminal', async () => {
-    firstPage()
-    const human = await run(['-o', 'human', 'demo', 'list'])
-    expect(human.code).toBe(0)
-    expect(human.stderr).toBe("There are more users than shown (90 in all): use '--from 40' for the next page, or --all for every page.\n")
-    firstPage()
-    const terminal = await run(['-o', 'json', 'demo', 'list'], { interactive: true })
-    expect(terminal.stderr).toContain("use '--from 40' for the next page")
+  it('is printed once, on stderr, after the page, in every format: a page that is not the last is never silent', async () => {
+    for (const format of ['human', 'json', 'yaml', 'csv', 'jsonl']) {
+      firstPage()
+      const result = await run(['-o', format, 'demo', 'list', '-l', '1'])
+      expect(result.code).toBe(0)
+      expect(result.stderr).toBe('More users than shown (90 in all): next page --from 40, every page --all\n')
+    }
   })
 
-  it('is not printed for scripts, on the last page, or with --all', async () => {
-    firstPage()
-    expect((await run(['-o', 'json', 'demo', 'list'])).stderr).toBe('')
+  it('is not printed on the last page, or with --all', async () => {
     api().get('/_synapse/admin/v2/users').query(true).reply(200, { users: [{ name: 'a' }], total: 1 })
     expect((await run(['-o', 'human', 'demo', 'list'])).stderr).toBe('')
     firstPage()
@@ -187,8 +184,9 @@ describe('exit codes and error lines', () => {
       const controller = new AbortController()
       return (await runSynadm([failing(error, controller)], ['fail'], { interactive: true, signal: controller.signal })).stderr
     }
-    expect(await attempt(new SynadmError('config', 'synadm is not configured: user missing', { code: 'not_configured' }))).toContain('Starting the configurator')
-    expect(await attempt(new SynadmError('config', 'the proxy is not configured for TLS'))).not.toContain('Starting the configurator')
+    // one start message: the configurator's own
+    expect(await attempt(new SynadmError('config', 'synadm is not configured: user missing', { code: 'not_configured' }))).toMatch(/^synadm is not configured: user missing\nRunning configurator…\n/)
+    expect(await attempt(new SynadmError('config', 'the proxy is not configured for TLS'))).not.toContain('Running configurator')
   })
 
   it('a bare group prints its help on stderr and exits 2, like synadm', async () => {

@@ -41,6 +41,9 @@ describe('ID grammars (core/contract/ids.ts)', () => {
     ['room', '!' + 'A'.repeat(43)], // room version 12: no server part
     ['alias', '#room:example.org'],
     ['room_or_alias', '#room:example.org'],
+    // an alias on this server, completed with its name as a localpart is
+    ['alias', '#room'],
+    ['room_or_alias', '#room'],
     ['room_or_alias', '!abc:example.org'],
     ['event', '$Rqnc-F-dvnEYJTyHq_iKxU2bZ1CI92-kuZq3a5lr5Zg'],
     ['event', '$abc/+def'], // room version 3 event IDs are standard base64
@@ -76,7 +79,8 @@ describe('ID grammars (core/contract/ids.ts)', () => {
     ['room', '..'],
     ['room', '#room:example.org'],
     ['room', '!abc:'],
-    ['alias', '#room'],
+    ['alias', '#'],
+    ['alias', '#room:'],
     ['alias', 'room:example.org'],
     ['room_or_alias', '.'],
     ['room_or_alias', '@alice:example.org'],

@@ -131,7 +131,7 @@ describe('the shell', () => {
     nock(TEST_BASE_URL).get('/_synapse/admin/v2/users/%40b%3Asynapse.test').reply(404, { errcode: 'M_NOT_FOUND', error: 'User not found' })
     const s = await session({ input: '# a comment\ndemo show a\n\ndemo show b\nhelp demo list\n' })
     const shell = new Shell(s, { globals: ['-o', 'minified'] })
-    await expect(shell.runStream()).rejects.toMatchObject({ kind: 'partial', message: '1 of 2 commands failed' })
+    await expect(shell.runStream()).rejects.toMatchObject({ kind: 'partial', message: '1 of 2 commands failed: line 4 (demo show b)' })
     const io = s.io as ReturnType<typeof testIO>
     expect(io.stdout.text).toContain('{"name":"@a:synapse.test"}\n')
     expect(io.stdout.text).toContain('Usage: synadm demo list [OPTIONS]')

@@ -4,8 +4,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import nock from 'nock'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { runSynadm, TEST_BASE_URL } from '../../testing.js'
+import { plainSynapse } from '../../plugins/mas/testing.js'
 import { localDateTime } from '../../core/index.js'
 import { editDistance, lookAlikes } from '../../core/cli/suggest.js'
 
@@ -22,6 +23,8 @@ const file = (name: string, text: string) => {
 const account = (name: string) => ({ name, admin: false, deactivated: false, erased: false, locked: false, shadow_banned: false, suspended: false, displayname: null, threepids: [], external_ids: [] })
 
 beforeAll(() => nock.disableNetConnect())
+// user commands first ask whether the server delegates auth to MAS: this one does not
+beforeEach(() => plainSynapse())
 afterEach(() => nock.cleanAll())
 
 describe('typos get look-alikes, closest first', () => {

@@ -6,11 +6,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import nock from 'nock'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { TEST_BASE_URL, testIO } from '../../core/app/in-process.js'
 import { createSession } from '../../core/app/start.js'
 import { execute } from '../../core/execute/executor.js'
 import { builtins } from '../../plugins/builtins.js'
+import { plainSynapse } from '../../plugins/mas/testing.js'
 import { readme } from '../integration/readme-examples.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'synadm-readme-output-'))
@@ -47,6 +48,8 @@ const user = (name: string, displayname: string, seen: number | null, extra: Rec
 })
 
 beforeAll(() => nock.disableNetConnect())
+// user commands first ask whether the server delegates auth to MAS: this one does not
+beforeEach(() => plainSynapse())
 afterEach(() => nock.cleanAll())
 
 describe("README's output section shows what synadm prints", () => {

@@ -128,7 +128,7 @@ ${pythonMs ? `- Against the Python synadm: **${(oursMs / pythonMs).toFixed(2)}×
 
 \`scripts/build.mjs\` builds the CLI in two esbuild passes. The first splits it as ES modules (esbuild splits only
 those) at every \`import()\`: a file for what every start needs, a file for each module loaded on demand (each
-plugin's commands and API, axios, prompts, tables, YAML, cosmiconfig, the shell, bulk runs, fleets, the vorpal
+plugin's commands and API, axios, prompts, tables, YAML, the shell, bulk runs, fleets, the vorpal
 facade …) and chunks of what several of those share. The second turns each file into CommonJS, its \`import()\`s
 into \`require()\`s, and bundles what every start loads into one file, \`dist/cli/main.js\` (the command line,
 config, the built-in plugins' declarations), which also exports, under their file names, the chunks the other

@@ -94,11 +94,11 @@ const loadOnFirstUse = {
 }
 
 /**
- * Modules the bundle leaves out and loads at run time, and the package of ours they are resolved from: cosmiconfig
- * only needs TypeScript for .ts configs, which we do not search for (never loaded: no check); tabtab reads its script
- * templates from its own folder; proxy-from-env (the proxy lookup of core/http/transport.ts) loads when a client is made.
+ * Modules the bundle leaves out and loads at run time, and the package of ours they are resolved from: tabtab reads
+ * its script templates from its own folder; proxy-from-env (the proxy lookup of core/http/transport.ts) loads when a
+ * client is made.
  */
-const RUNTIME_MODULES = { typescript: null, '@pnpm/tabtab': '.', 'proxy-from-env': '.' }
+const RUNTIME_MODULES = { '@pnpm/tabtab': '.', 'proxy-from-env': '.' }
 
 const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
 const { version } = manifest
@@ -136,7 +136,7 @@ const split = await build({
   alias: {
     axios: './node_modules/axios/lib/axios.js',
     'form-data': './scripts/stubs/form-data.mjs',
-    // one copy of js-yaml: cosmiconfig requires its CommonJS build, so ours uses that too
+    // js-yaml's CommonJS build
     'js-yaml': './node_modules/js-yaml/index.js',
   },
   plugins: [leaveOutAxiosAdapters, loadOnFirstUse],

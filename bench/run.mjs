@@ -18,7 +18,10 @@ const loadBefore = loadavg()[0]
 const server = process.env.SYNAPSE_URL
   ? { url: process.env.SYNAPSE_URL, adminToken: process.env.SYNAPSE_ADMIN_TOKEN, adminUserId: process.env.SYNAPSE_ADMIN_USER ?? '@admin:synadm.test', serverName: 'synadm.test', version: '?', stop: async () => {} }
   : await startSynapse()
-const env = { ...process.env, SYNAPSE_URL: server.url, SYNAPSE_ADMIN_TOKEN: server.adminToken }
+// NODE_EXTRA_CA_CERTS makes every Node.js start read and parse that file (~40 ms on this VM, where the
+// environment sets it): it is left out, and one contender shows what it costs.
+const { NODE_EXTRA_CA_CERTS: extraCaCerts, ...inherited } = process.env
+const env = { ...inherited, SYNAPSE_URL: server.url, SYNAPSE_ADMIN_TOKEN: server.adminToken }
 const dir = mkdtempSync(join(tmpdir(), 'synadm-bench-'))
 const config = join(dir, 'synadm.yaml')
 writeSynadmConfig(config, { url: server.url, adminUserId: server.adminUserId, adminToken: server.adminToken, serverName: server.serverName })
@@ -82,7 +85,9 @@ const ESM = 'minimal node:http script, ES module'
 const OURS = 'synadm (this project)'
 const FIRST = 'synadm, first start (no code cache yet)'
 const PYTHON = 'Python synadm 0.49.2'
-const contenders = { 'node -e 0': bare, [CJS]: minimalCjs, [ESM]: minimalEsm, [OURS]: ours, [FIRST]: oursFirstStart, ...(root ? { [PYTHON]: python } : {}) }
+const EXTRA_CA = 'node -e 0, with NODE_EXTRA_CA_CERTS as set on this machine'
+const bareWithCa = () => ['node', ['-e', '0'], undefined, { NODE_EXTRA_CA_CERTS: extraCaCerts }]
+const contenders = { 'node -e 0': bare, ...(extraCaCerts ? { [EXTRA_CA]: bareWithCa } : {}), [CJS]: minimalCjs, [ESM]: minimalEsm, [OURS]: ours, [FIRST]: oursFirstStart, ...(root ? { [PYTHON]: python } : {}) }
 // Wall and CPU time in the same rounds: each contender runs once plainly, once under perf.
 const measured = { wall: {}, cpu: {} }
 for (const [name, contender] of Object.entries(contenders)) {
@@ -147,6 +152,7 @@ ${Object.entries(startup).map(([name, s]) => row(name, s)).join('\n')}
 
 - Over the minimal CommonJS script: **${f(overCjs)}** (goal ≤ ${GOALS.overCommonJs} ms: ${verdict(overCjs <= GOALS.overCommonJs)}); over the ES module one: ${f(overEsm)}.
 - The very first start, before V8's code caches exist: ${f(startup[FIRST].median - startup[CJS].median)} over the minimal CommonJS script.
+${extraCaCerts ? `- All contenders run without NODE_EXTRA_CA_CERTS, which this machine's environment sets: with it every Node.js start takes ${f(startup[EXTRA_CA].median - startup['node -e 0'].median)} more (the first two rows).` : ''}
 ${pythonMs ? `- Against the Python synadm: **${(oursMs / pythonMs).toFixed(2)}×** its wall time (goal ≤ ${GOALS.ofPython}×: ${verdict(oursMs <= pythonMs * GOALS.ofPython)}).` : '- The Python synadm was not available in this run.'}
 ${
   perf

@@ -18,7 +18,10 @@ const loadBefore = loadavg()[0]
 const server = process.env.SYNAPSE_URL
   ? { url: process.env.SYNAPSE_URL, adminToken: process.env.SYNAPSE_ADMIN_TOKEN, adminUserId: process.env.SYNAPSE_ADMIN_USER ?? '@admin:synadm.test', serverName: 'synadm.test', version: '?', stop: async () => {} }
   : await startSynapse()
-const env = { ...process.env, SYNAPSE_URL: server.url, SYNAPSE_ADMIN_TOKEN: server.adminToken }
+// NODE_EXTRA_CA_CERTS makes every Node.js start read and parse that file (~40 ms on this VM, where the
+// environment sets it): it is left out, and one contender shows what it costs.
+const { NODE_EXTRA_CA_CERTS: extraCaCerts, ...inherited } = process.env
+const env = { ...inherited, SYNAPSE_URL: server.url, SYNAPSE_ADMIN_TOKEN: server.adminToken }
 const dir = mkdtempSync(join(tmpdir(), 'synadm-bench-'))
 const config = join(dir, 'synadm.yaml')
 writeSynadmConfig(config, { url: server.url, adminUserId: server.adminUserId, adminToken: server.adminToken, serverName: server.serverName })
@@ -45,6 +48,17 @@ function compare(contenders, runs) {
   return Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, spread(values)]))
 }
 
+// CPU time (all threads, user and system) as perf counts it, where perf is installed: on a shared machine other
+// jobs stretch wall time, much less the CPU time a program needs.
+const perf = spawnSync('perf', ['stat', '-x,', '-e', 'task-clock', '--', 'true'], { encoding: 'utf8' }).status === 0
+/** `time` for CPU time: the command under `perf stat`, its task-clock in ms. */
+function cpuTime(command, args, input, extraEnv = {}) {
+  const result = spawnSync('perf', ['stat', '-x,', '-e', 'task-clock', '--', command, ...args], { env: { ...env, ...extraEnv }, input, encoding: 'utf8', maxBuffer: 1 << 28 })
+  const counted = /^([\d.]+),msec,task-clock/m.exec(result.stderr)
+  if (result.status !== 0 || !counted) throw new Error(`perf stat ${command} ${args.join(' ')} failed (${result.status}): ${result.stderr}`)
+  return { ms: Number(counted[1]) }
+}
+
 const root = readyRoot()
 const pythonConfig = root ? join(root, 'root', '.config', 'synadm-bench.yaml') : undefined
 if (pythonConfig) writeSynadmConfig(pythonConfig, { url: server.url, adminUserId: server.adminUserId, adminToken: server.adminToken, serverName: server.serverName })
@@ -53,23 +67,37 @@ if (pythonConfig) writeSynadmConfig(pythonConfig, { url: server.url, adminUserId
 // folder per run shows a first start.
 const codeCache = join(dir, 'cache')
 const synadm = join(repo, 'bin/synadm.js')
-const ours = () => time('node', [synadm, '-c', config, '-o', 'json', 'version'], undefined, { XDG_CACHE_HOME: codeCache })
-const oursFirstStart = () => time('node', [synadm, '-c', config, '-o', 'json', 'version'], undefined, { XDG_CACHE_HOME: mkdtempSync(join(dir, 'nocache-')) })
-const minimalCjs = () => time('node', [join(repo, 'bench/minimal-version.cjs')])
-const minimalEsm = () => time('node', [join(repo, 'bench/minimal-version.mjs')])
-const python = () => time('chroot', [root, 'synadm', '-c', '/root/.config/synadm-bench.yaml', '--batch', '-o', 'json', 'version'])
+// Each contender as [command, args, input, environment], for `time` and `cpuTime`.
+const ours = () => ['node', [synadm, '-c', config, '-o', 'json', 'version'], undefined, { XDG_CACHE_HOME: codeCache }]
+const oursFirstStart = () => ['node', [synadm, '-c', config, '-o', 'json', 'version'], undefined, { XDG_CACHE_HOME: mkdtempSync(join(dir, 'nocache-')) }]
+const minimalCjs = () => ['node', [join(repo, 'bench/minimal-version.cjs')]]
+const minimalEsm = () => ['node', [join(repo, 'bench/minimal-version.mjs')]]
+const python = () => ['chroot', [root, 'synadm', '-c', '/root/.config/synadm-bench.yaml', '--batch', '-o', 'json', 'version']]
+const bare = () => ['node', ['-e', '0']]
 
 // Same answer from all of them before timing anything.
-const expected = JSON.parse(minimalCjs().stdout)
-for (const run of [minimalEsm, ours]) {
-  if (JSON.stringify(JSON.parse(run().stdout)) !== JSON.stringify(expected)) throw new Error('a contender printed something else than the server version')
+const expected = JSON.parse(time(...minimalCjs()).stdout)
+for (const contender of [minimalEsm, ours]) {
+  if (JSON.stringify(JSON.parse(time(...contender()).stdout)) !== JSON.stringify(expected)) throw new Error('a contender printed something else than the server version')
 }
 const CJS = 'minimal node:http script, CommonJS'
 const ESM = 'minimal node:http script, ES module'
 const OURS = 'synadm (this project)'
 const FIRST = 'synadm, first start (no code cache yet)'
 const PYTHON = 'Python synadm 0.49.2'
-const startup = compare({ 'node -e 0': () => time('node', ['-e', '0']), [CJS]: minimalCjs, [ESM]: minimalEsm, [OURS]: ours, [FIRST]: oursFirstStart, ...(root ? { [PYTHON]: python } : {}) }, RUNS)
+const EXTRA_CA = 'node -e 0, with NODE_EXTRA_CA_CERTS as set on this machine'
+const bareWithCa = () => ['node', ['-e', '0'], undefined, { NODE_EXTRA_CA_CERTS: extraCaCerts }]
+const contenders = { 'node -e 0': bare, ...(extraCaCerts ? { [EXTRA_CA]: bareWithCa } : {}), [CJS]: minimalCjs, [ESM]: minimalEsm, [OURS]: ours, [FIRST]: oursFirstStart, ...(root ? { [PYTHON]: python } : {}) }
+// Wall and CPU time in the same rounds: each contender runs once plainly, once under perf.
+const measured = { wall: {}, cpu: {} }
+for (const [name, contender] of Object.entries(contenders)) {
+  measured.wall[name] = () => time(...contender())
+  if (perf) measured.cpu[name] = () => cpuTime(...contender())
+}
+const both = compare(Object.fromEntries(Object.entries(contenders).flatMap(([name]) => [[`wall ${name}`, measured.wall[name]], ...(perf ? [[`cpu ${name}`, measured.cpu[name]]] : [])])), RUNS)
+const pick = (kind) => Object.fromEntries(Object.keys(contenders).filter((name) => both[`${kind} ${name}`]).map((name) => [name, both[`${kind} ${name}`]]))
+const startup = pick('wall')
+const cpu = pick('cpu')
 
 // What `version` loaded: the files of dist/cli that have a code cache (each file run writes one).
 const cliDir = join(repo, 'dist', 'cli')
@@ -83,15 +111,15 @@ const sizeOf = (files, folder, suffix = '') => files.reduce((sum, file) => sum +
 // The shell: SHELL_COMMANDS `version` commands in one process, against as many requests on one keep-alive
 // connection by a minimal script; both include process start-up. Interleaved, SHELL_RUNS each.
 const shellInput = 'version\n'.repeat(SHELL_COMMANDS)
+const shellRun = ['node', [synadm, '-c', config, '-o', 'json', 'shell'], shellInput, { XDG_CACHE_HOME: codeCache }]
+const keepAliveRun = ['node', [join(repo, 'bench/keepalive-version.mjs'), String(SHELL_COMMANDS)]]
+const answered = time(...shellRun).stdout.split('\n').filter((line) => line.includes('server_version')).length
+if (answered !== SHELL_COMMANDS) throw new Error(`the shell answered ${answered} of ${SHELL_COMMANDS} commands`)
 const shell = compare(
   {
-    shell: () => {
-      const run = time('node', [synadm, '-c', config, '-o', 'json', 'shell'], shellInput, { XDG_CACHE_HOME: codeCache })
-      const answered = run.stdout.split('\n').filter((line) => line.includes('server_version')).length
-      if (answered !== SHELL_COMMANDS) throw new Error(`the shell answered ${answered} of ${SHELL_COMMANDS} commands`)
-      return run
-    },
-    keepAlive: () => time('node', [join(repo, 'bench/keepalive-version.mjs'), String(SHELL_COMMANDS)]),
+    shell: () => time(...shellRun),
+    keepAlive: () => time(...keepAliveRun),
+    ...(perf ? { 'shell cpu': () => cpuTime(...shellRun), 'keepAlive cpu': () => cpuTime(...keepAliveRun) } : {}),
   },
   SHELL_RUNS,
 )
@@ -106,6 +134,8 @@ const overEsm = oursMs - startup[ESM].median
 const pythonMs = startup[PYTHON]?.median
 const perCommand = (name) => shell[name].median / SHELL_COMMANDS
 const shellOverhead = perCommand('shell') - perCommand('keepAlive')
+const cpuOverCjs = perf && cpu[OURS].median - cpu[CJS].median
+const cpuShellOverhead = perf && perCommand('shell cpu') - perCommand('keepAlive cpu')
 
 const report = `# Benchmarks
 
@@ -122,8 +152,23 @@ ${Object.entries(startup).map(([name, s]) => row(name, s)).join('\n')}
 
 - Over the minimal CommonJS script: **${f(overCjs)}** (goal ≤ ${GOALS.overCommonJs} ms: ${verdict(overCjs <= GOALS.overCommonJs)}); over the ES module one: ${f(overEsm)}.
 - The very first start, before V8's code caches exist: ${f(startup[FIRST].median - startup[CJS].median)} over the minimal CommonJS script.
+${extraCaCerts ? `- All contenders run without NODE_EXTRA_CA_CERTS, which this machine's environment sets: with it every Node.js start takes ${f(startup[EXTRA_CA].median - startup['node -e 0'].median)} more (the first two rows).` : ''}
 ${pythonMs ? `- Against the Python synadm: **${(oursMs / pythonMs).toFixed(2)}×** its wall time (goal ≤ ${GOALS.ofPython}×: ${verdict(oursMs <= pythonMs * GOALS.ofPython)}).` : '- The Python synadm was not available in this run.'}
+${
+  perf
+    ? `
+CPU time (user and system, all threads, counted by \`perf stat\`) of the same contenders, in the same rounds: other
+jobs on the machine stretch wall time much more than the CPU time a program needs.
 
+| program | median | quartiles | min – max |
+|---|---|---|---|
+${Object.entries(cpu).map(([name, s]) => row(name, s)).join('\n')}
+
+- CPU time over the minimal CommonJS script: **${f(cpuOverCjs)}**; over the ES module one: ${f(cpu[OURS].median - cpu[ESM].median)}.
+${cpu[PYTHON] ? `- Against the Python synadm: ${(cpu[OURS].median / cpu[PYTHON].median).toFixed(2)}× its CPU time.` : ''}
+`
+    : ''
+}
 ## How start-up is kept short
 
 \`scripts/build.mjs\` builds the CLI in two esbuild passes. The first splits it as ES modules (esbuild splits only
@@ -158,6 +203,7 @@ interleaved, ${SHELL_RUNS} runs each.
 | keep-alive node:http script | ${f(shell.keepAlive.median)} | ${f(shell.keepAlive.min)} – ${f(shell.keepAlive.max)} | ${f(perCommand('keepAlive'))} |
 
 - Overhead per command: **${shellOverhead.toFixed(2)} ms** (goal ≤ ${GOALS.shellPerCommand} ms: ${verdict(shellOverhead <= GOALS.shellPerCommand)}).
+${perf ? `- In CPU time: ${f(perCommand('shell cpu'))} per command against ${f(perCommand('keepAlive cpu'))}, ${cpuShellOverhead.toFixed(2)} ms over.` : ''}
 ${pythonMs ? `- The Python synadm needs a process per command: ${SHELL_COMMANDS} × ${f(pythonMs)} ≈ ${((SHELL_COMMANDS * pythonMs) / 1000).toFixed(0)} s.` : ''}
 `
 // Other benchmarks (bench/bulk.mjs, bench/shell-keys.mjs …) write their own marked sections: writeHead keeps them.

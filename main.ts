@@ -1,4 +1,4 @@
-/** Entry of the synadm binary (bundled to dist/synadm.js; bin/synadm.js imports it). */
+/** Entry of the synadm binary (built to dist/cli/main.js; bin/synadm.js requires it through the code cache). */
 import { main } from './core/app/start.js'
 import { builtins } from './plugins/builtins.js'
 

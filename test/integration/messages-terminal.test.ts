@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { answerConfigurator } from '../configurator.js'
 import { repoRoot } from '../synapse/server.mjs'
 import { hasTmux, sleep, tmux } from './tmux.js'
 
@@ -94,20 +95,7 @@ describe.skipIf(!hasTmux)('messages in a terminal', () => {
       if (typed) type('config', typed)
       keys('config', 'Enter')
     }
-    await answer(/Synapse admin user name/, '@admin:example.org')
-    await answer(/Where does the access token come from/)
-    await answer(/admin user token/, 'secret-token')
-    await answer(/Synapse base URL/, 'http://127.0.0.1:9')
-    await answer(/Admin API path/)
-    await answer(/Matrix API path/)
-    await answer(/Default output format/)
-    await answer(/http timeout/)
-    await answer(/Server discovery/)
-    await answer(/Homeserver name/)
-    await answer(/Verify TLS certificates/)
-    await answer(/Is staging a production server\?/, 'y')
-    await answer(/MAS URL/)
-    await answer(/MAS client ID/)
+    await answerConfigurator(answer, { user: '@admin:example.org', token: 'secret-token', baseUrl: 'http://127.0.0.1:9', production: true })
     await until('config', /exit=0/)
     const text = tmuxOn('config', 'capture-pane', '-p', '-J', '-S', '-200', '-t', 'config')
     for (const question of ['Verify TLS certificates?', 'Is staging a production server?', 'Running configurator']) {

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { answerConfigurator } from '../configurator.js'
 import { repoRoot } from '../synapse/server.mjs'
 import { adminRequest, createRoom, uniqueName } from './fixtures.js'
 import { synapse } from './synapse-info.js'
@@ -107,25 +108,13 @@ describe.skipIf(!inject('synapse').available || !hasTmux)('the synadm> shell in 
     const info = synapse()
     const configFile = join(mkdtempSync(join(tmpdir(), 'synadm-setup-')), 'synadm.yaml')
     openShell('setup', {}, configFile, ['-o', 'minified', 'version'])
-    const answer = async (prompt: RegExp, ...typed: string[]) => {
+    const answer = async (prompt: RegExp, typed?: string) => {
       await until('setup', prompt)
-      if (typed.length) keys('setup', '-l', '--', ...typed)
+      if (typed) keys('setup', '-l', '--', typed)
       keys('setup', 'Enter')
     }
     await until('setup', /synadm is not configured: user, token missing/)
-    await answer(/Synapse admin user name/, info.adminUserId)
-    await answer(/Where does the access token come from/)
-    await answer(/admin user token \[NOT SET\]/, info.adminToken)
-    await answer(/Synapse base URL/, info.url)
-    await answer(/Admin API path/)
-    await answer(/Matrix API path/)
-    await answer(/Default output format/)
-    await answer(/http timeout/)
-    await answer(/Server discovery/)
-    await answer(/Homeserver name/, info.serverName)
-    await answer(/Verify TLS certificates/)
-    await answer(/MAS URL/)
-    await answer(/MAS client ID/)
+    await answerConfigurator(answer, { user: info.adminUserId, token: info.adminToken, baseUrl: info.url, homeserver: info.serverName })
     const text = await until('setup', /exit=\d+/)
     expect(text).toContain(`{"server_version":"${info.version}"}`)
     expect(text).toContain('exit=0')

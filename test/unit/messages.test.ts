@@ -9,6 +9,7 @@ import { runSynadm, TEST_BASE_URL } from '../../testing.js'
 import { plainSynapse } from '../../plugins/mas/testing.js'
 import { localDateTime } from '../../core/index.js'
 import { editDistance, lookAlikes } from '../../core/cli/suggest.js'
+import { answerConfigurator } from '../configurator.js'
 
 const run = (argv: string[], options: Parameters<typeof runSynadm>[2] = {}) => runSynadm([], argv, { builtins: true, ...options })
 const api = () => nock(TEST_BASE_URL).matchHeader('authorization', 'Bearer test-token')
@@ -275,20 +276,7 @@ describe('synadm config: questions drawn once, one start message, production for
       await new Promise((r) => setTimeout(r, 20))
     }
     try {
-      await answer(/Synapse admin user name/, '@admin:x.test')
-      await answer(/Where does the access token come from/)
-      await answer(/admin user token/, 'tok')
-      await answer(/Synapse base URL/, 'http://x.test')
-      await answer(/Admin API path/)
-      await answer(/Matrix API path/)
-      await answer(/Default output format/)
-      await answer(/http timeout/)
-      await answer(/Server discovery/)
-      await answer(/Homeserver name/)
-      await answer(/Verify TLS certificates/)
-      await answer(/Is staging a production server\?/, 'y')
-      await answer(/MAS URL/)
-      await answer(/MAS client ID/)
+      await answerConfigurator(answer, { user: '@admin:x.test', token: 'tok', baseUrl: 'http://x.test', production: true })
       expect(await running).toBe(0)
     } finally {
       process.off('warning', onWarning)

@@ -4,6 +4,7 @@
  */
 export { definePlugin, PLUGIN_API_VERSION, type PluginContext, type SynadmPlugin } from './contract/plugin.js'
 export { DAYS, lazy, TIMESTAMP_MS, type Action, type ArgSpec, type ChartSpec, type CommandSpec, type EffectLine, type FleetOutcome, type FleetTable, type IdKind, type JobSpec, type ListSpec, type OptionGroup, type OptionSpec, type PagedSpec } from './contract/spec.js'
+export type { EvidenceCollector, PlanCommandSpec, PlanSpec, PlanTarget, StepAction, StepSpec, StepSurvey } from './contract/plan.js'
 export { defineCommand, defineOptions, type ArgsOf, type OptionsOf } from './contract/typed.js'
 export { completeAlias } from './contract/ids.js'
 export type { RunContext, SecretSource } from './contract/run-context.js'

@@ -1,4 +1,5 @@
 /** Reads the click-style flag strings of OptionSpecs into a form the parser and help can use. */
+import type { PlanSpec } from '../contract/plan.js'
 import type { ArgSpec, CommandSpec, OptionSpec, OptionType } from '../contract/spec.js'
 import { whereProblem } from './where.js'
 
@@ -89,12 +90,24 @@ export function listItems(spec: CommandSpec): string | undefined {
 /** Does the command send writes (a dry run then means something)? */
 export const writes = (spec: CommandSpec) => Boolean(spec.writes || spec.destructive)
 
+export const STEPS_OPTION: OptionSpec = { flags: '--steps <names>', description: 'run exactly these steps, comma-separated, in the plan\'s order (see the list of steps below)' }
+export const EVIDENCE_OPTION: OptionSpec = { flags: '--evidence <dir>', description: 'first write what each target\'s steps will destroy into DIR (created 0700, files 0600)' }
+
+/** A plan's own options: --steps, a switch pair per step, the steps' options, --evidence. */
+function planOptions(plan: PlanSpec): OptionSpec[] {
+  const switches = plan.steps.map((step): OptionSpec => ({ flags: `--${step.name} / --no-${step.name}`, type: 'bool', description: `${step.default === false ? 'also ' : ''}${step.does.replace(/\{target\}/g, 'the target')}${step.default === false ? '' : ' (default)'}` }))
+  return [STEPS_OPTION, ...switches, ...plan.steps.flatMap((step) => step.options ?? []), ...(plan.evidence ? [EVIDENCE_OPTION] : [])]
+}
+
+/** Forgets a command's shape, after a plugin added a step (and so options) to its plan. */
+export const forgetShape = (spec: CommandSpec) => void shapes.delete(spec)
+
 export function commandShape(spec: CommandSpec): CommandShape {
   let shape = shapes.get(spec)
   if (!shape) {
     const args = typeof spec.args === 'string' ? parseArgSyntax(spec.args) : [...(spec.args ?? [])]
     for (const arg of args) Object.assign(arg, spec.argInfo?.[arg.name])
-    const options = [...(spec.options ?? [])]
+    const options = [...(spec.options ?? []), ...(spec.plan ? planOptions(spec.plan) : [])]
     if (spec.paged) options.push(ALL_OPTION)
     if (spec.job) options.push(WAIT_OPTION)
     const defs = options.map(defineOption)

@@ -1,5 +1,6 @@
 /** Every command, group, API and completion source that plugins declare, and the one matcher both front ends use. */
-import { commandShape } from './options.js'
+import { commandShape, forgetShape } from './options.js'
+import type { StepSpec } from '../contract/plan.js'
 import { GROUP_KINDS, OPTION_TYPES, type CommandSpec } from '../contract/spec.js'
 
 export interface RegisteredCommand {
@@ -88,6 +89,8 @@ export class Registry {
    * checks cost start-up time on every run)
    */
   readonly trusted = new Set<string>()
+  /** the steps plugins added to plans (their own plan's steps are part of its declaration) */
+  private readonly stepOwners = new Map<StepSpec, { plugin: string; steps: StepSpec[] }>()
   /** words of the longest path or alias: the matcher tries no longer prefixes */
   private depth = 0
 
@@ -120,7 +123,29 @@ export class Registry {
     this.depth = Math.max(this.depth, path.split(' ').length)
   }
 
+  /**
+   * Adds a step to a plan command's steps: after the step it names, else at the end. Refuses a plan that does not
+   * exist, a name taken or unfit for a switch, and a step without load().
+   */
+  addStep(planPath: string, step: StepSpec, plugin: string): void {
+    const plan = this.find(planPath)?.spec.plan
+    if (!plan) throw new Error(`step '${step.name}': there is no plan command '${planPath}'`)
+    if (!/^[a-z][a-z0-9-]*$/.test(step.name)) throw new Error(`step '${step.name}': names are lower case letters, digits and -, starting with a letter`)
+    if (typeof step.load !== 'function') throw new Error(`step '${step.name}': no load() for the step`)
+    if (plan.steps.some((s) => s.name === step.name)) throw new Error(`plan '${planPath}' already has a step '${step.name}'`)
+    const after = step.after === undefined ? plan.steps.length - 1 : plan.steps.findIndex((s) => s.name === step.after)
+    if (after < 0) throw new Error(`step '${step.name}': plan '${planPath}' has no step '${step.after}' to go after`)
+    plan.steps.splice(after + 1, 0, step)
+    this.stepOwners.set(step, { plugin, steps: plan.steps })
+    forgetShape(this.find(planPath)!.spec)
+  }
+
   removePlugin(plugin: string): void {
+    for (const [step, owner] of this.stepOwners) {
+      if (owner.plugin !== plugin) continue
+      owner.steps.splice(owner.steps.indexOf(step), 1)
+      this.stepOwners.delete(step)
+    }
     for (const [key, c] of this.byPath) if (c.plugin === plugin) this.byPath.delete(key)
     for (const [key, g] of this.groups) if (g.plugin === plugin) this.groups.delete(key)
     for (const [key, a] of this.apis) if (a.plugin === plugin) this.apis.delete(key)

@@ -1,6 +1,7 @@
 /** The plugin contract: built-in domains and third-party packages declare themselves the same way. */
 import type { ApiFactory, CompletionFetcher, CompletionProvider, Registry, WordCompleter, StatusCheckSpec } from '../cli/registry.js'
 import type { CommandSpec } from './spec.js'
+import type { PlanCommandSpec, StepSpec } from './plan.js'
 
 /** Bumped on breaking changes of PluginContext, CommandSpec or RunContext. */
 export const PLUGIN_API_VERSION = 1
@@ -19,6 +20,10 @@ export interface PluginContext {
   /** describe a command group (`user`), shown in help */
   group(path: string, description: string): void
   command(spec: CommandSpec): void
+  /** a command that runs a plan of steps over its targets (core/contract/plan.ts): `user takedown` */
+  plan(spec: PlanCommandSpec): void
+  /** adds a step to a plan, this plugin's or another's (`ctx.step('user takedown', {...})`) */
+  step(planPath: string, spec: StepSpec): void
   /** offer an API to other plugins: `ctx.use('user')` in a command gets it */
   provide(namespace: string, load: () => Promise<ApiFactory>): void
   /** a named source of live completion values (`user_id`, `room_id` …); a provider can also search the server */
@@ -27,6 +32,16 @@ export interface PluginContext {
   wordCompleter(name: string, complete: WordCompleter): void
   /** a check `synadm status` runs (and a column of its fleet table): what it found and whether that needs attention */
   statusCheck(spec: StatusCheckSpec): void
+}
+
+/** A plan's command: destructive (it asks once for all targets), bulk-capable; core runs it, so it has no action. */
+function planCommand(spec: PlanCommandSpec): CommandSpec {
+  const plan = { ...spec.plan, steps: [...spec.plan.steps] }
+  return { ...spec, plan, destructive: true, bulk: { concurrency: spec.plan.concurrency, idempotent: true }, load: async () => planRunsInCore }
+}
+
+const planRunsInCore = () => {
+  throw new Error('a plan command runs through core (core/campaigns/plan.ts), not through its load()')
 }
 
 export const definePlugin = (plugin: SynadmPlugin): SynadmPlugin => plugin
@@ -42,6 +57,8 @@ export async function installPlugin(registry: Registry, plugin: SynadmPlugin, op
     pluginName: name,
     group: (path, description) => registry.addGroup(path, description, name),
     command: (spec) => registry.addCommand(spec, name),
+    plan: (spec) => registry.addCommand(planCommand(spec), name),
+    step: (planPath, spec) => registry.addStep(planPath, spec, name),
     provide: (namespace, load) => {
       if (registry.apis.has(namespace)) throw new Error(`API '${namespace}' is already provided by plugin '${registry.apis.get(namespace)!.plugin}'`)
       registry.apis.set(namespace, { load, plugin: name })

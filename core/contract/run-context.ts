@@ -99,6 +99,11 @@ export interface RunContext<S extends CommandSpec = any> extends Omit<Invocation
    * (`-` = stdin; one final line break dropped), an environment variable, or a hidden prompt in a terminal.
    */
   secret(source: SecretSource): Promise<string>
+  /**
+   * Writes documents about a target into DIR/<target>/ (folders 0700, files 0600, through the one redaction), for
+   * evidence and data requests; refuses a DIR that others can write. Returns the files written.
+   */
+  saveEvidence(dir: string, target: string, documents: Record<string, unknown>): Promise<string[]>
   /** a line for the person, on stderr (not data) */
   note(message: string): void
   /** every page of a paged endpoint */

@@ -3,6 +3,7 @@
  * matching and completion work without importing any command implementation.
  */
 import type { RunContext } from './run-context.js'
+import type { PlanSpec } from './plan.js'
 
 /** Arguments or options of a parsed command line, by name (core/cli/parse.ts fills them). */
 export type Values = Record<string, unknown>
@@ -253,6 +254,11 @@ export interface CommandSpec {
   list?: ListSpec
   /** the command starts a server-side job; core adds --wait */
   job?: JobSpec
+  /**
+   * the command runs a plan of steps (declared with PluginContext.plan, core/contract/plan.ts): core adds --steps,
+   * a `--NAME / --no-NAME` pair per step, the steps' options, --evidence, and the bulk options, and runs it
+   */
+  plan?: PlanSpec
   /** runs without a configured server (config, help, completion…) */
   offline?: boolean
   hidden?: boolean

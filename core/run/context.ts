@@ -157,6 +157,7 @@ export function createRunContext(session: Session, inv: Invocation, signal: Abor
     env: io.env,
     readFile: (file) => readInput(file, io.stdin),
     secret: secretReader(io, interactive, prompts),
+    saveEvidence: async (dir, target, documents) => (await import('./evidence.js')).writeEvidence(dir, target, documents),
     note: (message) => void (bulk ? bulk.notes.push(message) : io.stderr.write(message + '\n')),
     pages: (fetchPage, spec) => pages(fetchPage, spec),
     items: (fetchPage, spec) => items(fetchPage, spec),

@@ -13,6 +13,7 @@ export { EXIT, SynadmError, usageError, type ErrorCode, type ErrorKind } from '.
 export { HttpClient, path, replyField, type Method, type RequestOptions } from './http/client.js'
 export { localDateTime, withDateTimes } from './output/formats.js'
 export { daysFromNow, parseDateTime } from './cli/parse.js'
+export { compileWhere, whereProblem } from './cli/where.js'
 export { asQuestion } from './cli/effect.js'
 export { csvRow, parseCsv } from './output/csv.js'
 export type { Page } from './run/paginate.js'

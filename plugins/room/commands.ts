@@ -54,7 +54,11 @@ export async function members(ctx: RunContext<typeof spec.members>) {
 const MEMBER_FIELDS = ['displayname', 'admin', 'deactivated', 'locked', 'shadow_banned', 'user_type', 'last_seen_ts'] as const
 
 export async function localMembers(ctx: RunContext<typeof spec.localMembers>) {
-  const roomId = await roomArg(ctx, ctx.args.room_id)
+  return localMemberRecords(ctx, await roomArg(ctx, ctx.args.room_id))
+}
+
+/** A room's joined members of this server, each with the account fields of MEMBER_FIELDS (`room local-members`). */
+export async function localMemberRecords(ctx: RunContext, roomId: string): Promise<Record<string, unknown>[]> {
   const { members } = await (await roomApi(ctx)).members(roomId)
   const local = `:${await ctx.serverName()}`
   const users = await ctx.use('user')
@@ -154,7 +158,7 @@ export async function blockStatus(ctx: RunContext<typeof spec.blockStatus>) {
 }
 
 /** Polls a v2 deletion until it ends; throws jobFailed (with the final status) when it failed or was cancelled. */
-async function waitForDeletion(ctx: RunContext, api: RoomApi, roomId: string, deleteId: string) {
+export async function waitForDeletion(ctx: RunContext, api: RoomApi, roomId: string, deleteId: string) {
   try {
     return await ctx.wait<DeleteStatus>({
       what: `deletion of ${roomId}`,

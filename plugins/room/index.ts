@@ -1,7 +1,8 @@
 /** Room commands: synadm's, plus every room endpoint of the Admin API it lacks (declarations only). */
-import { defineCommand, defineOptions, definePlugin, lazy, PLUGIN_API_VERSION, TIMESTAMP_MS, type ChartSpec, type OptionSpec, type PagedSpec } from '../../core/index.js'
+import { defineCommand, defineOptions, definePlugin, lazy, PLUGIN_API_VERSION, TIMESTAMP_MS, type ChartSpec, type OptionSpec, type PagedSpec, type PlanCommandSpec } from '../../core/index.js'
 
 const commands = lazy(() => import('./commands.js'))
+const takedownSteps = () => import('./takedown.js')
 
 const SORT_KEYS = [
   'name', 'canonical_alias', 'joined_members', 'joined_local_members', 'version', 'creator', 'encryption',
@@ -252,6 +253,60 @@ export const deleteForwardExtremities = defineCommand({
   load: commands('deleteForwardExtremities'),
 })
 
+/** `room takedown`: a spam or abuse room taken down in the order moderation bots use (core runs the plan). */
+export const takedown: PlanCommandSpec = {
+  path: 'room takedown',
+  description: 'Take a spam or abuse room down: block it, quarantine its media, delete and purge it, resolve its reports',
+  help: [
+    'Steps, in this order (--steps NAMES, --no-NAME leaves one out, --members adds the optional one):',
+    '  block             block the room, so nobody of this server joins it again',
+    "  quarantine-media  quarantine the room's media (local and remote), so it is no longer served",
+    '  members           (optional) lock, then deactivate and GDPR-erase the local members that match --members-where,',
+    '                    never the others; through MAS on a server that delegates auth to it',
+    '  delete            remove the local members, block the room and purge it from the database (waits for the job);',
+    '                    --message tells the members why, in a new room',
+    '  resolve-reports   delete the event reports about the room. After a purge Synapse keeps them but no longer',
+    '                    lists them: their IDs are read first, and they are resolved after delete, so they stay open',
+    '                    should the delete fail (a report already gone is fine)',
+    'Everything a step needs (members, reports, media counts) is read for every room before the first step of any',
+    'room runs, then one preview shows what each step affects and asks once (--dry-run stops there). Refused, before',
+    'anything is sent: a room this server does not know, a room with more local members than --max-local-members,',
+    'a member chosen by --members-where who is a server admin. --evidence DIR first saves, per room, its details,',
+    'state, members, latest 200 events, media, reports, aliases and block status.',
+  ].join('\n'),
+  args: '<room_id>',
+  argInfo: { room_id: ROOM },
+  options: [
+    { flags: '--max-local-members <n>', type: 'int', min: 0, default: 10, description: 'refuse rooms with more local members than this: spam rooms have few, 0 = no limit' },
+  ],
+  job: { checkLater: 'synadm room delete-status -d {id}' },
+  plan: {
+    steps: [
+      { name: 'block', does: 'block {target} against future joins', idempotent: true, load: () => takedownSteps().then((m) => m.block) },
+      { name: 'quarantine-media', does: "quarantine the media of {target}", idempotent: true, load: () => takedownSteps().then((m) => m.quarantineMedia) },
+      {
+        name: 'members',
+        does: 'lock, deactivate and erase the local members of {target} that match --members-where',
+        default: false,
+        options: [{ flags: '--members-where <expr>', repeatable: true, description: "which local members the members step takes down, as --where takes it (several are ANDed): 'name~^@spam'" }],
+        load: () => takedownSteps().then((m) => m.members),
+      },
+      {
+        name: 'delete',
+        does: 'delete and purge {target}, removing its local members',
+        options: [
+          { flags: '--message <text>', description: 'tell the local members why, in a new room that --new-room-user-id (default: you) creates for them' },
+          { flags: '--new-room-user-id <user_id>', description: 'the local user who creates the new room and posts --message there', complete: 'user_id', id: 'user' },
+        ],
+        load: () => takedownSteps().then((m) => m.deleteRoom),
+      },
+      { name: 'resolve-reports', does: 'resolve the event reports about {target}', load: () => takedownSteps().then((m) => m.resolveReports) },
+    ],
+    evidence: () => takedownSteps().then((m) => m.evidence),
+    refuses: () => takedownSteps().then((m) => m.refuses),
+  },
+}
+
 export default definePlugin({
   name: 'room',
   apiVersion: PLUGIN_API_VERSION,
@@ -276,6 +331,7 @@ export default definePlugin({
     ctx.command(deleteRoom)
     ctx.command(deleteStatus)
     ctx.command(purgeEmpty)
+    ctx.plan(takedown)
 
     ctx.command(messages)
     ctx.command(timestampToEvent)

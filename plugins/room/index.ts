@@ -288,7 +288,7 @@ export const takedown: PlanCommandSpec = {
         name: 'members',
         does: 'lock, deactivate and erase the local members of {target} that match --members-where',
         default: false,
-        options: [{ flags: '--members-where <expr>', repeatable: true, description: "which local members the members step takes down, as --where takes it (several are ANDed): 'name~^@spam'" }],
+        options: [{ flags: '--members-where <expr>', repeatable: true, description: "the local members the members step takes down, as --where takes it, on the fields of room local-members and name (the user ID); several are ANDed: 'name~^@spam'" }],
         load: () => takedownSteps().then((m) => m.members),
       },
       {

@@ -105,7 +105,8 @@ export const members: StepAction = {
     const mas = await masOf(ctx)
     // MAS decides who is an admin there (Synapse's own flag is ignored): the records say what MAS says
     if (mas) for (const record of records) record.admin = (await mas.userOf(String(record.user_id))).admin
-    const chosen = records.filter(matches)
+    // `name` too: the user ID as user list calls it, so a --where of a user list works here as typed
+    const chosen = records.filter((record) => matches({ ...record, name: record.user_id }))
     const admins = chosen.filter((record) => record.admin === true).map((record) => `${record.user_id} is a server admin`)
     if (admins.length) return { refuse: admins.join('; ') }
     const ids = chosen.map((record) => String(record.user_id))

@@ -171,12 +171,21 @@ async function normalise(ctx: CoreContext, kind: IdKind, value: string): Promise
 
 export type ReportEntry = BulkSummary['entries'][number]
 
+/** The journal of one target's steps (a plan's), for `each`: what earlier runs did, and a line per step now. */
+export interface StepRecord {
+  state(step: string): 'done' | 'in-flight' | undefined
+  start(step: string): void
+  finish(step: string, ok: boolean, error?: string): void
+}
+
 export interface BulkOptions<T> {
   /** the command's context: options, confirmation, output */
   ctx: CoreContext
   items: BulkItem<T>[]
-  /** runs one target with its own context */
-  each: (value: T, ctx: RunContext) => Promise<unknown>
+  /** runs one target with its own context; `steps` journals the steps of a target that has several (a plan) */
+  each: (value: T, ctx: RunContext, steps: StepRecord) => Promise<unknown>
+  /** asks for the set in place of the usual confirmation (a plan shows its preview) */
+  confirm?: (todo: BulkItem<T>[], concurrency: number, journal?: Journal) => Promise<void>
   /** makes each target's context (the executor's factory, which also made `ctx`) */
   contextFor: ContextFactory
   /** for the per-target context: the invocation of one target */
@@ -251,7 +260,7 @@ async function runItems<T>(o: BulkOptions<T>, concurrency: number, journal?: Jou
   const { ctx } = o
   const report = new BulkReport(ctx, o.items.map((item) => item.target), o.listing ?? false)
   const todo = journal ? stillToRun(ctx, journal, o.items, report) : o.items
-  if (todo.length && writes(ctx.command) && !ctx.dryRun) await confirmTargets(ctx, todo, concurrency, o.effect, journal)
+  if (todo.length && writes(ctx.command) && !ctx.dryRun) await (o.confirm ?? ((t, c, j) => confirmTargets(ctx, t, c, o.effect, j)))(todo, concurrency, journal)
   // after the confirmation: rate and time count the run, not the reading
   report.start(todo.length)
   const stop = await runAll(o, todo, concurrency, journal, report)
@@ -324,7 +333,7 @@ async function runAll<T>(o: BulkOptions<T>, todo: BulkItem<T>[], concurrency: nu
     while (next < todo.length && !ctx.signal.aborted && !stop) {
       const item = todo[next++]
       if (!journaled((j) => j.start(item.target))) break
-      const { entry, notes, error } = await runOne(o, item, running.signal)
+      const { entry, notes, error } = await runOne(o, item, running.signal, stepRecord(journal, item.target, ctx.dryRun))
       if (error && STOPS_THE_RUN.has(error.kind)) stop ??= error
       // Not recorded as finished, it stays in flight: a resume treats it as a killed run's target.
       journaled((j) => j.finish(item.target, entry.ok, entry.error))
@@ -341,14 +350,24 @@ async function runAll<T>(o: BulkOptions<T>, todo: BulkItem<T>[], concurrency: nu
   return stop
 }
 
+/** A target's step lines in the journal (none without one, or in a dry run); a line that cannot be written throws. */
+function stepRecord(journal: Journal | undefined, target: string, dryRun: boolean): StepRecord {
+  const live = dryRun ? undefined : journal
+  return {
+    state: (step) => journal?.stepState(target, step),
+    start: (step) => live?.startStep(target, step),
+    finish: (step, ok, error) => live?.finishStep(target, step, ok, error),
+  }
+}
+
 /** One target, with a context of its own: its report entry, the notes it made, and the error it failed with. */
-async function runOne<T>(o: BulkOptions<T>, item: BulkItem<T>, signal: AbortSignal): Promise<{ entry: ReportEntry; notes: string[]; error?: SynadmError }> {
+async function runOne<T>(o: BulkOptions<T>, item: BulkItem<T>, signal: AbortSignal, steps: StepRecord): Promise<{ entry: ReportEntry; notes: string[]; error?: SynadmError }> {
   const { ctx } = o
   const bulkTarget = { emitted: [] as unknown[], notes: [] as string[] }
   const targetCtx = o.contextFor(o.invocationFor?.(item.value) ?? ctx, signal, { bulkTarget, inShell: ctx.inShell })
   const { target } = item
   try {
-    const result = await o.each(item.value, targetCtx)
+    const result = await o.each(item.value, targetCtx, steps)
     const skipped = skippedReason(result)
     if (skipped !== undefined) return { entry: { target, ok: true, skipped }, notes: bulkTarget.notes }
     const shown = bulkTarget.emitted.length ? [...bulkTarget.emitted, ...(result === undefined ? [] : [result])] : result
@@ -492,10 +511,15 @@ export async function runTargetLists(ctx: CoreContext, action: Action, contextFo
   if (failure) throw failure
 }
 
-/** The targets of the file, read and checked, and how each runs the command in place of its target argument. */
-async function targetRun(ctx: CoreContext, contextFor: ContextFactory) {
+/**
+ * The targets of the file (or, without --targets, the target argument), read and checked, and how each runs the
+ * command in place of its target argument.
+ */
+export async function targetRun(ctx: CoreContext, contextFor: ContextFactory) {
   const target = commandShape(ctx.command).target!
-  const values = await readTargets(ctx, String(ctx.options.targets), target.name, target.id!)
+  const typed = ctx.args[target.name]
+  if (ctx.options.targets === undefined && typeof typed !== 'string') throw usageError(`Missing argument '${target.name.toUpperCase()}' (or --targets FILE).`)
+  const values = ctx.options.targets !== undefined ? await readTargets(ctx, String(ctx.options.targets), target.name, target.id!) : [await normalise(ctx, target.id!, typed as string)]
   return {
     ctx,
     items: values.map((value) => ({ target: value, value })),

@@ -2,7 +2,8 @@
  * The journal of a bulk run (--journal FILE): JSON lines, 0600. Line 1 names the run (command, arguments, options);
  * then a target's `start` before it runs and `done`/`failed` after, each written before the next step, each naming
  * its server (profile and base_url): one journal serves every server of a fleet run, and a resume re-runs on each
- * server what is not done there.
+ * server what is not done there. A plan (core/campaigns/plan.ts) also records each step of a target the same way
+ * (lines with `step`), so its resume goes on inside a target.
  *
  * One run at a time: FILE.lock, created with O_EXCL, holds the pid, host and start of the run that has the journal;
  * a lock left by a process of this host that is gone is taken over. The servers of one fleet run share the open
@@ -35,6 +36,8 @@ export interface JournalServer {
 type State = 'start' | 'done' | 'failed'
 interface JournalEntry extends JournalServer {
   target: string
+  /** a step of the target's plan; absent on the target's own lines */
+  step?: string
   state: State
   at: number
   error?: string
@@ -69,8 +72,13 @@ class ServerRecord {
   readonly started = new Set<string>()
   readonly baseUrls = new Set<string>()
 
+  /** steps of plans, by `target` NUL `step` */
+  readonly stepsDone = new Set<string>()
+  readonly stepsStarted = new Set<string>()
+
   add(entry: JournalEntry) {
     this.baseUrls.add(entry.base_url)
+    if (entry.step !== undefined) return this.addStep(stepKey(entry.target, entry.step), entry.state)
     if (entry.state === 'start') return void this.started.add(entry.target)
     this.started.delete(entry.target)
     if (entry.state === 'done') {
@@ -78,7 +86,16 @@ class ServerRecord {
       this.failed.delete(entry.target)
     } else this.failed.add(entry.target)
   }
+
+  private addStep(key: string, state: State) {
+    if (state === 'start') return void this.stepsStarted.add(key)
+    this.stepsStarted.delete(key)
+    if (state === 'done') this.stepsDone.add(key)
+    else this.stepsDone.delete(key)
+  }
 }
+
+const stepKey = (target: string, step: string) => `${target}\u0000${step}`
 
 /** The lines of an open file from the start, read in chunks; `complete` is false for a last line with no line break. */
 function* linesOf(fd: number, file: string): Generator<{ text: string; n: number; offset: number; complete: boolean }> {
@@ -102,7 +119,7 @@ function* linesOf(fd: number, file: string): Generator<{ text: string; n: number
 }
 
 const entryOf = (value: unknown): JournalEntry | undefined =>
-  isRecord(value) && typeof value.server === 'string' && typeof value.base_url === 'string' && typeof value.target === 'string' && STATES.has(value.state)
+  isRecord(value) && typeof value.server === 'string' && typeof value.base_url === 'string' && typeof value.target === 'string' && STATES.has(value.state) && (value.step === undefined || typeof value.step === 'string')
     ? (value as unknown as JournalEntry)
     : undefined
 
@@ -340,6 +357,8 @@ export class Journal {
   private readonly done: Set<string>
   /** started and never finished: the run was killed while they were in flight */
   private readonly unfinished = new Set<string>()
+  private readonly stepsDone: Set<string>
+  private readonly stepsUnfinished: Set<string>
 
   constructor(
     readonly file: string,
@@ -350,6 +369,23 @@ export class Journal {
   ) {
     this.done = record?.done ?? new Set()
     for (const target of record?.started ?? []) if (!this.done.has(target)) this.unfinished.add(target)
+    this.stepsDone = record?.stepsDone ?? new Set()
+    this.stepsUnfinished = new Set(record?.stepsStarted ?? [])
+  }
+
+  /** How a step of a target's plan ended in earlier runs: done, in flight when a run was killed, or neither. */
+  stepState(target: string, step: string): 'done' | 'in-flight' | undefined {
+    const key = stepKey(this.key(target), step)
+    return this.stepsDone.has(key) ? 'done' : this.stepsUnfinished.has(key) ? 'in-flight' : undefined
+  }
+
+  startStep(target: string, step: string) {
+    this.write({ ...this.server, target: this.key(target), step, state: 'start', at: Date.now() })
+  }
+
+  finishStep(target: string, step: string, ok: boolean, error?: string) {
+    const failure = error ? { error: redactText(error).slice(0, MAX_ERROR) } : {}
+    this.write({ ...this.server, target: this.key(target), step, state: ok ? 'done' : 'failed', at: Date.now(), ...failure })
   }
 
   /** How a target is named in the file: a secret one (a registration token) by its SHA-256, never as itself. */

@@ -216,6 +216,7 @@ async function runPaged(session: Session, invocation: Invocation, options: Execu
 // Loaded when a fleet or bulk run starts: most commands need neither.
 const fleetRunner = () => import('../campaigns/fleet.js')
 const bulkEngine = () => import('../campaigns/bulk.js')
+const planEngine = () => import('../campaigns/plan.js')
 
 /**
  * Text for a person (help) on stdout: wrapped to the terminal, and through the pager when it is taller than the
@@ -265,7 +266,10 @@ async function runWithConfigRecovery(session: Session, invocation: Invocation, s
   }
 }
 
-/** The action in one of its modes: every page (--all), each target of a list (--targets), or once; --where filters a list. */
+/**
+ * The action in one of its modes: every page (--all), each target of a list (--targets), or once; --where filters a
+ * list. A plan command runs its steps instead (campaigns/plan.ts).
+ */
 async function run(session: Session, typed: Invocation, signal: AbortSignal, mode: RunMode) {
   const { command, options } = typed
   // Offline commands run without a usable config, but follow its format when there is one.
@@ -274,6 +278,7 @@ async function run(session: Session, typed: Invocation, signal: AbortSignal, mod
   const format = resolveFormat(invocation.globals.output ?? settings?.settings.format ?? 'yaml')
   const contextFor = contextsFor(session, format)
   const ctx = contextFor(invocation, signal, mode)
+  if (command.plan) return await settled(ctx, async () => (await planEngine()).runPlan(ctx, contextFor))
   const action = await command.load()
   try {
     // A list that only reads, over targets: one list of every target's records (with --all, all their pages).

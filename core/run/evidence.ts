@@ -10,13 +10,14 @@ import { SynadmError } from '../kernel/errors.js'
 import { redact, redactText } from '../kernel/log.js'
 import { currentIdentity, ownFileDoubt } from '../config/trust.js'
 
-const unusable = (dir: string, why: string, hint?: string) => new SynadmError('config', `cannot write evidence into ${dir}: ${why}`, { hint })
+const unusableFor = (dir: string, why: string, hint?: string, what = 'evidence') => new SynadmError('config', `cannot write ${what} into ${dir}: ${why}`, { hint })
 
 /**
  * Makes DIR (0700) when it is missing and checks that only you can write it: called before anything is sent, so a
- * plan whose evidence cannot be written is refused whole. Returns the absolute folder.
+ * plan whose evidence (or journal) cannot be written is refused whole. Returns the absolute folder.
  */
-export function evidenceDir(dir: string): string {
+export function privateFolder(dir: string, what = 'evidence'): string {
+  const unusable = (folder: string, why: string, hint?: string) => unusableFor(folder, why, hint, what)
   const folder = resolve(dir)
   try {
     mkdirSync(folder, { recursive: true, mode: 0o700 })
@@ -43,14 +44,14 @@ const fileName = (name: string) => `${name.replace(/[^A-Za-z0-9._-]/g, '_').repl
 
 /** Writes the documents of one target: DIR/<target>/<name>.json, each redacted. Returns the files written. */
 export function writeEvidence(dir: string, target: string, documents: Record<string, unknown>): string[] {
-  const folder = join(evidenceDir(dir), targetFolder(target))
+  const folder = join(privateFolder(dir), targetFolder(target))
   try {
     mkdirSync(folder, { mode: 0o700 })
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw unusable(folder, (error as Error).message)
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw unusableFor(folder, (error as Error).message)
   }
   const stats = lstatSync(folder)
-  if (!stats.isDirectory()) throw unusable(folder, 'it is not a folder (a link?)')
+  if (!stats.isDirectory()) throw unusableFor(folder, 'it is not a folder (a link?)')
   const written: string[] = []
   for (const [name, document] of Object.entries(documents)) {
     const file = join(folder, fileName(name))

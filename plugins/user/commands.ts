@@ -1,6 +1,6 @@
 /** The user commands: each returns the server's reply (or the data it was asked for); people's messages go to stderr. */
 import { daysFromNow, localDateTime, replyField, SynadmError, usageError, withDateTimes, type RunContext } from '../../core/index.js'
-import type { Device, ExternalId, MediaQuery, ThreePid, UserApi, UserDetails, UserListItem, UserListQuery } from './api.js'
+import type { Device, ExternalId, MediaQuery, RedactStatus, ThreePid, UserApi, UserDetails, UserListItem, UserListQuery } from './api.js'
 import type * as spec from './index.js'
 import { guestsFor, masAccount, masState, masSteps, noMasEquivalent, onMas, runSteps } from './mas.js'
 import type { MasApi, MasUser } from '../mas/api.js'
@@ -23,7 +23,7 @@ async function existingUser(ctx: RunContext, value: string): Promise<{ userId: s
 }
 
 /** A request about one account, whose 404 says the account does not exist: the error names it and how to find one. */
-async function knownUser<T>(userId: string, request: Promise<T>): Promise<T> {
+export async function knownUser<T>(userId: string, request: Promise<T>): Promise<T> {
   try {
     return await request
   } catch (error) {
@@ -548,8 +548,16 @@ export async function redact(ctx: RunContext<typeof spec.redact>) {
     tell(ctx, `Redaction started; check on it with: ${ctx.checkLater(redactId)}`)
     return { redact_id: redactId }
   }
+  return { redact_id: redactId, ...(await waitForRedaction(ctx, users, redactId)) }
+}
+
+/**
+ * Waits for a redaction job (`user redact --wait`, `user takedown`'s redact step): its final status, or the error of a
+ * failed job with that status (naming the job) as its reply. Stopped waiting, it says how to check on the job.
+ */
+export async function waitForRedaction(ctx: RunContext, users: UserApi, redactId: string): Promise<RedactStatus> {
   try {
-    const final = await ctx.wait({
+    return await ctx.wait({
       what: `redaction ${redactId}`,
       poll: () => users.redactStatus(redactId),
       status: (reply) => reply.status,
@@ -557,11 +565,14 @@ export async function redact(ctx: RunContext<typeof spec.redact>) {
       done: ['complete'],
       failed: ['failed'],
     })
-    return { redact_id: redactId, ...final }
   } catch (error) {
     // A failed job's final status is printed from error.reply; it should name the job too.
     const failed = error as { reply?: object }
     if (failed.reply) failed.reply = { redact_id: redactId, ...failed.reply }
+    // a command without a declared job (a plan's step) has no check-later line of its own
+    if (SynadmError.is(error) && error.kind === 'cancelled' && !ctx.checkLater(redactId)) {
+      throw new SynadmError('cancelled', error.message, { hint: `check on it with: synadm user redact-status ${redactId}`, cause: error })
+    }
     throw error
   }
 }

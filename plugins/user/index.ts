@@ -2,10 +2,12 @@
  * The user plugin: every account command of the Python synadm (same names, arguments and options) plus the
  * account endpoints it lacks. Declarations only; implementations load when a command runs.
  */
-import { DAYS, defineCommand, defineOptions, definePlugin, lazy, PLUGIN_API_VERSION, TIMESTAMP_MS, type OptionGroup, type OptionSpec, type PagedSpec } from '../../core/index.js'
+import { DAYS, defineCommand, defineOptions, definePlugin, lazy, PLUGIN_API_VERSION, TIMESTAMP_MS, type OptionGroup, type OptionSpec, type PagedSpec, type PlanCommandSpec } from '../../core/index.js'
 
 const commands = lazy(() => import('./commands.js'))
 const importer = lazy(() => import('./import.js'))
+const takedownModule = () => import('./takedown.js')
+const takedownCommands = lazy(takedownModule)
 
 const USER_ARG = { user_id: { description: 'user ID (@name:server) or just the localpart', complete: 'user_id', id: 'user' as const } }
 const DEVICE_ARG = { description: 'device ID', id: 'device' as const }
@@ -602,6 +604,68 @@ export const register = defineCommand({
   load: commands('register'),
 })
 
+// --- incident response: a takedown plan and a data export ---------------------------------------------------
+const step = (name: keyof Awaited<ReturnType<typeof takedownModule>>['steps']) => async () => (await takedownModule()).steps[name]
+export const takedown = {
+  path: 'user takedown',
+  description: 'Take down abusive accounts: lock, redact their events, quarantine their media, deactivate and erase, resolve their reports',
+  help: [
+    'A plan of steps run in this order on each user (one, or every line of --targets): lock (through MAS on a',
+    'server that delegates auth to it), [suspend], [shadow-ban], redact every event in every room the user is or',
+    'was in (waits for the job), quarantine its local media, deactivate with GDPR erasure, resolve the event and',
+    'user reports against it. Steps in [] run only when asked for (--suspend, --steps); --no-NAME leaves one out.',
+    'Everything is read first, for every target, before the first write: the rooms to redact in, the media and the',
+    'reports; an admin, a user of another server or one that does not exist refuses the whole run with the reason.',
+    'Then one preview of what each step will affect, one question (--batch answers it; --dry-run stops there).',
+    '--evidence DIR first writes what will be destroyed (the documents of `user export`). Users run 4 at a time;',
+    'deactivations one at a time (Synapse re-joins users when they run in parallel).',
+  ].join('\n'),
+  args: '<user_id>',
+  argInfo: USER_ARG,
+  effect: () => 'take down {target}',
+  plan: {
+    steps: [
+      { name: 'lock', does: 'lock {target} (no login, no requests)', idempotent: true, load: step('lock') },
+      { name: 'suspend', does: 'suspend {target} (may read, cannot send)', default: false, idempotent: true, load: step('suspend') },
+      { name: 'shadow-ban', does: "shadow-ban {target} (its messages reach no one)", default: false, idempotent: true, load: step('shadowBan') },
+      {
+        name: 'redact',
+        does: 'redact the events of {target} in every room it is or was in, and wait for the job',
+        options: [
+          { flags: '--redact-room <room_id>', repeatable: true, id: 'room', complete: 'room_id', description: 'redact only in this room (default: every room the user is or was in)' },
+          { flags: '--redact-reason <text>', description: 'reason shown in every redaction event' },
+          { flags: '--redact-since <date>', type: 'datetime', description: 'redact only events sent after this local date/time (Synapse 1.157+)' },
+          { flags: '--redact-until <date>', type: 'datetime', description: 'redact only events sent before this local date/time (Synapse 1.157+)' },
+        ],
+        load: step('redact'),
+      },
+      { name: 'quarantine-media', does: 'quarantine the local media {target} uploaded', idempotent: true, load: step('quarantineMedia') },
+      { name: 'deactivate', does: 'deactivate and GDPR-erase {target}', idempotent: true, load: step('deactivate') },
+      { name: 'resolve-reports', does: 'resolve (delete) the event and user reports against {target}', idempotent: true, load: step('resolveReports') },
+    ],
+    evidence: async () => (await takedownModule()).collectEvidence,
+    refuses: async () => (await takedownModule()).refuses,
+    concurrency: 4,
+  },
+} satisfies PlanCommandSpec
+export const exportUser = defineCommand({
+  path: 'user export',
+  description: 'Write what the server holds about a user into files: for data requests, or as evidence',
+  help: [
+    'Writes DIR/<user_id>/NAME.json (folders 0700, files 0600, secrets redacted): details, memberships, devices,',
+    'whois (sessions and IPs), media (every page), reports (event and user reports against the user),',
+    'recent_events (the latest 50 events of the user in each of its first 100 rooms), account_data, pushers.',
+    "What the server does not have is recorded as absent. The same documents as 'user takedown --evidence DIR'.",
+    'Reads only. Prints the files written.',
+  ].join('\n'),
+  args: '<user_id>',
+  argInfo: USER_ARG,
+  options: [{ flags: '-d, --dir <dir>', description: 'the folder to write into (created 0700 when missing; only you may write it)' }],
+  groups: [{ kind: 'one', options: ['dir'], title: 'Folder' }],
+  list: {},
+  load: takedownCommands('exportUser'),
+})
+
 export default definePlugin({
   name: 'user',
   apiVersion: PLUGIN_API_VERSION,
@@ -657,6 +721,8 @@ export default definePlugin({
       experimentalFeaturesSet,
       validity,
       register,
+      exportUser,
     ]) ctx.command(spec)
+    ctx.plan(takedown)
   },
 })

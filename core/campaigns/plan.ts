@@ -51,6 +51,8 @@ export async function runPlan(ctx: CoreContext, contextFor: ContextFactory): Pro
   }
   const journal = (ctx.options.journal as string | undefined) ?? defaultJournal(ctx)
   ctx.options.journal = journal
+  // Every write of the run names the folder holding what it destroyed (the targets share this subject).
+  if (evidence) ctx.audit.evidence = evidence
   const collect = evidence && plan.evidence ? await plan.evidence() : undefined
   const summary = await runBulk({
     ...run,

@@ -37,6 +37,8 @@ export interface AuditEntry {
   /** the bulk run that sent it (see RunContext.audit.runId) */
   run_id: string | null
   dry_run: boolean
+  /** the folder a plan wrote its targets' evidence into before this write (--evidence) */
+  evidence?: string
   /** why it failed, when it did */
   error?: string
 }
@@ -47,6 +49,8 @@ export interface AuditSubject {
   command: string
   dryRun: boolean
   runId?: string
+  /** a plan's --evidence folder */
+  evidence?: string
 }
 
 const defaultAuditLog = (env: NodeJS.ProcessEnv) => join(stateDir(env), 'audit.log')
@@ -111,6 +115,7 @@ export class AuditRecorder {
       duration_ms: pending ? 0 : Date.now() - started,
       run_id: this.subject.runId ?? null,
       dry_run: this.subject.dryRun,
+      ...(this.subject.evidence ? { evidence: this.subject.evidence } : {}),
       ...(outcome.error ? { error: redactText(outcome.error.split('\n')[0]) } : {}),
       id,
       ...(pending ? { pending } : {}),

@@ -215,9 +215,18 @@ describe('a plan', () => {
     state('@a:synapse.test')
     write('lock', '@a:synapse.test')
     write('purge', '@a:synapse.test')
-    const result = await run(['-o', 'json', 'demo', 'takedown', 'a', '--evidence', evidence, '--batch'])
+    const audit = fresh('audit.log')
+    const result = await run(['-o', 'json', 'demo', 'takedown', 'a', '--evidence', evidence, '--batch'], { env: { SYNADM_AUDIT_LOG: audit } })
     expect(result.code).toBe(0)
     expect(JSON.parse(result.stdout)[0].result.evidence).toBe('1 files')
+    // every write of the run names the evidence folder and the run
+    const writes = readFileSync(audit, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => !l.pending)
+    expect(writes.map((l) => [l.path, l.evidence])).toEqual([
+      [`/v1/demo/lock/${enc('@a:synapse.test')}`, evidence],
+      [`/v1/demo/purge/${enc('@a:synapse.test')}`, evidence],
+    ])
+    expect(new Set(writes.map((l) => l.run_id)).size).toBe(1)
+    expect(writes[0].run_id).toMatch(/^bulk-/)
     const details = join(evidence, '@a_synapse.test', 'details.json')
     expect(JSON.parse(readFileSync(details, 'utf8'))).toEqual({ name: '@a:synapse.test', access_token: 'REDACTED' })
     expect(statSync(details).mode & 0o777).toBe(0o600)

@@ -19,9 +19,14 @@ const SPAM2 = '@spam2:synapse.test'
 const ALICE = '@alice:synapse.test'
 
 const api = () => nock(TEST_BASE_URL).matchHeader('authorization', 'Bearer test-token')
+/** where a plan keeps its journal when no --journal is given: not the home of the person running the tests */
+const STATE = mkdtempSync(join(tmpdir(), 'synadm-takedown-state-'))
 const run = (argv: string[], options?: Parameters<typeof runSynadm>[2]) =>
-  runSynadm([room], ['-o', 'json', ...argv], { builtins: ['user', 'media', 'reports', 'mas', 'matrix'], ...options })
+  runSynadm([room], ['-o', 'json', ...argv], { builtins: ['user', 'media', 'reports', 'mas', 'matrix'], ...options, env: { XDG_STATE_HOME: STATE, ...options?.env } })
 const takedown = (...args: string[]) => run(['--batch', 'room', 'takedown', ROOM, ...args])
+
+/** the interceptors no request used, besides the MAS question answered for every request */
+const unused = () => nock.pendingMocks().filter((mock) => !/auth_metadata|well-known/.test(mock))
 
 beforeAll(() => nock.disableNetConnect())
 afterEach(() => nock.cleanAll())
@@ -91,7 +96,7 @@ describe('room takedown: the default steps', () => {
     roomReads()
     defaultWrites()
     const result = await takedown()
-    expect(result.stderr).not.toContain('synadm:')
+    expect(result.stderr).toContain('1 target: 1 done, 0 failed')
     expect(result.code).toBe(0)
     expect(writes).toEqual([
       `PUT /v1/rooms/${ROOM}/block {"block":true}`,
@@ -100,7 +105,7 @@ describe('room takedown: the default steps', () => {
       'DELETE /v1/event_reports/7',
       'DELETE /v1/event_reports/8',
     ])
-    expect(nock.pendingMocks()).toEqual([])
+    expect(unused()).toEqual([])
   })
 
   it('a report gone between the survey and its resolution is not an error', async () => {
@@ -223,7 +228,7 @@ describe('room takedown: the members step', () => {
       })
     }
     const result = await takedown('--steps', 'members,delete', '--members-where', 'name~^@spam')
-    expect(result.stderr).not.toContain('synadm:')
+    expect(result.stderr).toContain('1 target: 1 done, 0 failed')
     expect(result.code).toBe(0)
     expect(writes).toEqual([
       `PUT /v2/users/${SPAM1} {"locked":true}`,
@@ -258,7 +263,7 @@ describe('room takedown: the members step', () => {
       return [200, masUser(SPAM_ID, 'spam1')]
     })
     const result = await takedown('--steps', 'members', '--members-where', 'name~^@spam')
-    expect(result.stderr).not.toContain('synadm:')
+    expect(result.stderr).toContain('1 target: 1 done, 0 failed')
     expect(result.code).toBe(0)
     expect(writes).toEqual([`POST ${V1}/users/${SPAM_ID}/lock`, `POST ${V1}/users/${SPAM_ID}/deactivate {"skip_erase":false}`])
   })
@@ -280,12 +285,12 @@ describe('room takedown --evidence', () => {
     api().get(`/_matrix/client/v3/rooms/${R}/aliases`).reply(200, { aliases: ['#casino:synapse.test'] })
     api().get(`${A}/v1/rooms/${R}/block`).reply(200, { block: false })
     const result = await takedown('--evidence', dir)
-    expect(result.stderr).not.toContain('synadm:')
+    expect(result.stderr).toContain('1 target: 1 done, 0 failed')
     expect(result.code).toBe(0)
     const folder = join(dir, '!spam_synapse.test')
     expect(readdirSync(folder).sort()).toEqual(['aliases.json', 'block.json', 'details.json', 'media.json', 'members.json', 'messages.json', 'reports.json', 'state.json'])
     expect(statSync(folder).mode & 0o777).toBe(0o700)
     for (const file of readdirSync(folder)) expect(statSync(join(folder, file)).mode & 0o777).toBe(0o600)
-    expect(nock.pendingMocks()).toEqual([])
+    expect(unused()).toEqual([])
   })
 })

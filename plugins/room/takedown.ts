@@ -97,18 +97,33 @@ async function masOf(ctx: RunContext): Promise<MasApi | undefined> {
   return (await mas.onMas()) ? mas : undefined
 }
 
+/**
+ * MAS decides who is an admin on a server that delegates auth to it (Synapse's own flag is ignored): the record
+ * says what MAS says; a member MAS does not know (an application service's user) is marked, since MAS cannot lock it.
+ */
+async function withMasAdmin(mas: MasApi, record: Record<string, unknown>): Promise<void> {
+  try {
+    record.admin = (await mas.userOf(String(record.user_id))).admin
+  } catch (error) {
+    if (!SynadmError.is(error) || error.kind !== 'notFound') throw error
+    record.in_mas = false
+  }
+}
+
 export const members: StepAction = {
   async survey(ctx, target) {
     const matches = memberFilter(ctx)
     if (!matches) return { nothingToDo: true }
     const records = await localMemberRecords(ctx, target.id)
     const mas = await masOf(ctx)
-    // MAS decides who is an admin there (Synapse's own flag is ignored): the records say what MAS says
-    if (mas) for (const record of records) record.admin = (await mas.userOf(String(record.user_id))).admin
+    if (mas) for (const record of records) await withMasAdmin(mas, record)
     // `name` too: the user ID as user list calls it, so a --where of a user list works here as typed
     const chosen = records.filter((record) => matches({ ...record, name: record.user_id }))
-    const admins = chosen.filter((record) => record.admin === true).map((record) => `${record.user_id} is a server admin`)
-    if (admins.length) return { refuse: admins.join('; ') }
+    const untouchable = chosen.flatMap((record) => {
+      if (record.admin === true) return [`${record.user_id} is a server admin`]
+      return record.in_mas === false ? [`${record.user_id} has no MAS account (a bridge's?): take it down by hand`] : []
+    })
+    if (untouchable.length) return { refuse: untouchable.join('; ') }
     const ids = chosen.map((record) => String(record.user_id))
     return { affects: ids.length, nothingToDo: ids.length === 0, facts: ids }
   },

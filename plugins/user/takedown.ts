@@ -5,7 +5,7 @@
  * read before anything is redacted or left).
  */
 import { replyField, SynadmError, type EvidenceCollector, type PagedSpec, type PlanTarget, type RunContext, type StepAction, type StepSurvey } from '../../core/index.js'
-import type { MasApi, MasUser } from '../mas/api.js'
+import type { MasUser } from '../mas/api.js'
 import type { ReportsApi } from '../reports/api.js'
 import type { MediaItem, UserDetails } from './api.js'
 import { knownUser, waitForRedaction } from './commands.js'
@@ -23,8 +23,11 @@ const offsetPages = (items: string): PagedSpec => ({ items, next: 'next_token', 
 /** The server has no such thing (404), or does not know the endpoint (an older Synapse). */
 const isAbsent = (error: unknown) => SynadmError.is(error) && (error.status === 404 || error.errcode === 'M_UNRECOGNIZED')
 
-/** What the plan's reads found about a target, read once per target before anything is written. */
-const reads = new WeakMap<PlanTarget, { details?: Promise<UserDetails>; mas?: Promise<{ api: MasApi; user: MasUser } | undefined> }>()
+/**
+ * What the reads found about a target, read once per target by the refusals and the surveys (data only: the surveys'
+ * contexts are dry-run ones, so nothing from them is used to write).
+ */
+const reads = new WeakMap<PlanTarget, { details?: Promise<UserDetails>; mas?: Promise<MasUser | undefined> }>()
 const readsOf = (target: PlanTarget) => reads.get(target) ?? reads.set(target, {}).get(target)!
 
 const userIdOf = (ctx: RunContext, target: PlanTarget) => ctx.userId(target.id)
@@ -34,9 +37,9 @@ const surveyedDetails = async (ctx: RunContext, target: PlanTarget) => {
   return cache.details
 }
 /** The user's MAS account on a server that delegates auth to MAS, else undefined. */
-const masOf = (ctx: RunContext, target: PlanTarget) => {
+const masUserOf = (ctx: RunContext, target: PlanTarget) => {
   const cache = readsOf(target)
-  cache.mas ??= (async () => ((await onMas(ctx)) ? masAccount(ctx, await userIdOf(ctx, target)) : undefined))()
+  cache.mas ??= (async () => ((await onMas(ctx)) ? (await masAccount(ctx, await userIdOf(ctx, target))).user : undefined))()
   return cache.mas
 }
 
@@ -55,7 +58,7 @@ export async function refuses(ctx: RunContext, target: PlanTarget): Promise<stri
   }
   if (details.admin) return 'is a server admin'
   // MAS decides who may ask for admin rights: such an account is an admin too.
-  if ((await masOf(ctx, target))?.user.admin) return 'is a server admin (in MAS)'
+  if ((await masUserOf(ctx, target))?.admin) return 'is a server admin (in MAS)'
   return undefined
 }
 
@@ -63,15 +66,15 @@ export async function refuses(ctx: RunContext, target: PlanTarget): Promise<stri
 
 const lock: StepAction = {
   async survey(ctx, target) {
-    const mas = await masOf(ctx, target)
-    const locked = mas ? mas.user.locked_at !== null : Boolean((await surveyedDetails(ctx, target)).locked)
+    const mas = await masUserOf(ctx, target)
+    const locked = mas ? mas.locked_at !== null : Boolean((await surveyedDetails(ctx, target)).locked)
     return locked ? { nothingToDo: true, affects: 'already locked' } : { affects: mas ? 'the account (in MAS)' : 'the account' }
   },
   async run(ctx, target) {
     const userId = await userIdOf(ctx, target)
-    const mas = await masOf(ctx, target)
+    const mas = await masUserOf(ctx, target)
     if (mas) {
-      await mas.api.lockUser(mas.user.id)
+      await (await ctx.use('mas')).lockUser(mas.id)
       return { locked: true, through: 'MAS' }
     }
     await (await ctx.use('user')).createOrModify(userId, { locked: true })
@@ -155,16 +158,16 @@ function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
 const deactivate: StepAction = {
   async survey(ctx, target) {
     const details = await surveyedDetails(ctx, target)
-    const mas = await masOf(ctx, target)
-    const deactivated = mas ? mas.user.deactivated_at !== null : details.deactivated
+    const mas = await masUserOf(ctx, target)
+    const deactivated = mas ? mas.deactivated_at !== null : details.deactivated
     if (deactivated && details.erased) return { nothingToDo: true, affects: 'already deactivated and erased' }
     return { affects: mas ? 'the account (through MAS)' : 'the account' }
   },
   async run(ctx, target) {
     const userId = await userIdOf(ctx, target)
-    const mas = await masOf(ctx, target)
+    const mas = await masUserOf(ctx, target)
     return oneAtATime(async () => {
-      if (mas) return { deactivated: true, erased: true, through: 'MAS', mas: await mas.api.deactivateUser(mas.user.id, false) }
+      if (mas) return { deactivated: true, erased: true, through: 'MAS', mas: await (await ctx.use('mas')).deactivateUser(mas.id, false) }
       return { deactivated: true, erased: true, ...(await (await ctx.use('user')).deactivate(userId, true)) }
     })
   },

@@ -1,6 +1,6 @@
 /** The commands: each returns data; synadm prints it in the format the user chose (-o json, yaml, human …). */
 // Types and runtime helpers both come from 'synadm': it resolves to the synadm that runs the plugin.
-import { withDateTimes, type RunContext, type UserListItem } from 'synadm'
+import { withDateTimes, type RunContext, type StepAction, type UserListItem } from 'synadm'
 import type { HelloApi } from './api.js'
 
 export async function whoami(ctx: RunContext) {
@@ -25,4 +25,16 @@ export async function admins(ctx: RunContext) {
     found.push({ name: account.name, displayname: account.displayname, creation_ts: account.creation_ts })
   }
   return ctx.options.datetime ? withDateTimes(found, ['creation_ts']) : found
+}
+
+/** The `hello-notice` step of `user takedown`: a server notice to the account, once (a transaction ID per account). */
+export const noticeStep: StepAction = {
+  async survey() {
+    return { affects: '1 notice' }
+  },
+  async run(ctx, target) {
+    const body = String(ctx.options.helloNoticeText)
+    const { event_id } = await (await ctx.use('notice')).sendOnce(`hello-takedown-${target.id}`, { user_id: target.id, content: { msgtype: 'm.text', body } })
+    return { notice: event_id }
+  },
 }

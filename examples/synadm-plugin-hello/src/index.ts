@@ -31,6 +31,18 @@ export default {
       ],
       load: () => commands().then((m) => m.greet),
     })
+    // A step in another plugin's plan: `synadm user takedown USER --hello-notice` also tells the account why, in a
+    // server notice, right after it is locked (`--steps` and -h list it with the built-in steps).
+    ctx.step('user takedown', {
+      name: 'hello-notice',
+      does: 'send {target} a server notice saying why',
+      default: false,
+      after: 'lock',
+      // sent once per account (a transaction ID of its own): a resumed run does not send it twice
+      idempotent: true,
+      options: [{ flags: '--hello-notice-text <text>', description: 'what the notice says', default: 'This account was taken down for breaking the rules of this server.' }],
+      load: () => commands().then((m) => m.noticeStep),
+    })
     ctx.command({
       path: 'hello admins',
       description: 'List the admin accounts',

@@ -72,4 +72,24 @@ describe('synadm-plugin-hello', () => {
     expect(result.stdout).toMatch(/^ {2}greet +Greet someone/m)
     expect(result.stdout).toMatch(/^ {2}whoami +Show whom/m)
   })
+
+  it('adds a step to user takedown: --hello-notice sends the notice right after the lock, once per account', async () => {
+    const user = '@spam:synapse.test'
+    const enc = encodeURIComponent(user)
+    // how synadm learns the server does not delegate auth to MAS
+    nock(TEST_BASE_URL).persist().get('/_matrix/client/v1/auth_metadata').reply(404, { errcode: 'M_UNRECOGNIZED' }).get('/.well-known/matrix/client').reply(404, {})
+    const sent: string[] = []
+    const scope = api()
+      .get(`/_synapse/admin/v2/users/${enc}`)
+      .reply(200, { name: user, admin: false, locked: false })
+      .put(`/_synapse/admin/v2/users/${enc}`, (body) => (sent.push('lock'), body.locked === true))
+      .reply(200, {})
+      .put(`/_synapse/admin/v1/send_server_notice/hello-takedown-${enc}`, (body) => (sent.push('notice'), body.user_id === user && body.content.body === 'Bye.'))
+      .reply(200, { event_id: '$notice' })
+    const result = await runSynadm([hello], ['-o', 'json', 'user', 'takedown', 'spam', '--steps', 'lock,hello-notice', '--hello-notice-text', 'Bye.', '--batch'], { builtins: ['user', 'server', 'notice', 'mas', 'reports'] })
+    expect(result.stderr).toContain('1 target: 1 done')
+    expect(json(result)[0].result).toEqual({ lock: { locked: true }, 'hello-notice': { notice: '$notice' } })
+    expect(sent).toEqual(['lock', 'notice'])
+    expect(scope.isDone()).toBe(true)
+  })
 })

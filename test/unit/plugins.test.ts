@@ -8,6 +8,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { execute } from '../../core/execute/executor.js'
 import { TEST_BASE_URL, runSynadm } from '../../core/app/in-process.js'
 import server from '../../plugins/server/index.js'
+// synadm-plugin-hello adds a step to the user plugin's `user takedown`
+import user from '../../plugins/user/index.js'
 import { configured, examples } from './configured.js'
 
 const whoamiPath = '/_matrix/client/v3/account/whoami'
@@ -20,7 +22,7 @@ afterEach(() => nock.cleanAll())
 
 describe('plugins from the config', () => {
   it('loads the example package by its short name and the vorpal example with options', async () => {
-    const s = await configured(['hello', [vorpalHello, { greeting: 'Hi' }]], { builtins: [server] })
+    const s = await configured(['hello', [vorpalHello, { greeting: 'Hi' }]], { builtins: [server, user] })
     expect(s.io.stderr.text).toBe('')
     const listed = JSON.parse((await s.run(['plugins', 'list'])).stdout)
     expect(listed).toEqual(
@@ -35,7 +37,7 @@ describe('plugins from the config', () => {
   })
 
   it('runs both in the shell fed with lines, as `synadm shell` from a pipe', async () => {
-    const s = await configured(['hello', [vorpalHello, { greeting: 'Hi' }]], { builtins: [server] })
+    const s = await configured(['hello', [vorpalHello, { greeting: 'Hi' }]], { builtins: [server, user] })
     api().get(versionPath).reply(200, { server_version: '1.160.0' })
     s.io.stdin.end('-o minified hello greet ada\nsay -r 2 abc | reverse\necho\nsay is raw here\nexit\nsay back\n')
     const code = await execute(s.session, ['shell'])
@@ -58,7 +60,7 @@ const NEITHER = `export const name = 'not a plugin'\n`
 describe('plugins that fail to load', () => {
   it('each give one warning line; the rest of synadm works and exits 0', async () => {
     const s = await configured(['./throws.mjs', './future.mjs', './takes-version.mjs', './vorpal-version.cjs', './neither.mjs', 'nonexistent', 'hello'], {
-      builtins: [server],
+      builtins: [server, user],
       files: { 'throws.mjs': THROWS, 'future.mjs': FUTURE, 'takes-version.mjs': TAKES_VERSION, 'vorpal-version.cjs': VORPAL_TAKES_VERSION, 'neither.mjs': NEITHER },
     })
     const warnings = s.io.stderr.text.split('\n').filter(Boolean)

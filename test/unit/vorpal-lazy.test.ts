@@ -3,6 +3,7 @@
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import { configured, examples } from './configured.js'
+import user from '../../plugins/user/index.js'
 
 const loads = vi.hoisted(() => ({ facade: 0 }))
 vi.mock('../../core/vorpal/facade.js', async (importOriginal) => {
@@ -12,7 +13,8 @@ vi.mock('../../core/vorpal/facade.js', async (importOriginal) => {
 
 describe('the vorpal facade', () => {
   it('is not loaded for synadm plugins, and loaded for a vorpal extension', async () => {
-    await configured(['hello'])
+    const hello = await configured(['hello'], { builtins: [user] })
+    expect(hello.session.plugins.find((p) => p.source === 'hello')?.error).toBeUndefined()
     expect(loads.facade).toBe(0)
     const withVorpal = await configured([join(examples, 'vorpal-hello', 'index.js')])
     expect(loads.facade).toBe(1)

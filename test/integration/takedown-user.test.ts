@@ -1,0 +1,120 @@
+// `user takedown` on the real Synapse: two spam accounts that posted, uploaded and were reported, taken down in one
+// run (locked, events redacted — also in a room one of them had left —, media quarantined, deactivated and erased,
+// reports resolved) while a legitimate user of the same room stays untouched; an admin among the targets refuses
+// the run before anything is written; --dry-run changes nothing; `user export` writes the files.
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, inject, it } from 'vitest'
+import { adminRequest, createRoom, joinRoom, registerUser, reportEvent, reportUser, sendMessage, uniqueName, uploadMedia } from './fixtures.js'
+import { EXIT, fails, ok, synadm } from './run-helpers.js'
+import { synapse } from './synapse-info.js'
+
+type Account = { userId: string; token: string }
+const A = '/_synapse/admin'
+const encode = encodeURIComponent
+const EVIDENCE = ['account_data', 'details', 'devices', 'media', 'memberships', 'pushers', 'recent_events', 'reports', 'whois'].map((name) => `${name}.json`)
+
+/** Posts an image (unique bytes: Synapse quarantines every file with the same hash too); resolves to the media ID. */
+async function postImage(member: Account, roomId: string): Promise<string> {
+  const mxc = await uploadMedia(member.token, new TextEncoder().encode(uniqueName('chips')), 'text/plain')
+  await adminRequest('PUT', `/_matrix/client/v3/rooms/${encode(roomId)}/send/m.room.message/${uniqueName('txn')}`, {
+    token: member.token,
+    body: { msgtype: 'm.image', body: 'chips.png', url: mxc },
+  })
+  return mxc.split('/').pop()!
+}
+
+const account = (userId: string) => adminRequest('GET', `${A}/v2/users/${encode(userId)}`)
+const event = async (roomId: string, eventId: string) => (await adminRequest('GET', `${A}/v1/rooms/${encode(roomId)}/context/${encode(eventId)}`)).event
+const quarantinedBy = async (mediaId: string) => (await adminRequest('GET', `${A}/v1/media/${synapse().serverName}/${mediaId}`)).media_info.quarantined_by
+const status = (path: string, method = 'GET') => adminRequest(method, path).then(() => 200, (error: { status?: number }) => error.status)
+const reportsAbout = async (userId: string) => {
+  const { event_reports: events } = await adminRequest('GET', `${A}/v1/event_reports`, { query: { event_sender_user_id: userId } })
+  const users = await adminRequest('GET', `${A}/v1/user_reports`, { query: { target_user_id: userId } }).then((r) => r.user_reports, () => [])
+  return [...events, ...users].filter((r: { sender?: string; target_user_id?: string }) => r.sender === userId || r.target_user_id === userId)
+}
+
+describe.skipIf(!inject('synapse').available)('user takedown', () => {
+  let reporter: Account, alice: Account, admin: Account, spam1: Account, spam2: Account
+  let roomId: string, denId: string
+  const posted: Record<string, { events: [string, string][]; media: string[] }> = {}
+  let aliceMessage: string, aliceMedia: string
+
+  beforeAll(async () => {
+    reporter = await registerUser(uniqueName('reporter'))
+    alice = await registerUser(uniqueName('alice'))
+    admin = await registerUser(uniqueName('modadmin'), { admin: true })
+    spam1 = await registerUser(uniqueName('spam'))
+    spam2 = await registerUser(uniqueName('spam'))
+    // a legitimate room where the spam lands, and a room spam1 made, posted in and left (the reporter stays: a room
+    // no local user is in any more leaves the server's current state, and so the user's memberships)
+    roomId = await createRoom(alice.token, { name: uniqueName('lounge'), isPublic: true })
+    denId = await createRoom(spam1.token, { name: uniqueName('casino'), isPublic: true })
+    for (const member of [reporter, admin, spam1, spam2]) await joinRoom(member.token, roomId)
+    await joinRoom(reporter.token, denId)
+    aliceMessage = await sendMessage(alice.token, roomId, 'hello all')
+    aliceMedia = await postImage(alice, roomId)
+    for (const spam of [spam1, spam2]) {
+      const message = await sendMessage(spam.token, roomId, 'cheap chips at casino')
+      posted[spam.userId] = { events: [[roomId, message]], media: [await postImage(spam, roomId)] }
+      await reportEvent(reporter.token, roomId, message, 'casino spam')
+    }
+    posted[spam1.userId].events.push([denId, await sendMessage(spam1.token, denId, 'more chips')])
+    await adminRequest('POST', `/_matrix/client/v3/rooms/${encode(denId)}/leave`, { token: spam1.token, body: {} })
+    await reportUser(reporter.token, spam2.userId, 'spam account')
+  })
+
+  it('--dry-run reads and shows the plan, and changes nothing', async () => {
+    const result = await synadm(['user', 'takedown', spam1.userId, '--dry-run'])
+    expect(result.code, result.stderr).toBe(0)
+    const [row] = JSON.parse(result.stdout)
+    // the room it left counts: its events there are redacted too
+    expect(row).toMatchObject({ target: spam1.userId, lock: 'the account', redact: 'events in 2 room(s)', 'quarantine-media': '1 media file(s)' })
+    expect(await account(spam1.userId)).toMatchObject({ locked: false, deactivated: false })
+    expect(await reportsAbout(spam1.userId)).toHaveLength(1)
+  })
+
+  it('an admin among the targets refuses the whole run before anything is written', async () => {
+    const stderr = fails(await synadm(['user', 'takedown', '--targets', '-'], { input: `${spam1.userId}\n${admin.userId}\n` }), EXIT.usage)
+    expect(stderr).toContain(`${admin.userId}: is a server admin`)
+    expect(await account(spam1.userId)).toMatchObject({ locked: false, deactivated: false })
+    expect(await account(admin.userId)).toMatchObject({ locked: false, deactivated: false })
+  })
+
+  it('user export writes every document of a user, 0700 and 0600', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'synadm-export-')), 'export')
+    const files = ok(await synadm(['user', 'export', spam1.userId, '--dir', dir]))
+    const folder = join(dir, spam1.userId.replace(':', '_'))
+    expect(files.map((f: { file: string }) => f.file).sort()).toEqual(EVIDENCE.map((name) => join(folder, name)))
+    expect(readdirSync(folder).sort()).toEqual(EVIDENCE)
+    expect(statSync(folder).mode & 0o777).toBe(0o700)
+    for (const name of EVIDENCE) expect(statSync(join(folder, name)).mode & 0o777).toBe(0o600)
+    const recent = JSON.parse(readFileSync(join(folder, 'recent_events.json'), 'utf8'))
+    const bodies = Object.values(recent.events_by_room as Record<string, { content: { body?: string } }[]>).flat().map((e) => e.content.body)
+    expect(bodies).toEqual(expect.arrayContaining(['cheap chips at casino', 'more chips']))
+    expect(JSON.parse(readFileSync(join(folder, 'media.json'), 'utf8')).total).toBe(1)
+  })
+
+  it('takes down both spam accounts with evidence; the legitimate user, her message and her media are untouched', async () => {
+    const evidence = join(mkdtempSync(join(tmpdir(), 'synadm-takedown-')), 'evidence')
+    const result = await synadm(['user', 'takedown', '--targets', '-', '--evidence', evidence, '--redact-reason', 'spam wave'], { input: `${spam1.userId}\n${spam2.userId}\n` })
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0)
+    for (const spam of [spam1, spam2]) {
+      expect(await account(spam.userId)).toMatchObject({ locked: true, deactivated: true, erased: true })
+      for (const [room, eventId] of posted[spam.userId].events) {
+        const redacted = await event(room, eventId)
+        expect(redacted.content).toEqual({})
+        expect(redacted.unsigned.redacted_because.content.reason).toBe('spam wave')
+      }
+      for (const mediaId of posted[spam.userId].media) expect(await quarantinedBy(mediaId)).toBe(synapse().adminUserId)
+      expect(await reportsAbout(spam.userId)).toEqual([])
+      expect(readdirSync(join(evidence, spam.userId.replace(':', '_'))).sort()).toEqual(EVIDENCE)
+    }
+    expect(await account(alice.userId)).toMatchObject({ locked: false, deactivated: false })
+    expect((await event(roomId, aliceMessage)).content).toEqual({ msgtype: 'm.text', body: 'hello all' })
+    expect(await quarantinedBy(aliceMedia)).toBeNull()
+    expect(await status(`${A}/v1/users/${encode(alice.userId)}/joined_rooms`)).toBe(200)
+    expect((await adminRequest('GET', `${A}/v1/users/${encode(alice.userId)}/joined_rooms`)).joined_rooms).toContain(roomId)
+  })
+})

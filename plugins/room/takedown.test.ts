@@ -269,6 +269,20 @@ describe('room takedown: the members step', () => {
   })
 })
 
+describe('room takedown: a member MAS does not know', () => {
+  it('is refused on a server that delegates auth to MAS: MAS could not lock it', async () => {
+    masSynapse('http://mas.test')
+    roomReads()
+    memberReads([{ id: '@spambridge:synapse.test' }])
+    defaultWrites()
+    nock('http://mas.test').get('/api/admin/v1/users/by-username/spambridge').reply(404, { errors: [{ title: 'User not found' }] })
+    const result = await takedown('--members', '--members-where', 'name~^@spam')
+    expect(result.code).toBe(EXIT.usage)
+    expect(result.stderr).toContain('@spambridge:synapse.test has no MAS account')
+    expect(writes).toEqual([])
+  })
+})
+
 describe('room takedown --evidence', () => {
   beforeEach(() => plainSynapse())
 

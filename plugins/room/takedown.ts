@@ -73,7 +73,7 @@ export async function refuses(ctx: RunContext, target: PlanTarget): Promise<stri
 export const block: StepAction = {
   async survey(ctx, target) {
     const { block: blocked } = await (await ctx.use('room')).blockStatus(target.id)
-    return blocked ? { nothingToDo: true } : { affects: 'future joins' }
+    return { nothingToDo: blocked }
   },
   async run(ctx, target) {
     return (await ctx.use('room')).setBlocked(target.id, true)

@@ -5,6 +5,7 @@ import { mkdtempSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, inject, it } from 'vitest'
+import { parseJson } from './cli.js'
 import { adminRequest, createRoom, joinRoom, registerUser, reportEvent, sendMessage, uniqueName, uploadMedia } from './fixtures.js'
 import { EXIT, fails, synadm } from './run-helpers.js'
 import { synapse } from './synapse-info.js'
@@ -78,6 +79,9 @@ describe.skipIf(!inject('synapse').available)('room takedown', () => {
     const result = await synadm(['room', 'takedown', '--targets', '-', '--members', '--members-where', 'name~^@spam', '--evidence', evidence], { input: targets })
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0)
 
+    // each room's reports were resolved by the step, not by the purge (which keeps them, out of sight)
+    const report = parseJson(result.stdout) as { target: string; result: Record<string, unknown> }[]
+    expect(report.map((entry) => [entry.target, entry.result['resolve-reports']])).toEqual([hall, den].map((room) => [room.roomId, { resolved: 1, already_gone: 0 }]))
     for (const room of [hall, den]) {
       expect(await blocked(room.roomId)).toBe(true)
       expect(await status(`/_synapse/admin/v1/rooms/${encode(room.roomId)}`)).toBe(404)

@@ -6,9 +6,12 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, inject, it } from 'vitest'
-import { adminRequest, createRoom, joinRoom, registerUser, reportEvent, reportUser, sendMessage, uniqueName, uploadMedia } from './fixtures.js'
+import { clientCredentialsToken, masAdminRequest } from '../mas/control.js'
+import { matrixRequest } from '../synapse/client.mjs'
+import { runSynadm } from './cli.js'
+import { adminRequest, createRoom, waitFor, joinRoom, registerUser, reportEvent, reportUser, sendMessage, uniqueName, uploadMedia } from './fixtures.js'
 import { EXIT, fails, ok, synadm } from './run-helpers.js'
-import { synapse } from './synapse-info.js'
+import { synapse, synapseMas } from './synapse-info.js'
 
 type Account = { userId: string; token: string }
 const A = '/_synapse/admin'
@@ -116,5 +119,43 @@ describe.skipIf(!inject('synapse').available)('user takedown', () => {
     expect(await quarantinedBy(aliceMedia)).toBeNull()
     expect(await status(`${A}/v1/users/${encode(alice.userId)}/joined_rooms`)).toBe(200)
     expect((await adminRequest('GET', `${A}/v1/users/${encode(alice.userId)}/joined_rooms`)).joined_rooms).toContain(roomId)
+  })
+})
+
+describe.skipIf(!inject('synapseMas').available)('user takedown on a server that delegates auth to MAS', () => {
+  const info = () => synapseMas()
+  let masToken: string
+  const synadmMas = (args: string[], input?: string) =>
+    runSynadm(['--batch', '-o', 'json', ...args], { configFile: info().configFile, input, env: { HOME: mkdtempSync(join(tmpdir(), 'synadm-it-takedown-home-')) } })
+  const mas = (method: string, path: string, body?: unknown) => masAdminRequest<any>(info().mas, masToken, method, path, body === undefined ? {} : { body })
+  const masUser = async (prefix: string) => {
+    const reply = await mas('POST', '/users', { username: uniqueName(prefix) })
+    expect(reply.status).toBe(201)
+    return { localpart: reply.body.data.attributes.username as string, id: reply.body.data.id as string }
+  }
+  const inMas = async (id: string) => (await mas('GET', `/users/${id}`)).body.data.attributes
+  const inSynapse = (localpart: string) =>
+    matrixRequest({ url: info().url }, 'GET', `${A}/v2/users/${encode(`@${localpart}:${info().serverName}`)}`, { token: info().adminToken })
+
+  beforeAll(async () => {
+    masToken = await clientCredentialsToken(info().mas)
+  })
+
+  it('locks and deactivates through MAS, which has Synapse erase the account; an account MAS lets ask for admin rights is refused', async () => {
+    const spam = await masUser('spam-mas')
+    const moderator = await masUser('mod-mas')
+    await mas('POST', `/users/${moderator.id}/set-admin`, { admin: true })
+    const refused = fails(await synadmMas(['user', 'takedown', '--targets', '-'], `${spam.localpart}\n${moderator.localpart}\n`), EXIT.usage)
+    expect(refused).toContain(`@${moderator.localpart}:${info().serverName}: is a server admin (in MAS)`)
+    expect(await inMas(spam.id)).toMatchObject({ locked_at: null, deactivated_at: null })
+
+    const result = await synadmMas(['user', 'takedown', spam.localpart])
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0)
+    expect(await inMas(spam.id)).toMatchObject({ locked_at: expect.any(String), deactivated_at: expect.any(String) })
+    expect(await waitFor(async () => {
+      const account = await inSynapse(spam.localpart)
+      return account.deactivated && account
+    })).toMatchObject({ deactivated: true, erased: true })
+    expect(await inMas(moderator.id)).toMatchObject({ locked_at: null, deactivated_at: null })
   })
 })

@@ -100,9 +100,22 @@ describe.skipIf(!inject('synapse').available)('user takedown', () => {
   })
 
   it('takes down both spam accounts with evidence; the legitimate user, her message and her media are untouched', async () => {
-    const evidence = join(mkdtempSync(join(tmpdir(), 'synadm-takedown-')), 'evidence')
-    const result = await synadm(['user', 'takedown', '--targets', '-', '--evidence', evidence, '--redact-reason', 'spam wave'], { input: `${spam1.userId}\n${spam2.userId}\n` })
+    const home = mkdtempSync(join(tmpdir(), 'synadm-takedown-'))
+    const evidence = join(home, 'evidence')
+    const auditLog = join(home, 'audit.log')
+    const reportIds = (await Promise.all([spam1, spam2].map((spam) => reportsAbout(spam.userId)))).flat().map((r: { id: number }) => r.id)
+    const input = `${spam1.userId}\n${spam2.userId}\n`
+    const result = await synadm(['user', 'takedown', '--targets', '-', '--evidence', evidence, '--redact-reason', 'spam wave'], { input, env: { SYNADM_AUDIT_LOG: auditLog } })
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0)
+    // every write is audited with the run's ID and the evidence folder: each resolved report is linked to the takedown
+    const audited = readFileSync(auditLog, 'utf8').trim().split('\n').map((line) => JSON.parse(line))
+    const runIds = new Set(audited.map((entry) => entry.run_id))
+    expect(runIds.size).toBe(1)
+    expect([...runIds][0]).toEqual(expect.any(String))
+    expect(audited.every((entry) => entry.evidence === evidence)).toBe(true)
+    const deleted = audited.filter((entry) => entry.method === 'DELETE').map((entry) => entry.path)
+    expect(reportIds.length).toBe(3)
+    for (const id of reportIds) expect(deleted.some((path: string) => path.endsWith(`_reports/${id}`))).toBe(true)
     for (const spam of [spam1, spam2]) {
       expect(await account(spam.userId)).toMatchObject({ locked: true, deactivated: true, erased: true })
       for (const [room, eventId] of posted[spam.userId].events) {

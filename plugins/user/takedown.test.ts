@@ -5,9 +5,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import nock from 'nock'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { EXIT } from '../../core/index.js'
+import { EXIT, SynadmError, type RunContext } from '../../core/index.js'
 import { json, runSynadm, TEST_BASE_URL } from 'synadm/testing'
 import { masSynapse, plainSynapse } from '../mas/testing.js'
+import type { UserApi } from './api.js'
+import { waitForRedaction } from './commands.js'
 import { RECENT_EVENTS } from './takedown.js'
 
 const A = '/_synapse/admin'
@@ -309,5 +311,14 @@ describe('user export', () => {
     expect(result.stderr).toContain(`user ${SPAM} does not exist`)
     expect(() => statSync(dir)).toThrow()
     expect((await run(['user', 'export', SPAM])).code).toBe(EXIT.usage)
+  })
+})
+
+describe('the redaction wait of a plan step', () => {
+  it('stopped (Ctrl-C), it names the command that checks on the job, which a plan has not declared', async () => {
+    const stopped = new SynadmError('cancelled', 'stopped waiting for redaction r1; the server goes on with it', { hint: 'check on it with: ' })
+    const ctx = { checkLater: () => '', wait: async () => Promise.reject(stopped) } as unknown as RunContext
+    const error = await waitForRedaction(ctx, {} as UserApi, 'r1').catch((e: unknown) => e as SynadmError)
+    expect(error).toMatchObject({ kind: 'cancelled', message: stopped.message, hint: 'check on it with: synadm user redact-status r1' })
   })
 })

@@ -97,6 +97,11 @@ describe.skipIf(!inject('synapse').available)('user takedown', () => {
     const bodies = Object.values(recent.events_by_room as Record<string, { content: { body?: string } }[]>).flat().map((e) => e.content.body)
     expect(bodies).toEqual(expect.arrayContaining(['cheap chips at casino', 'more chips']))
     expect(JSON.parse(readFileSync(join(folder, 'media.json'), 'utf8')).total).toBe(1)
+    // several users at once: --targets
+    const many = join(dir, 'many')
+    const bulk = await synadm(['user', 'export', '--targets', '-', '--dir', many], { input: `${alice.userId}\n${reporter.userId}\n` })
+    expect(bulk.code, bulk.stderr).toBe(0)
+    for (const user of [alice, reporter]) expect(readdirSync(join(many, user.userId.replace(':', '_'))).sort()).toEqual(EVIDENCE)
   })
 
   it('takes down both spam accounts with evidence; the legitimate user, her message and her media are untouched', async () => {

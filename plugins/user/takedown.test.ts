@@ -238,6 +238,15 @@ describe('user takedown on a server that delegates auth to MAS', () => {
     ])
   })
 
+  it('refuses an account MAS does not have (it could neither lock nor deactivate it)', async () => {
+    masApi().get(`${V1}/users/by-username/spam`).reply(404, { errors: [{ title: 'User not found' }] })
+    api().get(`${A}/v2/users/${SPAM_PATH}`).reply(200, account())
+    const result = await takedown()
+    expect(result.code).toBe(EXIT.usage)
+    expect(result.stderr).toContain(`${SPAM}: has no account in MAS`)
+    expect(writes).toEqual([])
+  })
+
   it('refuses an account that may ask MAS for admin rights', async () => {
     masApi().get(`${V1}/users/by-username/spam`).reply(200, masUser({ admin: true }))
     api().get(`${A}/v2/users/${SPAM_PATH}`).reply(200, account())

@@ -6,7 +6,6 @@
  */
 import { replyField, SynadmError, type EvidenceCollector, type PagedSpec, type PlanTarget, type RunContext, type StepAction, type StepSurvey } from '../../core/index.js'
 import type { MasUser } from '../mas/api.js'
-import type { ReportsApi } from '../reports/api.js'
 import type { MediaItem, UserDetails } from './api.js'
 import { knownUser, waitForRedaction } from './commands.js'
 import type * as spec from './index.js'
@@ -57,8 +56,16 @@ export async function refuses(ctx: RunContext, target: PlanTarget): Promise<stri
     throw error
   }
   if (details.admin) return 'is a server admin'
+  let mas: MasUser | undefined
+  try {
+    mas = await masUserOf(ctx, target)
+  } catch (error) {
+    // MAS would have to lock and deactivate it (an application service's user is not MAS's)
+    if (SynadmError.is(error) && error.kind === 'notFound') return 'has no account in MAS'
+    throw error
+  }
   // MAS decides who may ask for admin rights: such an account is an admin too.
-  if ((await masUserOf(ctx, target))?.admin) return 'is a server admin (in MAS)'
+  if (mas?.admin) return 'is a server admin (in MAS)'
   return undefined
 }
 

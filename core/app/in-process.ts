@@ -18,6 +18,8 @@ export const TEST_ENV = {
   SYNADM_CONFIG: join(tmpdir(), 'synadm-test-no-such-config.yaml'),
   // no plugins.yaml of the person running the tests
   XDG_CONFIG_HOME: join(tmpdir(), 'synadm-test-no-such-config-home'),
+  // nothing in the tester's state folder (a plan's own journals, the shell's history)
+  XDG_STATE_HOME: join(tmpdir(), 'synadm-test-state'),
   SYNADM_BASE_URL: TEST_BASE_URL,
   SYNADM_USER: '@admin:synapse.test',
   SYNADM_TOKEN: 'test-token',

@@ -128,6 +128,8 @@ async function survey(ctx: CoreContext, contextFor: ContextFactory, invocationFo
         }
       } catch (error) {
         const e = toSynadmError(error)
+        // a step's check of the options typed (`--members` without `--members-where`) is about the line, not the target
+        if (e.kind === 'usage') throw e
         throw new SynadmError(e.kind, `${id}: the survey failed, nothing was written: ${e.message}`, { hint: e.hint, status: e.status, errcode: e.errcode, cause: e })
       }
       found.set(id, target)
@@ -197,9 +199,14 @@ const laterSteps = (later: string[]) => (later.length ? `; not run: ${later.join
 /** The steps after `step`, which do not run when it fails. */
 const notRun = (steps: LoadedStep[], step: StepSpec) => steps.slice(steps.findIndex((s) => s.spec === step) + 1).map((s) => s.spec.name)
 
-/** A plan without --journal keeps one in the state folder, named by the command and the time it started. */
+let journalsMade = 0
+
+/**
+ * A plan without --journal keeps one in the state folder, named by the command, the time it started and the process
+ * (two runs started in the same millisecond get two journals).
+ */
 function defaultJournal(ctx: CoreContext): string {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-')
   const dir = join(stateDir(ctx.env), 'plans')
-  return join(privateFolder(dir, 'the journal'), `${ctx.command.path.replace(/\s+/g, '-')}-${stamp}.jsonl`)
+  return join(privateFolder(dir, 'the journal'), `${ctx.command.path.replace(/\s+/g, '-')}-${stamp}-${process.pid}-${++journalsMade}.jsonl`)
 }

@@ -109,7 +109,8 @@ export function commandShape(spec: CommandSpec): CommandShape {
     for (const arg of args) Object.assign(arg, spec.argInfo?.[arg.name])
     const options = [...(spec.options ?? []), ...(spec.plan ? planOptions(spec.plan) : [])]
     if (spec.paged) options.push(ALL_OPTION)
-    if (spec.job) options.push(WAIT_OPTION)
+    // a plan's steps wait for their jobs themselves
+    if (spec.job && !spec.plan) options.push(WAIT_OPTION)
     const defs = options.map(defineOption)
     const taken = new Set(defs.flatMap((d) => [...d.on, ...d.off]))
     // Bulk and dry-run switches come from the declaration; a command's own switch of the same name wins.

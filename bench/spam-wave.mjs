@@ -488,7 +488,7 @@ built by \`bench/spam-wave-scenario.mjs\` through the client and admin APIs (not
 (@spam0001 …) of which the first ${sc.spamRooms} created the **${sc.spamRooms} rooms** "Casino 1" … (#casino-N); every spammer joined two
 of them, posted a text in each and an image it uploaded (${sc.spamEvents} spam events, ${sc.spamMedia} media), every 10th also spammed a public
 room of a legitimate user (${sc.spamEventsInLegitRooms} events). ${sc.legitUsers} legitimate users, one a server admin, with ${sc.legitRooms} rooms of their own,
-${sc.legitMessages} messages and a picture each room; ${sc.spamRoomsWithLegitMembers} of the spam rooms have legitimate members (who spoke there, or joined to
+${sc.legitMessages} messages and a picture in each room; ${sc.spamRoomsWithLegitMembers} of the spam rooms have legitimate members (who spoke there, or joined to
 report). They filed **${sc.eventReports - 1} event reports and ${sc.userReports} user reports** about spammers, and one mistaken event report
 about a legitimate message, which must stay open. Every request goes through a counting proxy in front of Synapse.
 Load average (1 min) at the start ${r.load.start.toFixed(1)}, highest ${r.load.max.toFixed(1)}, at the end ${r.load.end.toFixed(1)}${r.load.max > r.cores ? ': other jobs shared the machine' : ''}.

@@ -187,9 +187,12 @@ The first cache of a new build removes the caches of earlier builds.
 In this run \`synadm -o json version\` loaded ${loaded.length} of the ${cliFiles.length} files (${kb(sizeOf(loaded, cliDir))} of ${kb(sizeOf(cliFiles, cliDir))}; main.js
 ${kb(statSync(join(cliDir, 'main.js')).size)}) and read ${kb(sizeOf(loaded, cacheDir, '.bin'))} of code caches. What a plain-HTTP JSON read never uses
 stays out: axios's fetch and http adapters (synadm's own transport carries every request; they would load undici,
-zlib, https and http2), axios's request clock (performance.now(), which loads perf_hooks; Date.now() serves), and
+zlib, https and http2), axios's request clock (performance.now(), which loads perf_hooks; Date.now() serves),
 node:crypto (audit log IDs, bulk runs), which loads on first use through a stand-in holding the real module's
-export names. \`test/unit/start-up.test.ts\` holds all of this.
+export names, node:fs/promises with the stream and readline modules it loads (config is read synchronously; the
+audit log and input files load it on first use), and \`process.stdin\`, which Node makes when it is first read.
+proxy-from-env is bundled (resolving a package at run time costs package.json reads and an exports lookup).
+\`test/unit/start-up.test.ts\` holds all of this.
 
 ## Many commands in one shell
 

@@ -4,8 +4,9 @@
  * project config (`.synadmrc*`, `synadm.config.*`, `package.json#synadm`) is searched for from the working
  * directory and believed only as trust.ts allows (README: Security, Config files and folders).
  */
-import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
-import { chmod, mkdir, readFile, writeFile, rename, stat } from 'node:fs/promises'
+// Config is read synchronously, and node:fs/promises (with the streams and readline modules it loads) is reached
+// through fs.promises only when a file is written: every start reads config, few write it.
+import { promises as fsp, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -147,7 +148,7 @@ export async function parseYaml(text: string): Promise<unknown> {
 export async function readYamlFile(path: string): Promise<Record<string, unknown> | undefined> {
   let text: string
   try {
-    text = await readFile(path, 'utf8')
+    text = readFileSync(path, 'utf8')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
     throw new SynadmError('config', `cannot read ${path}: ${(error as Error).message}`)
@@ -419,7 +420,7 @@ export async function loadSettings(options: LoadOptions = {}): Promise<ResolvedS
   if (userData) apply(userData, 'file', file)
   if (userData?.token) {
     // as ssh does for keys: a token others can read is as good as theirs
-    const mode = (await stat(file)).mode & 0o777
+    const mode = statSync(file).mode & 0o777
     if (mode & 0o077) warnings.push(`${file} holds a token and can be read by others (mode ${mode.toString(8).padStart(4, '0')}); run: chmod 600 ${file}`)
   }
   for (const { entry, base } of (await options.pluginList?.entries(env, id)) ?? []) {
@@ -489,9 +490,9 @@ export async function saveUserConfig(file: string, values: Partial<Record<Key, u
 /** A new file renamed over the old one, with `mode` from the first byte. */
 export async function writeFileAtomic(file: string, text: string, mode: number): Promise<void> {
   const target = isAbsolute(file) ? file : resolve(file)
-  await mkdir(dirname(target), { recursive: true })
+  await fsp.mkdir(dirname(target), { recursive: true })
   const temp = `${target}.${process.pid}.tmp`
-  await writeFile(temp, text, { mode })
-  await chmod(temp, mode)
-  await rename(temp, target)
+  await fsp.writeFile(temp, text, { mode })
+  await fsp.chmod(temp, mode)
+  await fsp.rename(temp, target)
 }

@@ -12,6 +12,7 @@
  */
 import type { AxiosAdapter, AxiosResponse, InternalAxiosRequestConfig } from 'axios'
 import type { Agent, IncomingMessage, request as httpRequest, ClientRequest, RequestOptions } from 'node:http'
+import { getProxyForUrl } from 'proxy-from-env'
 import { requireModule } from '../kernel/modules.js'
 import type { Duplex } from 'node:stream'
 import { SynadmError } from '../kernel/errors.js'
@@ -161,7 +162,6 @@ interface Proxy {
 
 /** The proxy the environment names for `url`, if any: proxy-from-env's lookup, the one axios uses. */
 function proxyFor(url: string): Proxy | undefined {
-  const { getProxyForUrl } = requireModule('proxy-from-env') as { getProxyForUrl: (url: string) => string }
   const named = getProxyForUrl(url)
   if (!named) return undefined
   let proxy: URL

@@ -6,7 +6,7 @@
  * with one write each to a file opened with O_APPEND, so concurrent synadm processes never mix their lines.
  */
 import { randomUUID } from 'node:crypto'
-import { mkdir, open, type FileHandle } from 'node:fs/promises'
+import type { FileHandle } from 'node:fs/promises'
 import { stateDir } from '../kernel/dirs.js'
 import { dirname, join } from 'node:path'
 import { expandHome, type Settings } from '../config/settings.js'
@@ -140,6 +140,8 @@ export class AuditRecorder {
 
   private open(file: string): Promise<FileHandle> {
     this.handle ??= (async () => {
+      // loaded on the first write, not at start: node:fs/promises brings the streams and readline modules
+      const { mkdir, open } = await import('node:fs/promises')
       await mkdir(dirname(file), { recursive: true, mode: 0o700 })
       const handle = await open(file, 'a', 0o600)
       // An existing log made by hand or another tool: make it private before adding to it (a file, not a device).

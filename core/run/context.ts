@@ -119,7 +119,8 @@ export function createRunContext(session: Session, inv: Invocation, signal: Abor
   const binding = bindingOf(signal, gate, audit)
   const clients = boundClients(session, binding)
   const interactive = io.interactive && !inv.globals.batch
-  const prompts = new Prompts({ input: io.stdin, output: io.stderr }, signal, () => releaseOutput(io.stdout))
+  // stdin is taken when a question is asked: most commands ask none, and process.stdin is made on first use
+  const prompts = new Prompts({ get input() { return io.stdin }, output: io.stderr }, signal, () => releaseOutput(io.stdout))
   const tables = tableLayout(io, inv)
 
   const ctx: CoreContext = {

@@ -1,5 +1,4 @@
 /** Reading a whole file, or stdin for `-`: request bodies, and secrets that must not go on argv. */
-import { readFile } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 import { SynadmError } from '../kernel/errors.js'
 
@@ -11,6 +10,8 @@ export async function readInput(file: string, stdin: Readable = process.stdin): 
     return Buffer.concat(chunks).toString('utf8')
   }
   try {
+    // loaded here, not at start: node:fs/promises brings the streams and readline modules
+    const { readFile } = await import('node:fs/promises')
     return await readFile(file, 'utf8')
   } catch (error) {
     throw new SynadmError('failure', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)

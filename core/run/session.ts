@@ -3,6 +3,7 @@
  * Everything is created on first use, so `--help` or completion never reads config or loads axios.
  */
 import { existsSync } from 'node:fs'
+import { isatty } from 'node:tty'
 import type { Readable, Writable } from 'node:stream'
 import { assertComplete, loadSettings, type ResolvedSettings, type Settings } from '../config/settings.js'
 import { DEFAULT_PROFILE, sessionDefaults, type SessionDefaults } from '../config/profiles.js'
@@ -36,12 +37,15 @@ export interface ShellMode {
 
 export function processIO(): IO {
   return {
-    stdin: process.stdin,
+    // made on first use: most commands never read stdin, and Node builds the stream when it is first touched
+    get stdin() {
+      return process.stdin
+    },
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
     cwd: process.cwd(),
-    interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+    interactive: isatty(0) && Boolean(process.stderr.isTTY),
   }
 }
 

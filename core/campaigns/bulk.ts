@@ -432,7 +432,9 @@ class BulkReport {
   }
 
   advance() {
-    this.progress?.update(++this.finished)
+    // counted whether or not a progress line shows it (a list over targets has none)
+    this.finished++
+    this.progress?.update(this.finished)
   }
 
   close() {

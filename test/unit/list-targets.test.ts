@@ -26,6 +26,8 @@ describe('a paged list over --targets', () => {
     const result = await runSynadm(builtins, ['-o', 'json', 'user', 'media', '--targets', '-', '-l', '1', '--all', '--timestamp', '--where', 'media_length>=200'], { input: USERS.join('\n') })
     expect(result.code).toBe(0)
     expect(json(result).map((m: { media_id: string }) => m.media_id).sort()).toEqual(['spam1-2', 'spam2-2'])
+    // every target ran: none is "not started"
+    expect(result.stderr).toMatch(/2 targets: 2 done, 0 failed, 0 skipped in /)
     expect(nock.isDone()).toBe(true)
   })
 

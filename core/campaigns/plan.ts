@@ -160,15 +160,14 @@ function previewRows(surveyed: Map<string, Surveyed>, steps: LoadedStep[]): Reco
 
 const affects = (survey: StepSurvey | undefined): unknown => (survey?.nothingToDo ? '—' : (survey?.affects ?? 'yes'))
 
-/** The one confirmation: what the steps do, the preview of the targets still to run, the journal. */
+/** The one confirmation: the preview of the targets still to run (the steps are its columns), the journal. */
 async function confirmPlan(ctx: CoreContext, rows: Record<string, unknown>[], todo: BulkItem<string>[], chosen: StepSpec[], journal: string) {
   const left = new Set(todo.map((t) => t.target))
   const shown = rows.filter((row) => left.has(row.target as string))
-  const does = chosen.map((s) => s.does.replace(/\{target\}/g, 'it')).join(', then ')
   const what = todo.length === 1 ? todo[0].target : `${todo.length} targets`
   // The preview is for the person who answers; --batch answered already.
   if (ctx.interactive) ctx.session.io.stderr.write(await format(ctx.format === 'wide' ? 'wide' : 'human', shown, ctx.tables))
-  await ctx.confirm(`Take down ${what}: ${does}?`, { steps: chosen.map((s) => s.name).join(', '), targets: todo.length, journal })
+  await ctx.confirm(`Take down ${what} (${chosen.map((s) => s.name).join(', ')})?`, { targets: todo.length, journal })
 }
 
 /**

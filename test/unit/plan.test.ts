@@ -120,7 +120,7 @@ describe('a plan', () => {
     state('@a:synapse.test')
     const lock = write('lock', '@a:synapse.test')
     const result = await run(['demo', 'takedown', 'a'], { interactive: true, input: 'n\n' })
-    expect(result.stderr).toContain('Take down @a:synapse.test: lock it, then purge it?')
+    expect(result.stderr).toContain('Take down @a:synapse.test (lock, purge)?')
     expect(result.stderr).toMatch(/target\s+lock\s+purge/)
     expect(result.code).toBe(11)
     expect(lock.isDone()).toBe(false)

@@ -184,8 +184,11 @@ export interface BulkOptions<T> {
   items: BulkItem<T>[]
   /** runs one target with its own context; `steps` journals the steps of a target that has several (a plan) */
   each: (value: T, ctx: RunContext, steps: StepRecord) => Promise<unknown>
-  /** asks for the set in place of the usual confirmation (a plan shows its preview) */
-  confirm?: (todo: BulkItem<T>[], concurrency: number, journal?: Journal) => Promise<void>
+  /**
+   * runs once the targets still to run are known (after the journal's), in place of the usual confirmation: a plan
+   * surveys them and asks with its preview
+   */
+  beforeRun?: (todo: BulkItem<T>[], concurrency: number, journal?: Journal) => Promise<void>
   /** makes each target's context (the executor's factory, which also made `ctx`) */
   contextFor: ContextFactory
   /** for the per-target context: the invocation of one target */
@@ -260,12 +263,13 @@ async function runItems<T>(o: BulkOptions<T>, concurrency: number, journal?: Jou
   const { ctx } = o
   const report = new BulkReport(ctx, o.items.map((item) => item.target), o.listing ?? false)
   const todo = journal ? stillToRun(ctx, journal, o.items, report) : o.items
-  if (todo.length && writes(ctx.command) && !ctx.dryRun) await (o.confirm ?? ((t, c, j) => confirmTargets(ctx, t, c, o.effect, j)))(todo, concurrency, journal)
+  if (todo.length && writes(ctx.command) && !ctx.dryRun) await (o.beforeRun ?? ((t, c, j) => confirmTargets(ctx, t, c, o.effect, j)))(todo, concurrency, journal)
   // after the confirmation: rate and time count the run, not the reading
   report.start(todo.length)
   const stop = await runAll(o, todo, concurrency, journal, report)
   report.summary.notStarted = todo.length - report.finished
-  report.summary.stoppedBy = stop ?? (ctx.signal.aborted ? new SynadmError('cancelled', 'stopped by Ctrl-C') : undefined)
+  // A Ctrl-C that came after the last target started stopped nothing: the run is whole.
+  report.summary.stoppedBy = stop ?? (ctx.signal.aborted && report.summary.notStarted ? new SynadmError('cancelled', 'stopped by Ctrl-C') : undefined)
   await report.finish()
   return report.summary
 }

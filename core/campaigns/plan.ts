@@ -3,7 +3,7 @@
  *
  * 1. The steps chosen (--steps, or the defaults and the `--NAME / --no-NAME` switches) and the targets are read, and
  *    the evidence folder is made and checked: a problem with any of them is found before anything is sent.
- * 2. Survey: for every target, the plan's refusals and every chosen step's survey, reads only (a write there is a
+ * 2. Survey: for every target still to run (a resumed run skips the done ones), the plan's refusals and every chosen step's survey, reads only (a write there is a
  *    bug and fails the run). So everything a step needs is known before the first write on any target — redacting
  *    a spam account also redacts the names of the rooms it made. A refused target refuses the whole run.
  * 3. One preview, target by step, with what each step will affect; one confirmation; a dry run stops here.
@@ -42,11 +42,14 @@ export async function runPlan(ctx: CoreContext, contextFor: ContextFactory): Pro
   const run = await targetRun(ctx, contextFor)
   const evidence = typeof ctx.options.evidence === 'string' ? privateFolder(ctx.options.evidence) : undefined
   const steps = await Promise.all(chosen.map(async (spec) => ({ spec, action: await spec.load() })))
-  const surveyed = await survey(ctx, contextFor, run.invocationFor, plan, steps, run.items.map((item) => item.target))
-  refuseTargets(surveyed)
-  const rows = previewRows(surveyed, steps)
+  const surveyOf = async (targets: string[]) => {
+    const surveyed = await survey(ctx, contextFor, run.invocationFor, plan, steps, targets)
+    refuseTargets(surveyed)
+    return surveyed
+  }
   if (ctx.dryRun) {
-    ctx.session.io.stdout.write(await format(ctx.format, rows, ctx.tables))
+    const surveyed = await surveyOf(run.items.map((item) => item.target))
+    ctx.session.io.stdout.write(await format(ctx.format, previewRows(surveyed, steps), ctx.tables))
     return ctx.note(`synadm: dry run: ${surveyed.size} target(s) surveyed, nothing written`)
   }
   const journal = (ctx.options.journal as string | undefined) ?? defaultJournal(ctx)
@@ -54,8 +57,14 @@ export async function runPlan(ctx: CoreContext, contextFor: ContextFactory): Pro
   // Every write of the run names the folder holding what it destroyed (the targets share this subject).
   if (evidence) ctx.audit.evidence = evidence
   const collect = evidence && plan.evidence ? await plan.evidence() : undefined
+  let surveyed = new Map<string, Surveyed>()
   const summary = await runBulk({
     ...run,
+    // Only the targets still to run are surveyed: a resumed run's done ones may be gone (a purged room).
+    beforeRun: async (todo) => {
+      surveyed = await surveyOf(todo.map((item) => item.target))
+      await confirmPlan(ctx, previewRows(surveyed, steps), todo, chosen, journal)
+    },
     each: async (target: string, targetCtx: RunContext, record: StepRecord) => {
       const t = surveyed.get(target)!
       const done: Record<string, unknown> = {}
@@ -66,7 +75,6 @@ export async function runPlan(ctx: CoreContext, contextFor: ContextFactory): Pro
       }
       return done
     },
-    confirm: (todo) => confirmPlan(ctx, rows, todo, chosen, journal),
   })
   const failure = bulkFailureOf(summary, journal)
   if (failure) throw failure

@@ -268,6 +268,39 @@ describe('a plan', () => {
   })
 })
 
+describe('a plan stopped by Ctrl-C', () => {
+  it('finishes the target in flight, exits 130 naming its journal, and that command goes on with the rest', async () => {
+    const home = stateHome()
+    const targets = file('a\nb\n')
+    const controller = new AbortController()
+    for (const u of ['@a:synapse.test', '@b:synapse.test']) state(u)
+    api().post(`/_synapse/admin/v1/demo/lock/${enc('@a:synapse.test')}`).reply(200, () => (controller.abort(), {}))
+    write('purge', '@a:synapse.test')
+    const lockB = write('lock', '@b:synapse.test')
+    const first = await runSynadm([demo()], ['demo', 'takedown', '--targets', targets, '--concurrency', '1', '--batch'], { env: { XDG_STATE_HOME: home }, signal: controller.signal })
+    expect(first.code).toBe(130)
+    expect(first.stderr).toContain('stopped by Ctrl-C; 1 target(s) not started')
+    expect(lockB.isDone()).toBe(false)
+    const journal = /--journal (\S+) to go on/.exec(first.stderr)![1]
+    state('@b:synapse.test')
+    write('purge', '@b:synapse.test')
+    log.length = 0
+    const resumed = await runSynadm([demo()], ['-o', 'json', 'demo', 'takedown', '--targets', targets, '--concurrency', '1', '--batch', '--journal', journal], { env: { XDG_STATE_HOME: home } })
+    expect([resumed.code, resumed.stderr]).toEqual([0, expect.anything()])
+    expect(resumed.stderr).toContain('1 target(s) done in an earlier run are skipped')
+    expect(log.filter((l) => !l.startsWith('survey'))).toEqual(['lock @b:synapse.test', 'purge @b:synapse.test'])
+  })
+
+  it('a Ctrl-C after the last target started stops nothing: the run is whole (exit 0)', async () => {
+    const controller = new AbortController()
+    state('@a:synapse.test')
+    api().post(`/_synapse/admin/v1/demo/lock/${enc('@a:synapse.test')}`).reply(200, () => (controller.abort(), {}))
+    write('purge', '@a:synapse.test')
+    const result = await runSynadm([demo()], ['demo', 'takedown', 'a', '--batch'], { env: { XDG_STATE_HOME: stateHome() }, signal: controller.signal })
+    expect([result.code, result.stderr]).toEqual([0, expect.stringContaining('1 target: 1 done')])
+  })
+})
+
 describe('a plan\'s journal folder', () => {
   it('is not created by a dry run', async () => {
     const home = stateHome()

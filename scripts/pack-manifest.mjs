@@ -1,10 +1,14 @@
 // `npm pack` and `npm publish`: the packed package.json leaves out `prepare`, which builds dist/ in a checkout (after
 // `npm ci`): a tarball holds dist/ already, and npm 11 warns about every install script of a package it installs.
-// prepack: `node scripts/pack-manifest.mjs strip`; postpack: `… restore` puts the file back byte for byte.
+// prepack: `node scripts/pack-manifest.mjs strip`; postpack: `… restore` puts the file back byte for byte. A folder
+// after the word is the package's (tests); the default is this checkout.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
-const manifest = new URL('../package.json', import.meta.url)
-const kept = new URL('../package.json.prepack', import.meta.url)
+const folder = process.argv[3] ?? fileURLToPath(new URL('..', import.meta.url))
+const manifest = join(folder, 'package.json')
+const kept = join(folder, 'package.json.prepack')
 
 if (process.argv[2] === 'strip') {
   // a pack that failed before its postpack left the original aside: put it back first

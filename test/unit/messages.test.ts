@@ -1,6 +1,7 @@
 // Messages that say which way (issue 25): look-alikes for typos, confirmations and dry runs that name the action,
 // hints and Tab that follow the grammar, short aliases, server checks that check the token.
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import nock from 'nock'
@@ -374,8 +375,22 @@ describe('help fits the terminal; Ctrl-C leaves the line on screen', () => {
 })
 
 describe('install', () => {
+  it('a packed manifest has no prepare, and the checkout gets its package.json back byte for byte', async () => {
+    const repoRoot = join(import.meta.dirname, '..', '..')
+    const folder = mkdtempSync(join(tmpdir(), 'synadm-pack-manifest-'))
+    const original = readFileSync(join(repoRoot, 'package.json'), 'utf8')
+    writeFileSync(join(folder, 'package.json'), original)
+    const script = join(repoRoot, 'scripts', 'pack-manifest.mjs')
+    execFileSync(process.execPath, [script, 'strip', folder])
+    const packed = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'))
+    expect(packed.scripts.prepare).toBeUndefined()
+    expect(packed.scripts.build).toBe(JSON.parse(original).scripts.build)
+    execFileSync(process.execPath, [script, 'restore', folder])
+    expect(readFileSync(join(folder, 'package.json'), 'utf8')).toBe(original)
+    expect(existsSync(join(folder, 'package.json.prepack'))).toBe(false)
+  })
+
   it("package.json's allowScripts approves every locked package with an install script (npm 11 warns about the others)", async () => {
-    const { readFileSync } = await import('node:fs')
     const root = join(import.meta.dirname, '..', '..')
     const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
     const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8'))

@@ -52,7 +52,8 @@ export async function runPlan(ctx: CoreContext, contextFor: ContextFactory): Pro
     ctx.session.io.stdout.write(await format(ctx.format, previewRows(surveyed, steps), ctx.tables))
     return ctx.note(`synadm: dry run: ${surveyed.size} target(s) surveyed, nothing written`)
   }
-  const journal = (ctx.options.journal as string | undefined) ?? defaultJournal(ctx)
+  const typedJournal = ctx.options.journal as string | undefined
+  const journal = typedJournal ?? defaultJournal(ctx)
   ctx.options.journal = journal
   // Every write of the run names the folder holding what it destroyed (the targets share this subject).
   if (evidence) ctx.audit.evidence = evidence
@@ -77,7 +78,19 @@ export async function runPlan(ctx: CoreContext, contextFor: ContextFactory): Pro
     },
   })
   const failure = bulkFailureOf(summary, journal)
-  if (failure) throw failure
+  if (failure) throw typedJournal === undefined && ctx.options.targets !== '-' ? withResumeLine(ctx, failure, journal) : failure
+}
+
+/**
+ * The hint of a run that stopped or had failures names the whole line that goes on, the journal synadm chose added:
+ * typed again (in the shell without `synadm`), it resumes inside each target. (A list read from stdin cannot be
+ * replayed: the general hint stays.)
+ */
+function withResumeLine(ctx: CoreContext, failure: SynadmError, journal: string): SynadmError {
+  const line = `${ctx.audit.command} --journal ${/^[\w@%+=:,./-]+$/.test(journal) ? journal : `'${journal}'`}`
+  const typed = ctx.inShell ? line.replace(/^synadm /, '') : line
+  const hint = `${failure.kind === 'partial' ? 'fix the cause, then go on' : 'go on'} with: ${typed}`
+  return new SynadmError(failure.kind, failure.message, { hint, status: failure.status, errcode: failure.errcode })
 }
 
 /** The steps to run, in the plan's order: --steps, else the defaults changed by the switches typed. */

@@ -206,7 +206,7 @@ describe('a plan', () => {
     expect(result.code).toBe(9)
     const files = readdirSync(join(home, 'synadm', 'plans'))
     expect(files).toHaveLength(1)
-    expect(result.stderr).toContain(`--journal ${join(home, 'synadm', 'plans', files[0])}`)
+    expect(result.stderr).toContain(`hint: fix the cause, then go on with: synadm demo takedown a --batch --journal ${join(home, 'synadm', 'plans', files[0])}`)
     expect(statSync(join(home, 'synadm', 'plans')).mode & 0o777).toBe(0o700)
   })
 
@@ -281,7 +281,9 @@ describe('a plan stopped by Ctrl-C', () => {
     expect(first.code).toBe(130)
     expect(first.stderr).toContain('stopped by Ctrl-C; 1 target(s) not started')
     expect(lockB.isDone()).toBe(false)
-    const journal = /--journal (\S+) to go on/.exec(first.stderr)![1]
+    const hint = /hint: go on with: synadm (.+)\n/.exec(first.stderr)![1]
+    expect(hint).toMatch(new RegExp(`^demo takedown --targets ${targets} --concurrency 1 --batch --journal \\S+$`))
+    const journal = hint.split(' --journal ')[1]
     state('@b:synapse.test')
     write('purge', '@b:synapse.test')
     log.length = 0

@@ -41,6 +41,19 @@ export function uploadMedia(
   return client.uploadMedia(server, token, bytes, contentType)
 }
 
+/**
+ * Posts an image event as `member` whose media the room's media list then names; resolves to the media ID. The bytes
+ * are unique: Synapse quarantines every file with the same hash too.
+ */
+export async function postImage(member: { token: string }, roomId: string, server: MatrixServer = synapse()): Promise<string> {
+  const mxc = await uploadMedia(member.token, new TextEncoder().encode(uniqueName('chips')), 'text/plain', server)
+  await client.matrixRequest(server, 'PUT', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/m.room.message/${uniqueName('txn')}`, {
+    token: member.token,
+    body: { msgtype: 'm.image', body: 'chips.png', url: mxc },
+  })
+  return mxc.split('/').pop()!
+}
+
 export function reportEvent(token: string, roomId: string, eventId: string, reason?: string, server: MatrixServer = synapse()) {
   return client.reportEvent(server, token, roomId, eventId, reason)
 }

@@ -6,23 +6,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, inject, it } from 'vitest'
 import { parseJson } from './cli.js'
-import { adminRequest, createRoom, joinRoom, registerUser, reportEvent, sendMessage, uniqueName, uploadMedia } from './fixtures.js'
+import { adminRequest, createRoom, joinRoom, registerUser, reportEvent, postImage, sendMessage, uniqueName } from './fixtures.js'
 import { EXIT, fails, synadm } from './run-helpers.js'
 import { synapse } from './synapse-info.js'
 
 type Account = { userId: string; token: string }
 const encode = encodeURIComponent
 
-/** Posts an image event whose media the room's media list then names; resolves to the media ID. */
-async function postImage(member: Account, roomId: string): Promise<string> {
-  // unique bytes: Synapse quarantines every file with the same hash too
-  const mxc = await uploadMedia(member.token, new TextEncoder().encode(uniqueName('chips')), 'text/plain')
-  await adminRequest('PUT', `/_matrix/client/v3/rooms/${encode(roomId)}/send/m.room.message/${uniqueName('txn')}`, {
-    token: member.token,
-    body: { msgtype: 'm.image', body: 'chips.png', url: mxc },
-  })
-  return mxc.split('/').pop()!
-}
 
 /** A room of spam from `owner`, joined by `others`, with an image and a message that `reporter` reports. */
 async function spamRoom(owner: Account, others: Account[], reporter: Account) {

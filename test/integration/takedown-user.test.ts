@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest'
 import { clientCredentialsToken, masAdminRequest } from '../mas/control.js'
 import { matrixRequest } from '../synapse/client.mjs'
 import { runSynadm } from './cli.js'
-import { adminRequest, createRoom, waitFor, joinRoom, registerUser, reportEvent, reportUser, sendMessage, uniqueName, uploadMedia } from './fixtures.js'
+import { adminRequest, createRoom, waitFor, joinRoom, registerUser, reportEvent, reportUser, postImage, sendMessage, uniqueName } from './fixtures.js'
 import { EXIT, fails, ok, synadm } from './run-helpers.js'
 import { synapse, synapseMas } from './synapse-info.js'
 
@@ -18,15 +18,6 @@ const A = '/_synapse/admin'
 const encode = encodeURIComponent
 const EVIDENCE = ['account_data', 'details', 'devices', 'media', 'memberships', 'pushers', 'recent_events', 'reports', 'whois'].map((name) => `${name}.json`)
 
-/** Posts an image (unique bytes: Synapse quarantines every file with the same hash too); resolves to the media ID. */
-async function postImage(member: Account, roomId: string): Promise<string> {
-  const mxc = await uploadMedia(member.token, new TextEncoder().encode(uniqueName('chips')), 'text/plain')
-  await adminRequest('PUT', `/_matrix/client/v3/rooms/${encode(roomId)}/send/m.room.message/${uniqueName('txn')}`, {
-    token: member.token,
-    body: { msgtype: 'm.image', body: 'chips.png', url: mxc },
-  })
-  return mxc.split('/').pop()!
-}
 
 const account = (userId: string) => adminRequest('GET', `${A}/v2/users/${encode(userId)}`)
 const event = async (roomId: string, eventId: string) => (await adminRequest('GET', `${A}/v1/rooms/${encode(roomId)}/context/${encode(eventId)}`)).event

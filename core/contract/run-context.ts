@@ -109,6 +109,12 @@ export interface RunContext<S extends CommandSpec = any> extends Omit<Invocation
   /** every page of a paged endpoint */
   pages(fetchPage: (token: unknown) => Promise<Page>, spec: PagedSpec): AsyncGenerator<Page>
   items<T = unknown>(fetchPage: (token: unknown) => Promise<Page>, spec: PagedSpec): AsyncGenerator<T>
+  /**
+   * A value made once per run of the command and shared by all its targets (a bulk run's, a plan's): `make` runs for
+   * the first asker of `key`, the others get its promise. For reads many targets repeat (the details of a room
+   * several users are in); gone when the command ends.
+   */
+  perRun<T>(key: string, make: () => Promise<T>): Promise<T>
   /** the command that checks on job `id` later: the spec's job.checkLater with the ID filled in */
   checkLater(id: string): string
   /** poll job `id` until it completes or fails (used with --wait); Ctrl-C prints checkLater(id) */

@@ -85,6 +85,8 @@ interface CommandAudit {
   subject: AuditSubject
   recorder(): Promise<AuditRecorder>
   started?: Promise<AuditRecorder>
+  /** ctx.perRun's values: what one command's run, its targets included, shares */
+  perRun: Map<string, Promise<unknown>>
 }
 
 /** Syncs the audit log of a command's writes to disk (a no-op when it made none). */
@@ -101,6 +103,7 @@ function commandAudit(session: Session, inv: Invocation, dryRun: boolean, bulkTa
   const audit: CommandAudit = {
     subject: { profile: session.profile, command: commandLine(inv.words ?? [inv.command.path], inv.command), dryRun },
     recorder: () => (audit.started ??= session.settings().then(({ settings }) => new AuditRecorder(auditLogFile(settings, session.io.env), settings, audit.subject))),
+    perRun: new Map(),
   }
   if (!bulkTarget) running.set(session, audit)
   return audit
@@ -162,6 +165,11 @@ export function createRunContext(session: Session, inv: Invocation, signal: Abor
     note: (message) => void (bulk ? bulk.notes.push(message) : io.stderr.write(message + '\n')),
     pages: (fetchPage, spec) => pages(fetchPage, spec),
     items: (fetchPage, spec) => items(fetchPage, spec),
+    perRun: <T>(key: string, make: () => Promise<T>) => {
+      let value = audit.perRun.get(key)
+      if (!value) audit.perRun.set(key, (value = make()))
+      return value as Promise<T>
+    },
     checkLater: (id) => (inv.command.job?.checkLater ?? '').replace('{id}', id),
     forEach: (items, each, o = {}) => runBulk(ctx, items, each, o.effect),
     bulkFailure: (summary) => bulkFailureOf(summary, inv.options.journal as string | undefined),

@@ -174,7 +174,8 @@ export async function rooms(ctx: RunContext<typeof spec.rooms>) {
   const records: Record<string, unknown>[] = []
   // One room at a time: a bulk run already asks for several users at once.
   for (const [roomId, membership] of Object.entries(memberships)) {
-    const room = await roomApi.details(roomId).catch((error: unknown) => {
+    // the users of a --targets run share rooms: each room's details are asked once per run
+    const room = await ctx.perRun(`room details ${roomId}`, () => roomApi.details(roomId)).catch((error: unknown) => {
       // a room the server no longer has (purged) tells nothing more than the membership
       if (SynadmError.is(error) && error.kind === 'notFound') return undefined
       throw error

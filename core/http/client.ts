@@ -12,6 +12,7 @@ export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
 
 export interface RequestOptions {
   query?: Record<string, unknown>
+  /** sent as JSON; URLSearchParams as a form */
   body?: unknown
   signal?: AbortSignal
   /** another access token for this one request (matrix raw -t, matrix login) */
@@ -90,12 +91,23 @@ interface Reply {
   data: unknown
 }
 
-function parseReply({ body, ...reply }: TransportReply): Reply {
-  if (body === '') return { ...reply, data: body }
+/** A body as sent, with its Content-Type: a form (URLSearchParams: an OAuth token grant) as one, else as JSON. */
+function encodeBody(body: unknown, headers: Readonly<Record<string, string>>): { body: string; headers: Record<string, string> } {
+  if (body instanceof URLSearchParams) return { body: body.toString(), headers: { ...headers, 'Content-Type': 'application/x-www-form-urlencoded;charset=utf-8' } }
+  return { body: JSON.stringify(body), headers: { ...headers, 'Content-Type': 'application/json' } }
+}
+
+function parseReply({ status, statusText, headers, body }: TransportReply): Reply {
+  return { status, statusText, headers, data: parseJson(body) }
+}
+
+/** The body as JSON; one that is not (a proxy's HTML page, a plain-text rejection) as its text, for the caller to name. */
+function parseJson(body: string): unknown {
+  if (body === '') return body
   try {
-    return { ...reply, data: JSON.parse(body) }
+    return JSON.parse(body)
   } catch {
-    return { ...reply, data: body } // a proxy's HTML page, a plain-text rejection: the caller says what was wrong
+    return body
   }
 }
 
@@ -260,9 +272,8 @@ export class HttpClient {
   private async send(method: Method, url: string, o: RequestOptions): Promise<Reply> {
     const transport = this.transport()
     const token = o.token === undefined ? this.options.token : o.token
-    const body = o.body === undefined ? undefined : JSON.stringify(o.body)
     const common = token ? this.authorized(token) : HEADERS
-    const headers = body === undefined ? common : { ...common, 'Content-Type': 'application/json' }
+    const { body, headers } = o.body === undefined ? { body: undefined, headers: common } : encodeBody(o.body, common)
     for (let attempt = 0; ; attempt++) {
       // One deadline for the whole request (a server sending a byte a second must still time out): one controller
       // and one timer per request, cleared when it ends (AbortSignal.any/timeout cost more per request, and each

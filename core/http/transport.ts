@@ -78,6 +78,7 @@ export const ACCEPT_ENCODING = ['gzip', 'deflate', 'br'].join(', ')
  * (RFC 9110 8.4.1); one synadm cannot decode makes the reply unreadable, not a body to parse as it is.
  */
 function decodersFor(header: string | undefined): { coding: string; decoder: () => NodeJS.ReadWriteStream }[] {
+  if (!header) return [] // most replies: none
   const codings = (header ?? '').split(',').map((coding) => coding.trim().toLowerCase()).filter((coding) => coding && coding !== 'identity')
   return codings.reverse().map((coding) => {
     const decoder = DECODERS[coding]

@@ -88,15 +88,17 @@ describe('the transport under the client', () => {
     expect(ports.size).toBe(1)
   })
 
-  it('any JSON value as a body goes out as JSON; a request without one names no Content-Type', async () => {
+  it('any JSON value as a body goes out as JSON, a form as a form; a request without one names no Content-Type', async () => {
     const seen: { type?: string; body: string }[] = []
     handle = (req, body, res) => (seen.push({ type: req.headers['content-type'], body }), json(res, '{}'))
     const http = client()
     for (const body of ['x', 5, null, [1]]) await http.put('v1/x', body)
     await http.post('v1/x')
+    await http.post('oauth2/token', new URLSearchParams({ grant_type: 'client_credentials', scope: 'urn:mas:admin' }))
     expect(seen).toEqual([
       ...['"x"', '5', 'null', '[1]'].map((body) => ({ type: 'application/json', body })),
       { type: undefined, body: '' },
+      { type: 'application/x-www-form-urlencoded;charset=utf-8', body: 'grant_type=client_credentials&scope=urn%3Amas%3Aadmin' },
     ])
   })
 

@@ -208,10 +208,10 @@ interleaved, ${SHELL_RUNS} runs each.
 - Where it goes (found apart from this run, with \`perf record\` per thread, \`--cpu-prof\`, \`--trace-opt\` and
   \`--no-opt\`): about half is V8's optimizing compiler, which compiles some 80 functions of the per-command path
   (the run context, the line reader, the executor, node:http's request) on worker threads that share the two cores:
-  a fifth of the shell's CPU time; under \`--no-opt\` the overhead was 0.44 ms instead of 0.83 ms (CPU 0.44 against
-  0.83). The rest is that path itself (the command line parser, the run context, the executor) and its garbage.
+  a fifth of the shell's CPU time; under \`--no-opt\` the overhead was 0.47 ms instead of 0.84 ms (CPU time 0.44 against
+  0.83 ms; one interleaved run at load 3.5). The rest is that path itself (the command line parser, the run context, the executor) and its garbage.
   axios's per-request pipeline (config merge, header normalisation, transforms) was the largest part of it until
-  the client called its transport itself: 1.01–1.57 ms over before, 0.75–0.98 ms after, interleaved in one run.
+  the client called its transport itself: 1.01 and 1.57 ms over before, 0.75 and 0.98 ms after (two interleaved runs at load 3).
 ${perf ? `- In CPU time: ${f(perCommand('shell cpu'))} per command against ${f(perCommand('keepAlive cpu'))}, ${cpuShellOverhead.toFixed(2)} ms over.` : ''}
 ${pythonMs ? `- The Python synadm needs a process per command: ${SHELL_COMMANDS} × ${f(pythonMs)} ≈ ${((SHELL_COMMANDS * pythonMs) / 1000).toFixed(0)} s.` : ''}
 `

@@ -173,8 +173,8 @@ ${cpu[PYTHON] ? `- Against the Python synadm: ${(cpu[OURS].median / cpu[PYTHON].
 
 \`scripts/build.mjs\` builds the CLI in two esbuild passes. The first splits it as ES modules (esbuild splits only
 those) at every \`import()\`: a file for what every start needs, a file for each module loaded on demand (each
-plugin's commands and API, axios, prompts, tables, YAML, the shell, bulk runs, fleets, the vorpal
-facade …) and chunks of what several of those share. The second turns each file into CommonJS, its \`import()\`s
+plugin's commands and API, prompts, tables, YAML, the shell, bulk runs, fleets, the vorpal facade
+…) and chunks of what several of those share. The second turns each file into CommonJS, its \`import()\`s
 into \`require()\`s, and bundles what every start loads into one file, \`dist/cli/main.js\` (the command line,
 config, the built-in plugins' declarations), which also exports, under their file names, the chunks the other
 files import from it. \`bin/synadm.js\` (CommonJS: for an ES module Node would start its ES module loader) hands
@@ -186,9 +186,8 @@ The first cache of a new build removes the caches of earlier builds.
 
 In this run \`synadm -o json version\` loaded ${loaded.length} of the ${cliFiles.length} files (${kb(sizeOf(loaded, cliDir))} of ${kb(sizeOf(cliFiles, cliDir))}; main.js
 ${kb(statSync(join(cliDir, 'main.js')).size)}) and read ${kb(sizeOf(loaded, cacheDir, '.bin'))} of code caches. What a plain-HTTP JSON read never uses
-stays out: axios's fetch and http adapters (synadm's own transport carries every request; they would load undici,
-zlib, https and http2), axios's request clock (performance.now(), which loads perf_hooks; Date.now() serves),
-node:crypto (audit log IDs, bulk runs), which loads on first use through a stand-in holding the real module's
+stays out: node:https and node:zlib (an https server or a compressed reply loads them), node:crypto (audit log
+IDs, bulk runs), which loads on first use through a stand-in holding the real module's
 export names, node:fs/promises with the stream and readline modules it loads (config is read synchronously; the
 audit log and input files load it on first use), and \`process.stdin\`, which Node makes when it is first read.
 proxy-from-env is bundled (resolving a package at run time costs package.json reads and an exports lookup).
@@ -205,11 +204,14 @@ interleaved, ${SHELL_RUNS} runs each.
 | synadm shell | ${f(shell.shell.median)} | ${f(shell.shell.min)} – ${f(shell.shell.max)} | ${f(perCommand('shell'))} |
 | keep-alive node:http script | ${f(shell.keepAlive.median)} | ${f(shell.keepAlive.min)} – ${f(shell.keepAlive.max)} | ${f(perCommand('keepAlive'))} |
 
-- Overhead per command: **${shellOverhead.toFixed(2)} ms** (goal ≤ ${GOALS.shellPerCommand} ms: ${verdict(shellOverhead <= GOALS.shellPerCommand)}).${shellOverhead > GOALS.shellPerCommand ? `
-- Where it goes (found apart from this run, with \`--trace-opt\`, \`--no-opt\` and valgrind's instruction counts): about a
-  third is V8's optimizing compiler, which compiles some 250 functions of the per-command path (the command line
-  parser, the run context, axios's request pipeline) on a second thread that shares the two cores; the rest is that
-  path itself, of which axios's per-request config merge and header normalisation is the largest part.` : ''}
+- Overhead per command: **${shellOverhead.toFixed(2)} ms** (goal ≤ ${GOALS.shellPerCommand} ms: ${verdict(shellOverhead <= GOALS.shellPerCommand)}).
+- Where it goes (found apart from this run, with \`perf record\` per thread, \`--cpu-prof\`, \`--trace-opt\` and
+  \`--no-opt\`): about half is V8's optimizing compiler, which compiles some 80 functions of the per-command path
+  (the run context, the line reader, the executor, node:http's request) on worker threads that share the two cores:
+  a fifth of the shell's CPU time; under \`--no-opt\` the overhead was 0.47 ms instead of 0.84 ms (CPU time 0.44 against
+  0.83 ms; one interleaved run at load 3.5). The rest is that path itself (the command line parser, the run context, the executor) and its garbage.
+  axios's per-request pipeline (config merge, header normalisation, transforms) was the largest part of it until
+  the client called its transport itself: 1.01 and 1.57 ms over before, 0.75 and 0.98 ms after (two interleaved runs at load 3).
 ${perf ? `- In CPU time: ${f(perCommand('shell cpu'))} per command against ${f(perCommand('keepAlive cpu'))}, ${cpuShellOverhead.toFixed(2)} ms over.` : ''}
 ${pythonMs ? `- The Python synadm needs a process per command: ${SHELL_COMMANDS} × ${f(pythonMs)} ≈ ${((SHELL_COMMANDS * pythonMs) / 1000).toFixed(0)} s.` : ''}
 `

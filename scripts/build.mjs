@@ -1,75 +1,22 @@
 // Builds the CLI with esbuild into CommonJS files in dist/cli/, which bin/synadm.js runs through V8's code cache
 // (bin/code-cache.cjs: Node 20 caches compiled code only for scripts, not ES modules, and compiling is most of a
 // cold start). A command compiles and runs only the code it needs: dist/cli/main.js holds what every start needs
-// (the command line, config, the plugins' declarations); each plugin's commands, axios, prompts, tables, the shell,
-// bulk runs … are files of their own, required when first used.
+// (the command line, config, the plugins' declarations); each plugin's commands, prompts, tables, the shell, bulk
+// runs … are files of their own, required when first used.
 // The package's API for third-party plugins (dist/index.js, dist/testing.js and their types) is built apart.
 import { build, version as esbuildVersion } from 'esbuild'
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 
-// Every patch below must apply: an axios update that moves what they patch fails the build here, instead of
-// silently shipping a slower start-up (or an adapter that wakes undici). `applied` counts each patch's hits.
-const applied = new Map()
-const hit = (patch) => applied.set(patch, (applied.get(patch) ?? 0) + 1)
-const PATCHES = ['axios fetch adapter', 'axios http adapter', 'axios utils FormData probe', 'axios request clock']
-/** `text.replace(from, to)` that throws when `from` is not there */
-function patchText(text, from, to, patch) {
-  if (!text.includes(from)) throw new Error(`build: patch '${patch}' no longer applies: ${JSON.stringify(from)} not found (did axios change?)`)
-  hit(patch)
-  return text.replace(from, to)
-}
-
-// synadm sends every request through its own transport (core/http/transport.ts, given to axios as its adapter), so
-// axios's own adapters are left out: its fetch adapter touches Node's lazy fetch globals when loaded (which loads
-// undici, ~30 ms), and its http adapter brings zlib, https, http2, a proxy agent and a redirect follower. Its
-// FormData probe touches the fetch globals too; synadm sends JSON only (form-data is replaced by the alias below).
-// And axios times each request for response.duration, which synadm does not read, with performance.now(): Node's
-// lazy `performance` global loads perf_hooks (~2 ms); Date.now() serves.
-const stub = (file) => ({ path: new URL(`./stubs/${file}`, import.meta.url).pathname })
-const AXIOS_ADAPTERS = { './fetch.js': ['axios fetch adapter', 'axios-fetch-adapter.mjs'], './http.js': ['axios http adapter', 'axios-http-adapter.mjs'] }
-const leaveOutAxiosAdapters = {
-  name: 'leave-out-axios-adapters',
-  setup(build) {
-    const fromAdapters = (args) => args.importer.includes('/node_modules/axios/lib/') && args.importer.endsWith('adapters.js')
-    build.onResolve({ filter: /^\.\/(fetch|http)\.js$/ }, (args) => {
-      if (!fromAdapters(args)) return undefined
-      const [patch, file] = AXIOS_ADAPTERS[args.path]
-      hit(patch)
-      return stub(file)
-    })
-    // utils.js reads globalThis.FormData at load time, only to recognise FormData bodies.
-    build.onLoad({ filter: /node_modules\/axios\/lib\/utils\.js$/ }, async (args) => ({
-      contents: patchText(
-        await readFile(args.path, 'utf8'),
-        "const FormDataCtor = typeof G.FormData !== 'undefined' ? G.FormData : undefined;",
-        'const FormDataCtor = undefined;',
-        'axios utils FormData probe',
-      ),
-      loader: 'js',
-    }))
-    build.onLoad({ filter: /node_modules\/axios\/lib\/core\/dispatchRequest\.js$/ }, async (args) => ({
-      contents: patchText(
-        await readFile(args.path, 'utf8'),
-        "typeof performance !== 'undefined' && utils.isFunction(performance.now)",
-        'false',
-        'axios request clock',
-      ),
-      loader: 'js',
-    }))
-  },
-}
-
 // Node's modules that take long to load and that a start of synadm seldom uses: an import of one (ours or a
 // dependency's) gets a stand-in that loads the real module when one of its exports is first used. node:crypto
-// (~7 ms on a 2-core VM) serves only writes (the audit log's IDs) and bulk runs; axios takes it for multipart
-// boundaries. The stand-in is a CommonJS module whose property names are the real module's (read here, at build
-// time), so that named, default and namespace imports all see every export, and each is read on first use.
+// (~7 ms on a 2-core VM) serves only writes (the audit log's IDs) and bulk runs. The stand-in is a CommonJS module
+// whose property names are the real module's (read here, at build time), so that named, default and namespace
+// imports all see every export, and each is read on first use.
 const LOADED_ON_FIRST_USE = ['crypto']
 const requireHere = createRequire(import.meta.url)
 const loadOnFirstUse = {
@@ -131,15 +78,9 @@ const split = await build({
   splitting: true,
   chunkNames: '[name]-[hash]',
   metafile: true,
-  // axios's multipart support is never used: requests are JSON. Bundle axios from its ES sources so its unused
-  // parts can be left out above.
-  alias: {
-    axios: './node_modules/axios/lib/axios.js',
-    'form-data': './scripts/stubs/form-data.mjs',
-    // js-yaml's CommonJS build
-    'js-yaml': './node_modules/js-yaml/index.js',
-  },
-  plugins: [leaveOutAxiosAdapters, loadOnFirstUse],
+  // js-yaml's CommonJS build
+  alias: { 'js-yaml': './node_modules/js-yaml/index.js' },
+  plugins: [loadOnFirstUse],
 })
 
 // Then each file becomes CommonJS, its import()s require()s. What every start loads (main.js and the chunks it
@@ -195,9 +136,8 @@ await build({ ...toCommonJs, entryPoints: later.map((file) => join(esmDir, file)
 writeFileSync(join(cliDir, 'package.json'), '{ "type": "commonjs" }\n')
 rmSync(esmDir, { recursive: true, force: true })
 
-// The patches all applied, and what the bundle loads at run time resolves as an installed synadm would resolve it:
-// from our own dependencies (listed in package.json).
-for (const patch of PATCHES) if (!applied.get(patch)) throw new Error(`build: patch '${patch}' was never applied (did axios change?)`)
+// What the bundle loads at run time resolves as an installed synadm would resolve it: from our own dependencies
+// (listed in package.json).
 for (const [name, from] of Object.entries(RUNTIME_MODULES)) {
   if (from === null) continue
   if (!manifest.dependencies[name]) throw new Error(`build: the bundle loads ${name} at run time: list it in dependencies`)

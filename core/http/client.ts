@@ -2,17 +2,17 @@
  * The HTTP client every plugin uses: one for the Admin API, one for the client API. Non-2xx replies and
  * network faults become SynadmErrors; 429s are waited out within a budget; -v/-vv log with secrets redacted.
  */
-import type { AxiosInstance, AxiosResponse } from 'axios'
+import type { IncomingHttpHeaders } from 'node:http'
 import { sleep } from '../kernel/async.js'
 import { SynadmError, type ErrorKind } from '../kernel/errors.js'
 import { redact, redactText, type Logger } from '../kernel/log.js'
-import { requireModule } from '../kernel/modules.js'
-import { ACCEPT_ENCODING, nodeTransport, REPLY_TOO_LARGE, BROKEN_REPLY, PROXY_REFUSED } from './transport.js'
+import { ACCEPT_ENCODING, nodeTransport, REPLY_TOO_LARGE, BROKEN_REPLY, PROXY_REFUSED, type Transport, type TransportReply } from './transport.js'
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
 
 export interface RequestOptions {
   query?: Record<string, unknown>
+  /** sent as JSON; URLSearchParams as a form */
   body?: unknown
   signal?: AbortSignal
   /** another access token for this one request (matrix raw -t, matrix login) */
@@ -80,6 +80,37 @@ export function queryString(query: Record<string, unknown> = {}): string {
 
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|SSL|EPROTO/
 
+/** What every request says of itself; the token and a body's Content-Type are added where a request has them. */
+const HEADERS: Readonly<Record<string, string>> = { Accept: 'application/json', 'Accept-Encoding': ACCEPT_ENCODING, 'User-Agent': 'synadm-ts' }
+
+/** A reply as the client reads it: its body parsed where it is JSON, else the text as it came ('' for none). */
+interface Reply {
+  status: number
+  statusText: string
+  headers: IncomingHttpHeaders
+  data: unknown
+}
+
+/** A body as sent, with its Content-Type: a form (URLSearchParams: an OAuth token grant) as one, else as JSON. */
+function encodeBody(body: unknown, headers: Readonly<Record<string, string>>): { body: string; headers: Record<string, string> } {
+  if (body instanceof URLSearchParams) return { body: body.toString(), headers: { ...headers, 'Content-Type': 'application/x-www-form-urlencoded;charset=utf-8' } }
+  return { body: JSON.stringify(body), headers: { ...headers, 'Content-Type': 'application/json' } }
+}
+
+function parseReply({ status, statusText, headers, body }: TransportReply): Reply {
+  return { status, statusText, headers, data: parseJson(body) }
+}
+
+/** The body as JSON; one that is not (a proxy's HTML page, a plain-text rejection) as its text, for the caller to name. */
+function parseJson(body: string): unknown {
+  if (body === '') return body
+  try {
+    return JSON.parse(body)
+  } catch {
+    return body
+  }
+}
+
 /** Per-invocation defaults: the command's abort signal, and the check that destructive commands confirmed. */
 export interface BoundDefaults {
   signal?: AbortSignal
@@ -138,9 +169,9 @@ class RateGate {
 export class HttpClient {
   /** shared by bound copies, so they use one keep-alive connection pool and one 429 budget */
   private readonly shared: {
-    axios?: Promise<AxiosInstance>
+    transport?: Transport
     gate: RateGate
-    authorization?: { token: string; headers: { Authorization: string } }
+    authorization?: { token: string; headers: Readonly<Record<string, string>> }
   } = { gate: new RateGate() }
   private defaults: BoundDefaults = {}
 
@@ -162,22 +193,10 @@ export class HttpClient {
     return `${this.options.baseURL}/${p.replace(/^\/+/, '')}${queryString(query)}`
   }
 
-  private instance(): Promise<AxiosInstance> {
-    // axios is imported on the first request, so commands that make none never load it.
-    this.shared.axios ??= import('axios').then(({ default: axios }) => {
-      const { baseURL, verifyTls, timeoutMs } = this.options
-      return axios.create({
-        timeout: timeoutMs,
-        // synadm's own transport (core/http/transport.ts), direct or through the proxy the environment names, so every
-        // reply is read one way
-        adapter: nodeTransport({ baseURL, verifyTls, timeoutMs, maxReplyBytes: this.options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES }),
-        maxRedirects: 0,
-        validateStatus: () => true,
-        headers: { Accept: 'application/json', 'Accept-Encoding': ACCEPT_ENCODING, 'User-Agent': 'synadm-ts' },
-        transitional: { silentJSONParsing: true, forcedJSONParsing: true, clarifyTimeoutError: true },
-      })
-    })
-    return this.shared.axios
+  private transport(): Transport {
+    // made on the first request, so commands that make none never load node:http
+    const { baseURL, verifyTls, timeoutMs, maxReplyBytes = DEFAULT_MAX_REPLY_BYTES } = this.options
+    return (this.shared.transport ??= nodeTransport({ baseURL, verifyTls, timeoutMs, maxReplyBytes }))
   }
 
   async request<T = any>(method: Method, p: string, o: RequestOptions = {}): Promise<T> {
@@ -208,7 +227,7 @@ export class HttpClient {
       if (log.level >= 1) log.info(`${method} ${url}`)
       if (log.level >= 2 && o.body !== undefined) log.debug(`request body: ${JSON.stringify(redact(o.body))}`)
       const release = await this.shared.gate.enter(o.signal)
-      let response: AxiosResponse
+      let response: Reply
       try {
         response = await this.send(method, url, o)
       } finally {
@@ -238,19 +257,27 @@ export class HttpClient {
     }
   }
 
-  /** built once per token, not on every request of a bulk run */
-  private authorization(token: string): { Authorization: string } {
-    if (this.shared.authorization?.token !== token) this.shared.authorization = { token, headers: { Authorization: `Bearer ${token}` } }
+  /**
+   * The headers of a request with this token, built once per token, not on every request of a bulk run. Control
+   * characters and trailing blanks (a token pasted with its line end) are left out: a header cannot carry them.
+   */
+  private authorized(token: string): Readonly<Record<string, string>> {
+    if (this.shared.authorization?.token !== token) {
+      const value = `Bearer ${token}`.replace(/[\u0000-\u0008\u000a-\u001f\u007f]+/g, '').replace(/[ \t]+$/, '')
+      this.shared.authorization = { token, headers: { ...HEADERS, Authorization: value } }
+    }
     return this.shared.authorization.headers
   }
 
-  private async send(method: Method, url: string, o: RequestOptions): Promise<AxiosResponse> {
-    const axios = await this.instance()
+  private async send(method: Method, url: string, o: RequestOptions): Promise<Reply> {
+    const transport = this.transport()
     const token = o.token === undefined ? this.options.token : o.token
+    const common = token ? this.authorized(token) : HEADERS
+    const { body, headers } = o.body === undefined ? { body: undefined, headers: common } : encodeBody(o.body, common)
     for (let attempt = 0; ; attempt++) {
-      // axios' timeout only bounds idle time: a server sending a byte a second would never time out.
-      // One controller and one timer per request, cleared when it ends (AbortSignal.any/timeout cost more per
-      // request, and each any() stays tied to the command's long-lived signal).
+      // One deadline for the whole request (a server sending a byte a second must still time out): one controller
+      // and one timer per request, cleared when it ends (AbortSignal.any/timeout cost more per request, and each
+      // any() stays tied to the command's long-lived signal).
       const controller = new AbortController()
       let timedOut = false
       const timer = setTimeout(() => ((timedOut = true), controller.abort()), this.options.timeoutMs)
@@ -258,13 +285,7 @@ export class HttpClient {
       if (o.signal?.aborted) controller.abort()
       else o.signal?.addEventListener('abort', cancel, { once: true })
       try {
-        return await axios.request({
-          method,
-          url,
-          data: o.body,
-          signal: controller.signal,
-          headers: token ? this.authorization(token) : {},
-        })
+        return parseReply(await transport({ url, method, headers, body, signal: controller.signal }))
       } catch (error) {
         if (timedOut && !o.signal?.aborted) throw networkError({ code: 'ETIMEDOUT' }, url, this.options.timeoutMs)
         if (attempt === 0 && IDEMPOTENT.has(method) && staleKeepAlive(error)) {
@@ -280,7 +301,7 @@ export class HttpClient {
   }
 }
 
-function retryAfter(response: AxiosResponse): number {
+function retryAfter(response: Reply): number {
   const fromBody = Number((response.data as { retry_after_ms?: unknown })?.retry_after_ms)
   if (Number.isFinite(fromBody) && fromBody >= 0) return fromBody
   const fromHeader = Number(response.headers?.['retry-after'])
@@ -295,14 +316,14 @@ const PROXY_HINT = 'check HTTP_PROXY, HTTPS_PROXY and NO_PROXY; a proxy that ask
  * The error text of a reply that is not Matrix's `{errcode, error}`: a JSON:API error document's titles
  * (`{"errors":[{"title"}]}`, MAS's admin API), or a short text/plain body (a framework's rejection of a request body).
  */
-function otherErrorText(response: AxiosResponse): string | undefined {
+function otherErrorText(response: Reply): string | undefined {
   const data = response.data as { errors?: { title?: unknown }[] } | string | undefined
   if (typeof data === 'string') return /^text\/plain\b/.test(String(response.headers?.['content-type'] ?? '')) ? data.split('\n')[0].slice(0, 300) || undefined : undefined
   const titles = Array.isArray(data?.errors) ? data.errors.map((e) => e?.title).filter((t): t is string => typeof t === 'string' && t !== '') : []
   return titles.join('; ') || undefined
 }
 
-function httpError(method: string, url: string, response: AxiosResponse): SynadmError {
+function httpError(method: string, url: string, response: Reply): SynadmError {
   const body = (response.data && typeof response.data === 'object' ? response.data : {}) as { errcode?: string; error?: string }
   const data = { ...body, error: body.error ?? otherErrorText(response) }
   const status = response.status
@@ -333,14 +354,14 @@ function httpError(method: string, url: string, response: AxiosResponse): Synadm
  * idempotent methods.
  */
 function staleKeepAlive(error: unknown): boolean {
-  const e = error as { code?: string; response?: unknown; request?: { reusedSocket?: boolean } }
-  return e.response === undefined && e.request?.reusedSocket === true && (e.code === 'ECONNRESET' || e.code === 'EPIPE')
+  const e = error as { code?: string; request?: { reusedSocket?: boolean } }
+  return e.request?.reusedSocket === true && (e.code === 'ECONNRESET' || e.code === 'EPIPE')
 }
 
 function networkError(error: unknown, url: string, timeoutMs: number, maxReplyBytes = DEFAULT_MAX_REPLY_BYTES): SynadmError {
   const e = error as { code?: string; message?: string; name?: string }
   const origin = new URL(url).origin
-  if (e.code === 'ERR_CANCELED' || e.name === 'CanceledError') return new SynadmError('cancelled', 'cancelled')
+  if (e.code === 'ERR_CANCELED') return new SynadmError('cancelled', 'cancelled')
   if (e.code === REPLY_TOO_LARGE) {
     return new SynadmError('api', `the reply from ${origin} is larger than ${maxReplyBytes / 1024 / 1024} MiB; stopped reading it`, { hint: 'raise max_reply_mb in the config if such a reply is expected', cause: error })
   }

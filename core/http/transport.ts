@@ -1,17 +1,16 @@
 /**
- * The transport under axios, for every request synadm sends: one node:http(s) request per call, on a keep-alive
- * agent, to Synapse directly or through the proxy the environment names for it (HTTP_PROXY, HTTPS_PROXY, NO_PROXY:
- * looked up as axios looks them up). One transport, so a reply reads the same either way. axios's own http adapter
- * costs more CPU per request (stream plumbing, a setKeepAlive call per request, redirect and proxy handling synadm
- * switches off): against an instant local server, 10,000 requests took 6.4 s of client CPU with it and 5.7 s with
- * this one. A bulk run sends thousands, and on a small machine that CPU is taken from Synapse (BENCHMARKS.md, bulk).
- * This one does what synadm's requests need: a JSON body, a deadline for the whole request, a cap on the reply's
- * size, compressed replies, and proxies: plain HTTP forwarded by the proxy, HTTPS through a CONNECT tunnel that
- * stays open for the next request, whose TLS names the server as Node's own agents do (an IP address is not sent
- * as a server name: RFC 6066).
+ * The transport of every request synadm sends: one node:http(s) request per call, on a keep-alive agent, to Synapse
+ * directly or through the proxy the environment names for it (HTTP_PROXY, HTTPS_PROXY, NO_PROXY: looked up by
+ * proxy-from-env). One transport, so a reply reads the same either way. An HTTP library's own adapter costs more CPU
+ * per request (stream plumbing, a setKeepAlive call per request, redirect and proxy handling synadm switches off):
+ * against an instant local server, 10,000 requests took 6.4 s of client CPU with axios's and 5.7 s with this one.
+ * A bulk run sends thousands, and on a small machine that CPU is taken from Synapse (BENCHMARKS.md, bulk).
+ * This one does what synadm's requests need: a body with its length, a cap on the reply's size, compressed
+ * replies, cancelling by a signal (the caller's deadline and Ctrl-C), and proxies: plain HTTP forwarded by the
+ * proxy, HTTPS through a CONNECT tunnel that stays open for the next request, whose TLS names the server as Node's
+ * own agents do (an IP address is not sent as a server name: RFC 6066).
  */
-import type { AxiosAdapter, AxiosResponse, InternalAxiosRequestConfig } from 'axios'
-import type { Agent, IncomingMessage, request as httpRequest, ClientRequest, RequestOptions } from 'node:http'
+import type { Agent, IncomingHttpHeaders, IncomingMessage, ClientRequest, RequestOptions } from 'node:http'
 import { getProxyForUrl } from 'proxy-from-env'
 import { requireModule } from '../kernel/modules.js'
 import type { Duplex } from 'node:stream'
@@ -26,6 +25,26 @@ export interface TransportOptions {
   /** a reply larger than this, once decoded, ends the request with an error, before it is all read */
   maxReplyBytes: number
 }
+
+/** One request: its whole URL, and a body already encoded (the caller names its Content-Type). */
+export interface TransportRequest {
+  url: string
+  method: string
+  headers: Readonly<Record<string, string>>
+  body?: string
+  /** ends the request wherever it is, as a cancel (ERR_CANCELED) */
+  signal?: AbortSignal
+}
+
+/** A reply of any status, its body read whole and decoded to text. */
+export interface TransportReply {
+  status: number
+  statusText: string
+  headers: IncomingHttpHeaders
+  body: string
+}
+
+export type Transport = (request: TransportRequest) => Promise<TransportReply>
 
 /** An error of the transport, with the code the client maps to a message (as Node's own socket errors have). */
 export class TransportError extends Error {
@@ -59,6 +78,7 @@ export const ACCEPT_ENCODING = ['gzip', 'deflate', 'br'].join(', ')
  * (RFC 9110 8.4.1); one synadm cannot decode makes the reply unreadable, not a body to parse as it is.
  */
 function decodersFor(header: string | undefined): { coding: string; decoder: () => NodeJS.ReadWriteStream }[] {
+  if (!header) return [] // most replies: none
   const codings = (header ?? '').split(',').map((coding) => coding.trim().toLowerCase()).filter((coding) => coding && coding !== 'identity')
   return codings.reverse().map((coding) => {
     const decoder = DECODERS[coding]
@@ -67,25 +87,21 @@ function decodersFor(header: string | undefined): { coding: string; decoder: () 
   })
 }
 
-export function nodeTransport(options: TransportOptions): AxiosAdapter {
+export function nodeTransport(options: TransportOptions): Transport {
   const open = opener(options)
   const { maxReplyBytes } = options
-  return (config: InternalAxiosRequestConfig) =>
-    new Promise<AxiosResponse>((resolve, reject) => {
-      const { signal } = config
+  return ({ url, method, headers, body, signal }) =>
+    new Promise<TransportReply>((resolve, reject) => {
       // Cancelled already: no request at all (one destroyed before its error listener exists would crash the process).
       if (signal?.aborted) return reject(new TransportError('cancelled', 'ERR_CANCELED'))
-      const headers = config.headers.toJSON() as Record<string, string>
-      const body = config.data as string | Buffer | undefined
-      if (body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(body))
-      const req = open(config.url!, config.method!.toUpperCase(), headers)
+      const req = open(url, method, body === undefined ? headers : { ...headers, 'Content-Length': String(Buffer.byteLength(body)) })
       const fail = (error: Error) => {
-        signal?.removeEventListener?.('abort', cancel)
-        reject(error)
+        signal?.removeEventListener('abort', cancel)
+        // whatever error the signal's ending caused, the request was cancelled
+        reject(signal?.aborted ? new TransportError('cancelled', 'ERR_CANCELED', req) : error)
       }
-      // The signal (the caller's deadline and Ctrl-C) ends the request wherever it is; axios reports a cancel.
       const cancel = () => req.destroy(new TransportError('cancelled', 'ERR_CANCELED', req))
-      signal?.addEventListener?.('abort', cancel, { once: true })
+      signal?.addEventListener('abort', cancel, { once: true })
       req.on('error', (error: Error & { code?: string }) => fail(Object.assign(error, { request: req })))
       req.on('response', (res: IncomingMessage) => {
         res.on('error', (error) => fail(Object.assign(error, { request: req })))
@@ -112,15 +128,13 @@ export function nodeTransport(options: TransportOptions): AxiosAdapter {
           } else chunks.push(chunk)
         })
         stream.on('end', () => {
-          signal?.removeEventListener?.('abort', cancel)
+          signal?.removeEventListener('abort', cancel)
           if (size > maxReplyBytes) return
           resolve({
-            data: chunks.length === 1 ? chunks[0].toString() : Buffer.concat(chunks).toString(),
             status: res.statusCode!,
             statusText: res.statusMessage ?? '',
-            headers: res.headers as AxiosResponse['headers'],
-            config,
-            request: req,
+            headers: res.headers,
+            body: chunks.length === 1 ? chunks[0].toString() : Buffer.concat(chunks).toString(),
           })
         })
       })
@@ -128,7 +142,7 @@ export function nodeTransport(options: TransportOptions): AxiosAdapter {
     })
 }
 
-type Open = (url: string, method: string, headers: Record<string, string>) => ClientRequest
+type Open = (url: string, method: string, headers: Readonly<Record<string, string>>) => ClientRequest
 
 /** How a request reaches the server: directly, forwarded by a proxy (http), or through a proxy's tunnel (https). */
 function opener({ baseURL, verifyTls, timeoutMs }: TransportOptions): Open {
@@ -160,7 +174,7 @@ interface Proxy {
   headers: Record<string, string>
 }
 
-/** The proxy the environment names for `url`, if any: proxy-from-env's lookup, the one axios uses. */
+/** The proxy the environment names for `url`, if any, as proxy-from-env looks it up. */
 function proxyFor(url: string): Proxy | undefined {
   const named = getProxyForUrl(url)
   if (!named) return undefined

@@ -100,8 +100,16 @@ function commandAudit(session: Session, inv: Invocation, dryRun: boolean, bulkTa
     shared.subject.runId ??= `bulk-${randomUUID()}`
     return shared
   }
+  // The line for the log is written out when the first write needs it: most commands send none.
+  let command: string | undefined
   const audit: CommandAudit = {
-    subject: { profile: session.profile, command: commandLine(inv.words ?? [inv.command.path], inv.command), dryRun },
+    subject: {
+      profile: session.profile,
+      get command() {
+        return (command ??= commandLine(inv.words ?? [inv.command.path], inv.command))
+      },
+      dryRun,
+    },
     recorder: () => (audit.started ??= session.settings().then(({ settings }) => new AuditRecorder(auditLogFile(settings, session.io.env), settings, audit.subject))),
     perRun: new Map(),
   }
@@ -207,9 +215,10 @@ function writeGate(session: Session, command: CommandSpec, dryRun: boolean, bulk
   return gate
 }
 
-/** What binds a client to this run: its signal, its write gate, its audit log. */
+/** What binds a client to this run: its signal, its write gate, its audit log (opened by the first write). */
 function bindingOf(signal: AbortSignal, gate: WriteGate, audit: CommandAudit): () => Promise<BoundDefaults> {
-  return async () => ({ signal, beforeWrite: gate.beforeWrite, audit: (await audit.recorder()).hook })
+  const defaults: BoundDefaults = { signal, beforeWrite: gate.beforeWrite, audit: async (request) => (await audit.recorder()).hook(request) }
+  return async () => defaults
 }
 
 /** The session's HTTP clients bound to this run. */

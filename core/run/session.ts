@@ -1,6 +1,6 @@
 /**
  * What lives as long as the process (one-shot) or the REPL: settings, HTTP clients, caches.
- * Everything is created on first use, so `--help` or completion never reads config or loads axios.
+ * Everything is created on first use, so `--help` or completion never reads config or opens a connection.
  */
 import { existsSync } from 'node:fs'
 import { isatty } from 'node:tty'

@@ -1,7 +1,7 @@
 /**
  * The built CLI as users get it: behind an HTTP(S) proxy, and installed from the packed tarball. Both depend on
- * what the build patches in axios and on what the bundle loads at run time (scripts/build.mjs), so an update that
- * breaks either fails here.
+ * synadm's own transport (core/http/transport.ts) and on what the bundle loads at run time (scripts/build.mjs), so
+ * an update that breaks either fails here.
  */
 import { execFile } from 'node:child_process'
 import { readdirSync, mkdtempSync, rmSync } from 'node:fs'

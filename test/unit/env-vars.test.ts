@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { KEYS } from '../../core/config/settings.js'
 
 const repoRoot = join(import.meta.dirname, '..', '..')
-/** read by libraries, not by our code: axios's proxy support */
+/** read by libraries, not by our code: proxy-from-env's lookup for core/http/transport.ts */
 const READ_BY_LIBRARIES = ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY']
 
 function sources(dir: string): string[] {

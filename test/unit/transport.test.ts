@@ -87,6 +87,35 @@ describe('the transport under the client', () => {
     for (let i = 0; i < 5; i++) await http.get('v1/x')
     expect(ports.size).toBe(1)
   })
+
+  it('any JSON value as a body goes out as JSON, a form as a form; a request without one names no Content-Type', async () => {
+    const seen: { type?: string; body: string }[] = []
+    handle = (req, body, res) => (seen.push({ type: req.headers['content-type'], body }), json(res, '{}'))
+    const http = client()
+    for (const body of ['x', 5, null, [1]]) await http.put('v1/x', body)
+    await http.post('v1/x')
+    await http.post('oauth2/token', new URLSearchParams({ grant_type: 'client_credentials', scope: 'urn:mas:admin' }))
+    expect(seen).toEqual([
+      ...['"x"', '5', 'null', '[1]'].map((body) => ({ type: 'application/json', body })),
+      { type: undefined, body: '' },
+      { type: 'application/x-www-form-urlencoded;charset=utf-8', body: 'grant_type=client_credentials&scope=urn%3Amas%3Aadmin' },
+    ])
+  })
+
+  it('the same headers on every request; a token pasted with its line end is sent without it', async () => {
+    const seen: Record<string, unknown>[] = []
+    handle = (req, _body, res) => (seen.push({ ...req.headers, host: undefined, connection: undefined }), json(res, '{}'))
+    const http = new HttpClient({ baseURL: `${base}/_synapse/admin`, token: 'sekrit \r\n', timeoutMs: 10_000, verifyTls: true, log: createLogger(0, () => {}) })
+    await http.get('v1/x')
+    await http.get('v1/x', { token: null })
+    const common = { accept: 'application/json', 'accept-encoding': 'gzip, deflate, br', 'user-agent': 'synadm-ts', host: undefined, connection: undefined }
+    expect(seen).toEqual([{ ...common, authorization: 'Bearer sekrit' }, common])
+  })
+
+  it('a reply that is not JSON reaches the error as its text', async () => {
+    handle = (_req, _body, res) => (res.writeHead(400, { 'Content-Type': 'text/plain' }), res.end('Failed to parse the request body\nmore'))
+    await expect(client().get('v1/x')).rejects.toMatchObject({ kind: 'api', serverMessage: 'Failed to parse the request body' })
+  })
 })
 
 /** A forwarding proxy for plain HTTP and a CONNECT tunnel for HTTPS, recording each request line; `refuse` answers CONNECT with it. */

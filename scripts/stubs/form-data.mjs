@@ -1,2 +1,0 @@
-// Stand-in for form-data in the bundle: synadm sends JSON only.
-export default class FormData {}

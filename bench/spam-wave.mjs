@@ -524,8 +524,8 @@ ${rows.map((row) => `| ${row.join(' | ')} |`).join('\n')}
 - Where synadm's requests went: ${ours.lines.filter((l) => l.requests > 10).map((l) => `${l.phase.replace(/ \(.*/, '')}: ${Object.entries(l.routes).slice(0, 4).map(([route, count]) => `${count} \`${route.replace('/_synapse/admin', '')}\``).join(', ')}`).join('; ')} (ID = a user, room or event ID, N = a number).
 - synadm's session ran in ${sec(ours.wallMs)} including its start (its lines: ${ours.lines.map((l) => `${l.phase} ${sec(l.ms)}`).join(', ')}).
 - synadm sends ${(ours.requests / python.total.requests).toFixed(2)}× the requests of the Python sequence: it reads every target before the first write
-  (the preview's counts, the rooms to redact in, the reports to resolve), \`user rooms\` reads each room's details for each
-  member, and the user takedown reads the report lists once per user; the Python sequence looks at nothing before it
+  (the preview's counts, the rooms to redact in, the reports to resolve: its checks ask before they act), and the user
+  takedown reads the report lists once per user; the Python sequence looks at nothing before it
   acts. Its time is the other way round: a process per command (${n(python.total.commands)} of them) and a poll per wait.
 
 Checked on the server afterwards through the Admin API (room messages for redactions; the database for reports,

@@ -90,7 +90,7 @@ export function listItems(spec: CommandSpec): string | undefined {
 /** Does the command send writes (a dry run then means something)? */
 export const writes = (spec: CommandSpec) => Boolean(spec.writes || spec.destructive)
 
-export const STEPS_OPTION: OptionSpec = { flags: '--steps <names>', description: 'run exactly these steps, comma-separated, in the plan\'s order (see the list of steps below)' }
+export const STEPS_OPTION: OptionSpec = { flags: '--steps <names>', description: 'run exactly these steps, comma-separated (the names of the switches below), in the plan\'s order' }
 export const EVIDENCE_OPTION: OptionSpec = { flags: '--evidence <dir>', description: 'first write what each target\'s steps will destroy into DIR (created 0700, files 0600)' }
 
 /** A plan's own options: --steps, a switch pair per step, the steps' options, --evidence. */

@@ -636,6 +636,7 @@ export const takedown = {
           { flags: '--redact-reason <text>', description: 'reason shown in every redaction event' },
           { flags: '--redact-since <date>', type: 'datetime', description: 'redact only events sent after this local date/time (Synapse 1.157+)' },
           { flags: '--redact-until <date>', type: 'datetime', description: 'redact only events sent before this local date/time (Synapse 1.157+)' },
+          { flags: '--redact-limit <n>', type: 'int', min: 1, max: 1_000_000, description: "the most events redacted per room (Synapse's default: 1000; a spammer who sent more keeps the rest)" },
         ],
         load: step('redact'),
       },

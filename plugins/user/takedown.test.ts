@@ -158,7 +158,7 @@ describe('user takedown', () => {
     expect(result.stdout + result.stderr).toContain('events in 2 room(s)')
   })
 
-  it('--suspend and --shadow-ban add their steps; --redact-room, --redact-reason, --redact-since and --redact-until shape the redaction', async () => {
+  it('--suspend and --shadow-ban add their steps; --redact-room, --redact-reason, --redact-since, --redact-until and --redact-limit shape the redaction', async () => {
     userReads()
     api().put(`${A}/v2/users/${SPAM_PATH}`).reply(written('PUT', account({ locked: true })))
     api().put(`${A}/v1/suspend/${SPAM_PATH}`).reply(written('PUT', { [`user_${SPAM}_suspended`]: true }))
@@ -167,13 +167,13 @@ describe('user takedown', () => {
     api().get(`${A}/v1/user/redact_status/r1`).reply(200, { status: 'complete', failed_redactions: {} })
     const since = new Date(2026, 11, 6, 10, 0, 0).getTime()
     const until = new Date(2026, 11, 6, 12, 0, 0).getTime()
-    const args = ['--steps', 'lock,suspend,shadow-ban,redact', '--redact-room', ROOM2, '--redact-reason', 'spam wave', '--redact-since', '2026-12-06 10:00', '--redact-until', '2026-12-06 12:00']
+    const args = ['--steps', 'lock,suspend,shadow-ban,redact', '--redact-room', ROOM2, '--redact-reason', 'spam wave', '--redact-since', '2026-12-06 10:00', '--redact-until', '2026-12-06 12:00', '--redact-limit', '5000']
     succeeded(await takedown(...args))
     expect(writes).toEqual([
       `PUT /v2/users/${SPAM} {"locked":true}`,
       `PUT /v1/suspend/${SPAM} {"suspend":true}`,
       `POST /v1/users/${SPAM}/shadow_ban`,
-      `POST /v1/user/${SPAM}/redact {"rooms":["${ROOM2}"],"reason":"spam wave","after_ts":${since},"before_ts":${until}}`,
+      `POST /v1/user/${SPAM}/redact {"rooms":["${ROOM2}"],"reason":"spam wave","after_ts":${since},"before_ts":${until},"limit":5000}`,
     ])
   })
 

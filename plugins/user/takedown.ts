@@ -115,7 +115,7 @@ async function roomsOf(ctx: RunContext, userId: string): Promise<string[]> {
 }
 
 /** the redact step's own options */
-type RedactOptions = { redactRoom?: string[]; redactReason?: string; redactSince?: number; redactUntil?: number }
+type RedactOptions = { redactRoom?: string[]; redactReason?: string; redactSince?: number; redactUntil?: number; redactLimit?: number }
 
 const redact: StepAction = {
   async survey(ctx, target) {
@@ -136,6 +136,7 @@ const redact: StepAction = {
       // only when given: a Synapse before 1.157 refuses the fields
       ...(o.redactSince !== undefined ? { after_ts: o.redactSince } : {}),
       ...(o.redactUntil !== undefined ? { before_ts: o.redactUntil } : {}),
+      ...(o.redactLimit !== undefined ? { limit: o.redactLimit } : {}),
     }
     const redactId = replyField(await users.redact(userId, body), 'redact_id', `the redaction of ${userId}'s events`)
     const final = await waitForRedaction(ctx, users, redactId)

@@ -101,7 +101,7 @@ describe.skipIf(!inject('synapse').available)('user takedown', () => {
     const auditLog = join(home, 'audit.log')
     const reportIds = (await Promise.all([spam1, spam2].map((spam) => reportsAbout(spam.userId)))).flat().map((r: { id: number }) => r.id)
     const input = `${spam1.userId}\n${spam2.userId}\n`
-    const result = await synadm(['user', 'takedown', '--targets', '-', '--evidence', evidence, '--redact-reason', 'spam wave'], { input, env: { SYNADM_AUDIT_LOG: auditLog } })
+    const result = await synadm(['user', 'takedown', '--targets', '-', '--evidence', evidence, '--redact-reason', 'spam wave', '--redact-limit', '5000'], { input, env: { SYNADM_AUDIT_LOG: auditLog } })
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0)
     // every write is audited with the run's ID and the evidence folder: each resolved report is linked to the takedown
     const audited = readFileSync(auditLog, 'utf8').trim().split('\n').map((line) => JSON.parse(line))

@@ -201,6 +201,8 @@ export interface BulkOptions<T> {
   secretTargets?: boolean
   /** `each` prints the target's records itself (a list command): no report, a failed target is a line on stderr */
   listing?: boolean
+  /** how a table (-o human, wide) shows a target's result: columns in place of `result` (a plan: one per step) */
+  resultColumns?: (entry: ReportEntry) => Record<string, unknown>
 }
 
 /** Faults that would fail every following target too: the run stops starting new ones. */
@@ -261,7 +263,7 @@ export async function runBulk<T>(o: BulkOptions<T>): Promise<BulkSummary> {
 
 async function runItems<T>(o: BulkOptions<T>, concurrency: number, journal?: Journal): Promise<BulkSummary> {
   const { ctx } = o
-  const report = new BulkReport(ctx, o.items.map((item) => item.target), o.listing ?? false)
+  const report = new BulkReport(ctx, o.items.map((item) => item.target), o.listing ?? false, o.resultColumns)
   const todo = journal ? stillToRun(ctx, journal, o.items, report) : o.items
   if (todo.length && writes(ctx.command) && !ctx.dryRun) await (o.beforeRun ?? ((t, c, j) => confirmTargets(ctx, t, c, o.effect, j)))(todo, concurrency, journal)
   // after the confirmation: rate and time count the run, not the reading
@@ -390,10 +392,17 @@ const REPORT_MAIN_COLUMNS = REPORT_COLUMNS.slice(0, 4)
 /** Nothing to show: no value, or an empty reply (`{}` of a write). */
 const blank = (v: unknown) => v === undefined || v === null || v === '' || (typeof v === 'object' && Object.keys(v as object).length === 0)
 
-/** The entries as table rows: every row the same columns, in REPORT_COLUMNS' order, those blank in all left out. */
-function reportRows(entries: ReportEntry[]): Record<string, unknown>[] {
-  const columns = REPORT_COLUMNS.filter((k) => entries.some((e) => !blank(e[k])))
-  return entries.map((e) => Object.fromEntries(columns.map((k) => [k, e[k]])))
+/**
+ * The entries as table rows: every row the same columns, in REPORT_COLUMNS' order, those blank in all left out; with
+ * `resultColumns`, its columns after `ok` in place of `result`.
+ */
+function reportRows(entries: ReportEntry[], resultColumns?: (entry: ReportEntry) => Record<string, unknown>): Record<string, unknown>[] {
+  const columns = REPORT_COLUMNS.filter((k) => !(resultColumns && k === 'result') && entries.some((e) => !blank(e[k])))
+  return entries.map((e) => {
+    const row = Object.fromEntries(columns.map((k) => [k, e[k]]))
+    // the first keys keep their place when `row` is spread again
+    return resultColumns ? { target: row.target, ok: row.ok, ...resultColumns(e), ...row } : row
+  })
 }
 
 /** A bulk run's report as it goes: the counts, a JSON line per target with -o jsonl, progress on a terminal. */
@@ -411,6 +420,7 @@ class BulkReport {
     private readonly targets: string[],
     /** the targets print records: the report is not printed, a failure is said on stderr */
     private readonly listing: boolean,
+    private readonly resultColumns?: (entry: ReportEntry) => Record<string, unknown>,
   ) {
     this.summary = { total: targets.length, entries: [], done: 0, failed: 0, skipped: 0, notStarted: 0 }
     this.jsonl = ctx.format === 'jsonl' && !listing
@@ -455,7 +465,7 @@ class BulkReport {
       const fmt = this.ctx.format as Format
       const table = fmt === 'human' || fmt === 'wide'
       const tables = this.ctx.tables.with({ preferred: REPORT_MAIN_COLUMNS })
-      io.stdout.write(await format(fmt, table ? reportRows(summary.entries) : summary.entries, tables))
+      io.stdout.write(await format(fmt, table ? reportRows(summary.entries, this.resultColumns) : summary.entries, tables))
       tables.tell()
     }
     const seconds = ((Date.now() - this.started) / 1000).toFixed(1)

@@ -76,6 +76,7 @@ export async function runPlan(ctx: CoreContext, contextFor: ContextFactory): Pro
       }
       return done
     },
+    resultColumns: (entry) => Object.fromEntries([...(collect ? ['evidence'] : []), ...chosen.map((s) => s.name)].map((name) => [name, briefly((entry.result as Record<string, unknown> | undefined)?.[name])])),
   })
   const failure = bulkFailureOf(summary, journal)
   if (failure) throw typedJournal === undefined && ctx.options.targets !== '-' ? withResumeLine(ctx, failure, journal) : failure
@@ -213,6 +214,9 @@ async function journaledStep(record: StepRecord, name: string, idempotent: boole
   }
   record.finish(name, true)
 }
+
+/** A step's outcome in a table cell: its words as they are, `done` for what a reply holds (-o json/yaml show it). */
+const briefly = (result: unknown) => (result === undefined ? '' : typeof result === 'object' && result !== null ? 'done' : result)
 
 const laterSteps = (later: string[]) => (later.length ? `; not run: ${later.join(', ')}` : '')
 

@@ -126,6 +126,19 @@ describe('a plan', () => {
     expect(lock.isDone()).toBe(false)
   })
 
+  it('-o human reports a column per step (what a reply holds is "done"; -o json has it whole)', async () => {
+    for (const u of ['@a:synapse.test', '@b:synapse.test']) state(u, u.startsWith('@b') ? { locked: true } : {})
+    write('lock', '@a:synapse.test')
+    write('purge', '@a:synapse.test')
+    write('purge', '@b:synapse.test', 500)
+    const result = await run(['-o', 'human', 'demo', 'takedown', '--targets', file('a\nb\n'), '--concurrency', '1', '--batch'])
+    expect(result.code).toBe(9)
+    const [header, , first, second] = result.stdout.split('\n')
+    expect(header.split(/\s{2,}/)).toEqual(['target', 'ok', 'lock', 'purge', 'exit_code', 'error'])
+    expect(first.split(/\s{2,}/)).toEqual(['@a:synapse.test', 'True', 'done', 'done'])
+    expect(second).toMatch(/^@b:synapse\.test\s+False\s+5\s+step 'purge' failed/)
+  })
+
   it('skips a step whose survey found nothing to do', async () => {
     state('@a:synapse.test', { locked: true })
     write('purge', '@a:synapse.test')

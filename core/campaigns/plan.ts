@@ -31,7 +31,7 @@ interface LoadedStep {
 /** What the survey found about one target. */
 interface Surveyed extends PlanTarget {
   /** each chosen step's survey */
-  steps: Record<string, StepSurvey | undefined>
+  surveys: Record<string, StepSurvey | undefined>
   refusals: string[]
 }
 
@@ -71,7 +71,7 @@ export async function runPlan(ctx: CoreContext, contextFor: ContextFactory): Pro
       const done: Record<string, unknown> = {}
       if (collect && evidence) await journaledStep(record, 'evidence', true, done, async () => (await targetCtx.saveEvidence(evidence, target, await collect(targetCtx, target))).length + ' files')
       for (const { spec, action } of steps) {
-        if (t.steps[spec.name]?.nothingToDo) done[spec.name] = 'nothing to do'
+        if (t.surveys[spec.name]?.nothingToDo) done[spec.name] = 'nothing to do'
         else await journaledStep(record, spec.name, spec.idempotent ?? false, done, () => action.run(targetCtx, t), notRun(steps, spec))
       }
       return done
@@ -138,13 +138,13 @@ async function survey(ctx: CoreContext, contextFor: ContextFactory, invocationFo
       const id = targets[next++]
       const inv = invocationFor(id)
       const readCtx = contextFor({ ...inv, options: { ...inv.options, dryRun: true } }, ctx.signal, { bulkTarget: { emitted: [], notes: [] }, inShell: ctx.inShell })
-      const target: Surveyed = { id, facts: {}, steps: {}, refusals: [] }
+      const target: Surveyed = { id, chosen: steps.map((s) => s.spec.name), facts: {}, surveys: {}, refusals: [] }
       try {
         const refusal = await refuses?.(readCtx, target)
         if (refusal) target.refusals.push(refusal)
         for (const { spec, action } of refusal ? [] : steps) {
           const result = await action.survey?.(readCtx, target)
-          target.steps[spec.name] = result
+          target.surveys[spec.name] = result
           if (result?.facts !== undefined) target.facts[spec.name] = result.facts
           if (result?.refuse) target.refusals.push(`${spec.name}: ${result.refuse}`)
         }
@@ -176,7 +176,7 @@ function refuseTargets(surveyed: Map<string, Surveyed>) {
 function previewRows(surveyed: Map<string, Surveyed>, steps: LoadedStep[]): Record<string, unknown>[] {
   return [...surveyed.values()].map((t) => ({
     target: t.id,
-    ...Object.fromEntries(steps.map(({ spec }) => [spec.name, affects(t.steps[spec.name])])),
+    ...Object.fromEntries(steps.map(({ spec }) => [spec.name, affects(t.surveys[spec.name])])),
   }))
 }
 

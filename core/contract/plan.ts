@@ -13,6 +13,8 @@ import type { CommandSpec, OptionSpec } from './spec.js'
 export interface PlanTarget {
   /** the target as the command takes it (a user ID, a room ID; aliases resolved) */
   id: string
+  /** the names of the steps chosen for this run, in the plan's order */
+  chosen: readonly string[]
   /**
    * What the surveys found before anything was written, by the step that found it (`facts.redact = {rooms: […]}`):
    * steps read what they need from here instead of asking the server after earlier steps changed it.

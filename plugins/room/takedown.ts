@@ -9,8 +9,6 @@ import { localMemberRecords, waitForDeletion } from './commands.js'
 
 /** The plan's options the steps read (ctx.options holds every option of the plan). */
 interface TakedownOptions {
-  steps?: string
-  members?: boolean
   membersWhere?: string[]
   maxLocalMembers?: number
   message?: string
@@ -26,25 +24,19 @@ const EVIDENCE_EVENTS = 200
 
 // ---------------------------------------------------------------------------------------------- refusals
 
-/** Whether the `members` step runs: named in --steps, else switched on with --members (it is off by default). */
-function membersChosen(o: TakedownOptions): boolean {
-  if (o.steps !== undefined) return o.steps.split(',').map((name) => name.trim()).includes('members')
-  return o.members === true
-}
-
 /**
  * The filter of the members to take down, checked before anything is read: the members step without a filter would
  * take down every local member, legitimate ones too, so it needs --members-where; a filter without the step would do
  * nothing the admin can see.
  */
-function memberFilter(ctx: RunContext): ((record: unknown) => boolean) | undefined {
+function memberFilter(ctx: RunContext, target: PlanTarget): ((record: unknown) => boolean) | undefined {
   const o = optionsOf(ctx)
   const expressions = o.membersWhere ?? []
   for (const expression of expressions) {
     const problem = whereProblem(expression)
     if (problem) throw usageError(`--members-where '${expression}' ${problem}`)
   }
-  if (!membersChosen(o)) {
+  if (!target.chosen.includes('members')) {
     if (expressions.length) throw usageError('--members-where picks the members that the members step takes down, but that step is not chosen', 'add --members (or name members in --steps)')
     return undefined
   }
@@ -54,7 +46,7 @@ function memberFilter(ctx: RunContext): ((record: unknown) => boolean) | undefin
 
 /** Why a room must not be taken down: unknown to this server, or more local members than --max-local-members. */
 export async function refuses(ctx: RunContext, target: PlanTarget): Promise<string | undefined> {
-  memberFilter(ctx)
+  memberFilter(ctx, target)
   let room
   try {
     room = await (await ctx.use('room')).details(target.id)
@@ -112,7 +104,7 @@ async function withMasAdmin(mas: MasApi, record: Record<string, unknown>): Promi
 
 export const members: StepAction = {
   async survey(ctx, target) {
-    const matches = memberFilter(ctx)
+    const matches = memberFilter(ctx, target)
     if (!matches) return { nothingToDo: true }
     const records = await localMemberRecords(ctx, target.id)
     const mas = await masOf(ctx)

@@ -31,3 +31,21 @@ function builtinNamed(name: string): SynadmPlugin {
   if (!plugin) throw new Error(`no built-in plugin '${name}' (there are: ${builtins.map((p) => p.name).join(', ')})`)
   return plugin
 }
+
+/**
+ * Records the writes that nock interceptors answer, in the order they were sent, as `METHOD path body`:
+ * `api().put(path).reply(recorder.reply('PUT'))`, then `expect(recorder.sent).toEqual([...])`. `shorten` rewrites
+ * each path first (cut the admin prefix); `clear()` empties the record between tests.
+ */
+export function writeRecorder(shorten: (path: string) => string = (path) => path) {
+  const sent: string[] = []
+  return {
+    sent,
+    clear: () => void (sent.length = 0),
+    reply: (method: string, answer: unknown = {}) =>
+      function (this: unknown, uri: string, body: unknown): [number, unknown] {
+        sent.push(`${method} ${decodeURIComponent(shorten(uri))}${body === '' || body === undefined ? '' : ` ${JSON.stringify(body)}`}`)
+        return [200, answer]
+      },
+  }
+}

@@ -19,3 +19,6 @@ export function masSynapse(mas: string, base = TEST_BASE_URL) {
     .get('/_matrix/client/v1/auth_metadata')
     .reply(200, { issuer: `${mas}/`, token_endpoint: `${mas}/oauth2/token`, account_management_uri: `${mas}/account/` })
 }
+
+/** The interceptors no request used, leaving out the answers to the MAS question (mocked for every request). */
+export const unusedMocks = () => nock.pendingMocks().filter((mock) => !/auth_metadata|well-known/.test(mock))

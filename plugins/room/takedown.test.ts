@@ -6,8 +6,8 @@ import { join } from 'node:path'
 import nock from 'nock'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { EXIT } from '../../core/index.js'
-import { runSynadm, TEST_BASE_URL } from 'synadm/testing'
-import { masSynapse, plainSynapse } from '../mas/testing.js'
+import { runSynadm, TEST_BASE_URL, writeRecorder } from 'synadm/testing'
+import { masSynapse, plainSynapse, unusedMocks } from '../mas/testing.js'
 import room from './index.js'
 
 const A = '/_synapse/admin'
@@ -25,22 +25,16 @@ const run = (argv: string[], options?: Parameters<typeof runSynadm>[2]) =>
   runSynadm([room], ['-o', 'json', ...argv], { builtins: ['user', 'media', 'reports', 'mas', 'matrix'], ...options, env: { XDG_STATE_HOME: STATE, ...options?.env } })
 const takedown = (...args: string[]) => run(['--batch', 'room', 'takedown', ROOM, ...args])
 
-/** the interceptors no request used, besides the MAS question answered for every request */
-const unused = () => nock.pendingMocks().filter((mock) => !/auth_metadata|well-known/.test(mock))
+const unused = unusedMocks
 
 beforeAll(() => nock.disableNetConnect())
 afterEach(() => nock.cleanAll())
 
 /** Every write, in the order it was sent: `PUT /v1/rooms/…/block {"block":true}`. */
-let writes: string[]
-beforeEach(() => {
-  writes = []
-})
-const written = (method: string) =>
-  function (this: unknown, uri: string, body: unknown): [number, unknown] {
-    writes.push(`${method} ${decodeURIComponent(uri.replace(A, ''))}${body === '' || body === undefined ? '' : ` ${JSON.stringify(body)}`}`)
-    return [200, {}]
-  }
+const recorder = writeRecorder((uri) => uri.replace(A, ''))
+const writes = recorder.sent
+const written = (method: string) => recorder.reply(method)
+beforeEach(() => recorder.clear())
 
 interface RoomOnServer {
   localMembers?: number
@@ -140,7 +134,7 @@ describe('room takedown: the default steps', () => {
 
     nock.cleanAll()
     plainSynapse()
-    writes = []
+    recorder.clear()
     roomReads()
     defaultWrites()
     expect((await takedown('--steps', 'delete', '--message', 'closed', '--new-room-user-id', 'mod')).code).toBe(0)

@@ -6,8 +6,8 @@ import { join } from 'node:path'
 import nock from 'nock'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { EXIT, SynadmError, type RunContext } from '../../core/index.js'
-import { json, runSynadm, TEST_BASE_URL } from 'synadm/testing'
-import { masSynapse, plainSynapse } from '../mas/testing.js'
+import { json, runSynadm, TEST_BASE_URL, writeRecorder } from 'synadm/testing'
+import { masSynapse, plainSynapse, unusedMocks } from '../mas/testing.js'
 import type { UserApi } from './api.js'
 import { waitForRedaction } from './commands.js'
 import { RECENT_EVENTS } from './takedown.js'
@@ -54,22 +54,16 @@ const eventReport = (id: number, sender = SPAM) => ({ id, sender, room_id: ROOM1
 const userReport = (id: number, target = SPAM) => ({ id, target_user_id: target, user_id: '@reporter:synapse.test', reason: 'spam' })
 const unrecognized = { errcode: 'M_UNRECOGNIZED', error: 'Unrecognized request' }
 
-/** the requests mocked that were not sent (the MAS question's answers are there for every request) */
-const unused = () => nock.pendingMocks().filter((mock) => !/auth_metadata|well-known/.test(mock))
+const unused = unusedMocks
 
 beforeAll(() => nock.disableNetConnect())
 afterEach(() => nock.cleanAll())
 
-/** Every write, in the order it was sent: `PUT /v2/users/@spam:synapse.test {"locked":true}`. */
-let writes: string[]
-beforeEach(() => {
-  writes = []
-})
-const written = (method: string, reply: unknown = {}) =>
-  function (this: unknown, uri: string, body: unknown): [number, unknown] {
-    writes.push(`${method} ${decodeURIComponent(uri.replace(A, '').replace(V1, 'MAS'))}${body === '' || body === undefined ? '' : ` ${JSON.stringify(body)}`}`)
-    return [200, reply]
-  }
+/** Every write, in the order it was sent: `PUT /v2/users/@spam:synapse.test {"locked":true}` (MAS's admin API as MAS). */
+const recorder = writeRecorder((uri) => uri.replace(A, '').replace(V1, 'MAS'))
+const writes = recorder.sent
+const written = recorder.reply
+beforeEach(() => recorder.clear())
 
 interface OnServer {
   details?: Record<string, unknown>

@@ -20,6 +20,7 @@ import { commandShape } from '../cli/options.js'
 import { format } from '../output/formats.js'
 import { bulkFailureOf, type BulkItem, type ContextFactory, type CoreContext } from '../run/context.js'
 import { privateFolder } from '../run/evidence.js'
+import { quote } from '../run/audit.js'
 import { runBulk, targetRun, type StepRecord } from './bulk.js'
 
 /** A chosen step with its implementation loaded. */
@@ -88,7 +89,7 @@ export async function runPlan(ctx: CoreContext, contextFor: ContextFactory): Pro
  * replayed: the general hint stays.)
  */
 function withResumeLine(ctx: CoreContext, failure: SynadmError, journal: string): SynadmError {
-  const line = `${ctx.audit.command} --journal ${/^[\w@%+=:,./-]+$/.test(journal) ? journal : `'${journal}'`}`
+  const line = `${ctx.audit.command} --journal ${quote(journal)}`
   const typed = ctx.inShell ? line.replace(/^synadm /, '') : line
   const hint = `${failure.kind === 'partial' ? 'fix the cause, then go on' : 'go on'} with: ${typed}`
   return new SynadmError(failure.kind, failure.message, { hint, status: failure.status, errcode: failure.errcode })

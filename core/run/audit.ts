@@ -224,4 +224,5 @@ export function commandLine(words: string[], spec: CommandSpec): string {
   return ['synadm', ...redactCommandLine(words, spec, GLOBAL_DEFS)].map(quote).join(' ')
 }
 
-const quote = (word: string) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`)
+/** A word as a POSIX shell takes it back: as it is when plain, else in single quotes. */
+export const quote = (word: string) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`)

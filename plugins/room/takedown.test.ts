@@ -43,9 +43,9 @@ interface RoomOnServer {
   reports?: number[]
 }
 
-/** What the refusals and the default steps' surveys read about the room. */
+/** What the refusals and the default steps' surveys read about the room (its details once per run: the refusal, the delete survey and the evidence share them). */
 function roomReads({ localMembers = 2, blocked = false, media = 2, reports = [7, 8] }: RoomOnServer = {}) {
-  api().get(`${A}/v1/rooms/${R}`).times(2).reply(200, { room_id: ROOM, name: 'casino', joined_members: 3, joined_local_members: localMembers })
+  api().get(`${A}/v1/rooms/${R}`).reply(200, { room_id: ROOM, name: 'casino', joined_members: 3, joined_local_members: localMembers })
   api().get(`${A}/v1/rooms/${R}/block`).reply(200, { block: blocked })
   api().get(`${A}/v1/room/${R}/media`).reply(200, { local: Array.from({ length: media }, (_, i) => `mxc://synapse.test/m${i}`), remote: [] })
   api()
@@ -284,7 +284,6 @@ describe('room takedown --evidence', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'synadm-takedown-')), 'evidence')
     roomReads()
     defaultWrites()
-    api().get(`${A}/v1/rooms/${R}`).reply(200, { room_id: ROOM, name: 'casino' })
     api().get(`${A}/v1/rooms/${R}/state`).reply(200, { state: [{ type: 'm.room.name', state_key: '', content: { name: 'casino' } }] })
     api().get(`${A}/v1/rooms/${R}/members`).reply(200, { members: [SPAM1], total: 1 })
     api().get(`${A}/v1/rooms/${R}/messages`).query({ dir: 'b', limit: 200 }).reply(200, { chunk: [{ event_id: '$e7' }], start: 's1' })

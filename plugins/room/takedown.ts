@@ -24,6 +24,9 @@ const EVIDENCE_EVENTS = 200
 
 // ---------------------------------------------------------------------------------------------- refusals
 
+/** A room's details, asked once per run (the refusal, the delete step's survey and the evidence all read them). */
+const roomDetails = async (ctx: RunContext, roomId: string) => ctx.perRun(`room details ${roomId}`, async () => (await ctx.use('room')).details(roomId))
+
 /**
  * The filter of the members to take down, checked before anything is read: the members step without a filter would
  * take down every local member, legitimate ones too, so it needs --members-where; a filter without the step would do
@@ -49,7 +52,7 @@ export async function refuses(ctx: RunContext, target: PlanTarget): Promise<stri
   memberFilter(ctx, target)
   let room
   try {
-    room = await (await ctx.use('room')).details(target.id)
+    room = await roomDetails(ctx, target.id)
   } catch (error) {
     if (SynadmError.is(error) && error.kind === 'notFound') return 'not known to this server'
     throw error
@@ -152,10 +155,11 @@ function partly(error: unknown, done: string | undefined): unknown {
 
 export const deleteRoom: StepAction = {
   async survey(ctx, target) {
-    const room = await (await ctx.use('room')).details(target.id)
+    const room = await roomDetails(ctx, target.id)
     const o = optionsOf(ctx)
     // a message is posted in a new room that someone owns: the admin synadm acts as, unless --new-room-user-id says
-    const newRoomUserId = (await ctx.userId(o.newRoomUserId)) ?? (o.message === undefined ? undefined : (await (await ctx.use('matrix')).whoami()).user_id)
+    const admin = () => ctx.perRun('whoami', async () => (await (await ctx.use('matrix')).whoami()).user_id)
+    const newRoomUserId = (await ctx.userId(o.newRoomUserId)) ?? (o.message === undefined ? undefined : await admin())
     return { affects: `${room.joined_members ?? 0} members (${room.joined_local_members ?? 0} local)`, facts: { new_room_user_id: newRoomUserId } }
   },
   async run(ctx, target) {
@@ -222,7 +226,7 @@ export const evidence: EvidenceCollector = async (ctx, roomId) => {
   const rooms = await ctx.use('room')
   const media = await ctx.use('media')
   return {
-    details: await rooms.details(roomId),
+    details: await roomDetails(ctx, roomId),
     state: await rooms.state(roomId),
     members: await rooms.members(roomId),
     messages: await latestEvents(ctx, roomId, EVIDENCE_EVENTS),

@@ -22,24 +22,16 @@ const offsetPages = (items: string): PagedSpec => ({ items, next: 'next_token', 
 /** The server has no such thing (404), or does not know the endpoint (an older Synapse). */
 const isAbsent = (error: unknown) => SynadmError.is(error) && (error.status === 404 || error.errcode === 'M_UNRECOGNIZED')
 
-/**
- * What the reads found about a target, read once per target by the refusals and the surveys (data only: the surveys'
- * contexts are dry-run ones, so nothing from them is used to write).
- */
-const reads = new WeakMap<PlanTarget, { details?: Promise<UserDetails>; mas?: Promise<MasUser | undefined> }>()
-const readsOf = (target: PlanTarget) => reads.get(target) ?? reads.set(target, {}).get(target)!
-
 const userIdOf = (ctx: RunContext, target: PlanTarget) => ctx.userId(target.id)
+/** The account's details, read once per run by the refusals and the surveys (ctx.perRun). */
 const surveyedDetails = async (ctx: RunContext, target: PlanTarget) => {
-  const cache = readsOf(target)
-  cache.details ??= (async () => (await ctx.use('user')).details(await userIdOf(ctx, target)))()
-  return cache.details
+  const userId = await userIdOf(ctx, target)
+  return ctx.perRun(`user details ${userId}`, async () => (await ctx.use('user')).details(userId))
 }
-/** The user's MAS account on a server that delegates auth to MAS, else undefined. */
-const masUserOf = (ctx: RunContext, target: PlanTarget) => {
-  const cache = readsOf(target)
-  cache.mas ??= (async () => ((await onMas(ctx)) ? (await masAccount(ctx, await userIdOf(ctx, target))).user : undefined))()
-  return cache.mas
+/** The user's MAS account on a server that delegates auth to MAS, else undefined (read once per run). */
+const masUserOf = async (ctx: RunContext, target: PlanTarget) => {
+  const userId = await userIdOf(ctx, target)
+  return ctx.perRun(`mas account ${userId}`, async () => ((await onMas(ctx)) ? (await masAccount(ctx, userId)).user : undefined))
 }
 
 // --- refusals ---------------------------------------------------------------------------------------------------

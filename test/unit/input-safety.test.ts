@@ -1,6 +1,7 @@
 // Bad input never becomes a request: invalid IDs, dates and numbers are usage errors (exit 2) before anything is
 // sent, and no value leaves its path segment.
 import nock from 'nock'
+import { countRequests } from './count-requests.js'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { path } from '../../core/http/client.js'
 import { idProblem } from '../../core/contract/ids.js'
@@ -12,18 +13,6 @@ import { builtins } from '../../plugins/builtins.js'
 beforeAll(() => nock.disableNetConnect())
 afterEach(() => nock.cleanAll())
 
-/** Counts every request to the test server, whatever its method and path. */
-function countRequests() {
-  const seen: string[] = []
-  const scope = nock(TEST_BASE_URL).persist()
-  for (const method of ['get', 'post', 'put', 'delete'] as const) {
-    scope[method](() => true).reply(function () {
-      seen.push(`${this.req.method} ${this.req.path}`)
-      return [200, {}]
-    })
-  }
-  return seen
-}
 
 describe('ID grammars (core/contract/ids.ts)', () => {
   const valid: [IdKind, string][] = [

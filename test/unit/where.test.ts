@@ -1,6 +1,7 @@
 // --where on every list command: core adds it like --all, reads it with the command line (a bad expression sends
 // nothing), and filters the records as they stream by, one page or every page.
 import nock from 'nock'
+import { countRequests } from './count-requests.js'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { json, runSynadm, testIO, TEST_BASE_URL } from '../../core/app/in-process.js'
 import { createSession } from '../../core/app/start.js'
@@ -28,18 +29,6 @@ const PAGES = [
 ]
 const names = (stdout: string) => stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line).name)
 
-/** Counts every request to the test server, whatever its method and path. */
-function countRequests() {
-  const seen: string[] = []
-  const scope = nock(TEST_BASE_URL).persist()
-  for (const method of ['get', 'post', 'put', 'delete'] as const) {
-    scope[method](() => true).reply(function () {
-      seen.push(`${this.req.method} ${this.req.path}`)
-      return [200, {}]
-    })
-  }
-  return seen
-}
 
 describe('--where', () => {
   it('is added to every paged or list command, and to no other', async () => {

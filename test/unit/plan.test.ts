@@ -7,6 +7,7 @@ import { runSynadm, TEST_BASE_URL } from '../../core/app/in-process.js'
 import { definePlugin, PLUGIN_API_VERSION, type SynadmPlugin } from '../../core/contract/plugin.js'
 import type { StepSpec } from '../../core/contract/plan.js'
 import { path } from '../../core/http/client.js'
+import { countRequests } from './count-requests.js'
 
 /**
  * A demo plan over users: `demo takedown`. Each step posts to `v1/demo/<step>/<user>`; the survey of `lock` reads
@@ -153,6 +154,9 @@ describe('a plan', () => {
     let result = await run(['-o', 'json', 'demo', 'takedown', 'a', '--no-lock', '--notify', '--batch'])
     expect(result.code).toBe(0)
     expect(log).toEqual(['purge @a:synapse.test', 'notify @a:synapse.test'])
+    nock.cleanAll()
+    // each refusal below comes before any request
+    const sent = countRequests()
     result = await run(['demo', 'takedown', 'a', '--steps', 'lock,nope', '--batch'])
     expect([result.code, result.stderr]).toEqual([2, expect.stringContaining("no step 'nope'")])
     result = await run(['demo', 'takedown', 'a', '--steps', 'purge', '--no-lock', '--batch'])
@@ -161,6 +165,7 @@ describe('a plan', () => {
     expect([result.code, result.stderr]).toEqual([2, expect.stringContaining("the steps 'suspend' and 'lock' cannot run together")])
     result = await run(['demo', 'takedown', 'a', '--no-lock', '--no-purge', '--batch'])
     expect([result.code, result.stderr]).toEqual([2, expect.stringContaining('no step')])
+    expect(sent).toEqual([])
   })
 
   it('a failed step stops that target\'s later steps, the others go on; exit 9, the step named', async () => {

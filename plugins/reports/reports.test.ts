@@ -3,6 +3,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { EXIT } from '../../core/index.js'
 import { json, runSynadm, TEST_BASE_URL } from 'synadm/testing'
 import reports from './index.js'
+import { reportId } from './api.js'
 
 const A = '/_synapse/admin/v1'
 const api = () => nock(TEST_BASE_URL).matchHeader('authorization', 'Bearer test-token')
@@ -86,5 +87,12 @@ describe('report user', () => {
     nock.enableNetConnect('127.0.0.1')
     expect((await run(['report', 'user', 'list'], { env: { SYNADM_BASE_URL: 'http://127.0.0.1:9' } })).code).toBe(EXIT.network)
     nock.disableNetConnect()
+  })
+})
+
+describe('reportId', () => {
+  it('passes the whole numbers a server lists and refuses anything else before it reaches a path', () => {
+    expect([reportId({ id: 7 }), reportId({ id: '12' })]).toEqual(['7', '12'])
+    for (const id of ['../event_reports', -1, 1.5, '', null, undefined, { x: 1 }]) expect(() => reportId({ id })).toThrow('the server listed a report whose id is not a number')
   })
 })

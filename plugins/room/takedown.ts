@@ -184,24 +184,13 @@ async function roomReports(ctx: RunContext, roomId: string): Promise<Record<stri
 
 export const resolveReports: StepAction = {
   async survey(ctx, target) {
-    const ids = (await roomReports(ctx, target.id)).map((report) => String(report.id))
+    const { reportId } = await ctx.use('reports')
+    const ids = (await roomReports(ctx, target.id)).map(reportId)
     return { affects: ids.length, nothingToDo: ids.length === 0, facts: ids }
   },
   /** Deletes each report the survey found; one that went away meanwhile (404) is not an error. */
   async run(ctx, target) {
-    const api = await ctx.use('reports')
-    let resolved = 0
-    let gone = 0
-    for (const id of (target.facts['resolve-reports'] ?? []) as string[]) {
-      try {
-        await api.deleteEventReport(id)
-        resolved++
-      } catch (error) {
-        if (!SynadmError.is(error) || error.kind !== 'notFound') throw partly(error, resolved ? `${resolved} reports resolved before` : undefined)
-        gone++
-      }
-    }
-    return { resolved, already_gone: gone }
+    return (await ctx.use('reports')).resolve('event', (target.facts['resolve-reports'] ?? []) as string[])
   },
 }
 

@@ -201,27 +201,17 @@ interface ReportFacts {
 const resolveReports: StepAction = {
   async survey(ctx, target) {
     const found = await reportsAgainst(ctx, await userIdOf(ctx, target))
-    const facts: ReportFacts = { event: found.event.map((r) => String(r.id)), user: (found.user ?? []).map((r) => String(r.id)) }
+    const { reportId } = await ctx.use('reports')
+    const facts: ReportFacts = { event: found.event.map(reportId), user: (found.user ?? []).map(reportId) }
     const words = `${facts.event.length} event report(s), ${found.user ? `${facts.user.length} user report(s)` : 'no user reports on this server (Synapse 1.152+)'}`
     return facts.event.length + facts.user.length ? { affects: words, facts } : { nothingToDo: true, affects: words }
   },
   async run(ctx, target) {
     const { event, user } = target.facts['resolve-reports'] as ReportFacts
     const api = await ctx.use('reports')
-    const deleted = { resolved: 0, already_gone: 0 }
-    const one = async (remove: (id: string) => Promise<unknown>, id: string) => {
-      try {
-        await remove(id)
-        deleted.resolved++
-      } catch (error) {
-        // resolved by someone else since the survey: what the step wanted is done
-        if (!(SynadmError.is(error) && error.status === 404)) throw error
-        deleted.already_gone++
-      }
-    }
-    for (const id of event) await one((i) => api.deleteEventReport(i), id)
-    for (const id of user) await one((i) => api.deleteUserReport(i), id)
-    return deleted
+    const events = await api.resolve('event', event)
+    const users = await api.resolve('user', user)
+    return { resolved: events.resolved + users.resolved, already_gone: events.already_gone + users.already_gone }
   },
 }
 
